@@ -1,0 +1,2 @@
+/** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
+export const MIGRATIONS: Function[] = [];

@@ -1,0 +1,49 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { AppModule, type AppModuleOptions } from './app.module.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { jsonBodyParser } from './common/http/body-parsing.js';
+import { setupSwagger } from './common/http/swagger.js';
+import { createValidationPipe } from './common/http/validation.js';
+import { NestPinoLogger } from './common/logging/logger.js';
+import { requestLogging } from './common/logging/request-logging.js';
+
+/**
+ * Builds the HTTP application: the same wiring serves `npm start` and the
+ * end-to-end tests, so the tests exercise what runs in production.
+ */
+export async function createApp(options: AppModuleOptions): Promise<NestExpressApplication> {
+  const { config, logger } = options;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    bodyParser: false,
+    abortOnError: false,
+    logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+  });
+  // A hop count, never `true`: only that many proxies may set X-Forwarded-For.
+  app.set('trust proxy', config.http.trustProxyHops);
+  app.disable('x-powered-by');
+  app.use(requestLogging(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use(jsonBodyParser(config.http.jsonBodyLimitBytes));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter(logger));
+  setupSwagger(app);
+  await app.init();
+  return app;
+}

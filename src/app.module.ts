@@ -1,0 +1,30 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import type { AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import type { AppLogger } from './common/logging/logger.js';
+import { LoggingModule } from './common/logging/logging.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  logger: AppLogger;
+  /** Extra modules mounted beside the application's own (tests use this for probe routes). */
+  extraImports?: Array<Type | DynamicModule>;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, logger, extraImports = [] }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        DatabaseModule.forRoot(config, logger),
+        HealthModule,
+        ...extraImports,
+      ],
+    };
+  }
+}

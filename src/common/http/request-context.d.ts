@@ -1,0 +1,8 @@
+import 'express';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Identifies the request in logs and in 5xx error bodies. */
+    id: string;
+  }
+}

@@ -1,0 +1,40 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/config.js';
+import { ENTITIES } from './entities.js';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { TypeOrmLogger } from './typeorm-logger.js';
+
+/**
+ * The one description of the database connection, shared by the application
+ * and the migration command line. The schema only changes through migrations.
+ */
+export function dataSourceOptions(config: AppConfig, logger?: TypeOrmLogger): DataSourceOptions {
+  if (!config.database.url) {
+    throw new Error('the database URL is resolved before the data source is built');
+  }
+  return {
+    type: 'postgres',
+    url: config.database.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    migrationsRun: false,
+    synchronize: false,
+    poolSize: config.database.poolSize,
+    connectTimeoutMS: config.database.connectTimeoutMs,
+    applicationName: 'assistants-platform',
+    logger,
+    poolErrorHandler: (error: Error) => logger?.logPoolError(error),
+    extra: {
+      // Bounds every statement so a stuck query cannot hold a request forever.
+      statement_timeout: config.database.statementTimeoutMs || undefined,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+    },
+  };
+}
+
+export function createDataSource(config: AppConfig, logger?: TypeOrmLogger): DataSource {
+  return new DataSource(dataSourceOptions(config, logger));
+}

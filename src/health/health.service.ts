@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error.js';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+export interface HealthReport {
+  status: 'ok';
+  database: 'up';
+  uptimeSeconds: number;
+  timestamp: string;
+}
+
+@Injectable()
+export class HealthService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One round trip to PostgreSQL, bounded in time; a new connection is made when the old ones died. */
+  async check(): Promise<HealthReport> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout exceeded when trying to connect')), CHECK_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
+    } catch {
+      throw new DomainError('database_unavailable', 'The database is unreachable', undefined, 5);
+    } finally {
+      clearTimeout(timer);
+    }
+    return {
+      status: 'ok',
+      database: 'up',
+      uptimeSeconds: Math.round(process.uptime()),
+      timestamp: new Date().toISOString(),
+    };
+  }
+}

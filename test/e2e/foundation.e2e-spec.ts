@@ -1,0 +1,86 @@
+import { Controller, Get, Module, Post, Body } from '@nestjs/common';
+import { IsString } from 'class-validator';
+import request from 'supertest';
+import { Public } from '../../src/common/auth/public.decorator.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+class ProbeDto {
+  @IsString()
+  name!: string;
+}
+
+@Public()
+@Controller('probe')
+class ProbeController {
+  @Get('boom')
+  boom(): never {
+    throw new Error('secret internal detail at /srv/app/internal.ts:42');
+  }
+
+  @Post('echo')
+  echo(@Body() body: ProbeDto) {
+    return body;
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+class ProbeModule {}
+
+describe('foundation: error envelope, limits, operations endpoints', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ extraImports: [ProbeModule] });
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('answers /health with the database up', async () => {
+    const response = await request(testApp.baseUrl).get('/health').expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', database: 'up' });
+  });
+
+  it('turns malformed JSON into a 400 envelope', async () => {
+    const response = await request(testApp.baseUrl)
+      .post('/probe/echo')
+      .set('Content-Type', 'application/json')
+      .send('{"name": ');
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ error: expect.any(String), code: 'invalid_json' });
+  });
+
+  it('names an unknown field in a 400 envelope', async () => {
+    const response = await request(testApp.baseUrl).post('/probe/echo').send({ name: 'a', isAdmin: true });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('validation_failed');
+    expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'isAdmin' })]));
+    expect(response.body.error).toContain('isAdmin');
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10) });
+    const response = await request(testApp.baseUrl)
+      .post('/probe/echo')
+      .set('Content-Type', 'application/json')
+      .send(big);
+    expect(response.status).toBe(413);
+    expect(response.body.code).toBe('payload_too_large');
+  });
+
+  it('answers an unknown route with a 404 envelope', async () => {
+    const response = await request(testApp.baseUrl).get('/no/such/route').expect(404);
+    expect(response.body).toEqual({ error: expect.stringContaining('/no/such/route'), code: 'not_found' });
+  });
+
+  it('hides internals of a thrown error behind a 500 with a request id', async () => {
+    const response = await request(testApp.baseUrl).get('/probe/boom').expect(500);
+    expect(response.body.code).toBe('internal_error');
+    expect(response.body.requestId).toBe(response.headers['x-request-id']);
+    const text = JSON.stringify(response.body);
+    expect(text).not.toContain('secret internal detail');
+    expect(text).not.toContain('.ts:');
+    expect(testApp.logs.text()).toContain('secret internal detail');
+  });
+});

@@ -1,0 +1,10 @@
+// Jest loads global setup outside its own module system, so the TypeScript
+// launcher is loaded through tsx here.
+import { register } from 'tsx/esm/api';
+
+register();
+const { setupTestDatabaseServer } = await import('./test-database-server.ts');
+
+export default async function globalSetup() {
+  await setupTestDatabaseServer();
+}

@@ -1,0 +1,72 @@
+import type { AddressInfo } from 'node:net';
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory.js';
+import { loadConfig, type AppConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/common/logging/logger.js';
+import { LogCapture } from './log-capture.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const TEST_SESSION_SECRET = 'test-session-secret-0123456789abcdefghijklmnop';
+export const TEST_ENCRYPTION_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+
+export interface TestAppOptions {
+  /** Environment entries on top of the test defaults. */
+  env?: Record<string, string | undefined>;
+  /** Reuse a database (e.g. for a second instance); a fresh one is created otherwise. */
+  database?: TestDatabase;
+  /** Overrides the database URL the application connects to (e.g. through a proxy). */
+  databaseUrl?: string;
+  extraImports?: Array<Type | DynamicModule>;
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  database: TestDatabase;
+  dataSource: DataSource;
+  /** http://127.0.0.1:port of the listening server. */
+  baseUrl: string;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+export function testEnv(database: string, extra: Record<string, string | undefined> = {}) {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: database,
+    SESSION_SECRETS: TEST_SESSION_SECRET,
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
+    BCRYPT_COST: '4',
+    LOG_LEVEL: 'info',
+    OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+    OPENAI_MAX_RETRIES: '0',
+    DATA_DIR: '.data/test',
+    ...extra,
+  };
+}
+
+/** Boots the real application on a fresh database and a random port. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const ownsDatabase = !options.database;
+  const config = loadConfig(testEnv(options.databaseUrl ?? database.url, options.env));
+  const logs = new LogCapture();
+  const logger = createLogger(config.logLevel, logs);
+  const app = await createApp({ config, logger, extraImports: options.extraImports });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    app,
+    config,
+    database,
+    dataSource: app.get(DataSource),
+    baseUrl: `http://127.0.0.1:${port}`,
+    logs,
+    async close() {
+      await app.close();
+      if (ownsDatabase) await database.drop();
+    },
+  };
+}
