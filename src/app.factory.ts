@@ -1,7 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
+import { DataSource } from 'typeorm';
 import { AppModule, type AppModuleOptions } from './app.module.js';
+import { createSessionMiddleware } from './common/auth/session.js';
+import { originCheck } from './common/http/origin-check.js';
+import { poolOf } from './database/data-source.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { jsonBodyParser } from './common/http/body-parsing.js';
 import { setupSwagger } from './common/http/swagger.js';
@@ -40,7 +44,16 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
       crossOriginResourcePolicy: { policy: 'same-origin' },
     }),
   );
+  // Credentials are only shared with the configured origins.
+  const allowedOrigins = new Set(config.http.allowedOrigins);
+  app.enableCors({
+    origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+    credentials: true,
+    exposedHeaders: ['X-Request-Id', 'X-Total-Count', 'Retry-After', 'Content-Disposition'],
+  });
+  app.use(originCheck(config.http.allowedOrigins));
   app.use(jsonBodyParser(config.http.jsonBodyLimitBytes));
+  app.use(createSessionMiddleware(config, poolOf(app.get(DataSource)), logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   setupSwagger(app);

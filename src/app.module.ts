@@ -5,6 +5,12 @@ import type { AppLogger } from './common/logging/logger.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { AssistantsModule } from './assistants/assistants.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CryptoModule } from './common/crypto/crypto.module.js';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
+import { LlmModule } from './llm/llm.module.js';
+import { SettingsModule } from './settings/settings.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -22,7 +28,13 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
         DatabaseModule.forRoot(config, logger),
+        CryptoModule,
+        RateLimitModule,
+        LlmModule,
         HealthModule,
+        AuthModule,
+        SettingsModule,
+        AssistantsModule,
         ...extraImports,
       ],
     };

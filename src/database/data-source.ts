@@ -1,7 +1,9 @@
+import type pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from '../../migrations/index.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 import { TypeOrmLogger } from './typeorm-logger.js';
 
 /**
@@ -16,11 +18,15 @@ export function dataSourceOptions(config: AppConfig, logger?: TypeOrmLogger): Da
     type: 'postgres',
     url: config.database.url,
     entities: ENTITIES,
+    namingStrategy: new SnakeNamingStrategy(),
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     migrationsRun: false,
     synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+, so no extension has to be installed.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     poolSize: config.database.poolSize,
     connectTimeoutMS: config.database.connectTimeoutMs,
     applicationName: 'assistants-platform',
@@ -37,4 +43,9 @@ export function dataSourceOptions(config: AppConfig, logger?: TypeOrmLogger): Da
 
 export function createDataSource(config: AppConfig, logger?: TypeOrmLogger): DataSource {
   return new DataSource(dataSourceOptions(config, logger));
+}
+
+/** The pg pool behind the data source, shared with the session store. */
+export function poolOf(dataSource: DataSource): pg.Pool {
+  return (dataSource.driver as unknown as { master: pg.Pool }).master;
 }

@@ -1,2 +1,7 @@
+import { Assistant } from '../assistants/assistant.entity.js';
+import { SessionRecord } from '../auth/session-record.entity.js';
+import { User } from '../auth/user.entity.js';
+import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity.js';
+
 /** Every entity of the platform, listed explicitly (no file globs in an ESM build). */
-export const ENTITIES: Function[] = [];
+export const ENTITIES: Function[] = [User, SessionRecord, RateLimitCounter, Assistant];

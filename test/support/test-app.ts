@@ -43,6 +43,11 @@ export function testEnv(database: string, extra: Record<string, string | undefin
     OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
     OPENAI_MAX_RETRIES: '0',
     DATA_DIR: '.data/test',
+    // Tests sign up many users from one address; the limits have their own tests.
+    RATE_LIMIT_REGISTRATIONS: '10000',
+    RATE_LIMIT_LOGIN_FAILURES: '10000',
+    RATE_LIMIT_REQUESTS_PER_MINUTE: '100000',
+    RATE_LIMIT_CHAT_PER_MINUTE: '10000',
     ...extra,
   };
 }

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   no_assistant: 400,
   import_root_not_configured: 400,
   input_too_long: 400,
+  upstream_bad_request: 400,
   not_authenticated: 401,
   invalid_credentials: 401,
   forbidden: 403,

@@ -1,0 +1,66 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  type Relation,
+} from 'typeorm';
+import { User } from '../auth/user.entity.js';
+
+export type ToolType = 'file_search' | 'web_search' | 'code_interpreter';
+
+export interface AssistantTool {
+  type: ToolType;
+}
+
+@Entity('assistants')
+@Index('assistants_user_id_created_at_idx', ['userId', 'createdAt'])
+export class Assistant {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  userId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'assistants_user_id_fkey' })
+  user?: Relation<User>;
+
+  @Column({ type: 'varchar', length: 256 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  description!: string | null;
+
+  @Column({ type: 'varchar', length: 128 })
+  model!: string;
+
+  @Column({ type: 'text', nullable: true })
+  instructions!: string | null;
+
+  @Column({ type: 'real', nullable: true })
+  temperature!: number | null;
+
+  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  tools!: AssistantTool[];
+
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  metadata!: Record<string, string>;
+
+  @Column({ type: 'boolean', default: true })
+  isActive!: boolean;
+
+  /** The OpenAI vector store holding this assistant's documents, created with the first one. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  vectorStoreId!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SessionAuthGuard } from '../common/auth/session-auth.guard.js';
+import { UserRateLimitGuard } from '../common/auth/user-rate-limit.guard.js';
+import { AccountEvents } from './account-events.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { PasswordHasher } from './password-hasher.js';
+import { SessionRecord } from './session-record.entity.js';
+import { SessionsService } from './sessions.service.js';
+import { User } from './user.entity.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User, SessionRecord])],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    UsersService,
+    SessionsService,
+    PasswordHasher,
+    AccountEvents,
+    // Guards run in this order: who is asking, then whether they are within budget.
+    { provide: APP_GUARD, useClass: SessionAuthGuard },
+    { provide: APP_GUARD, useClass: UserRateLimitGuard },
+  ],
+  exports: [UsersService, AccountEvents, TypeOrmModule],
+})
+export class AuthModule {}

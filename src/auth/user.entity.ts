@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** Stored trimmed and lower-cased, so comparisons are case-insensitive. */
+  @Index('users_email_key', { unique: true })
+  @Column({ type: 'varchar', length: 320 })
+  email!: string;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  name!: string | null;
+
+  @Column({ type: 'varchar', length: 100 })
+  passwordHash!: string;
+
+  /** Base64 of IV, auth tag and ciphertext (AES-256-GCM, user id as associated data). */
+  @Column({ type: 'text', nullable: true })
+  apiKeyCiphertext!: string | null;
+
+  /** Id of the master key that encrypted the API key (for rotation). */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  apiKeyKeyId!: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  apiKeyHint!: string | null;
+
+  /** Increases on every key change, so cached clients built from an older key are not reused. */
+  @Column({ type: 'integer', default: 0 })
+  apiKeyVersion!: number;
+
+  @Column({ type: 'uuid', nullable: true })
+  defaultAssistantId!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

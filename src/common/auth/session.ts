@@ -1,0 +1,113 @@
+import connectPgSimple from 'connect-pg-simple';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import session from 'express-session';
+import type pg from 'pg';
+import type { AppConfig } from '../../config/config.js';
+import { DomainError } from '../errors/domain-error.js';
+import { sendError } from '../errors/error-envelope.js';
+import { toDomainError } from '../errors/error-mapping.js';
+import type { AppLogger } from '../logging/logger.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId: string;
+    /** Epoch milliseconds of sign-in: the absolute lifetime counts from here. */
+    createdAt: number;
+    /** Epoch milliseconds of the last request, refreshed at most every few seconds. */
+    lastSeenAt: number;
+  }
+}
+
+export const PLAIN_COOKIE_NAME = 'sid';
+/** Browsers only accept a __Host- cookie when it is Secure, host-only and for path /. */
+export const SECURE_COOKIE_NAME = '__Host-sid';
+
+export function sessionCookieNames(): string[] {
+  return [PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME];
+}
+
+/**
+ * Sessions in PostgreSQL (connect-pg-simple over the application's pool).
+ * Requests over HTTPS get a Secure `__Host-` cookie; plain HTTP gets `sid`.
+ * Idle and absolute timeouts are checked on every request; the idle clock is
+ * written back at most every `touchEveryMs`, not on every request.
+ */
+export function createSessionMiddleware(config: AppConfig, pool: pg.Pool, logger: AppLogger): RequestHandler {
+  const PgStore = connectPgSimple(session);
+  // Each session middleware needs its own store object: express-session
+  // installs its cookie settings on the store it is given.
+  const createStore = (prune: boolean) =>
+    new PgStore({
+      pool,
+      tableName: 'session',
+      createTableIfMissing: false,
+      pruneSessionInterval: prune && config.session.pruneIntervalSeconds > 0 ? config.session.pruneIntervalSeconds : false,
+      errorLog: (...args: unknown[]) => logger.warn({ detail: args.map(String).join(' ') }, 'session store'),
+    });
+  const idleMs = config.session.idleTimeoutSeconds * 1000;
+  const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
+  const touchEveryMs = Math.min(60_000, Math.floor(idleMs / 4));
+
+  const build = (secure: boolean) =>
+    session({
+      name: secure ? SECURE_COOKIE_NAME : PLAIN_COOKIE_NAME,
+      secret: config.session.secrets,
+      store: createStore(!secure),
+      resave: false,
+      saveUninitialized: false,
+      rolling: false,
+      unset: 'destroy',
+      cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: absoluteMs },
+    });
+  const plain = build(false);
+  const secure = build(true);
+
+  const expire = (request: Request, next: NextFunction) =>
+    request.session.regenerate((error) => next(error));
+
+  return (request: Request, response: Response, next: NextFunction) => {
+    const handler = request.secure ? secure : plain;
+    const fail = (error: unknown) =>
+      sendError(
+        response,
+        toDomainError(error) ?? new DomainError('database_unavailable', 'Sessions are unavailable; try again shortly', undefined, 5),
+        request.id,
+      );
+    handler(request, response, (error?: unknown) => {
+      if (error) return fail(error);
+      const data = request.session;
+      if (!data?.userId) return next();
+      const now = Date.now();
+      if (now - (data.createdAt ?? 0) > absoluteMs || now - (data.lastSeenAt ?? 0) > idleMs) {
+        return expire(request, (regenerateError?: unknown) => (regenerateError ? fail(regenerateError) : next()));
+      }
+      if (now - (data.lastSeenAt ?? 0) > touchEveryMs) data.lastSeenAt = now;
+      next();
+    });
+  };
+}
+
+/** Replaces the session id (fixation defence) and signs the user in. */
+export function signIn(request: Request, userId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    request.session.regenerate((error) => {
+      if (error) return reject(error);
+      const now = Date.now();
+      request.session.userId = userId;
+      request.session.createdAt = now;
+      request.session.lastSeenAt = now;
+      request.session.save((saveError) => (saveError ? reject(saveError) : resolve()));
+    });
+  });
+}
+
+export function signOut(request: Request, response: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cookieName = request.secure ? SECURE_COOKIE_NAME : PLAIN_COOKIE_NAME;
+    request.session.destroy((error) => {
+      if (error) return reject(error);
+      response.clearCookie(cookieName, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.secure });
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,8 @@
+import { Global, Module } from '@nestjs/common';
+import { LlmService } from './llm.service.js';
+import { OpenAIClients } from './openai-clients.js';
+
+/** The one seam to OpenAI: nothing outside this folder imports the SDK. */
+@Global()
+@Module({ providers: [OpenAIClients, LlmService], exports: [OpenAIClients, LlmService] })
+export class LlmModule {}

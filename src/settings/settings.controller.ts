@@ -1,0 +1,48 @@
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MessageResponse } from '../auth/auth.dto.js';
+import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
+import { SetApiKeyDto, SetDefaultAssistantDto, SettingsResponse } from './settings.dto.js';
+import { SettingsService } from './settings.service.js';
+
+@ApiTags('settings')
+@Controller('api/settings')
+export class SettingsController {
+  constructor(private readonly settings: SettingsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'API key status (hint only) and default assistant' })
+  @ApiOkResponse({ type: SettingsResponse })
+  get(@CurrentUser() user: AuthUser): Promise<SettingsResponse> {
+    return this.settings.get(user.id);
+  }
+
+  @Post('apikey')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Check the OpenAI API key upstream and store it encrypted' })
+  @ApiOkResponse({ type: MessageResponse })
+  async setApiKey(@CurrentUser() user: AuthUser, @Body() dto: SetApiKeyDto): Promise<MessageResponse> {
+    await this.settings.setApiKey(user.id, dto.apiKey);
+    return { message: 'API key saved' };
+  }
+
+  @Delete('apikey')
+  @ApiOperation({ summary: 'Remove the stored OpenAI API key' })
+  @ApiOkResponse({ type: MessageResponse })
+  async deleteApiKey(@CurrentUser() user: AuthUser): Promise<MessageResponse> {
+    await this.settings.deleteApiKey(user.id);
+    return { message: 'API key removed' };
+  }
+
+  @Post('default-assistant')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set (or clear with null) the assistant used when none is given' })
+  @ApiOkResponse({ type: MessageResponse })
+  async setDefaultAssistant(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: SetDefaultAssistantDto,
+  ): Promise<MessageResponse> {
+    await this.settings.setDefaultAssistant(user.id, dto.assistantId);
+    return { message: dto.assistantId === null ? 'Default assistant cleared' : 'Default assistant saved' };
+  }
+}

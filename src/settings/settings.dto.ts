@@ -1,0 +1,26 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+
+export class SetApiKeyDto {
+  @ApiProperty({ example: 'sk-...' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(20, { message: 'apiKey looks too short to be an OpenAI API key' })
+  @MaxLength(512)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'apiKey must not contain spaces or unusual characters' })
+  apiKey!: string;
+}
+
+export class SetDefaultAssistantDto {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null clears the default' })
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID('all', { message: 'assistantId must be an assistant id (UUID) or null' })
+  assistantId!: string | null;
+}
+
+export class SettingsResponse {
+  @ApiProperty() hasApiKey!: boolean;
+  @ApiProperty({ nullable: true, type: String, example: 'sk-…wxyz' }) apiKeyHint!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) defaultAssistantId!: string | null;
+}

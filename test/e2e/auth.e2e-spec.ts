@@ -1,0 +1,242 @@
+import request from 'supertest';
+import { listRoutes, concretePath } from '../support/routes.js';
+import { login, registerUser, sessionCookie, sessionIdOf } from '../support/session-client.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('accounts and sessions', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('register → user → logout → 401 → login → user, with a new session id and the old cookie dead', async () => {
+    const { cookie: registered, email, password, userId } = await registerUser(testApp.baseUrl, { name: 'Ada' });
+    const me = await request(testApp.baseUrl).get('/api/user').set('Cookie', registered).expect(200);
+    expect(me.body).toEqual({
+      id: userId,
+      email,
+      name: 'Ada',
+      hasApiKey: false,
+      apiKeyHint: null,
+      defaultAssistantId: null,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+
+    await request(testApp.baseUrl).post('/api/logout').set('Cookie', registered).expect(200);
+    const afterLogout = await request(testApp.baseUrl).get('/api/user').set('Cookie', registered).expect(401);
+    expect(afterLogout.body.code).toBe('not_authenticated');
+    const [{ count }] = await testApp.dataSource.query('SELECT count(*)::int AS count FROM session WHERE sid = $1', [
+      sessionIdOf(registered),
+    ]);
+    expect(count).toBe(0);
+
+    // Signing in while holding a cookie still yields a different session id.
+    const loginResponse = await request(testApp.baseUrl)
+      .post('/api/login')
+      .set('Cookie', registered)
+      .send({ email, password })
+      .expect(200);
+    const loggedIn = sessionCookie(loginResponse);
+    expect(sessionIdOf(loggedIn)).not.toBe(sessionIdOf(registered));
+    await request(testApp.baseUrl).get('/api/user').set('Cookie', loggedIn).expect(200);
+    await request(testApp.baseUrl).get('/api/user').set('Cookie', registered).expect(401);
+  });
+
+  it('sets an HttpOnly, SameSite=Lax cookie, and a Secure __Host- cookie behind an HTTPS proxy it trusts', async () => {
+    const email = `cookie-${Date.now()}@example.org`;
+    const plain = await request(testApp.baseUrl).post('/api/register').send({ email, password: 'password-123' }).expect(201);
+    const plainCookie = (plain.headers['set-cookie'] as unknown as string[])[0];
+    expect(plainCookie).toMatch(/^sid=/);
+    expect(plainCookie).toMatch(/HttpOnly/i);
+    expect(plainCookie).toMatch(/SameSite=Lax/i);
+    expect(plainCookie).not.toMatch(/Secure/i);
+
+    const proxied = await startTestApp({ database: testApp.database, env: { TRUST_PROXY: '1' } });
+    try {
+      const response = await request(proxied.baseUrl)
+        .post('/api/login')
+        .set('X-Forwarded-Proto', 'https')
+        .send({ email, password: 'password-123' })
+        .expect(200);
+      const secureCookie = (response.headers['set-cookie'] as unknown as string[])[0];
+      expect(secureCookie).toMatch(/^__Host-sid=/);
+      expect(secureCookie).toMatch(/Secure/i);
+      expect(secureCookie).toMatch(/Path=\//);
+      expect(secureCookie).not.toMatch(/Domain=/i);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('normalizes e-mails and keeps them unique, also under concurrent registrations', async () => {
+    const base = `Mixed.Case-${Date.now()}@Example.org`;
+    const first = await request(testApp.baseUrl).post('/api/register').send({ email: `  ${base} `, password: 'password-123' });
+    expect(first.status).toBe(201);
+    expect(first.body.email).toBe(base.toLowerCase());
+    const again = await request(testApp.baseUrl).post('/api/register').send({ email: base.toUpperCase(), password: 'password-123' });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('email_taken');
+    await login(testApp.baseUrl, base.toUpperCase(), 'password-123');
+
+    const racing = `race-${Date.now()}@example.org`;
+    const results = await Promise.all(
+      [1, 2].map(() => request(testApp.baseUrl).post('/api/register').send({ email: racing, password: 'password-123' })),
+    );
+    expect(results.map((result) => result.status).sort()).toEqual([201, 409]);
+  });
+
+  it('enforces password length and never truncates long passwords', async () => {
+    const short = await request(testApp.baseUrl)
+      .post('/api/register')
+      .send({ email: `short-${Date.now()}@example.org`, password: 'seven77' });
+    expect(short.status).toBe(400);
+    expect(short.body.details[0].field).toBe('password');
+
+    const sixtyFour = 'p'.repeat(64);
+    const user = await registerUser(testApp.baseUrl, { password: sixtyFour });
+    await login(testApp.baseUrl, user.email, sixtyFour);
+
+    const prefix = 'x'.repeat(72);
+    const long = await registerUser(testApp.baseUrl, { password: `${prefix}-first` });
+    await login(testApp.baseUrl, long.email, `${prefix}-first`);
+    const sharedPrefix = await request(testApp.baseUrl).post('/api/login').send({ email: long.email, password: `${prefix}-second` });
+    expect(sharedPrefix.status).toBe(401);
+    const multibyte = '密码'.repeat(40);
+    const unicode = await registerUser(testApp.baseUrl, { password: multibyte });
+    await login(testApp.baseUrl, unicode.email, multibyte);
+  });
+
+  it('answers an unknown e-mail and a wrong password alike', async () => {
+    const user = await registerUser(testApp.baseUrl);
+    const wrongPassword = await request(testApp.baseUrl).post('/api/login').send({ email: user.email, password: 'not-the-password' });
+    const unknownEmail = await request(testApp.baseUrl)
+      .post('/api/login')
+      .send({ email: `nobody-${Date.now()}@example.org`, password: 'not-the-password' });
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(401);
+    expect(unknownEmail.body).toEqual(wrongPassword.body);
+  });
+
+  it('changing the password ends the other sessions, keeps this one, and replaces the password', async () => {
+    const user = await registerUser(testApp.baseUrl);
+    const other = await login(testApp.baseUrl, user.email, user.password);
+    const wrong = await request(testApp.baseUrl)
+      .post('/api/user/password')
+      .set('Cookie', user.cookie)
+      .send({ currentPassword: 'wrong-password', newPassword: 'new password 123' });
+    expect(wrong.status).toBe(400);
+    await request(testApp.baseUrl).get('/api/user').set('Cookie', other).expect(200);
+
+    await request(testApp.baseUrl)
+      .post('/api/user/password')
+      .set('Cookie', user.cookie)
+      .send({ currentPassword: user.password, newPassword: 'new password 123' })
+      .expect(200);
+    await request(testApp.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(200);
+    await request(testApp.baseUrl).get('/api/user').set('Cookie', other).expect(401);
+    await request(testApp.baseUrl).post('/api/login').send({ email: user.email, password: user.password }).expect(401);
+    await login(testApp.baseUrl, user.email, 'new password 123');
+  });
+
+  it('deleting the account removes every row the user owns and ends all sessions', async () => {
+    const user = await registerUser(testApp.baseUrl);
+    const other = await login(testApp.baseUrl, user.email, user.password);
+    await testApp.dataSource.query(`INSERT INTO assistants (user_id, name, model) VALUES ($1, 'A', 'gpt-4o'), ($1, 'B', 'gpt-4o')`, [
+      user.userId,
+    ]);
+    const tables = (await testApp.dataSource.query(
+      `SELECT table_name FROM information_schema.columns
+       WHERE table_schema = 'public' AND column_name = 'user_id' ORDER BY table_name`,
+    )) as Array<{ table_name: string }>;
+    const countOwned = async () => {
+      let total = 0;
+      for (const { table_name } of tables) {
+        const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM "${table_name}" WHERE user_id = $1`, [
+          user.userId,
+        ]);
+        total += count;
+      }
+      const [{ count: users }] = await testApp.dataSource.query('SELECT count(*)::int AS count FROM users WHERE id = $1', [user.userId]);
+      return total + users;
+    };
+    expect(tables.map((table) => table.table_name)).toEqual(expect.arrayContaining(['assistants', 'session']));
+    expect(await countOwned()).toBeGreaterThanOrEqual(5);
+
+    const refused = await request(testApp.baseUrl).delete('/api/user').set('Cookie', user.cookie).send({ password: 'nope-nope' });
+    expect(refused.status).toBe(400);
+    await request(testApp.baseUrl).delete('/api/user').set('Cookie', user.cookie).send({ password: user.password }).expect(200);
+
+    expect(await countOwned()).toBe(0);
+    await request(testApp.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(401);
+    await request(testApp.baseUrl).get('/api/user').set('Cookie', other).expect(401);
+    await request(testApp.baseUrl).post('/api/login').send({ email: user.email, password: user.password }).expect(401);
+  });
+
+  it('answers 401 on every route that is not public (routes read from the application)', async () => {
+    const routes = listRoutes(testApp.app);
+    const protectedRoutes = routes.filter((route) => !route.isPublic);
+    expect(protectedRoutes.length).toBeGreaterThanOrEqual(6);
+    expect(routes.filter((route) => route.isPublic).map((route) => route.path)).toEqual(
+      expect.arrayContaining(['/api/register', '/api/login', '/health', '/config', '/api']),
+    );
+    for (const route of protectedRoutes) {
+      const response = await request(testApp.baseUrl)[route.method.toLowerCase() as 'get'](concretePath(route.path)).send({});
+      expect({ route: `${route.method} ${route.path}`, status: response.status, code: response.body.code }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: 401,
+        code: 'not_authenticated',
+      });
+    }
+  });
+});
+
+describe('session secrets and lifetimes', () => {
+  it('accepts cookies signed with a still-listed secret and rejects a retired one', async () => {
+    const oldSecret = 'old-secret-0123456789-0123456789-abcdef';
+    const newSecret = 'new-secret-0123456789-0123456789-abcdef';
+    const issuing = await startTestApp({ env: { SESSION_SECRETS: oldSecret } });
+    const rotated = await startTestApp({ database: issuing.database, env: { SESSION_SECRETS: `${newSecret},${oldSecret}` } });
+    const retired = await startTestApp({ database: issuing.database, env: { SESSION_SECRETS: newSecret } });
+    try {
+      const { cookie } = await registerUser(issuing.baseUrl);
+      await request(rotated.baseUrl).get('/api/user').set('Cookie', cookie).expect(200);
+      await request(retired.baseUrl).get('/api/user').set('Cookie', cookie).expect(401);
+    } finally {
+      await retired.close();
+      await rotated.close();
+      await issuing.close();
+    }
+  });
+
+  it('expires a session after the idle timeout and after the absolute lifetime', async () => {
+    const app = await startTestApp({
+      env: { SESSION_IDLE_TIMEOUT_SECONDS: '1', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3' },
+    });
+    try {
+      const user = await registerUser(app.baseUrl);
+      await request(app.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(200);
+      await sleep(1_400);
+      await request(app.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(401);
+
+      const active = await login(app.baseUrl, user.email, user.password);
+      const started = Date.now();
+      let lastStatus = 200;
+      while (Date.now() - started < 4_500 && lastStatus === 200) {
+        await sleep(400);
+        lastStatus = (await request(app.baseUrl).get('/api/user').set('Cookie', active)).status;
+      }
+      const lifetime = Date.now() - started;
+      expect(lastStatus).toBe(401);
+      expect(lifetime).toBeGreaterThanOrEqual(2_800);
+    } finally {
+      await app.close();
+    }
+  });
+});
