@@ -9,7 +9,9 @@ import { AssistantsModule } from './assistants/assistants.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
+import { FileRoutesModule } from './files/file-routes.module.js';
 import { LlmModule } from './llm/llm.module.js';
+import { UpstreamSyncModule } from './upstream-sync/upstream-sync.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 
 export interface AppModuleOptions {
@@ -31,10 +33,12 @@ export class AppModule {
         CryptoModule,
         RateLimitModule,
         LlmModule,
+        UpstreamSyncModule,
         HealthModule,
         AuthModule,
         SettingsModule,
         AssistantsModule,
+        FileRoutesModule,
         ...extraImports,
       ],
     };

@@ -42,13 +42,13 @@ export class Assistant {
   @Column({ type: 'text', nullable: true })
   instructions!: string | null;
 
-  @Column({ type: 'real', nullable: true })
+  @Column({ type: 'double precision', nullable: true })
   temperature!: number | null;
 
-  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  @Column({ type: 'jsonb' })
   tools!: AssistantTool[];
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb' })
   metadata!: Record<string, string>;
 
   @Column({ type: 'boolean', default: true })

@@ -1,7 +1,12 @@
 import { Injectable, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module.js';
+import { FilesModule } from '../files/files.module.js';
 import { AssistantOwnership } from '../settings/settings.service.js';
+import { AssistantFile } from './assistant-file.entity.js';
+import { AssistantFilesService } from './assistant-files.service.js';
 import { Assistant } from './assistant.entity.js';
+import { AssistantsController } from './assistants.controller.js';
 import { AssistantsService } from './assistants.service.js';
 
 @Injectable()
@@ -14,8 +19,9 @@ class AssistantOwnershipCheck implements AssistantOwnership {
 }
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Assistant])],
-  providers: [AssistantsService, { provide: AssistantOwnership, useClass: AssistantOwnershipCheck }],
-  exports: [AssistantsService, AssistantOwnership],
+  imports: [TypeOrmModule.forFeature([Assistant, AssistantFile]), AuthModule, FilesModule],
+  controllers: [AssistantsController],
+  providers: [AssistantsService, AssistantFilesService, { provide: AssistantOwnership, useClass: AssistantOwnershipCheck }],
+  exports: [AssistantsService, AssistantFilesService, AssistantOwnership],
 })
 export class AssistantsModule {}

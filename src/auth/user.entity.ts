@@ -1,4 +1,15 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  type Relation,
+} from 'typeorm';
+import { Assistant } from '../assistants/assistant.entity.js';
 
 @Entity('users')
 export class User {
@@ -33,6 +44,11 @@ export class User {
 
   @Column({ type: 'uuid', nullable: true })
   defaultAssistantId!: string | null;
+
+  /** Cleared by the database when the assistant is deleted. */
+  @ManyToOne(() => Assistant, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'default_assistant_id', foreignKeyConstraintName: 'users_default_assistant_id_fkey' })
+  defaultAssistant?: Relation<Assistant> | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

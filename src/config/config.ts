@@ -91,7 +91,13 @@ export interface AppConfig {
     maxFileBytes: number;
     maxFilesPerRequest: number;
     maxBytesPerUser: number;
+    maxRequestBytes: number;
     importRoot: string | undefined;
+  };
+  upstreamSync: {
+    enabled: boolean;
+    pollIntervalMs: number;
+    maxAttempts: number;
   };
   metrics: { token: string | undefined };
 }
@@ -309,7 +315,13 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
       maxFileBytes: fileBytes,
       maxFilesPerRequest: env.integer('UPLOAD_MAX_FILES', { default: 100, min: 1, max: 10_000 }),
       maxBytesPerUser: parseByteSize('UPLOAD_MAX_BYTES_PER_USER', env.raw('UPLOAD_MAX_BYTES_PER_USER'), 1024 ** 3),
+      maxRequestBytes: parseByteSize('UPLOAD_MAX_REQUEST_BYTES', env.raw('UPLOAD_MAX_REQUEST_BYTES'), 200 * 1024 ** 2),
       importRoot: importRoot === undefined ? undefined : resolve(importRoot),
+    },
+    upstreamSync: {
+      enabled: env.boolean('UPSTREAM_SYNC_ENABLED', true),
+      pollIntervalMs: env.integer('UPSTREAM_SYNC_POLL_MS', { default: 1_000, min: 10, max: 60_000 }),
+      maxAttempts: env.integer('UPSTREAM_SYNC_MAX_ATTEMPTS', { default: 5, min: 1, max: 100 }),
     },
     metrics: { token: env.optionalString('METRICS_TOKEN') },
   };

@@ -1,7 +1,20 @@
+import { AssistantFile } from '../assistants/assistant-file.entity.js';
 import { Assistant } from '../assistants/assistant.entity.js';
+import { FileChunk } from '../files/file-chunk.entity.js';
+import { StoredFile } from '../files/stored-file.entity.js';
+import { UpstreamJob } from '../upstream-sync/upstream-job.entity.js';
 import { SessionRecord } from '../auth/session-record.entity.js';
 import { User } from '../auth/user.entity.js';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity.js';
 
 /** Every entity of the platform, listed explicitly (no file globs in an ESM build). */
-export const ENTITIES: Function[] = [User, SessionRecord, RateLimitCounter, Assistant];
+export const ENTITIES: Function[] = [
+  User,
+  SessionRecord,
+  RateLimitCounter,
+  Assistant,
+  StoredFile,
+  FileChunk,
+  AssistantFile,
+  UpstreamJob,
+];

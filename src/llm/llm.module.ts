@@ -4,5 +4,5 @@ import { OpenAIClients } from './openai-clients.js';
 
 /** The one seam to OpenAI: nothing outside this folder imports the SDK. */
 @Global()
-@Module({ providers: [OpenAIClients, LlmService], exports: [OpenAIClients, LlmService] })
+@Module({ providers: [OpenAIClients, LlmService], exports: [LlmService] })
 export class LlmModule {}

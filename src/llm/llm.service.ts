@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { OpenAIClients } from './openai-clients.js';
+import { OpenAIClients, type KeyHolder } from './openai-clients.js';
 import { toUpstreamError } from './upstream-errors.js';
+import { UserLlm } from './user-llm.js';
 
 @Injectable()
 export class LlmService {
@@ -13,5 +14,15 @@ export class LlmService {
     } catch (error) {
       throw toUpstreamError(error);
     }
+  }
+
+  /** OpenAI, as the given user: their own key (or the operator's fallback). */
+  forUser(user: KeyHolder): UserLlm {
+    return new UserLlm(this.clients.forUser(user));
+  }
+
+  /** Drops cached clients after the user's key changed. */
+  forget(userId: string): void {
+    this.clients.forget(userId);
   }
 }

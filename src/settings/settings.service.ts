@@ -5,7 +5,6 @@ import { User } from '../auth/user.entity.js';
 import { UsersService } from '../auth/users.service.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { LlmService } from '../llm/llm.service.js';
-import { OpenAIClients } from '../llm/openai-clients.js';
 import { apiKeyHint } from './api-key-hint.js';
 import type { SettingsResponse } from './settings.dto.js';
 
@@ -21,7 +20,6 @@ export class SettingsService {
     private readonly usersService: UsersService,
     private readonly secrets: SecretBox,
     private readonly llm: LlmService,
-    private readonly clients: OpenAIClients,
     private readonly assistants: AssistantOwnership,
   ) {}
 
@@ -49,7 +47,7 @@ export class SettingsService {
       })
       .where('id = :userId', { userId })
       .execute();
-    this.clients.forget(userId);
+    this.llm.forget(userId);
   }
 
   async deleteApiKey(userId: string): Promise<void> {
@@ -59,7 +57,7 @@ export class SettingsService {
       .set({ apiKeyCiphertext: null, apiKeyKeyId: null, apiKeyHint: null, apiKeyVersion: () => 'api_key_version + 1' })
       .where('id = :userId', { userId })
       .execute();
-    this.clients.forget(userId);
+    this.llm.forget(userId);
   }
 
   async setDefaultAssistant(userId: string, assistantId: string | null): Promise<void> {

@@ -148,9 +148,15 @@ describe('accounts and sessions', () => {
   it('deleting the account removes every row the user owns and ends all sessions', async () => {
     const user = await registerUser(testApp.baseUrl);
     const other = await login(testApp.baseUrl, user.email, user.password);
-    await testApp.dataSource.query(`INSERT INTO assistants (user_id, name, model) VALUES ($1, 'A', 'gpt-4o'), ($1, 'B', 'gpt-4o')`, [
-      user.userId,
-    ]);
+    for (const name of ['A', 'B']) {
+      const assistant = await request(testApp.baseUrl).post('/api/assistants').set('Cookie', user.cookie).send({ name }).expect(201);
+      await request(testApp.baseUrl)
+        .post(`/api/upload`)
+        .set('Cookie', user.cookie)
+        .field('assistantId', assistant.body.id)
+        .attach('file', Buffer.from(`notes for ${name}`), `${name}.txt`)
+        .expect(201);
+    }
     const tables = (await testApp.dataSource.query(
       `SELECT table_name FROM information_schema.columns
        WHERE table_schema = 'public' AND column_name = 'user_id' ORDER BY table_name`,
@@ -166,8 +172,11 @@ describe('accounts and sessions', () => {
       const [{ count: users }] = await testApp.dataSource.query('SELECT count(*)::int AS count FROM users WHERE id = $1', [user.userId]);
       return total + users;
     };
-    expect(tables.map((table) => table.table_name)).toEqual(expect.arrayContaining(['assistants', 'session']));
-    expect(await countOwned()).toBeGreaterThanOrEqual(5);
+    expect(tables.map((table) => table.table_name)).toEqual(
+      expect.arrayContaining(['assistants', 'session', 'files', 'file_chunks', 'assistant_files']),
+    );
+    // 2 sessions, 2 assistants, 2 files, 2 chunks, 2 attachments, the user.
+    expect(await countOwned()).toBeGreaterThanOrEqual(11);
 
     const refused = await request(testApp.baseUrl).delete('/api/user').set('Cookie', user.cookie).send({ password: 'nope-nope' });
     expect(refused.status).toBe(400);

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/common/logging/logger.js';
+import { FakeOpenAI } from './fake-openai/index.js';
 import { LogCapture } from './log-capture.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -19,6 +20,8 @@ export interface TestAppOptions {
   /** Overrides the database URL the application connects to (e.g. through a proxy). */
   databaseUrl?: string;
   extraImports?: Array<Type | DynamicModule>;
+  /** Serve OpenAI from this fake; `true` starts one owned (and stopped) by the test app. */
+  fake?: FakeOpenAI | true;
 }
 
 export interface TestApp {
@@ -29,6 +32,8 @@ export interface TestApp {
   /** http://127.0.0.1:port of the listening server. */
   baseUrl: string;
   logs: LogCapture;
+  /** The fake OpenAI server the app talks to, when one was asked for. */
+  fake: FakeOpenAI;
   close(): Promise<void>;
 }
 
@@ -42,6 +47,8 @@ export function testEnv(database: string, extra: Record<string, string | undefin
     LOG_LEVEL: 'info',
     OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
     OPENAI_MAX_RETRIES: '0',
+    UPSTREAM_SYNC_POLL_MS: '50',
+    UPSTREAM_SYNC_MAX_ATTEMPTS: '1',
     DATA_DIR: '.data/test',
     // Tests sign up many users from one address; the limits have their own tests.
     RATE_LIMIT_REGISTRATIONS: '10000',
@@ -56,7 +63,11 @@ export function testEnv(database: string, extra: Record<string, string | undefin
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const ownsDatabase = !options.database;
-  const config = loadConfig(testEnv(options.databaseUrl ?? database.url, options.env));
+  const fake = options.fake === true ? await FakeOpenAI.start() : options.fake;
+  const ownsFake = options.fake === true;
+  const config = loadConfig(
+    testEnv(options.databaseUrl ?? database.url, { ...(fake ? { OPENAI_BASE_URL: fake.baseUrl } : {}), ...options.env }),
+  );
   const logs = new LogCapture();
   const logger = createLogger(config.logLevel, logs);
   const app = await createApp({ config, logger, extraImports: options.extraImports });
@@ -69,9 +80,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     dataSource: app.get(DataSource),
     baseUrl: `http://127.0.0.1:${port}`,
     logs,
+    get fake(): FakeOpenAI {
+      if (!fake) throw new Error('this test app was started without a fake OpenAI server');
+      return fake;
+    },
     async close() {
       await app.close();
       if (ownsDatabase) await database.drop();
+      if (ownsFake && fake) {
+        await fake.stop();
+        // Every request the platform sent must have matched the official API schema.
+        fake.assertNoSchemaViolations();
+      }
     },
   };
 }

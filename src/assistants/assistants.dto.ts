@@ -1,0 +1,188 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+import { FileResponse } from '../files/files.dto.js';
+import type { AssistantTool, ToolType } from './assistant.entity.js';
+
+export const TOOL_TYPES: readonly ToolType[] = ['file_search', 'web_search', 'code_interpreter'];
+/** Names earlier assistant tools used for the same capability. */
+const TOOL_ALIASES: Record<string, ToolType> = { retrieval: 'file_search', web_search_preview: 'web_search' };
+const MAX_METADATA_PAIRS = 16;
+
+/** Accepts `["file_search"]` or `[{"type": "retrieval"}]`; stores `{type}` with current names. */
+function normalizeTools({ value }: { value: unknown }): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((tool: unknown) => {
+    const type = typeof tool === 'string' ? tool : (tool as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string') return tool;
+    return { type: TOOL_ALIASES[type] ?? type };
+  });
+}
+
+function IsToolList(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isToolList',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate(value: unknown) {
+          if (!Array.isArray(value) || value.length > TOOL_TYPES.length) return false;
+          const types = value.map((tool) => (tool as { type?: unknown } | null)?.type);
+          const keys = value.every((tool) => tool && typeof tool === 'object' && Object.keys(tool).length === 1);
+          return keys && types.every((type) => TOOL_TYPES.includes(type as ToolType)) && new Set(types).size === types.length;
+        },
+        defaultMessage: () => `tools must be a list of distinct tools among ${TOOL_TYPES.join(', ')} (retrieval is accepted for file_search)`,
+      },
+    });
+}
+
+function IsMetadata(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isMetadata',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+          const entries = Object.entries(value);
+          return (
+            entries.length <= MAX_METADATA_PAIRS &&
+            entries.every(([key, item]) => key.length >= 1 && key.length <= 64 && typeof item === 'string' && item.length <= 512)
+          );
+        },
+        defaultMessage: () =>
+          `metadata must be an object of at most ${MAX_METADATA_PAIRS} string pairs (keys up to 64, values up to 512 characters)`,
+      },
+    });
+}
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+class AssistantFieldsDto {
+  @ApiPropertyOptional({ maxLength: 512, nullable: true, type: String })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @MaxLength(512)
+  description?: string | null;
+
+  @ApiPropertyOptional({ example: 'gpt-4o', description: 'Defaults to the configured model' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'model must not be empty' })
+  @MaxLength(128)
+  model?: string;
+
+  @ApiPropertyOptional({ maxLength: 256000, nullable: true, type: String })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @MaxLength(256_000)
+  instructions?: string | null;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 2, nullable: true, type: Number })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(2)
+  temperature?: number | null;
+
+  @ApiPropertyOptional({ example: [{ type: 'file_search' }], description: 'file_search (or retrieval), web_search, code_interpreter' })
+  @IsOptional()
+  @Transform(normalizeTools)
+  @IsToolList()
+  tools?: AssistantTool[];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'support' } })
+  @IsOptional()
+  @IsMetadata()
+  metadata?: Record<string, string>;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+}
+
+export class CreateAssistantDto extends AssistantFieldsDto {
+  @ApiProperty({ minLength: 1, maxLength: 256, example: 'Research helper' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(256)
+  name!: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Documents to attach' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true, message: 'fileIds must hold file ids (UUIDs)' })
+  fileIds?: string[];
+}
+
+export class UpdateAssistantDto extends AssistantFieldsDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 256 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(256)
+  name?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Documents to attach' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true, message: 'addFileIds must hold file ids (UUIDs)' })
+  addFileIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Documents to detach' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true, message: 'removeFileIds must hold file ids (UUIDs)' })
+  removeFileIds?: string[];
+}
+
+export class AssistantResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty() model!: string;
+  @ApiProperty({ nullable: true, type: String }) instructions!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) temperature!: number | null;
+  @ApiProperty({ example: [{ type: 'file_search' }] }) tools!: AssistantTool[];
+  @ApiProperty({ type: [String] }) fileIds!: string[];
+  @ApiProperty({ nullable: true, type: String }) vectorStoreId!: string | null;
+  @ApiProperty() isActive!: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metadata!: Record<string, string>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class AssistantFilesResponse {
+  @ApiProperty({ nullable: true, type: String }) vectorStoreId!: string | null;
+  @ApiProperty({ type: [FileResponse] }) files!: FileResponse[];
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AssistantsModule } from '../assistants/assistants.module.js';
+import { FilesController } from './files.controller.js';
+import { FilesModule } from './files.module.js';
+import { MultipartInterceptor } from './multipart.interceptor.js';
+import { UploadsController } from './uploads.controller.js';
+import { UploadsService } from './uploads.service.js';
+
+/** The /api/upload*, /api/assistants/:id/files uploads and /api/files* routes. */
+@Module({
+  imports: [FilesModule, AssistantsModule],
+  controllers: [UploadsController, FilesController],
+  providers: [UploadsService, MultipartInterceptor],
+})
+export class FileRoutesModule {}

@@ -1,0 +1,80 @@
+import { Controller, Delete, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { MessageResponse } from '../auth/auth.dto.js';
+import { AssistantFilesService } from '../assistants/assistant-files.service.js';
+import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
+import { IdParam } from '../common/http/id-param.js';
+const DEFAULT_PAGE_SIZE = 50;
+import { FileResponse, ListFilesQuery } from './files.dto.js';
+import { FilesService } from './files.service.js';
+
+/** Sends stored bytes as a download that the browser will not render or sniff. */
+export async function sendAttachment(response: Response, file: { filename: string; mimeType: string; sizeBytes: number }, body: AsyncIterable<Buffer>) {
+  response.attachment(file.filename);
+  response.setHeader('Content-Type', file.mimeType.startsWith('text/') ? `${file.mimeType}; charset=utf-8` : file.mimeType);
+  response.setHeader('Content-Length', String(file.sizeBytes));
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+  response.setHeader('Cache-Control', 'private, no-store');
+  await pipeline(Readable.from(body), response);
+}
+
+@ApiTags('files')
+@Controller('api/files')
+export class FilesController {
+  constructor(
+    private readonly files: FilesService,
+    private readonly assistantFiles: AssistantFilesService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The user's files, newest first (total in X-Total-Count)" })
+  @ApiOkResponse({ type: [FileResponse] })
+  async list(@CurrentUser() user: AuthUser, @Query() query: ListFilesQuery, @Res({ passthrough: true }) response: Response) {
+    const [files, total] = await this.files.list(user.id, {
+      assistantId: query.assistantId,
+      kind: query.kind,
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      offset: query.offset ?? 0,
+    });
+    response.setHeader('X-Total-Count', String(total));
+    return this.files.toResponses(user.id, files);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One file with its status per assistant' })
+  @ApiOkResponse({ type: FileResponse })
+  async get(@CurrentUser() user: AuthUser, @IdParam('id', 'File') id: string): Promise<FileResponse> {
+    const file = await this.files.findOwned(user.id, id);
+    const [response] = await this.files.toResponses(user.id, [file]);
+    return response;
+  }
+
+  @Get(':id/content')
+  @ApiOperation({ summary: 'Download the original bytes (as an attachment)' })
+  @ApiProduces('application/octet-stream')
+  async content(@CurrentUser() user: AuthUser, @IdParam('id', 'File') id: string, @Res() response: Response): Promise<void> {
+    const file = await this.files.findOwned(user.id, id);
+    await sendAttachment(response, file, this.files.content(file));
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Try the failed upstream indexing of this file again' })
+  @ApiOkResponse({ type: FileResponse })
+  async retry(@CurrentUser() user: AuthUser, @IdParam('id', 'File') id: string): Promise<FileResponse> {
+    await this.assistantFiles.retry(user.id, id);
+    return this.get(user, id);
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete the file here and, in the background, at OpenAI' })
+  @ApiOkResponse({ type: MessageResponse })
+  async delete(@CurrentUser() user: AuthUser, @IdParam('id', 'File') id: string): Promise<MessageResponse> {
+    await this.files.delete(user.id, id);
+    return { message: 'File deleted' };
+  }
+}

@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import type { FileStatus } from './stored-file.entity.js';
+
+export class FileAttachmentResponse {
+  @ApiProperty({ format: 'uuid' }) assistantId!: string;
+  @ApiProperty({ enum: ['processing', 'ready', 'failed'] }) status!: FileStatus;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+}
+
+export class FileResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() filename!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Path inside an uploaded folder' }) relativePath!: string | null;
+  @ApiProperty({ description: 'Detected from the content' }) mimeType!: string;
+  @ApiProperty({ enum: ['document', 'image'] }) kind!: 'document' | 'image';
+  @ApiProperty() sizeBytes!: number;
+  @ApiProperty() sha256!: string;
+  @ApiProperty({ enum: ['processing', 'ready', 'failed'] }) status!: FileStatus;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty({ type: [FileAttachmentResponse] }) assistants!: FileAttachmentResponse[];
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class SkippedFile {
+  @ApiProperty() name!: string;
+  @ApiProperty() reason!: string;
+}
+
+export class UploadResponse {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assistantId!: string | null;
+  @ApiProperty({ type: [String], description: 'Ids of the files stored by this request' }) fileIds!: string[];
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: [FileResponse] }) files!: FileResponse[];
+  @ApiPropertyOptional({ type: [SkippedFile], description: 'Folder uploads: files left out and why' })
+  skipped?: SkippedFile[];
+}
+
+export class UploadFieldsDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Attach the documents to this assistant' })
+  @IsOptional()
+  @IsUUID('all', { message: 'assistantId must be an assistant id (UUID)' })
+  assistantId?: string;
+}
+
+export class UploadDirectoryDto extends UploadFieldsDto {
+  @ApiPropertyOptional({ description: 'JSON form: a folder under the configured import root' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  dir?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Multipart form: relative paths, in the order of the files' })
+  @IsOptional()
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  paths?: string[] | string;
+}
+
+export class ListFilesQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  assistantId?: string;
+
+  @ApiPropertyOptional({ enum: ['document', 'image'] })
+  @IsOptional()
+  @IsIn(['document', 'image'])
+  kind?: 'document' | 'image';
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}

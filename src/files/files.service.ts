@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository, type EntityManager } from 'typeorm';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { DomainError, notFound } from '../common/errors/domain-error.js';
+import { UpstreamJobsService, type NewJob } from '../upstream-sync/upstream-jobs.service.js';
+import { UpstreamWorker } from '../upstream-sync/upstream-worker.js';
+import { detectContentType, UnsupportedFileType, type DetectedType } from './content-type.js';
+import { safeFileName, safeRelativePath } from './file-names.js';
+import { FileStorage } from './file-storage.js';
+import type { FileAttachmentResponse, FileResponse } from './files.dto.js';
+import { StoredFile } from './stored-file.entity.js';
+
+export interface IncomingFile {
+  originalName: string;
+  relativePath?: string | null;
+  claimedType?: string;
+  bytes: Buffer;
+}
+
+export interface AcceptedFile {
+  incoming: IncomingFile;
+  type: DetectedType;
+}
+
+export interface FileListFilter {
+  assistantId?: string;
+  kind?: 'document' | 'image';
+  limit: number;
+  offset: number;
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+}
+
+@Injectable()
+export class FilesService {
+  constructor(
+    @InjectRepository(StoredFile) private readonly files: Repository<StoredFile>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly storage: FileStorage,
+    private readonly jobs: UpstreamJobsService,
+    private readonly worker: UpstreamWorker,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** Types a file by its content; throws a 415 for what the platform does not accept. */
+  accept(incoming: IncomingFile): AcceptedFile {
+    if (incoming.bytes.length > this.config.uploads.maxFileBytes) {
+      throw new DomainError(
+        'payload_too_large',
+        `${safeFileName(incoming.originalName)} is larger than ${megabytes(this.config.uploads.maxFileBytes)}`,
+      );
+    }
+    try {
+      return { incoming, type: detectContentType(incoming.bytes, incoming.originalName, incoming.claimedType) };
+    } catch (error) {
+      if (error instanceof UnsupportedFileType) {
+        throw new DomainError('unsupported_media_type', `${safeFileName(incoming.originalName)}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Stores accepted files in one transaction (all or nothing), within the
+   * user's storage quota. `afterInsert` runs in the same transaction.
+   */
+  async store(
+    userId: string,
+    accepted: AcceptedFile[],
+    afterInsert?: (manager: EntityManager, files: StoredFile[]) => Promise<void>,
+  ): Promise<StoredFile[]> {
+    if (accepted.length > this.config.uploads.maxFilesPerRequest) {
+      throw new DomainError('too_many_files', `At most ${this.config.uploads.maxFilesPerRequest} files per request`);
+    }
+    const stored = await this.dataSource.transaction(async (manager) => {
+      // Serializes a user's uploads so the quota check cannot be raced.
+      await manager.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);
+      const [{ used }] = (await manager.query(
+        'SELECT COALESCE(sum(size_bytes), 0)::bigint AS used FROM files WHERE user_id = $1',
+        [userId],
+      )) as Array<{ used: string }>;
+      const incomingBytes = accepted.reduce((total, file) => total + file.incoming.bytes.length, 0);
+      if (Number(used) + incomingBytes > this.config.uploads.maxBytesPerUser) {
+        throw new DomainError(
+          'storage_quota_exceeded',
+          `Storing these files would exceed your ${megabytes(this.config.uploads.maxBytesPerUser)} storage; delete some files first`,
+        );
+      }
+      const rows: StoredFile[] = [];
+      for (const { incoming, type } of accepted) {
+        const file = await manager.save(
+          manager.create(StoredFile, {
+            userId,
+            filename: safeFileName(incoming.originalName),
+            relativePath: incoming.relativePath ? safeRelativePath(incoming.relativePath) : null,
+            mimeType: type.mimeType,
+            kind: type.kind,
+            sizeBytes: incoming.bytes.length,
+            sha256: createHash('sha256').update(incoming.bytes).digest('hex'),
+            status: 'ready',
+            statusError: null,
+            upstreamFileId: null,
+          }),
+        );
+        await this.storage.save(manager, file, incoming.bytes);
+        rows.push(file);
+      }
+      await afterInsert?.(manager, rows);
+      return rows;
+    });
+    this.worker.nudge();
+    return stored;
+  }
+
+  /** The user's file, or 404 whether it does not exist or belongs to someone else. */
+  async findOwned(userId: string, id: string): Promise<StoredFile> {
+    const file = await this.files.findOneBy({ id, userId });
+    if (!file) throw notFound('File');
+    return file;
+  }
+
+  /** All of the given files, or 404 naming the first that is not the user's. */
+  async findOwnedMany(userId: string, ids: string[]): Promise<StoredFile[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const found = await this.files.findBy({ id: In(unique), userId });
+    const byId = new Map(found.map((file) => [file.id, file]));
+    const missing = unique.find((id) => !byId.has(id));
+    if (missing) throw new DomainError('not_found', `File ${missing} not found`, [{ field: 'fileIds', message: `File ${missing} not found` }]);
+    return unique.map((id) => byId.get(id)!);
+  }
+
+  async list(userId: string, filter: FileListFilter): Promise<[StoredFile[], number]> {
+    const query = this.files
+      .createQueryBuilder('file')
+      .where('file.user_id = :userId', { userId })
+      .orderBy('file.created_at', 'DESC')
+      .addOrderBy('file.id', 'DESC')
+      .take(filter.limit)
+      .skip(filter.offset);
+    if (filter.kind) query.andWhere('file.kind = :kind', { kind: filter.kind });
+    if (filter.assistantId) {
+      query.andWhere(
+        'EXISTS (SELECT 1 FROM assistant_files af WHERE af.file_id = file.id AND af.assistant_id = :assistantId AND af.user_id = :userId)',
+        { assistantId: filter.assistantId },
+      );
+    }
+    return query.getManyAndCount();
+  }
+
+  content(file: StoredFile): AsyncIterable<Buffer> {
+    return this.storage.stream(file.id);
+  }
+
+  bytes(file: StoredFile): Promise<Buffer> {
+    return this.storage.read(file.id);
+  }
+
+  /**
+   * Deletes the file here at once; its copies at OpenAI (in vector stores and
+   * in Files) are removed in the background.
+   */
+  async delete(userId: string, id: string): Promise<void> {
+    const file = await this.findOwned(userId, id);
+    await this.dataSource.transaction(async (manager) => {
+      const jobs: NewJob[] = [];
+      if (file.upstreamFileId) {
+        const stores = (await manager.query(
+          `SELECT a.vector_store_id FROM assistant_files af JOIN assistants a ON a.id = af.assistant_id
+           WHERE af.file_id = $1 AND af.user_id = $2 AND a.vector_store_id IS NOT NULL`,
+          [file.id, userId],
+        )) as Array<{ vector_store_id: string }>;
+        for (const { vector_store_id } of stores) {
+          jobs.push({
+            userId,
+            kind: 'detach_file',
+            payload: { vectorStoreId: vector_store_id, upstreamFileId: file.upstreamFileId },
+          });
+        }
+        jobs.push({ userId, kind: 'delete_upstream_file', payload: { upstreamFileId: file.upstreamFileId } });
+      }
+      await this.jobs.enqueue(jobs, manager);
+      await manager.delete(StoredFile, { id: file.id, userId });
+    });
+    await this.storage.remove(file.id);
+    this.worker.nudge();
+  }
+
+  /** Attachment states of the given files, by file id. */
+  async attachments(userId: string, fileIds: string[]): Promise<Map<string, FileAttachmentResponse[]>> {
+    const result = new Map<string, FileAttachmentResponse[]>();
+    if (fileIds.length === 0) return result;
+    const rows = (await this.dataSource.query(
+      `SELECT file_id, assistant_id, status, error FROM assistant_files
+       WHERE user_id = $1 AND file_id = ANY($2::uuid[]) ORDER BY created_at`,
+      [userId, fileIds],
+    )) as Array<{ file_id: string; assistant_id: string; status: FileAttachmentResponse['status']; error: string | null }>;
+    for (const row of rows) {
+      const list = result.get(row.file_id) ?? [];
+      list.push({ assistantId: row.assistant_id, status: row.status, error: row.error });
+      result.set(row.file_id, list);
+    }
+    return result;
+  }
+
+  async toResponses(userId: string, files: StoredFile[]): Promise<FileResponse[]> {
+    const attachments = await this.attachments(
+      userId,
+      files.map((file) => file.id),
+    );
+    return files.map((file) => toFileResponse(file, attachments.get(file.id) ?? []));
+  }
+}
+
+export function toFileResponse(file: StoredFile, assistants: FileAttachmentResponse[]): FileResponse {
+  return {
+    id: file.id,
+    filename: file.filename,
+    relativePath: file.relativePath,
+    mimeType: file.mimeType,
+    kind: file.kind,
+    sizeBytes: file.sizeBytes,
+    sha256: file.sha256,
+    status: file.status,
+    error: file.statusError,
+    assistants,
+    createdAt: file.createdAt.toISOString(),
+    updatedAt: file.updatedAt.toISOString(),
+  };
+}

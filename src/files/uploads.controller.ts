@@ -1,0 +1,96 @@
+import { Body, Controller, Post, Req, UseInterceptors } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { IdParam } from '../common/http/id-param.js';
+import { UploadDirectoryDto, UploadFieldsDto, UploadResponse } from './files.dto.js';
+import type { IncomingFile } from './files.service.js';
+import { MultipartInterceptor, uploadedFiles } from './multipart.interceptor.js';
+import { UploadsService } from './uploads.service.js';
+
+export function toIncoming(file: Express.Multer.File, relativePath?: string): IncomingFile {
+  return {
+    originalName: file.originalname,
+    relativePath: relativePath ?? (/[\\/]/.test(file.originalname) ? file.originalname : null),
+    claimedType: file.mimetype,
+    bytes: file.buffer,
+  };
+}
+
+@ApiTags('files')
+@Controller('api')
+@UseInterceptors(MultipartInterceptor)
+export class UploadsController {
+  constructor(private readonly uploads: UploadsService) {}
+
+  @Post('upload')
+  @ApiOperation({ summary: 'Upload one file (field "file") or several (field "files"); documents attach to assistantId' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        files: { type: 'array', items: { type: 'string', format: 'binary' } },
+        assistantId: { type: 'string', format: 'uuid' },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: UploadResponse })
+  upload(@CurrentUser() user: AuthUser, @Req() request: Request, @Body() fields: UploadFieldsDto): Promise<UploadResponse> {
+    const files = uploadedFiles(request, ['file', 'files']).map((file) => toIncoming(file));
+    return this.uploads.upload(user.id, files, { assistantId: fields.assistantId });
+  }
+
+  @Post('assistants/:id/files')
+  @ApiTags('assistants')
+  @ApiOperation({ summary: 'Upload documents (field "file" or "files") and attach them to the assistant' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: { file: { type: 'string', format: 'binary' }, files: { type: 'array', items: { type: 'string', format: 'binary' } } },
+    },
+  })
+  @ApiCreatedResponse({ type: UploadResponse })
+  uploadToAssistant(
+    @CurrentUser() user: AuthUser,
+    @IdParam('id', 'Assistant') assistantId: string,
+    @Req() request: Request,
+  ): Promise<UploadResponse> {
+    const files = uploadedFiles(request, ['file', 'files']).map((file) => toIncoming(file));
+    return this.uploads.upload(user.id, files, { assistantId });
+  }
+
+  @Post('upload-directory')
+  @ApiOperation({
+    summary:
+      'Upload a folder: multipart files with their relative paths (as a browser sends a chosen folder), ' +
+      'or JSON {dir} for a folder under the configured import root',
+  })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiCreatedResponse({ type: UploadResponse })
+  uploadDirectory(
+    @CurrentUser() user: AuthUser,
+    @Req() request: Request,
+    @Body() fields: UploadDirectoryDto,
+  ): Promise<UploadResponse> {
+    if (!request.is('multipart/form-data')) {
+      if (!fields.dir) {
+        throw new DomainError('validation_failed', 'Send the folder as multipart files, or {dir} as JSON', [
+          { field: 'dir', message: 'dir is required for the JSON form' },
+        ]);
+      }
+      return this.uploads.importDirectory(user.id, fields.dir, fields.assistantId);
+    }
+    if (fields.dir) throw new DomainError('validation_failed', 'dir is only accepted as JSON', [{ field: 'dir', message: 'dir is only accepted as JSON' }]);
+    const files = uploadedFiles(request, ['files', 'file']);
+    const paths = fields.paths === undefined ? [] : Array.isArray(fields.paths) ? fields.paths : [fields.paths];
+    if (paths.length > 0 && paths.length !== files.length) {
+      throw new DomainError('validation_failed', 'Send one path per file', [{ field: 'paths', message: 'Send one path per file' }]);
+    }
+    const incoming = files.map((file, index) => toIncoming(file, paths[index] ?? file.originalname));
+    return this.uploads.upload(user.id, incoming, { assistantId: fields.assistantId, skipUnsupported: true });
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { AssistantFilesService } from '../assistants/assistant-files.service.js';
+import { AssistantsService } from '../assistants/assistants.service.js';
+import { readImportDirectory } from './directory-import.js';
+import type { SkippedFile, UploadResponse } from './files.dto.js';
+import { FilesService, type AcceptedFile, type IncomingFile } from './files.service.js';
+
+export interface UploadOptions {
+  assistantId?: string;
+  /** Folder uploads leave out files of unsupported types instead of refusing the whole folder. */
+  skipUnsupported?: boolean;
+}
+
+@Injectable()
+export class UploadsService {
+  constructor(
+    private readonly files: FilesService,
+    private readonly assistants: AssistantsService,
+    private readonly assistantFiles: AssistantFilesService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Stores the files (all or none) and attaches the documents to the
+   * assistant when one is given; images are kept for chat.
+   */
+  async upload(userId: string, incoming: IncomingFile[], options: UploadOptions = {}): Promise<UploadResponse> {
+    if (incoming.length === 0) {
+      throw new DomainError('validation_failed', 'No file was sent', [{ field: 'file', message: 'Send at least one file' }]);
+    }
+    const assistant = options.assistantId ? await this.assistants.findOwned(userId, options.assistantId) : undefined;
+    const accepted: AcceptedFile[] = [];
+    const skipped: SkippedFile[] = [];
+    for (const file of incoming) {
+      try {
+        accepted.push(this.files.accept(file));
+      } catch (error) {
+        if (!options.skipUnsupported || !(error instanceof DomainError) || error.code !== 'unsupported_media_type') throw error;
+        skipped.push({ name: file.relativePath ?? file.originalName, reason: error.message });
+      }
+    }
+    if (accepted.length === 0) {
+      throw new DomainError('unsupported_media_type', 'None of the files has a supported type', skipped.map((item) => ({ field: item.name, message: item.reason })));
+    }
+    const stored = await this.files.store(userId, accepted, async (manager, rows) => {
+      if (assistant) {
+        await this.assistantFiles.attach(
+          assistant,
+          rows.filter((row) => row.kind === 'document'),
+          manager,
+        );
+      }
+    });
+    const response: UploadResponse = {
+      assistantId: assistant?.id ?? null,
+      fileIds: stored.map((file) => file.id),
+      message: `Uploaded ${stored.length} file(s)${skipped.length ? `; skipped ${skipped.length}` : ''}`,
+      files: await this.files.toResponses(userId, stored),
+    };
+    if (options.skipUnsupported) response.skipped = skipped;
+    return response;
+  }
+
+  /** The JSON form of a folder upload: reads a folder under the operator's import root. */
+  async importDirectory(userId: string, dir: string, assistantId?: string): Promise<UploadResponse> {
+    if (assistantId) await this.assistants.findOwned(userId, assistantId);
+    const contents = await readImportDirectory(this.config.uploads.importRoot, dir, {
+      maxFiles: this.config.uploads.maxFilesPerRequest,
+      maxFileBytes: this.config.uploads.maxFileBytes,
+    });
+    const response = await this.upload(userId, contents.files, { assistantId, skipUnsupported: true });
+    response.skipped = [...contents.skipped, ...(response.skipped ?? [])];
+    return response;
+  }
+}

@@ -1,0 +1,81 @@
+import OpenAI, { toFile } from 'openai';
+import { toUpstreamError } from './upstream-errors.js';
+
+export type IndexingState =
+  | { status: 'in_progress' }
+  | { status: 'completed' }
+  | { status: 'failed'; error: string };
+
+async function upstream<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toUpstreamError(error);
+  }
+}
+
+/** Deleting something that is already gone upstream is a success. */
+async function idempotentDelete(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (error instanceof OpenAI.NotFoundError) return;
+    throw toUpstreamError(error);
+  }
+}
+
+/**
+ * What the platform does at OpenAI on behalf of one user, with that user's
+ * client. Callers never see the SDK; failures arrive as the platform's
+ * upstream_* errors.
+ */
+export class UserLlm {
+  constructor(private readonly client: OpenAI) {}
+
+  async uploadFile(filename: string, bytes: Buffer): Promise<string> {
+    const file = await upstream(async () =>
+      this.client.files.create({ file: await toFile(bytes, filename), purpose: 'assistants' }),
+    );
+    return file.id;
+  }
+
+  deleteFile(fileId: string): Promise<void> {
+    return idempotentDelete(() => this.client.files.delete(fileId));
+  }
+
+  async createVectorStore(name: string, metadata: Record<string, string>): Promise<string> {
+    const store = await upstream(() => this.client.vectorStores.create({ name: name.slice(0, 256), metadata }));
+    return store.id;
+  }
+
+  deleteVectorStore(vectorStoreId: string): Promise<void> {
+    return idempotentDelete(() => this.client.vectorStores.delete(vectorStoreId));
+  }
+
+  async attachFile(vectorStoreId: string, fileId: string): Promise<IndexingState> {
+    const attached = await upstream(() => this.client.vectorStores.files.create(vectorStoreId, { file_id: fileId }));
+    return indexingState(attached);
+  }
+
+  async indexingState(vectorStoreId: string, fileId: string): Promise<IndexingState> {
+    const file = await upstream(() =>
+      this.client.vectorStores.files.retrieve(fileId, { vector_store_id: vectorStoreId }),
+    );
+    return indexingState(file);
+  }
+
+  detachFile(vectorStoreId: string, fileId: string): Promise<void> {
+    return idempotentDelete(() => this.client.vectorStores.files.delete(fileId, { vector_store_id: vectorStoreId }));
+  }
+}
+
+function indexingState(file: OpenAI.VectorStores.VectorStoreFile): IndexingState {
+  switch (file.status) {
+    case 'completed':
+      return { status: 'completed' };
+    case 'in_progress':
+      return { status: 'in_progress' };
+    default:
+      return { status: 'failed', error: file.last_error?.message ?? `indexing ${file.status}` };
+  }
+}

@@ -1,0 +1,8 @@
+import { Global, Module } from '@nestjs/common';
+import { UpstreamJobsService } from './upstream-jobs.service.js';
+import { UpstreamWorker } from './upstream-worker.js';
+
+/** Background work at OpenAI (file indexing, clean-up) that survives restarts. */
+@Global()
+@Module({ providers: [UpstreamJobsService, UpstreamWorker], exports: [UpstreamJobsService, UpstreamWorker] })
+export class UpstreamSyncModule {}
