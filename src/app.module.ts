@@ -9,7 +9,9 @@ import { AssistantsModule } from './assistants/assistants.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
+import { ChatModule } from './chat/chat.module.js';
 import { FileRoutesModule } from './files/file-routes.module.js';
+import { ThreadsModule } from './threads/threads.module.js';
 import { LlmModule } from './llm/llm.module.js';
 import { UpstreamSyncModule } from './upstream-sync/upstream-sync.module.js';
 import { SettingsModule } from './settings/settings.module.js';
@@ -39,6 +41,8 @@ export class AppModule {
         SettingsModule,
         AssistantsModule,
         FileRoutesModule,
+        ThreadsModule,
+        ChatModule,
         ...extraImports,
       ],
     };

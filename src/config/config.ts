@@ -85,6 +85,7 @@ export interface AppConfig {
     contextTokenBudget: number;
     runStaleAfterSeconds: number;
     heartbeatIntervalMs: number;
+    autoTitles: boolean;
     titleWaitMs: number;
   };
   uploads: {
@@ -309,6 +310,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
       contextTokenBudget: env.integer('CONTEXT_TOKEN_BUDGET', { default: 60_000, min: 100 }),
       runStaleAfterSeconds: env.integer('RUN_STALE_AFTER_SECONDS', { default: 60, min: 1 }),
       heartbeatIntervalMs: env.integer('SSE_HEARTBEAT_MS', { default: 15_000, min: 10 }),
+      autoTitles: env.boolean('AUTO_TITLES', true),
       titleWaitMs: env.integer('TITLE_WAIT_MS', { default: 3_000, min: 0 }),
     },
     uploads: {

@@ -1,5 +1,8 @@
 import { AssistantFile } from '../assistants/assistant-file.entity.js';
 import { Assistant } from '../assistants/assistant.entity.js';
+import { Run } from '../chat/run.entity.js';
+import { Message } from '../threads/message.entity.js';
+import { Thread } from '../threads/thread.entity.js';
 import { FileChunk } from '../files/file-chunk.entity.js';
 import { StoredFile } from '../files/stored-file.entity.js';
 import { UpstreamJob } from '../upstream-sync/upstream-job.entity.js';
@@ -17,4 +20,7 @@ export const ENTITIES: Function[] = [
   FileChunk,
   AssistantFile,
   UpstreamJob,
+  Thread,
+  Message,
+  Run,
 ];

@@ -135,6 +135,14 @@ export class FilesService {
     return unique.map((id) => byId.get(id)!);
   }
 
+  /** Those of the given files that still exist, in the given order. */
+  async findExisting(userId: string, ids: string[]): Promise<StoredFile[]> {
+    if (ids.length === 0) return [];
+    const found = await this.files.findBy({ id: In(ids), userId });
+    const byId = new Map(found.map((file) => [file.id, file]));
+    return ids.map((id) => byId.get(id)).filter((file): file is StoredFile => file !== undefined);
+  }
+
   async list(userId: string, filter: FileListFilter): Promise<[StoredFile[], number]> {
     const query = this.files
       .createQueryBuilder('file')

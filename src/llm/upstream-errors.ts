@@ -53,7 +53,8 @@ export function toUpstreamError(error: unknown): DomainError {
         );
   }
   if (error instanceof OpenAI.BadRequestError || error instanceof OpenAI.NotFoundError || error instanceof OpenAI.UnprocessableEntityError) {
-    return new DomainError('upstream_bad_request', `OpenAI refused the request: ${error.error ? (error.error as { message?: string }).message ?? error.message : error.message}`);
+    const detail = (error.error as { message?: string } | undefined)?.message ?? error.message;
+    return new DomainError('upstream_bad_request', `OpenAI refused the request: ${detail}`);
   }
   if (error instanceof OpenAI.PermissionDeniedError) {
     return new DomainError('upstream_error', 'OpenAI refused access for this API key (permission denied)');
@@ -61,7 +62,10 @@ export function toUpstreamError(error: unknown): DomainError {
   if (error instanceof OpenAI.APIError) {
     return new DomainError('upstream_unavailable', 'OpenAI failed to answer; try again shortly');
   }
-  if (error instanceof TypeError && /terminated|fetch failed|socket/i.test(error.message)) {
+  // Compared by name: fetch's errors can come from another realm (e.g. under a test runner's VM).
+  const name = (error as { name?: unknown } | null)?.name;
+  const message = String((error as { message?: unknown } | null)?.message ?? '');
+  if (name === 'TypeError' && /terminated|fetch failed|socket|other side closed/i.test(message)) {
     return new DomainError('upstream_unavailable', 'The connection to OpenAI was lost; try again');
   }
   return new DomainError('upstream_error', 'The call to OpenAI failed');

@@ -1,4 +1,6 @@
 import OpenAI, { toFile } from 'openai';
+import type { LlmEvent, LlmRequest, StreamOptions } from './llm-types.js';
+import { outputText, streamResponse, toResponseParams } from './responses-stream.js';
 import { toUpstreamError } from './upstream-errors.js';
 
 export type IndexingState =
@@ -31,6 +33,17 @@ async function idempotentDelete(call: () => Promise<unknown>): Promise<void> {
  */
 export class UserLlm {
   constructor(private readonly client: OpenAI) {}
+
+  /** A reply, streamed as normalized events (see streamResponse). */
+  stream(request: LlmRequest, options: StreamOptions): AsyncGenerator<LlmEvent> {
+    return streamResponse(this.client, request, options);
+  }
+
+  /** A short reply in one piece (titles, summaries). */
+  async complete(request: LlmRequest, timeoutMs: number): Promise<string> {
+    const response = await upstream(() => this.client.responses.create(toResponseParams(request), { timeout: timeoutMs, maxRetries: 0 }));
+    return outputText(response).trim();
+  }
 
   async uploadFile(filename: string, bytes: Buffer): Promise<string> {
     const file = await upstream(async () =>

@@ -49,6 +49,8 @@ export function testEnv(database: string, extra: Record<string, string | undefin
     OPENAI_MAX_RETRIES: '0',
     UPSTREAM_SYNC_POLL_MS: '50',
     UPSTREAM_SYNC_MAX_ATTEMPTS: '1',
+    // Title calls would take scripted replies meant for chat; the title tests turn them on.
+    AUTO_TITLES: 'false',
     DATA_DIR: '.data/test',
     // Tests sign up many users from one address; the limits have their own tests.
     RATE_LIMIT_REGISTRATIONS: '10000',

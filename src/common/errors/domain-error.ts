@@ -33,6 +33,7 @@ export const ERROR_STATUS = {
   upstream_quota_exceeded: 429,
   internal_error: 500,
   upstream_error: 502,
+  reply_incomplete: 502,
   upstream_unavailable: 502,
   database_unavailable: 503,
   server_shutting_down: 503,

@@ -1,0 +1,69 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
+import { IdParam } from '../common/http/id-param.js';
+import { CancelResponse, ChatDto, ChatReply, TurnOptionsDto } from './chat.dto.js';
+import { ChatService } from './chat.service.js';
+import { TurnResponder } from './turn-responder.js';
+
+const STREAM_NOTE =
+  'With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, ' +
+  'message_completed {message}, title {title}, error {error, code}, done.';
+
+@ApiTags('chat')
+@Controller('api')
+export class ChatController {
+  constructor(
+    private readonly chat: ChatService,
+    private readonly responder: TurnResponder,
+  ) {}
+
+  @Post('chat')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a message and get the reply; without threadId a new thread starts', description: STREAM_NOTE })
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({ type: ChatReply })
+  async send(@CurrentUser() user: AuthUser, @Body() dto: ChatDto, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.responder.respond(request, response, dto.stream, (events, gone) => this.chat.chat(user.id, dto, events, gone));
+  }
+
+  @Post('threads/:id/run')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run the assistant on the thread as it stands', description: STREAM_NOTE })
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({ type: ChatReply })
+  async run(
+    @CurrentUser() user: AuthUser,
+    @IdParam('id', 'Thread') id: string,
+    @Body() dto: TurnOptionsDto,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.responder.respond(request, response, dto.stream, (events, gone) => this.chat.run(user.id, id, dto, events, gone));
+  }
+
+  @Post('threads/:id/regenerate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Replace the last reply with a new one (the old one is kept, superseded)', description: STREAM_NOTE })
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({ type: ChatReply })
+  async regenerate(
+    @CurrentUser() user: AuthUser,
+    @IdParam('id', 'Thread') id: string,
+    @Body() dto: TurnOptionsDto,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.responder.respond(request, response, dto.stream, (events, gone) => this.chat.regenerate(user.id, id, dto, events, gone));
+  }
+
+  @Post('threads/:id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop the reply being written (its text so far is kept, cancelled)' })
+  @ApiOkResponse({ type: CancelResponse })
+  async cancel(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string): Promise<CancelResponse> {
+    const { runId, status } = await this.chat.cancel(user.id, id);
+    return { message: 'Cancelled', runId, status };
+  }
+}

@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { CitationResponse, MessageResponse, UsageResponse } from '../threads/threads.dto.js';
+
+/** Per-turn choices that override the assistant's. */
+export class TurnOptionsDto {
+  @ApiPropertyOptional({ description: 'Stream the reply as Server-Sent Events (also chosen by Accept: text/event-stream)' })
+  @IsOptional()
+  @IsBoolean()
+  stream?: boolean;
+
+  @ApiPropertyOptional({ example: 'gpt-4o-mini' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1, { message: 'model must not be empty' })
+  @MaxLength(128)
+  model?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 2 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(2)
+  temperature?: number;
+
+  @ApiPropertyOptional({ minimum: 16, maximum: 128000 })
+  @IsOptional()
+  @IsInt()
+  @Min(16)
+  @Max(128_000)
+  maxOutputTokens?: number;
+}
+
+export class ChatDto extends TurnOptionsDto {
+  @ApiProperty({ description: 'What the user says' })
+  @IsString()
+  @MinLength(1, { message: 'message must not be empty' })
+  message!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Omit to start a new thread' })
+  @IsOptional()
+  @IsUUID('all', { message: 'threadId must be a thread id (UUID)' })
+  threadId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Who answers; defaults to the thread’s assistant, then the default one' })
+  @IsOptional()
+  @IsUUID('all', { message: 'assistantId must be an assistant id (UUID)' })
+  assistantId?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Files (e.g. images) to send with the message' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true, message: 'fileIds must hold file ids (UUIDs)' })
+  fileIds?: string[];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'A message of the same thread this one answers' })
+  @IsOptional()
+  @IsUUID('all', { message: 'replyToId must be a message id' })
+  replyToId?: string;
+}
+
+export class TextContent {
+  @ApiProperty({ enum: ['text'] }) type!: 'text';
+  @ApiProperty() text!: string;
+}
+
+export class ChatReply {
+  @ApiProperty({ format: 'uuid' }) threadId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The reply' }) messageId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The stored user message' }) userMessageId!: string | null;
+  @ApiProperty({ type: [TextContent] }) content!: TextContent[];
+  @ApiProperty({ type: [CitationResponse] }) citations!: CitationResponse[];
+  @ApiProperty({ nullable: true, type: UsageResponse }) usage!: UsageResponse | null;
+  @ApiProperty({ nullable: true, type: Number }) cost!: number | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The thread title, when one was set by this turn' }) title!: string | null;
+  @ApiProperty({ enum: ['completed', 'cancelled'] }) status!: string;
+  @ApiProperty({ type: MessageResponse }) message!: MessageResponse;
+}
+
+export class CancelResponse {
+  @ApiProperty() message!: string;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ description: 'The run’s state after the cancel' }) status!: string;
+}

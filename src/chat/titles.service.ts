@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppLogger } from '../common/logging/logger.js';
+import { InjectLogger } from '../common/logging/logging.module.js';
+import type { UserLlm } from '../llm/user-llm.js';
+
+const TITLE_TIMEOUT_MS = 15_000;
+const MAX_TITLE = 80;
+const INSTRUCTIONS =
+  'Write a short title (at most six words) for a conversation that starts with the user message below. ' +
+  'Answer with the title only: no quotes, no final punctuation.';
+
+/** The first words of a message, as a title of last resort. */
+export function fallbackTitle(text: string): string {
+  const words = text.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ');
+  if (words.length === 0) return 'New conversation';
+  return words.length > MAX_TITLE ? `${words.slice(0, MAX_TITLE - 1)}…` : words;
+}
+
+export function cleanTitle(raw: string): string {
+  const title = raw
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/^(title:\s*)/i, '')
+    .replace(/^["'“”‘’`*#\s]+|["'“”‘’`*.\s]+$/g, '')
+    .trim();
+  return title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title;
+}
+
+/** Short generated titles for untitled threads, from a small model; never fails. */
+@Injectable()
+export class TitlesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectConfig() private readonly config: AppConfig,
+    @InjectLogger() private readonly logger: AppLogger,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.chat.autoTitles;
+  }
+
+  /**
+   * Generates and stores a title (unless the thread got one meanwhile);
+   * resolves to the title the thread ends up with.
+   */
+  async titleThread(threadId: string, llm: UserLlm, firstMessage: string): Promise<string | null> {
+    let title: string;
+    try {
+      title = cleanTitle(
+        await llm.complete(
+          {
+            model: this.config.openai.titleModel,
+            instructions: INSTRUCTIONS,
+            input: [{ role: 'user', content: firstMessage.slice(0, 2_000) }],
+            maxOutputTokens: 32,
+          },
+          TITLE_TIMEOUT_MS,
+        ),
+      );
+      if (title.length === 0) title = fallbackTitle(firstMessage);
+    } catch (error) {
+      this.logger.info({ threadId, err: error }, 'title generation failed; using the first words');
+      title = fallbackTitle(firstMessage);
+    }
+    try {
+      const [rows] = (await this.dataSource.query(
+        'UPDATE threads SET title = $2, updated_at = now() WHERE id = $1 AND title IS NULL RETURNING title',
+        [threadId, title],
+      )) as [Array<{ title: string }>, number];
+      return rows[0]?.title ?? null;
+    } catch (error) {
+      this.logger.warn({ threadId, err: error }, 'could not store the thread title');
+      return null;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/** What the platform asks of a model, independent of the SDK's types. */
+export type LlmContentPart = { type: 'text'; text: string } | { type: 'image'; dataUrl: string };
+
+export interface LlmMessage {
+  role: 'user' | 'assistant' | 'developer';
+  content: string | LlmContentPart[];
+}
+
+export type LlmTool =
+  | { type: 'file_search'; vectorStoreIds: string[] }
+  | { type: 'web_search' }
+  | { type: 'code_interpreter' };
+
+export interface LlmRequest {
+  model: string;
+  instructions?: string | null;
+  input: LlmMessage[];
+  temperature?: number | null;
+  maxOutputTokens?: number | null;
+  tools?: LlmTool[];
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+/** A reply as it streams in, normalized from the Responses API events. */
+export type LlmEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'citation'; fileId: string; filename: string; index: number }
+  | { type: 'completed'; responseId: string; model: string; usage: TokenUsage | null }
+  | { type: 'incomplete'; responseId: string; model: string; reason: string; usage: TokenUsage | null }
+  | { type: 'failed'; responseId: string | null; code: string; message: string };
+
+export interface StreamOptions {
+  /** Aborting ends the upstream call at once. */
+  signal?: AbortSignal;
+  /** Longest wait for the first text delta. */
+  firstTokenTimeoutMs: number;
+  /** Longest silence between events once text has begun. */
+  idleTimeoutMs: number;
+}

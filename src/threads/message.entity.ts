@@ -1,0 +1,90 @@
+import { Column, CreateDateColumn, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
+import { Thread } from './thread.entity.js';
+
+export type MessageRole = 'user' | 'assistant';
+/**
+ * completed: whole; streaming: a reply being written; incomplete: the reply
+ * broke off (the reason says why); cancelled: stopped by the user; superseded:
+ * replaced by a regenerated reply (kept, left out of later context).
+ */
+export type MessageStatus = 'completed' | 'streaming' | 'incomplete' | 'cancelled' | 'superseded';
+
+export interface MessageCitation {
+  fileId: string;
+  filename: string;
+  index: number;
+}
+
+const numeric = { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
+
+@Entity('messages')
+@Index('messages_thread_id_seq_idx', ['threadId', 'seq'])
+@Index('messages_user_id_created_at_idx', ['userId', 'createdAt'])
+export class Message {
+  /** Replies get their id before they are stored, so streamed events and the row agree. */
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** Position in the conversation: increases with every message, across all threads. */
+  @Column({ type: 'bigint', unique: false, transformer: numeric })
+  @Generated('increment')
+  seq!: number;
+
+  @Column({ type: 'uuid' })
+  threadId!: string;
+
+  @ManyToOne(() => Thread, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'thread_id', foreignKeyConstraintName: 'messages_thread_id_fkey' })
+  thread?: Relation<Thread>;
+
+  @Column({ type: 'uuid' })
+  userId!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  role!: MessageRole;
+
+  @Column({ type: 'text' })
+  content!: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'completed' })
+  status!: MessageStatus;
+
+  /** Why a reply is incomplete (e.g. max_output_tokens, upstream_unavailable, client_disconnected). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  statusReason!: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  replyToId!: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  fileIds!: string[];
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  citations!: MessageCitation[];
+
+  /** The assistant that answered (replies only); kept for usage reports. */
+  @Column({ type: 'uuid', nullable: true })
+  assistantId!: string | null;
+
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  model!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  inputTokens!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  outputTokens!: number | null;
+
+  /** US dollars, from the configured pricing; null when the model has no price. */
+  @Column({ type: 'numeric', precision: 14, scale: 6, nullable: true, transformer: numeric })
+  cost!: number | null;
+
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  upstreamResponseId!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

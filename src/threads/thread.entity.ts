@@ -1,0 +1,82 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  type Relation,
+} from 'typeorm';
+import { Assistant } from '../assistants/assistant.entity.js';
+import { User } from '../auth/user.entity.js';
+
+@Entity('threads')
+@Index('threads_user_id_archived_activity_idx', ['userId', 'isArchived', 'lastActivityAt'])
+@Index('threads_user_id_assistant_id_idx', ['userId', 'assistantId'])
+export class Thread {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  userId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'threads_user_id_fkey' })
+  user?: Relation<User>;
+
+  /** Null once the assistant is deleted; the conversation stays readable. */
+  @Column({ type: 'uuid', nullable: true })
+  assistantId!: string | null;
+
+  @ManyToOne(() => Assistant, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'assistant_id', foreignKeyConstraintName: 'threads_assistant_id_fkey' })
+  assistant?: Relation<Assistant> | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  title!: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  isArchived!: boolean;
+
+  /** Rolling summary of the older part of the conversation (summary_window context). */
+  @Column({ type: 'text', nullable: true })
+  summary!: string | null;
+
+  /** The number of messages the thread had when the summary was last written. */
+  @Column({ type: 'integer', default: 0 })
+  summaryMessageCount!: number;
+
+  /** The last message (by seq) the summary covers; newer ones are sent verbatim. */
+  @Column({ type: 'bigint', nullable: true, transformer: { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) } })
+  summaryThroughSeq!: number | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  summaryUpdatedAt!: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  messageCount!: number;
+
+  @Column({ type: 'bigint', default: 0, transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  inputTokens!: number;
+
+  @Column({ type: 'bigint', default: 0, transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  outputTokens!: number;
+
+  @Column({ type: 'numeric', precision: 14, scale: 6, default: 0, transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  totalCost!: number;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastMessageAt!: Date | null;
+
+  /** Orders the thread list: creation, then every new message. */
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  lastActivityAt!: Date;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,165 @@
+import { Body, Controller, Delete, Get, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Readable } from 'node:stream';
+import yazl from 'yazl';
+import { MessageResponse as Confirmation } from '../auth/auth.dto.js';
+import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
+import { IdParam } from '../common/http/id-param.js';
+import { FileResponse } from '../files/files.dto.js';
+import { FilesService } from '../files/files.service.js';
+import { exportBaseName, threadToJson, threadToMarkdown } from './thread-export.js';
+import { toMessageResponse, toThreadResponse } from './thread.mapper.js';
+import {
+  AddMessageDto,
+  CreateThreadDto,
+  ExportQuery,
+  ListMessagesQuery,
+  ListThreadsQuery,
+  MessageResponse,
+  ThreadResponse,
+  UpdateThreadDto,
+} from './threads.dto.js';
+import { ThreadsService } from './threads.service.js';
+
+/** Names inside a zip must be unique: "a.txt", "a (2).txt", ... */
+function uniqueName(name: string, used: Set<string>): string {
+  let candidate = name;
+  for (let counter = 2; used.has(candidate.toLowerCase()); counter++) {
+    const dot = name.lastIndexOf('.');
+    candidate = dot > 0 ? `${name.slice(0, dot)} (${counter})${name.slice(dot)}` : `${name} (${counter})`;
+  }
+  used.add(candidate.toLowerCase());
+  return candidate;
+}
+
+@ApiTags('threads')
+@Controller('api')
+export class ThreadsController {
+  constructor(
+    private readonly threads: ThreadsService,
+    private readonly files: FilesService,
+  ) {}
+
+  @Post('thread/new')
+  @ApiOperation({ summary: 'Start a thread (with the default assistant when none is given)' })
+  @ApiCreatedResponse({ type: ThreadResponse })
+  async create(@CurrentUser() user: AuthUser, @Body() dto: CreateThreadDto): Promise<ThreadResponse> {
+    return toThreadResponse(await this.threads.create(user.id, dto));
+  }
+
+  @Get('threads')
+  @ApiOperation({ summary: 'Threads, newest activity first (total in X-Total-Count)' })
+  @ApiOkResponse({ type: [ThreadResponse] })
+  async list(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListThreadsQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ThreadResponse[]> {
+    const [threads, total] = await this.threads.list(user.id, query);
+    response.setHeader('X-Total-Count', String(total));
+    return threads.map(toThreadResponse);
+  }
+
+  @Get('threads/:id')
+  @ApiOkResponse({ type: ThreadResponse })
+  async get(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string): Promise<ThreadResponse> {
+    return toThreadResponse(await this.threads.findOwned(user.id, id));
+  }
+
+  @Patch('threads/:id')
+  @ApiOperation({ summary: 'Rename, archive or reassign a thread' })
+  @ApiOkResponse({ type: ThreadResponse })
+  async update(
+    @CurrentUser() user: AuthUser,
+    @IdParam('id', 'Thread') id: string,
+    @Body() dto: UpdateThreadDto,
+  ): Promise<ThreadResponse> {
+    return toThreadResponse(await this.threads.update(user.id, id, dto));
+  }
+
+  @Delete('threads/:id')
+  @ApiOperation({ summary: 'Delete a thread with its messages and runs' })
+  @ApiOkResponse({ type: Confirmation })
+  async delete(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string): Promise<Confirmation> {
+    await this.threads.delete(user.id, id);
+    return { message: 'Thread deleted' };
+  }
+
+  @Get('threads/:id/messages')
+  @ApiOperation({ summary: 'Messages, oldest first; page with before / after (message ids) and limit' })
+  @ApiOkResponse({ type: [MessageResponse] })
+  async messages(
+    @CurrentUser() user: AuthUser,
+    @IdParam('id', 'Thread') id: string,
+    @Query() query: ListMessagesQuery,
+  ): Promise<MessageResponse[]> {
+    const messages = await this.threads.listMessages(user.id, id, {
+      limit: query.limit ?? 50,
+      before: query.before,
+      after: query.after,
+    });
+    return messages.map(toMessageResponse);
+  }
+
+  @Post('threads/:id/messages')
+  @ApiOperation({ summary: 'Add a message without running the assistant' })
+  @ApiCreatedResponse({ type: MessageResponse })
+  async addMessage(
+    @CurrentUser() user: AuthUser,
+    @IdParam('id', 'Thread') id: string,
+    @Body() dto: AddMessageDto,
+  ): Promise<MessageResponse> {
+    return toMessageResponse(await this.threads.addMessage(user.id, id, dto));
+  }
+
+  @Get('threads/:id/export')
+  @ApiOperation({ summary: 'Download the conversation as Markdown or JSON' })
+  @ApiProduces('text/markdown', 'application/json')
+  async export(
+    @CurrentUser() user: AuthUser,
+    @IdParam('id', 'Thread') id: string,
+    @Query() query: ExportQuery,
+    @Res() response: Response,
+  ): Promise<void> {
+    const { thread, messages } = await this.threads.conversation(user.id, id);
+    const name = exportBaseName(thread);
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    if (query.format === 'json') {
+      response.attachment(`${name}.json`).type('application/json').send(JSON.stringify(threadToJson(thread, messages), null, 2));
+      return;
+    }
+    response.attachment(`${name}.md`).type('text/markdown; charset=utf-8').send(threadToMarkdown(thread, messages));
+  }
+
+  @Get('threads/:id/files')
+  @ApiOperation({ summary: "Files attached to the thread's messages" })
+  @ApiOkResponse({ type: [FileResponse] })
+  async threadFiles(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string): Promise<FileResponse[]> {
+    return this.files.toResponses(user.id, await this.threads.threadFiles(user.id, id));
+  }
+
+  @Get('threads/:id/files/archive')
+  @ApiOperation({ summary: "All the thread's files as one zip, streamed" })
+  @ApiProduces('application/zip')
+  async archive(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string, @Res() response: Response): Promise<void> {
+    const thread = await this.threads.findOwned(user.id, id);
+    const files = await this.threads.threadFiles(user.id, id);
+    const zip = new yazl.ZipFile();
+    const used = new Set<string>();
+    for (const file of files) {
+      const name = uniqueName(file.relativePath ?? file.filename, used);
+      zip.addReadStream(Readable.from(this.files.content(file)), name, { mtime: file.createdAt, size: file.sizeBytes });
+    }
+    zip.end();
+    response.attachment(`${exportBaseName(thread)}-files.zip`);
+    response.setHeader('Content-Type', 'application/zip');
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    const output = zip.outputStream as unknown as Readable;
+    output.on('error', () => response.destroy());
+    response.on('close', () => {
+      if (!response.writableFinished) output.destroy();
+    });
+    output.pipe(response);
+  }
+}

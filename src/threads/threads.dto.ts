@@ -1,0 +1,188 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import type { MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateThreadDto {
+  @ApiPropertyOptional({ maxLength: 200, example: 'Trip planning' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  title?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Defaults to the user’s default assistant' })
+  @IsOptional()
+  @IsUUID('all', { message: 'assistantId must be an assistant id (UUID)' })
+  assistantId?: string;
+}
+
+export class UpdateThreadDto {
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  title?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  isArchived?: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Reassign the thread (null: none)' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID('all', { message: 'assistantId must be an assistant id (UUID) or null' })
+  assistantId?: string | null;
+}
+
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class ListThreadsQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'assistantId must be an assistant id (UUID)' })
+  assistantId?: string;
+
+  @ApiPropertyOptional({ description: 'true: archived threads only; false (default): the others' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'archived must be true or false' })
+  archived?: boolean;
+
+  @ApiPropertyOptional({ description: 'Matches titles (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset?: number;
+}
+
+export class ListMessagesQuery {
+  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Messages older than this one (the newest of them)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'before must be a message id' })
+  before?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Messages newer than this one (the oldest of them)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'after must be a message id' })
+  after?: string;
+}
+
+export class AddMessageDto {
+  @ApiProperty({ enum: ['user', 'assistant'] })
+  @IsIn(['user', 'assistant'], { message: 'role must be user or assistant' })
+  role!: MessageRole;
+
+  @ApiProperty({ minLength: 1 })
+  @IsString()
+  @MinLength(1, { message: 'content must not be empty' })
+  content!: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Files (e.g. images) that go with the message' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true, message: 'fileIds must hold file ids (UUIDs)' })
+  fileIds?: string[];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'A message of the same thread this one answers' })
+  @IsOptional()
+  @IsUUID('all', { message: 'replyToId must be a message id' })
+  replyToId?: string;
+}
+
+export class ExportQuery {
+  @ApiPropertyOptional({ enum: ['markdown', 'json'], default: 'markdown' })
+  @IsOptional()
+  @IsIn(['markdown', 'json'], { message: 'format must be markdown or json' })
+  format?: 'markdown' | 'json';
+}
+
+export class UsageResponse {
+  @ApiProperty() inputTokens!: number;
+  @ApiProperty() outputTokens!: number;
+  @ApiProperty() totalTokens!: number;
+}
+
+export class CitationResponse {
+  @ApiProperty() fileId!: string;
+  @ApiProperty() filename!: string;
+  @ApiProperty() index!: number;
+}
+
+export class MessageResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) threadId!: string;
+  @ApiProperty({ enum: ['user', 'assistant'] }) role!: MessageRole;
+  @ApiProperty() content!: string;
+  @ApiProperty({ enum: ['completed', 'streaming', 'incomplete', 'cancelled', 'superseded'] }) status!: MessageStatus;
+  @ApiProperty({ nullable: true, type: String }) statusReason!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) replyToId!: string | null;
+  @ApiProperty({ type: [String] }) fileIds!: string[];
+  @ApiProperty({ type: [CitationResponse] }) citations!: MessageCitation[];
+  @ApiProperty({ nullable: true, type: UsageResponse }) usage!: UsageResponse | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'US dollars' }) cost!: number | null;
+  @ApiProperty({ nullable: true, type: String }) model!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assistantId!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class ThreadResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ nullable: true, type: String }) title!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assistantId!: string | null;
+  @ApiProperty() isArchived!: boolean;
+  @ApiProperty({ nullable: true, type: String }) summary!: string | null;
+  @ApiProperty() messageCount!: number;
+  @ApiProperty() inputTokens!: number;
+  @ApiProperty() outputTokens!: number;
+  @ApiProperty() totalTokens!: number;
+  @ApiProperty({ description: 'US dollars' }) totalCost!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastMessageAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) lastActivityAt!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AssistantsModule } from '../assistants/assistants.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { FilesModule } from '../files/files.module.js';
+import { Message } from './message.entity.js';
+import { Thread } from './thread.entity.js';
+import { ThreadsController } from './threads.controller.js';
+import { ThreadsService } from './threads.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Thread, Message]), AuthModule, AssistantsModule, FilesModule],
+  controllers: [ThreadsController],
+  providers: [ThreadsService],
+  exports: [ThreadsService],
+})
+export class ThreadsModule {}

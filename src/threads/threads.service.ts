@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import type { Assistant } from '../assistants/assistant.entity.js';
+import { AssistantsService } from '../assistants/assistants.service.js';
+import { UsersService } from '../auth/users.service.js';
+import { DomainError, notFound } from '../common/errors/domain-error.js';
+import { FilesService } from '../files/files.service.js';
+import type { StoredFile } from '../files/stored-file.entity.js';
+import { Message, type MessageRole } from './message.entity.js';
+import { Thread } from './thread.entity.js';
+import type { AddMessageDto, CreateThreadDto, ListThreadsQuery, UpdateThreadDto } from './threads.dto.js';
+
+export interface MessagePage {
+  limit: number;
+  before?: string;
+  after?: string;
+}
+
+export interface NewMessage {
+  id?: string;
+  role: MessageRole;
+  content: string;
+  fileIds?: string[];
+  replyToId?: string | null;
+}
+
+const ACTIVE_RUN = "EXISTS (SELECT 1 FROM runs WHERE runs.thread_id = $1 AND runs.status = 'running')";
+
+@Injectable()
+export class ThreadsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly assistants: AssistantsService,
+    private readonly users: UsersService,
+    private readonly files: FilesService,
+  ) {}
+
+  /** The user's thread, or 404 whether it does not exist or belongs to someone else. */
+  async findOwned(userId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<Thread> {
+    const thread = await manager.findOneBy(Thread, { id, userId });
+    if (!thread) throw notFound('Thread');
+    return thread;
+  }
+
+  /**
+   * The assistant that answers a new conversation: the one asked for, else
+   * the user's default; it must be active.
+   */
+  async assistantForNewThread(userId: string, assistantId?: string): Promise<Assistant> {
+    if (assistantId) return this.assistants.findUsable(userId, assistantId);
+    const user = await this.users.get(userId);
+    if (!user.defaultAssistantId) {
+      throw new DomainError(
+        'no_assistant',
+        'No assistant given and no default assistant set; pass assistantId or set a default in settings',
+      );
+    }
+    return this.assistants.findUsable(userId, user.defaultAssistantId);
+  }
+
+  async create(userId: string, dto: CreateThreadDto, assistant?: Assistant): Promise<Thread> {
+    const chosen = assistant ?? (await this.assistantForNewThread(userId, dto.assistantId));
+    return this.dataSource.manager.save(
+      this.dataSource.manager.create(Thread, {
+        userId,
+        assistantId: chosen.id,
+        title: dto.title?.length ? dto.title : null,
+        isArchived: false,
+      }),
+    );
+  }
+
+  async list(userId: string, query: ListThreadsQuery): Promise<[Thread[], number]> {
+    const builder = this.dataSource
+      .getRepository(Thread)
+      .createQueryBuilder('thread')
+      .where('thread.user_id = :userId', { userId })
+      .andWhere('thread.is_archived = :archived', { archived: query.archived ?? false })
+      .orderBy('thread.last_activity_at', 'DESC')
+      .addOrderBy('thread.id', 'DESC')
+      .take(query.limit ?? 50)
+      .skip(query.offset ?? 0);
+    if (query.assistantId) builder.andWhere('thread.assistant_id = :assistantId', { assistantId: query.assistantId });
+    if (query.search) {
+      builder.andWhere("thread.title ILIKE :search ESCAPE '\\'", { search: `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    }
+    return builder.getManyAndCount();
+  }
+
+  async update(userId: string, id: string, dto: UpdateThreadDto): Promise<Thread> {
+    await this.findOwned(userId, id);
+    const changes: Partial<Thread> = {};
+    if (dto.title !== undefined) changes.title = dto.title?.length ? dto.title : null;
+    if (dto.isArchived !== undefined) changes.isArchived = dto.isArchived;
+    if (dto.assistantId !== undefined) {
+      changes.assistantId = dto.assistantId === null ? null : (await this.assistants.findOwned(userId, dto.assistantId)).id;
+    }
+    if (Object.keys(changes).length > 0) await this.dataSource.manager.update(Thread, { id, userId }, changes);
+    return this.findOwned(userId, id);
+  }
+
+  /** Deletes the thread with its messages and runs. */
+  async delete(userId: string, id: string): Promise<void> {
+    const thread = await this.findOwned(userId, id);
+    await this.dataSource.manager.delete(Thread, { id: thread.id, userId });
+  }
+
+  /** A page of messages, oldest first: the newest page, or the page before / after a message. */
+  async listMessages(userId: string, threadId: string, page: MessagePage): Promise<Message[]> {
+    const thread = await this.findOwned(userId, threadId);
+    const repository = this.dataSource.getRepository(Message);
+    const builder = repository
+      .createQueryBuilder('message')
+      .where('message.thread_id = :threadId', { threadId: thread.id })
+      .take(page.limit);
+    const cursor = page.after ?? page.before;
+    if (cursor) {
+      const anchor = await repository.findOne({ select: { seq: true }, where: { id: cursor, threadId: thread.id } });
+      if (!anchor) throw notFound('Message');
+      builder.andWhere(page.after ? 'message.seq > :seq' : 'message.seq < :seq', { seq: anchor.seq });
+    }
+    if (page.after) return builder.orderBy('message.seq', 'ASC').getMany();
+    return (await builder.orderBy('message.seq', 'DESC').getMany()).reverse();
+  }
+
+  /** Adds a message without running the assistant. */
+  async addMessage(userId: string, threadId: string, dto: AddMessageDto): Promise<Message> {
+    const thread = await this.findOwned(userId, threadId);
+    await this.checkReferences(userId, thread.id, dto.fileIds ?? [], dto.replyToId);
+    return this.dataSource.transaction(async (manager) => {
+      // Under the thread's row lock: a turn in progress would be interleaved.
+      await manager.query('SELECT id FROM threads WHERE id = $1 FOR UPDATE', [thread.id]);
+      const [{ exists }] = (await manager.query(`SELECT ${ACTIVE_RUN} AS exists`, [thread.id])) as Array<{ exists: boolean }>;
+      if (exists) throw new DomainError('run_in_progress', 'The assistant is answering in this thread; wait for it or cancel it');
+      return this.insertMessage(manager, thread, dto);
+    });
+  }
+
+  /** Checks that files are the user's and that a replied-to message is in this thread. */
+  async checkReferences(userId: string, threadId: string, fileIds: string[], replyToId?: string | null): Promise<StoredFile[]> {
+    const files = await this.files.findOwnedMany(userId, fileIds);
+    if (replyToId) {
+      const found = await this.dataSource.getRepository(Message).exists({ where: { id: replyToId, threadId, userId } });
+      if (!found) {
+        throw new DomainError('not_found', 'The message replied to is not in this thread', [
+          { field: 'replyToId', message: 'The message replied to is not in this thread' },
+        ]);
+      }
+    }
+    return files;
+  }
+
+  /** Stores a message and moves the thread's counters and activity time. */
+  async insertMessage(manager: EntityManager, thread: Thread, message: NewMessage): Promise<Message> {
+    const saved = await manager.save(
+      manager.create(Message, {
+        ...(message.id ? { id: message.id } : {}),
+        threadId: thread.id,
+        userId: thread.userId,
+        role: message.role,
+        content: message.content,
+        status: 'completed',
+        fileIds: message.fileIds ?? [],
+        replyToId: message.replyToId ?? null,
+        citations: [],
+      }),
+    );
+    await manager.query(
+      `UPDATE threads SET message_count = message_count + 1, last_message_at = now(), last_activity_at = now(), updated_at = now()
+       WHERE id = $1`,
+      [thread.id],
+    );
+    return saved;
+  }
+
+  /** Messages of the current conversation (without replaced replies), oldest first, for export. */
+  async conversation(userId: string, threadId: string): Promise<{ thread: Thread; messages: Message[] }> {
+    const thread = await this.findOwned(userId, threadId);
+    const messages = await this.dataSource.getRepository(Message).find({
+      where: { threadId: thread.id, status: In(['completed', 'incomplete', 'cancelled', 'streaming']) },
+      order: { seq: 'ASC' },
+    });
+    return { thread, messages };
+  }
+
+  /** The files attached to the thread's messages, in order of first use. */
+  async threadFiles(userId: string, threadId: string): Promise<StoredFile[]> {
+    const thread = await this.findOwned(userId, threadId);
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT ON (file_id) file_id, seq FROM (
+         SELECT jsonb_array_elements_text(file_ids)::uuid AS file_id, seq FROM messages
+         WHERE thread_id = $1 AND jsonb_array_length(file_ids) > 0) attached
+       ORDER BY file_id, seq`,
+      [thread.id],
+    )) as Array<{ file_id: string; seq: string }>;
+    const ordered = rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((row) => row.file_id);
+    return this.files.findExisting(userId, ordered);
+  }
+}
