@@ -12,6 +12,7 @@ import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { FileRoutesModule } from './files/file-routes.module.js';
 import { ThreadsModule } from './threads/threads.module.js';
+import { UsageModule } from './usage/usage.module.js';
 import { LlmModule } from './llm/llm.module.js';
 import { UpstreamSyncModule } from './upstream-sync/upstream-sync.module.js';
 import { SettingsModule } from './settings/settings.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         FileRoutesModule,
         ThreadsModule,
         ChatModule,
+        UsageModule,
         ...extraImports,
       ],
     };

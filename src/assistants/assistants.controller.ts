@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MessageResponse } from '../auth/auth.dto.js';
+import { ConfirmationResponse } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
 import { AssistantFilesResponse, AssistantResponse, CreateAssistantDto, UpdateAssistantDto } from './assistants.dto.js';
@@ -44,8 +44,8 @@ export class AssistantsController {
 
   @Delete(':id')
   @ApiOperation({ summary: 'Delete the assistant (its threads stay, without an assistant)' })
-  @ApiOkResponse({ type: MessageResponse })
-  async delete(@CurrentUser() user: AuthUser, @IdParam('id', 'Assistant') id: string): Promise<MessageResponse> {
+  @ApiOkResponse({ type: ConfirmationResponse })
+  async delete(@CurrentUser() user: AuthUser, @IdParam('id', 'Assistant') id: string): Promise<ConfirmationResponse> {
     await this.assistants.delete(user.id, id);
     return { message: 'Assistant deleted' };
   }
@@ -59,12 +59,12 @@ export class AssistantsController {
 
   @Delete(':id/files/:fileId')
   @ApiOperation({ summary: 'Detach a document from the assistant (the file itself stays)' })
-  @ApiOkResponse({ type: MessageResponse })
+  @ApiOkResponse({ type: ConfirmationResponse })
   async detach(
     @CurrentUser() user: AuthUser,
     @IdParam('id', 'Assistant') id: string,
     @IdParam('fileId', 'File') fileId: string,
-  ): Promise<MessageResponse> {
+  ): Promise<ConfirmationResponse> {
     await this.assistants.detachFile(user.id, id, fileId);
     return { message: 'File detached' };
   }

@@ -30,7 +30,8 @@ function normalizeTools({ value }: { value: unknown }): unknown {
   return value.map((tool: unknown) => {
     const type = typeof tool === 'string' ? tool : (tool as { type?: unknown } | null)?.type;
     if (typeof type !== 'string') return tool;
-    return { type: TOOL_ALIASES[type] ?? type };
+    // Other keys stay, so that validation refuses them instead of dropping them silently.
+    return { ...(typeof tool === 'object' ? tool : {}), type: TOOL_ALIASES[type] ?? type };
   });
 }
 

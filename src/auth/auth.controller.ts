@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { Public } from '../common/auth/public.decorator.js';
 import { signIn, signOut } from '../common/auth/session.js';
-import { ChangePasswordDto, DeleteAccountDto, LoginDto, MessageResponse, RegisterDto, UserResponse } from './auth.dto.js';
+import { ChangePasswordDto, DeleteAccountDto, LoginDto, ConfirmationResponse, RegisterDto, UserResponse } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 import { toUserResponse } from './user.mapper.js';
 import { UsersService } from './users.service.js';
@@ -42,8 +42,8 @@ export class AuthController {
   @Post('logout')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign out: the session ends on the server' })
-  @ApiOkResponse({ type: MessageResponse })
-  async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<MessageResponse> {
+  @ApiOkResponse({ type: ConfirmationResponse })
+  async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<ConfirmationResponse> {
     await signOut(request, response);
     return { message: 'Signed out' };
   }
@@ -58,25 +58,25 @@ export class AuthController {
   @Post('user/password')
   @HttpCode(200)
   @ApiOperation({ summary: "Change the password (ends the user's other sessions)" })
-  @ApiOkResponse({ type: MessageResponse })
+  @ApiOkResponse({ type: ConfirmationResponse })
   async changePassword(
     @CurrentUser() user: AuthUser,
     @Body() dto: ChangePasswordDto,
     @Req() request: Request,
-  ): Promise<MessageResponse> {
+  ): Promise<ConfirmationResponse> {
     await this.auth.changePassword(user.id, dto, request.sessionID);
     return { message: 'Password changed; other sessions were signed out' };
   }
 
   @Delete('user')
   @ApiOperation({ summary: 'Delete the account and all its data' })
-  @ApiOkResponse({ type: MessageResponse })
+  @ApiOkResponse({ type: ConfirmationResponse })
   async deleteAccount(
     @CurrentUser() user: AuthUser,
     @Body() dto: DeleteAccountDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<MessageResponse> {
+  ): Promise<ConfirmationResponse> {
     await this.auth.deleteAccount(user.id, dto.password);
     await signOut(request, response);
     return { message: 'Account deleted' };

@@ -77,6 +77,6 @@ export class UserResponse {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
-export class MessageResponse {
+export class ConfirmationResponse {
   @ApiProperty() message!: string;
 }

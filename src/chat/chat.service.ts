@@ -444,7 +444,7 @@ export class ChatService {
     const usage = outcome.usage ?? null;
     const cost = costOf(model, usage, this.config.openai.pricing);
     const citations = await this.localCitations(manager, turn.userId, draft.citations);
-    const [rows] = (await manager.query(
+    const rows = (await manager.query(
       `INSERT INTO messages (id, thread_id, user_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
                              assistant_id, model, input_tokens, output_tokens, cost, upstream_response_id)
        VALUES ($1, $2, $3, 'assistant', $4, $5, $6, $7, '[]', $8, $9, $10, $11, $12, $13, $14)
@@ -469,7 +469,7 @@ export class ChatService {
         cost,
         outcome.responseId ?? null,
       ],
-    )) as [Array<{ inserted: boolean }>, number];
+    )) as Array<{ inserted: boolean }>;
     await manager.query(
       `UPDATE threads SET message_count = message_count + $2, input_tokens = input_tokens + $3, output_tokens = output_tokens + $4,
          total_cost = total_cost + $5, last_message_at = now(), last_activity_at = now(), updated_at = now()

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { MessageResponse } from '../auth/auth.dto.js';
+import { ConfirmationResponse } from '../auth/auth.dto.js';
 import { AssistantFilesService } from '../assistants/assistant-files.service.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
@@ -72,8 +72,8 @@ export class FilesController {
 
   @Delete(':id')
   @ApiOperation({ summary: 'Delete the file here and, in the background, at OpenAI' })
-  @ApiOkResponse({ type: MessageResponse })
-  async delete(@CurrentUser() user: AuthUser, @IdParam('id', 'File') id: string): Promise<MessageResponse> {
+  @ApiOkResponse({ type: ConfirmationResponse })
+  async delete(@CurrentUser() user: AuthUser, @IdParam('id', 'File') id: string): Promise<ConfirmationResponse> {
     await this.files.delete(user.id, id);
     return { message: 'File deleted' };
   }

@@ -54,11 +54,13 @@ export class UploadsService {
         );
       }
     });
+    // Read back: attaching documents changed their status after the rows were built.
+    const current = await this.files.findOwnedMany(userId, stored.map((file) => file.id));
     const response: UploadResponse = {
       assistantId: assistant?.id ?? null,
       fileIds: stored.map((file) => file.id),
       message: `Uploaded ${stored.length} file(s)${skipped.length ? `; skipped ${skipped.length}` : ''}`,
-      files: await this.files.toResponses(userId, stored),
+      files: await this.files.toResponses(userId, current),
     };
     if (options.skipUnsupported) response.skipped = skipped;
     return response;

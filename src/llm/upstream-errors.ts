@@ -60,6 +60,10 @@ export function toUpstreamError(error: unknown): DomainError {
     return new DomainError('upstream_error', 'OpenAI refused access for this API key (permission denied)');
   }
   if (error instanceof OpenAI.APIError) {
+    // No HTTP status: an error event inside a stream that had already begun.
+    if (error.status === undefined) {
+      return new DomainError('upstream_error', `OpenAI reported an error while writing the reply${error.code ? ` (${error.code})` : ''}`);
+    }
     return new DomainError('upstream_unavailable', 'OpenAI failed to answer; try again shortly');
   }
   // Compared by name: fetch's errors can come from another realm (e.g. under a test runner's VM).

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MessageResponse } from '../auth/auth.dto.js';
+import { ConfirmationResponse } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { SetApiKeyDto, SetDefaultAssistantDto, SettingsResponse } from './settings.dto.js';
 import { SettingsService } from './settings.service.js';
@@ -20,16 +20,16 @@ export class SettingsController {
   @Post('apikey')
   @HttpCode(200)
   @ApiOperation({ summary: 'Check the OpenAI API key upstream and store it encrypted' })
-  @ApiOkResponse({ type: MessageResponse })
-  async setApiKey(@CurrentUser() user: AuthUser, @Body() dto: SetApiKeyDto): Promise<MessageResponse> {
+  @ApiOkResponse({ type: ConfirmationResponse })
+  async setApiKey(@CurrentUser() user: AuthUser, @Body() dto: SetApiKeyDto): Promise<ConfirmationResponse> {
     await this.settings.setApiKey(user.id, dto.apiKey);
     return { message: 'API key saved' };
   }
 
   @Delete('apikey')
   @ApiOperation({ summary: 'Remove the stored OpenAI API key' })
-  @ApiOkResponse({ type: MessageResponse })
-  async deleteApiKey(@CurrentUser() user: AuthUser): Promise<MessageResponse> {
+  @ApiOkResponse({ type: ConfirmationResponse })
+  async deleteApiKey(@CurrentUser() user: AuthUser): Promise<ConfirmationResponse> {
     await this.settings.deleteApiKey(user.id);
     return { message: 'API key removed' };
   }
@@ -37,11 +37,11 @@ export class SettingsController {
   @Post('default-assistant')
   @HttpCode(200)
   @ApiOperation({ summary: 'Set (or clear with null) the assistant used when none is given' })
-  @ApiOkResponse({ type: MessageResponse })
+  @ApiOkResponse({ type: ConfirmationResponse })
   async setDefaultAssistant(
     @CurrentUser() user: AuthUser,
     @Body() dto: SetDefaultAssistantDto,
-  ): Promise<MessageResponse> {
+  ): Promise<ConfirmationResponse> {
     await this.settings.setDefaultAssistant(user.id, dto.assistantId);
     return { message: dto.assistantId === null ? 'Default assistant cleared' : 'Default assistant saved' };
   }

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags }
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import yazl from 'yazl';
-import { MessageResponse as Confirmation } from '../auth/auth.dto.js';
+import { ConfirmationResponse as Confirmation } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
 import { FileResponse } from '../files/files.dto.js';

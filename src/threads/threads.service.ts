@@ -188,13 +188,13 @@ export class ThreadsService {
   async threadFiles(userId: string, threadId: string): Promise<StoredFile[]> {
     const thread = await this.findOwned(userId, threadId);
     const rows = (await this.dataSource.query(
-      `SELECT DISTINCT ON (file_id) file_id, seq FROM (
-         SELECT jsonb_array_elements_text(file_ids)::uuid AS file_id, seq FROM messages
-         WHERE thread_id = $1 AND jsonb_array_length(file_ids) > 0) attached
-       ORDER BY file_id, seq`,
+      `SELECT attached.file_id FROM messages
+       CROSS JOIN LATERAL jsonb_array_elements_text(messages.file_ids) WITH ORDINALITY AS attached(file_id, position)
+       WHERE messages.thread_id = $1
+       ORDER BY messages.seq, attached.position`,
       [thread.id],
-    )) as Array<{ file_id: string; seq: string }>;
-    const ordered = rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((row) => row.file_id);
+    )) as Array<{ file_id: string }>;
+    const ordered = [...new Set(rows.map((row) => row.file_id))];
     return this.files.findExisting(userId, ordered);
   }
 }

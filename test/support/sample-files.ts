@@ -44,6 +44,15 @@ export function minimalDocx(text = 'Hello DOCX'): Buffer {
   });
 }
 
+export function minimalPptx(text = 'Hello PPTX'): Buffer {
+  return zipOf({
+    '[Content_Types].xml':
+      '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+    'ppt/presentation.xml': '<?xml version="1.0"?><p:presentation xmlns:p="p"/>',
+    'ppt/slides/slide1.xml': `<?xml version="1.0"?><p:sld xmlns:p="p" xmlns:a="a"><a:t>${text}</a:t></p:sld>`,
+  });
+}
+
 /** A 1x1 transparent PNG. */
 export function minimalPng(): Buffer {
   return Buffer.from(

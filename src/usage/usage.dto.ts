@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+
+export type UsageGrouping = 'day' | 'assistant' | 'thread' | 'model';
+
+export class UsageQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Start (inclusive); default 30 days ago' })
+  @IsOptional()
+  @IsISO8601({}, { message: 'from must be an ISO-8601 date or time' })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'End (exclusive); default now' })
+  @IsOptional()
+  @IsISO8601({}, { message: 'to must be an ISO-8601 date or time' })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['day', 'assistant', 'thread', 'model'], default: 'day' })
+  @IsOptional()
+  @IsIn(['day', 'assistant', 'thread', 'model'], { message: 'groupBy must be day, assistant, thread or model' })
+  groupBy?: UsageGrouping;
+}
+
+export class UsageFigures {
+  @ApiProperty() inputTokens!: number;
+  @ApiProperty() outputTokens!: number;
+  @ApiProperty() totalTokens!: number;
+  @ApiProperty({ description: 'US dollars' }) cost!: number;
+  @ApiProperty({ description: 'Assistant replies' }) turns!: number;
+}
+
+export class UsageGroup extends UsageFigures {
+  @ApiProperty({ nullable: true, type: String }) key!: string | null;
+  @ApiProperty() label!: string;
+}
+
+export class UsageReport {
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time' }) to!: string;
+  @ApiProperty({ enum: ['day', 'assistant', 'thread', 'model'] }) groupBy!: UsageGrouping;
+  @ApiProperty({ type: UsageFigures }) totals!: UsageFigures;
+  @ApiProperty({ type: [UsageGroup] }) groups!: UsageGroup[];
+}

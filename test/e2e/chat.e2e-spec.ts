@@ -1,0 +1,374 @@
+import request from 'supertest';
+import { chatJson, chatUser, messagesOf, responseRequests, threadOf, waitUntilFree } from '../support/chat-helpers.js';
+import { eventually, uploadFile, waitForFileStatus } from '../support/platform-api.js';
+import { minimalPdf, minimalPng } from '../support/sample-files.js';
+import { postSse, tokensOf } from '../support/sse-client.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('chat', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ fake: true });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('streams a reply: events in order with ids, the joined deltas are the stored reply, usage and cost are kept', async () => {
+    const user = await chatUser(app, { model: 'gpt-4o' });
+    app.fake.enqueueResponse({ deltas: ['The ', 'answer ', 'is ', '42.'], usage: { input_tokens: 1000, output_tokens: 200 } });
+    const first = await postSse(`${app.baseUrl}/api/chat`, {
+      cookie: user.cookie,
+      body: { assistantId: user.assistant.id, message: 'What is the answer?', stream: true },
+    });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-accel-buffering')).toBe('no');
+    expect(first.headers.get('cache-control')).toContain('no-cache');
+    expect(first.events.map((event) => event.event)).toEqual(['message_created', 'token', 'token', 'token', 'token', 'message_completed', 'done']);
+    expect(first.events.map((event) => Number(event.id))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+
+    const created = first.events[0].data.message;
+    const completed = first.events[5].data.message;
+    expect(created).toMatchObject({ role: 'user', content: 'What is the answer?', status: 'completed' });
+    expect(completed).toMatchObject({ role: 'assistant', status: 'completed', replyToId: created.id, model: 'gpt-4o' });
+    expect(completed.usage).toEqual({ inputTokens: 1000, outputTokens: 200, totalTokens: 1200 });
+    expect(completed.cost).toBeCloseTo((1000 * 2.5 + 200 * 10) / 1_000_000, 8);
+
+    const threadId = created.threadId;
+    const stored = await messagesOf(app, user.cookie, threadId);
+    expect(stored.map((message: any) => [message.role, message.content])).toEqual([
+      ['user', 'What is the answer?'],
+      ['assistant', tokensOf(first.events)],
+    ]);
+
+    app.fake.enqueueResponse({ text: 'Still 42.', usage: { input_tokens: 500, output_tokens: 100 } });
+    await chatJson(app, user.cookie, { threadId, message: 'Sure?' }).expect(200);
+    const thread = await threadOf(app, user.cookie, threadId);
+    expect(thread).toMatchObject({ messageCount: 4, inputTokens: 1500, outputTokens: 300, totalTokens: 1800 });
+    expect(thread.totalCost).toBeCloseTo((1500 * 2.5 + 300 * 10) / 1_000_000, 8);
+  });
+
+  it('answers in JSON with the documented shape', async () => {
+    const user = await chatUser(app);
+    app.fake.enqueueResponse({ text: 'Hello there.', usage: { input_tokens: 10, output_tokens: 3 } });
+    const response = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Hi' }).expect(200);
+    expect(response.body).toMatchObject({
+      threadId: expect.any(String),
+      messageId: expect.any(String),
+      userMessageId: expect.any(String),
+      content: [{ type: 'text', text: 'Hello there.' }],
+      citations: [],
+      usage: { inputTokens: 10, outputTokens: 3, totalTokens: 13 },
+      cost: expect.any(Number),
+      title: null,
+    });
+  });
+
+  it('streams when the client asks with Accept: text/event-stream', async () => {
+    const user = await chatUser(app);
+    const result = await postSse(`${app.baseUrl}/api/chat`, { cookie: user.cookie, body: { assistantId: user.assistant.id, message: 'Hi' } });
+    expect(result.events.at(-1)?.event).toBe('done');
+  });
+
+  it("sends the assistant's instructions and model, the history in order, file_search with its vector store, and images", async () => {
+    const user = await chatUser(app, { model: 'gpt-4.1', instructions: 'You are a librarian.', tools: [{ type: 'retrieval' }], temperature: 0.2 });
+    const document = await uploadFile(app.baseUrl, user.cookie, minimalPdf('Shelf rules'), 'rules.pdf', { assistantId: user.assistant.id });
+    await waitForFileStatus(app.baseUrl, user.cookie, document.fileIds[0], 'ready');
+    const vectorStoreId = (await request(app.baseUrl).get(`/api/assistants/${user.assistant.id}`).set('Cookie', user.cookie)).body.vectorStoreId;
+    expect(vectorStoreId).toMatch(/^vs_/);
+
+    app.fake.enqueueResponse({ text: 'First answer.' }, { text: 'Second answer.' }, { text: 'I see a pixel.' });
+    const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'First question' }).expect(200);
+    const threadId = first.body.threadId;
+    await chatJson(app, user.cookie, { threadId, message: 'Second question' }).expect(200);
+    const image = await uploadFile(app.baseUrl, user.cookie, minimalPng(), 'pixel.png');
+    await chatJson(app, user.cookie, { threadId, message: 'What is in this picture?', fileIds: image.fileIds }).expect(200);
+
+    const sent = responseRequests(app).at(-1);
+    expect(sent.model).toBe('gpt-4.1');
+    expect(sent.instructions).toBe('You are a librarian.');
+    expect(sent.temperature).toBe(0.2);
+    expect(sent.tools).toEqual([{ type: 'file_search', vector_store_ids: [vectorStoreId] }]);
+    const texts = sent.input.map((item: any) => (typeof item.content === 'string' ? item.content : item.content[0].text));
+    expect(texts).toEqual(['First question', 'First answer.', 'Second question', 'Second answer.', 'What is in this picture?']);
+    expect(sent.input.map((item: any) => item.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    expect(sent.input.at(-1).content).toEqual([
+      { type: 'input_text', text: 'What is in this picture?' },
+      { type: 'input_image', image_url: `data:image/png;base64,${minimalPng().toString('base64')}`, detail: 'auto' },
+    ]);
+  });
+
+  it('applies validated per-turn overrides of model, temperature and output length', async () => {
+    const user = await chatUser(app);
+    await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Hi', model: 'gpt-4o-mini', temperature: 1.5, maxOutputTokens: 64 }).expect(200);
+    expect(responseRequests(app).at(-1)).toMatchObject({ model: 'gpt-4o-mini', temperature: 1.5, max_output_tokens: 64 });
+    const invalid = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Hi', temperature: 3, maxOutputTokens: 1 });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.details.map((detail: any) => detail.field).sort()).toEqual(['maxOutputTokens', 'temperature']);
+  });
+
+  it('cites the source files of file_search by their platform id and name', async () => {
+    const user = await chatUser(app, { tools: ['file_search'] });
+    const document = await uploadFile(app.baseUrl, user.cookie, minimalPdf('Policy'), 'policy.pdf', { assistantId: user.assistant.id });
+    const stored = await waitForFileStatus(app.baseUrl, user.cookie, document.fileIds[0], 'ready');
+    const upstreamId = [...app.fake.files.values()].find((file) => file.filename === 'policy.pdf')?.id;
+    app.fake.enqueueResponse({ text: 'See the policy.', fileSearch: { queries: ['policy'] }, citations: [{ file_id: upstreamId!, filename: 'policy.pdf', index: 8 }] });
+    const reply = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'What does the policy say?' }).expect(200);
+    expect(reply.body.citations).toEqual([{ fileId: stored.id, filename: 'policy.pdf', index: 8 }]);
+  });
+
+  it('starts new threads with the default assistant, and refuses without one or with an inactive one', async () => {
+    const user = await chatUser(app);
+    const none = await chatJson(app, user.cookie, { message: 'Hi' });
+    expect(none.status).toBe(400);
+    expect(none.body.code).toBe('no_assistant');
+    await request(app.baseUrl).post('/api/settings/default-assistant').set('Cookie', user.cookie).send({ assistantId: user.assistant.id }).expect(200);
+    const withDefault = await chatJson(app, user.cookie, { message: 'Hi' }).expect(200);
+    expect((await threadOf(app, user.cookie, withDefault.body.threadId)).assistantId).toBe(user.assistant.id);
+
+    await request(app.baseUrl).patch(`/api/assistants/${user.assistant.id}`).set('Cookie', user.cookie).send({ isActive: false }).expect(200);
+    const inactive = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Hi' });
+    expect(inactive.status).toBe(400);
+    expect(inactive.body.code).toBe('assistant_inactive');
+  });
+
+  it('lets one run at a time per thread: a second chat gets 409 and nothing interleaves', async () => {
+    const user = await chatUser(app);
+    const start = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Start' }).expect(200);
+    const threadId = start.body.threadId;
+    app.fake.enqueueResponse({ tokens: 12, deltaDelayMs: 40 });
+    let second: request.Response | undefined;
+    const streaming = postSse(`${app.baseUrl}/api/chat`, {
+      cookie: user.cookie,
+      body: { threadId, message: 'Long one', stream: true },
+      abortWhen: () => false,
+    });
+    await eventually(async () => {
+      const [{ count }] = await app.dataSource.query(`SELECT count(*)::int AS count FROM runs WHERE thread_id = $1 AND status = 'running'`, [threadId]);
+      return count === 1 ? true : undefined;
+    });
+    second = await chatJson(app, user.cookie, { threadId, message: 'Interrupting' });
+    const added = await request(app.baseUrl).post(`/api/threads/${threadId}/messages`).set('Cookie', user.cookie).send({ role: 'user', content: 'Also' });
+    const result = await streaming;
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('run_in_progress');
+    expect(added.status).toBe(409);
+    expect(result.events.at(-2)?.event).toBe('message_completed');
+    const messages = await messagesOf(app, user.cookie, threadId);
+    expect(messages.map((message: any) => [message.role, message.role === 'user' ? message.content : 'reply'])).toEqual([
+      ['user', 'Start'],
+      ['assistant', 'reply'],
+      ['user', 'Long one'],
+      ['assistant', 'reply'],
+    ]);
+    await chatJson(app, user.cookie, { threadId, message: 'Now it is free' }).expect(200);
+  });
+
+  it('takes over a thread whose run stopped sending heartbeats', async () => {
+    const user = await chatUser(app);
+    const start = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Start' }).expect(200);
+    const threadId = start.body.threadId;
+    const [dead] = await app.dataSource.query(
+      `INSERT INTO runs (thread_id, user_id, kind, status, heartbeat_at) VALUES ($1, $2, 'chat', 'running', now() - interval '1 hour') RETURNING id`,
+      [threadId, user.userId],
+    );
+    await chatJson(app, user.cookie, { threadId, message: 'After a crash' }).expect(200);
+    const [abandoned] = await app.dataSource.query('SELECT status, error_code FROM runs WHERE id = $1', [dead.id]);
+    expect(abandoned).toEqual({ status: 'failed', error_code: 'abandoned' });
+  });
+
+  it('stores the partial reply as incomplete and aborts upstream within a second when the client disconnects', async () => {
+    const user = await chatUser(app);
+    app.fake.enqueueResponse({ tokens: 40, deltaDelayMs: 50 });
+    const result = await postSse(`${app.baseUrl}/api/chat`, {
+      cookie: user.cookie,
+      body: { assistantId: user.assistant.id, message: 'Tell me a long story', stream: true },
+      abortWhen: (_event, events) => events.filter((event) => event.event === 'token').length === 3,
+    });
+    const disconnectedAt = Date.now();
+    const upstream = await app.fake.waitFor((entry) => entry.path === '/v1/responses' && entry.aborted, 1_000);
+    expect(upstream.aborted).toBe(true);
+    expect(Date.now() - disconnectedAt).toBeLessThan(1_000);
+    const threadId = result.events[0].data.message.threadId;
+    await waitUntilFree(app, threadId);
+    const reply = (await messagesOf(app, user.cookie, threadId)).find((message: any) => message.role === 'assistant');
+    expect(reply).toMatchObject({ status: 'incomplete', statusReason: 'client_disconnected' });
+    expect(reply.content.startsWith(tokensOf(result.events))).toBe(true);
+    expect(reply.content.length).toBeGreaterThan(0);
+  });
+
+  it('regenerates: the old reply is kept as superseded and left out of the next request', async () => {
+    const user = await chatUser(app);
+    app.fake.enqueueResponse({ text: 'A weak answer.' });
+    const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Explain tides' }).expect(200);
+    const threadId = first.body.threadId;
+    app.fake.enqueueResponse({ deltas: ['A ', 'better ', 'answer.'] });
+    const regenerated = await postSse(`${app.baseUrl}/api/threads/${threadId}/regenerate`, { cookie: user.cookie, body: { stream: true } });
+    expect(tokensOf(regenerated.events)).toBe('A better answer.');
+    const regenerateRequest = responseRequests(app).at(-1);
+    expect(JSON.stringify(regenerateRequest.input)).not.toContain('A weak answer.');
+
+    const messages = await messagesOf(app, user.cookie, threadId);
+    expect(messages.map((message: any) => [message.content, message.status])).toEqual([
+      ['Explain tides', 'completed'],
+      ['A weak answer.', 'superseded'],
+      ['A better answer.', 'completed'],
+    ]);
+    expect(messages[2].replyToId).toBe(messages[0].id);
+
+    await chatJson(app, user.cookie, { threadId, message: 'And the moon?' }).expect(200);
+    const next = JSON.stringify(responseRequests(app).at(-1).input);
+    expect(next).not.toContain('A weak answer.');
+    expect(next).toContain('A better answer.');
+  });
+
+  it('cancels a reply: the partial text is kept as cancelled and the thread is free', async () => {
+    const user = await chatUser(app);
+    app.fake.enqueueResponse({ tokens: 50, deltaDelayMs: 40 });
+    let threadId = '';
+    let cancel: Promise<request.Response> | undefined;
+    const streamed = await postSse(`${app.baseUrl}/api/chat`, {
+      cookie: user.cookie,
+      body: { assistantId: user.assistant.id, message: 'Count slowly', stream: true },
+      abortWhen: (event, events) => {
+        if (event.event === 'message_created') threadId = event.data.message.threadId;
+        if (!cancel && events.filter((candidate) => candidate.event === 'token').length === 3) {
+          // then() sends the request now, while the reply is still streaming.
+          cancel = request(app.baseUrl)
+            .post(`/api/threads/${threadId}/cancel`)
+            .set('Cookie', user.cookie)
+            .send()
+            .then((response) => response);
+        }
+        return false;
+      },
+    });
+    const cancelled = await cancel!;
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', runId: expect.any(String) });
+    const completed = streamed.events.find((event) => event.event === 'message_completed');
+    expect(completed?.data.message).toMatchObject({ status: 'cancelled', statusReason: 'cancelled' });
+    expect(streamed.events.at(-1)?.event).toBe('done');
+    expect(completed?.data.message.content).toBe(tokensOf(streamed.events));
+    expect(app.fake.requestsTo('POST', '/v1/responses').at(-1)?.aborted).toBe(true);
+    const again = await request(app.baseUrl).post(`/api/threads/${threadId}/cancel`).set('Cookie', user.cookie).send();
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('no_run_in_progress');
+    await chatJson(app, user.cookie, { threadId, message: 'Next' }).expect(200);
+  });
+
+  it('runs the assistant on a thread as it stands', async () => {
+    const user = await chatUser(app);
+    const thread = await request(app.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({ assistantId: user.assistant.id }).expect(201);
+    const empty = await request(app.baseUrl).post(`/api/threads/${thread.body.id}/run`).set('Cookie', user.cookie).send({});
+    expect(empty.status).toBe(400);
+    await request(app.baseUrl).post(`/api/threads/${thread.body.id}/messages`).set('Cookie', user.cookie).send({ role: 'user', content: 'Added without running' }).expect(201);
+    app.fake.enqueueResponse({ text: 'Answering the added message.' });
+    const run = await request(app.baseUrl).post(`/api/threads/${thread.body.id}/run`).set('Cookie', user.cookie).send({ stream: false }).expect(200);
+    expect(run.body.content[0].text).toBe('Answering the added message.');
+    expect(JSON.stringify(responseRequests(app).at(-1).input)).toContain('Added without running');
+  });
+
+  it('limits the input length and the chat rate per user, with the envelope', async () => {
+    const limited = await startTestApp({ fake: app.fake, database: app.database, env: { CHAT_MAX_INPUT_CHARS: '20', RATE_LIMIT_CHAT_PER_MINUTE: '2' } });
+    try {
+      const user = await chatUser(limited);
+      const long = await chatJson(limited, user.cookie, { assistantId: user.assistant.id, message: 'x'.repeat(21) });
+      expect(long.status).toBe(400);
+      expect(long.body.code).toBe('input_too_long');
+      await chatJson(limited, user.cookie, { assistantId: user.assistant.id, message: 'one' }).expect(200);
+      await chatJson(limited, user.cookie, { assistantId: user.assistant.id, message: 'two' }).expect(200);
+      const third = await chatJson(limited, user.cookie, { assistantId: user.assistant.id, message: 'three' });
+      expect(third.status).toBe(429);
+      expect(third.body.code).toBe('rate_limited');
+      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await limited.app.close();
+    }
+  });
+});
+
+describe('titles and summaries', () => {
+  it('gives an untitled thread a generated title after the first exchange, and falls back to its first words', async () => {
+    const app = await startTestApp({ fake: true, env: { AUTO_TITLES: 'true', TITLE_MODEL: 'title-model' } });
+    try {
+      const user = await chatUser(app);
+      app.fake.setResponder((body) => (body.model === 'title-model' ? { text: '"Packing for Lisbon."' } : undefined));
+      const streamed = await postSse(`${app.baseUrl}/api/chat`, {
+        cookie: user.cookie,
+        body: { assistantId: user.assistant.id, message: 'What should I pack for a weekend in Lisbon?', stream: true },
+      });
+      const titleEvent = streamed.events.find((event) => event.event === 'title');
+      expect(titleEvent?.data).toEqual({ title: 'Packing for Lisbon' });
+      expect(streamed.events.map((event) => event.event).slice(-3)).toEqual(['message_completed', 'title', 'done']);
+      const threadId = streamed.events[0].data.message.threadId;
+      expect((await threadOf(app, user.cookie, threadId)).title).toBe('Packing for Lisbon');
+      expect(responseRequests(app, 'title-model')).toHaveLength(1);
+
+      await chatJson(app, user.cookie, { threadId, message: 'And shoes?' }).expect(200);
+      expect(responseRequests(app, 'title-model')).toHaveLength(1);
+
+      app.fake.setResponder((body) => (body.model === 'title-model' ? { fault: { kind: 'server_error' } } : undefined));
+      const fallback = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Compare   the two cheapest flights to Porto tomorrow morning' }).expect(200);
+      expect(fallback.body.title).toBe('Compare the two cheapest flights to');
+      expect((await threadOf(app, user.cookie, fallback.body.threadId)).title).toBe('Compare the two cheapest flights to');
+
+      const named = await request(app.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({ assistantId: user.assistant.id, title: 'Mine' });
+      await chatJson(app, user.cookie, { threadId: named.body.id, message: 'Keep my title' }).expect(200);
+      expect((await threadOf(app, user.cookie, named.body.id)).title).toBe('Mine');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('sends only the window and the summary for a long thread, and refreshes the summary on schedule', async () => {
+    const app = await startTestApp({
+      fake: true,
+      env: {
+        CONTEXT_MODE: 'summary_window',
+        CONTEXT_WINDOW_MESSAGES: '4',
+        CONTEXT_SUMMARIZE_AFTER: '10',
+        CONTEXT_SUMMARY_INTERVAL: '6',
+        SUMMARY_MODEL: 'summary-model',
+      },
+    });
+    try {
+      const user = await chatUser(app);
+      let summaries = 0;
+      app.fake.setResponder((body) => (body.model === 'summary-model' ? { text: `SUMMARY ${++summaries}` } : undefined));
+      const thread = await request(app.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({ assistantId: user.assistant.id }).expect(201);
+      const threadId = thread.body.id;
+      for (let index = 0; index < 200; index++) {
+        await request(app.baseUrl)
+          .post(`/api/threads/${threadId}/messages`)
+          .set('Cookie', user.cookie)
+          .send({ role: index % 2 === 0 ? 'user' : 'assistant', content: `message ${index}` })
+          .expect(201);
+      }
+      await chatJson(app, user.cookie, { threadId, message: 'message 200' }).expect(200);
+      const firstTurn = responseRequests(app).filter((body) => body.model !== 'summary-model').at(-1);
+      expect(firstTurn.input.map((item: any) => item.content)).toEqual(['message 197', 'message 198', 'message 199', 'message 200']);
+
+      await eventually(async () => ((await threadOf(app, user.cookie, threadId)).summary === 'SUMMARY 1' ? true : undefined));
+      const summaryRequest = responseRequests(app, 'summary-model')[0];
+      expect(JSON.stringify(summaryRequest.input)).toContain('message 0');
+      expect(JSON.stringify(summaryRequest.input)).not.toContain('message 199');
+
+      await chatJson(app, user.cookie, { threadId, message: 'message 202' }).expect(200);
+      const secondTurn = responseRequests(app).filter((body) => body.model !== 'summary-model').at(-1);
+      expect(secondTurn.input[0]).toMatchObject({ role: 'developer', content: expect.stringContaining('SUMMARY 1') });
+      expect(secondTurn.input).toHaveLength(5);
+      expect(summaries).toBe(1);
+
+      // Six new messages since the summary (three turns) make it due again.
+      await chatJson(app, user.cookie, { threadId, message: 'message 204' }).expect(200);
+      await chatJson(app, user.cookie, { threadId, message: 'message 206' }).expect(200);
+      await eventually(async () => ((await threadOf(app, user.cookie, threadId)).summary === 'SUMMARY 2' ? true : undefined));
+      expect(JSON.stringify(responseRequests(app, 'summary-model')[1].input)).toContain('SUMMARY 1');
+    } finally {
+      await app.close();
+    }
+  });
+});

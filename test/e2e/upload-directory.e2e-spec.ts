@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import request from 'supertest';
+import { registerUser } from '../support/session-client.js';
+import { download, folderEntry, storedRowCounts } from '../support/platform-api.js';
+import { minimalDocx, minimalPdf, peExecutable } from '../support/sample-files.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+/** Twenty documents spread over nested folders, as a browser sends a chosen folder. */
+function nestedFolder(): Array<{ path: string; bytes: Buffer }> {
+  const files: Array<{ path: string; bytes: Buffer }> = [];
+  for (let index = 0; index < 20; index++) {
+    const folder = ['docs', 'docs/sub', 'docs/sub/deeper', 'docs/other'][index % 4];
+    const path = `${folder}/note-${String(index).padStart(2, '0')}.md`;
+    files.push({ path, bytes: Buffer.from(`# Note ${index}\nIn ${folder}.\n`) });
+  }
+  files[0] = { path: 'docs/report.pdf', bytes: minimalPdf('Folder report') };
+  files[1] = { path: 'docs/sub/letter.docx', bytes: minimalDocx('Folder letter') };
+  return files;
+}
+
+describe('folder uploads from the browser (multipart)', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  const api = () => request(testApp.baseUrl);
+
+  it('stores 20 files from nested folders with their relative paths, and skips what it cannot accept', async () => {
+    const { cookie } = await registerUser(testApp.baseUrl);
+    const folder = nestedFolder();
+    const upload = api().post('/api/upload-directory').set('Cookie', cookie);
+    for (const file of folder) upload.attach('files', file.bytes, folderEntry(file.path));
+    upload.attach('files', peExecutable(), folderEntry('docs/tools/setup.exe'));
+    const response = await upload.expect(201);
+
+    expect(response.body.fileIds).toHaveLength(20);
+    expect(response.body.skipped).toEqual([{ name: 'docs/tools/setup.exe', reason: expect.any(String) }]);
+    expect(response.body.files.map((file: { relativePath: string }) => file.relativePath)).toEqual(folder.map((file) => file.path));
+    expect(response.body.files.map((file: { filename: string }) => file.filename)).toEqual(folder.map((file) => file.path.split('/').at(-1)));
+
+    const listed = await api().get('/api/files?limit=200').set('Cookie', cookie).expect(200);
+    expect(listed.body.map((file: { relativePath: string }) => file.relativePath).sort()).toEqual(folder.map((file) => file.path).sort());
+    const letter = listed.body.find((file: { relativePath: string }) => file.relativePath === 'docs/sub/letter.docx');
+    expect(letter.mimeType).toContain('wordprocessingml');
+    const content = await download(testApp.baseUrl, cookie, letter.id).expect(200);
+    expect(Buffer.compare(content.body as Buffer, folder[1].bytes)).toBe(0);
+  });
+
+  it('takes relative paths from the paths fields when the file names carry none, and never keeps ".."', async () => {
+    const { cookie } = await registerUser(testApp.baseUrl);
+    const response = await api()
+      .post('/api/upload-directory')
+      .set('Cookie', cookie)
+      .field('paths', 'project/src/main.py')
+      .field('paths', '../../etc/cron.d/job.txt')
+      .attach('files', Buffer.from('print("hi")\n'), 'main.py')
+      .attach('files', Buffer.from('* * * * * true\n'), 'job.txt')
+      .expect(201);
+    expect(response.body.files.map((file: { relativePath: string }) => file.relativePath)).toEqual(['project/src/main.py', 'etc/cron.d/job.txt']);
+
+    const mismatched = await api()
+      .post('/api/upload-directory')
+      .set('Cookie', cookie)
+      .field('paths', 'only/one.txt')
+      .attach('files', Buffer.from('a'), 'a.txt')
+      .attach('files', Buffer.from('b'), 'b.txt');
+    expect(mismatched.status).toBe(400);
+    expect(mismatched.body.details).toEqual([expect.objectContaining({ field: 'paths' })]);
+  });
+
+  it('refuses the JSON {dir} form with 400 when no import root is configured', async () => {
+    const user = await registerUser(testApp.baseUrl);
+    const response = await api().post('/api/upload-directory').set('Cookie', user.cookie).send({ dir: 'docs' });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('import_root_not_configured');
+    const missingDir = await api().post('/api/upload-directory').set('Cookie', user.cookie).send({});
+    expect(missingDir.status).toBe(400);
+    expect(missingDir.body.details).toEqual([expect.objectContaining({ field: 'dir' })]);
+    expect(await storedRowCounts(testApp.dataSource, user.userId)).toEqual({ files: 0, chunks: 0 });
+  });
+});
+
+describe('folder import from the server under UPLOAD_IMPORT_ROOT', () => {
+  const secret = 'TOP SECRET: outside the import root\n';
+  let base: string;
+  let root: string;
+  let outside: string;
+  let testApp: TestApp;
+
+  const put = async (path: string, content: string | Buffer) => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, content);
+  };
+
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'import-root-e2e-'));
+    root = join(base, 'root');
+    outside = join(base, 'outside');
+    await put(join(outside, 'secret.txt'), secret);
+    await put(join(root, 'project', 'readme.md'), '# Project\n');
+    await put(join(root, 'project', 'data.csv'), 'a,b\n1,2\n');
+    await put(join(root, 'project', 'notes', 'a.md'), '# A\n');
+    await put(join(root, 'project', 'notes', 'deep', 'b.txt'), 'b\n');
+    await put(join(root, 'project', 'spec.pdf'), minimalPdf('Spec'));
+    await symlink(join(outside, 'secret.txt'), join(root, 'project', 'leak.txt'));
+    await symlink(outside, join(root, 'project', 'leaked-folder'));
+    await symlink(outside, join(root, 'escape'));
+    testApp = await startTestApp({ env: { UPLOAD_IMPORT_ROOT: root } });
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+    await rm(base, { recursive: true, force: true });
+  });
+
+  const importDir = (cookie: string, dir: string) => request(testApp.baseUrl).post('/api/upload-directory').set('Cookie', cookie).send({ dir });
+
+  it('imports a folder inside the root with relative paths, leaving out links that lead outside', async () => {
+    const user = await registerUser(testApp.baseUrl);
+    const response = await importDir(user.cookie, 'project');
+    expect(response.status).toBe(201);
+    const imported = response.body.files.map((file: { relativePath: string; filename: string }) => [file.relativePath, file.filename]);
+    expect(imported.sort()).toEqual([
+      ['data.csv', 'data.csv'],
+      ['notes/a.md', 'a.md'],
+      ['notes/deep/b.txt', 'b.txt'],
+      ['readme.md', 'readme.md'],
+      ['spec.pdf', 'spec.pdf'],
+    ]);
+    expect(response.body.skipped.map((item: { name: string }) => item.name).sort()).toEqual(['leak.txt', 'leaked-folder']);
+    const hashes = response.body.files.map((file: { sha256: string }) => file.sha256);
+    expect(hashes).not.toContain(sha256(secret));
+    const spec = response.body.files.find((file: { filename: string }) => file.filename === 'spec.pdf');
+    expect(spec.mimeType).toBe('application/pdf');
+  });
+
+  it('refuses "..", absolute paths and a linked folder that leads outside with 400, storing nothing', async () => {
+    const user = await registerUser(testApp.baseUrl);
+    for (const dir of ['../outside', 'project/../../outside', '..', outside, join(root, 'project'), '/etc', 'escape', 'escape/', 'missing']) {
+      const response = await importDir(user.cookie, dir);
+      expect({ dir, status: response.status, code: response.body.code }).toEqual({ dir, status: 400, code: 'validation_failed' });
+      expect(response.body.details).toEqual([expect.objectContaining({ field: 'dir' })]);
+    }
+    expect(await storedRowCounts(testApp.dataSource, user.userId)).toEqual({ files: 0, chunks: 0 });
+  });
+});

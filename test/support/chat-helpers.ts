@@ -1,0 +1,48 @@
+import request from 'supertest';
+import type { TestApp } from './test-app.js';
+import { createAssistant, eventually, registerUserWithKey } from './platform-api.js';
+
+export interface ChatUser {
+  cookie: string;
+  userId: string;
+  email: string;
+  password: string;
+  apiKey: string;
+  assistant: any;
+}
+
+/** A user with an API key and an assistant, ready to chat. */
+export async function chatUser(app: TestApp, assistantFields: Record<string, unknown> = {}): Promise<ChatUser> {
+  const user = await registerUserWithKey(app.baseUrl);
+  const assistant = await createAssistant(app.baseUrl, user.cookie, { name: 'Helper', instructions: 'Answer briefly.', ...assistantFields });
+  return { ...user, assistant };
+}
+
+export function chatJson(app: TestApp, cookie: string, body: Record<string, unknown>) {
+  return request(app.baseUrl).post('/api/chat').set('Cookie', cookie).send({ stream: false, ...body });
+}
+
+export async function messagesOf(app: TestApp, cookie: string, threadId: string, query = ''): Promise<any[]> {
+  const response = await request(app.baseUrl).get(`/api/threads/${threadId}/messages${query}`).set('Cookie', cookie).expect(200);
+  return response.body;
+}
+
+export async function threadOf(app: TestApp, cookie: string, threadId: string): Promise<any> {
+  return (await request(app.baseUrl).get(`/api/threads/${threadId}`).set('Cookie', cookie).expect(200)).body;
+}
+
+/** The JSON bodies the fake provider received on POST /v1/responses, oldest first. */
+export function responseRequests(app: TestApp, model?: string): any[] {
+  return app.fake
+    .requestsTo('POST', '/v1/responses')
+    .map((entry) => entry.body as any)
+    .filter((body) => model === undefined || body.model === model);
+}
+
+/** Waits until the thread has no running run. */
+export async function waitUntilFree(app: TestApp, threadId: string): Promise<void> {
+  await eventually(async () => {
+    const [{ count }] = await app.dataSource.query(`SELECT count(*)::int AS count FROM runs WHERE thread_id = $1 AND status = 'running'`, [threadId]);
+    return count === 0 ? true : undefined;
+  });
+}
