@@ -7,11 +7,15 @@ import { createSessionMiddleware } from './common/auth/session.js';
 import { originCheck } from './common/http/origin-check.js';
 import { poolOf } from './database/data-source.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { answerClientErrors } from './common/http/client-errors.js';
 import { jsonBodyParser } from './common/http/body-parsing.js';
 import { setupSwagger } from './common/http/swagger.js';
+import { serveWebClient } from './common/http/web-client.js';
 import { createValidationPipe } from './common/http/validation.js';
 import { NestPinoLogger } from './common/logging/logger.js';
 import { requestLogging } from './common/logging/request-logging.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { requestMetrics } from './metrics/request-metrics.js';
 
 /**
  * Builds the HTTP application: the same wiring serves `npm start` and the
@@ -27,7 +31,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   // A hop count, never `true`: only that many proxies may set X-Forwarded-For.
   app.set('trust proxy', config.http.trustProxyHops);
   app.disable('x-powered-by');
+  answerClientErrors(app.getHttpServer());
   app.use(requestLogging(logger));
+  app.use(requestMetrics(app.get(MetricsService)));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -51,6 +57,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
     credentials: true,
     exposedHeaders: ['X-Request-Id', 'X-Total-Count', 'Retry-After', 'Content-Disposition'],
   });
+  serveWebClient(app);
   app.use(originCheck(config.http.allowedOrigins));
   app.use(jsonBodyParser(config.http.jsonBodyLimitBytes));
   app.use(createSessionMiddleware(config, poolOf(app.get(DataSource)), logger));

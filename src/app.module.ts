@@ -8,12 +8,14 @@ import { HealthModule } from './health/health.module.js';
 import { AssistantsModule } from './assistants/assistants.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
+import { LifecycleModule } from './common/lifecycle/shutdown-state.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { FileRoutesModule } from './files/file-routes.module.js';
 import { ThreadsModule } from './threads/threads.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { LlmModule } from './llm/llm.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { UpstreamSyncModule } from './upstream-sync/upstream-sync.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 
@@ -33,10 +35,12 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
         DatabaseModule.forRoot(config, logger),
+        LifecycleModule,
         CryptoModule,
         RateLimitModule,
         LlmModule,
         UpstreamSyncModule,
+        MetricsModule,
         HealthModule,
         AuthModule,
         SettingsModule,

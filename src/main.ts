@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { createLogger } from './common/logging/logger.js';
+import { gracefulShutdown } from './common/lifecycle/graceful-shutdown.js';
 import { resolveDatabase } from './database/database-server.js';
 
 async function main(): Promise<void> {
@@ -37,14 +38,14 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: no new connections, finishing requests in flight');
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, config.shutdownGraceMs + 15_000);
     force.unref();
     try {
-      await app.close();
+      await gracefulShutdown(app, config.shutdownGraceMs, logger);
       await database.stop();
       logger.info('stopped');
       logger.flush();

@@ -10,8 +10,10 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { toDomainError } from '../common/errors/error-mapping.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
+import { ShutdownState } from '../common/lifecycle/shutdown-state.js';
 import { RateLimiterService, type RateLimitRule } from '../common/rate-limit/rate-limiter.service.js';
 import { LlmService } from '../llm/llm.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { LlmRequest, TokenUsage } from '../llm/llm-types.js';
 import { LlmCallAborted } from '../llm/responses-stream.js';
 import type { UserLlm } from '../llm/user-llm.js';
@@ -125,6 +127,8 @@ export class ChatService {
     private readonly titles: TitlesService,
     private readonly summaries: SummariesService,
     private readonly limiter: RateLimiterService,
+    private readonly shutdown: ShutdownState,
+    private readonly metrics: MetricsService,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: AppLogger,
   ) {
@@ -133,6 +137,7 @@ export class ChatService {
 
   /** POST /api/chat: a user message and the reply to it; starts a thread when none is given. */
   async chat(userId: string, dto: ChatDto, events: TurnEvents, clientGone: AbortSignal): Promise<TurnResult> {
+    this.shutdown.assertAccepting();
     if (dto.message.length > this.config.chat.maxInputChars) {
       throw new DomainError('input_too_long', `The message is longer than ${this.config.chat.maxInputChars} characters`, [
         { field: 'message', message: `At most ${this.config.chat.maxInputChars} characters` },
@@ -143,12 +148,7 @@ export class ChatService {
     const assistant = existing
       ? await this.assistantForThread(userId, existing, dto.assistantId)
       : await this.threads.assistantForNewThread(userId, dto.assistantId);
-    if (dto.replyToId && !existing) {
-      throw new DomainError('not_found', 'The message replied to is not in this thread', [
-        { field: 'replyToId', message: 'A new thread has no messages to reply to' },
-      ]);
-    }
-    await this.threads.checkReferences(userId, existing?.id ?? '', dto.fileIds ?? [], dto.replyToId);
+    await this.threads.checkReferences(userId, existing?.id ?? null, dto.fileIds ?? [], dto.replyToId);
 
     const { thread, run, userMessage } = await this.dataSource.transaction(async (manager) => {
       const target =
@@ -189,6 +189,7 @@ export class ChatService {
 
   /** POST /api/threads/:id/run: the assistant answers the thread as it stands. */
   async run(userId: string, threadId: string, options: TurnOptionsDto, events: TurnEvents, clientGone: AbortSignal): Promise<TurnResult> {
+    this.shutdown.assertAccepting();
     await this.limiter.consume(this.chatRule, userId, 'Too many messages in a short time; wait a moment');
     const thread = await this.threads.findOwned(userId, threadId);
     const assistant = await this.assistantForThread(userId, thread);
@@ -229,6 +230,7 @@ export class ChatService {
     events: TurnEvents,
     clientGone: AbortSignal,
   ): Promise<TurnResult> {
+    this.shutdown.assertAccepting();
     await this.limiter.consume(this.chatRule, userId, 'Too many messages in a short time; wait a moment');
     const thread = await this.threads.findOwned(userId, threadId);
     const assistant = await this.assistantForThread(userId, thread);
@@ -324,6 +326,7 @@ export class ChatService {
         result.error = new DomainError('reply_incomplete', `The reply was cut short (${outcome.status === 'incomplete' ? outcome.reason : 'no text'})`);
         events.failed(result.error, stored ? toMessageResponse(stored) : null);
       }
+      this.metrics.runFinished(outcome.status);
       if (titling) result.title = await this.withinTitleWait(titling);
       if (result.title) events.title(result.title);
       this.summaries.refreshIfDue(turn.thread.id, llm);
@@ -339,6 +342,7 @@ export class ChatService {
         return null;
       });
       const partial = result.reply ? toMessageResponse(result.reply) : null;
+      this.metrics.runFinished(outcome.status === 'cancelled' ? 'cancelled' : stopped ?? 'failed');
       if (stopped === 'cancelled') {
         if (partial) events.completed(partial);
       } else {
@@ -368,6 +372,7 @@ export class ChatService {
             case 'delta':
               draft.text += event.text;
               events.token(event.text);
+              this.metrics.tokenRelayed();
               break;
             case 'citation':
               draft.citations.push({ fileId: event.fileId, filename: event.filename, index: event.index });
@@ -383,6 +388,7 @@ export class ChatService {
         throw new DomainError('upstream_unavailable', 'The reply from OpenAI broke off; try again');
       } catch (error) {
         if (error instanceof LlmCallAborted || !(error instanceof DomainError)) throw error;
+        this.metrics.upstreamFailed(error.code);
         const retryable = error.code === 'upstream_unavailable' || error.code === 'upstream_rate_limited';
         if (draft.text.length > 0 || !retryable || attempt >= maxRetries) throw error;
         const wait = Math.max(backoffMs(attempt + 1), (error.retryAfterSeconds ?? 0) * 1000);

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { toMessageResponse } from '../threads/thread.mapper.js';
 import type { MessageResponse } from '../threads/threads.dto.js';
 import type { ChatReply } from './chat.dto.js';
@@ -18,6 +19,7 @@ class SseEvents implements TurnEvents {
   constructor(
     private readonly response: Response,
     private readonly heartbeatMs: number,
+    private readonly metrics: MetricsService,
   ) {}
 
   get started(): boolean {
@@ -25,7 +27,11 @@ class SseEvents implements TurnEvents {
   }
 
   private send(event: string, data: unknown): void {
-    this.stream ??= new SseStream(this.response, this.heartbeatMs);
+    if (!this.stream) {
+      this.stream = new SseStream(this.response, this.heartbeatMs);
+      this.metrics.streamOpened();
+      this.response.once('close', () => this.metrics.streamClosed());
+    }
     this.stream.send(event, data);
   }
 
@@ -42,7 +48,12 @@ class SseEvents implements TurnEvents {
     this.send('title', { title });
   }
   failed(error: DomainError, partial: MessageResponse | null): void {
-    this.send('error', { error: error.message, code: error.code, ...(partial ? { message: partial } : {}) });
+    this.send('error', {
+      error: error.message,
+      code: error.code,
+      ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+      ...(partial ? { message: partial } : {}),
+    });
   }
   done(result: TurnResult): void {
     this.send('done', { threadId: result.threadId, messageId: result.reply?.id ?? null });
@@ -83,7 +94,10 @@ function toChatReply(result: TurnResult): ChatReply {
  */
 @Injectable()
 export class TurnResponder {
-  constructor(@InjectConfig() private readonly config: AppConfig) {}
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
 
   wantsStream(request: Request, stream: boolean | undefined): boolean {
     if (stream !== undefined) return stream;
@@ -96,7 +110,7 @@ export class TurnResponder {
       if (!response.writableFinished) clientGone.abort();
     });
     if (this.wantsStream(request, stream)) {
-      const events = new SseEvents(response, this.config.chat.heartbeatIntervalMs);
+      const events = new SseEvents(response, this.config.chat.heartbeatIntervalMs, this.metrics);
       const result = await run(events, clientGone.signal);
       events.done(result);
       return;

@@ -1,9 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, openSync, closeSync, chownSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -93,7 +93,12 @@ export class EmbeddedPostgres {
     this.log(`initializing embedded PostgreSQL in ${this.options.dir}`);
     await rm(this.options.dir, { recursive: true, force: true });
     await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
-    if (user) chownSync(this.options.dir, user.uid, user.gid);
+    if (user) {
+      chownSync(this.options.dir, user.uid, user.gid);
+      // The service user must be able to pass through the data folder that holds the cluster.
+      const parent = dirname(this.options.dir);
+      await chmod(parent, (statSync(parent).mode & 0o777) | 0o111);
+    }
     const passwordFile = join(tmpdir(), `pg-init-${randomBytes(8).toString('hex')}`);
     await writeFile(passwordFile, `${this.password}\n`, { mode: 0o600 });
     if (user) chownSync(passwordFile, user.uid, user.gid);

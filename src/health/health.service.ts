@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
+import { ShutdownState } from '../common/lifecycle/shutdown-state.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -14,10 +15,15 @@ export interface HealthReport {
 
 @Injectable()
 export class HealthService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly shutdown: ShutdownState,
+  ) {}
 
   /** One round trip to PostgreSQL, bounded in time; a new connection is made when the old ones died. */
   async check(): Promise<HealthReport> {
+    // A stopping instance reports itself down so load balancers send traffic elsewhere.
+    this.shutdown.assertAccepting();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('timeout exceeded when trying to connect')), CHECK_TIMEOUT_MS);

@@ -137,11 +137,15 @@ export class ThreadsService {
     });
   }
 
-  /** Checks that files are the user's and that a replied-to message is in this thread. */
-  async checkReferences(userId: string, threadId: string, fileIds: string[], replyToId?: string | null): Promise<StoredFile[]> {
+  /**
+   * Checks that files are the user's and that a replied-to message is in the
+   * thread (a thread that does not exist yet has none to reply to).
+   */
+  async checkReferences(userId: string, threadId: string | null, fileIds: string[], replyToId?: string | null): Promise<StoredFile[]> {
     const files = await this.files.findOwnedMany(userId, fileIds);
     if (replyToId) {
-      const found = await this.dataSource.getRepository(Message).exists({ where: { id: replyToId, threadId, userId } });
+      const found =
+        threadId !== null && (await this.dataSource.getRepository(Message).exists({ where: { id: replyToId, threadId, userId } }));
       if (!found) {
         throw new DomainError('not_found', 'The message replied to is not in this thread', [
           { field: 'replyToId', message: 'The message replied to is not in this thread' },

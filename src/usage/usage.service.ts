@@ -34,6 +34,13 @@ interface Row {
   turns: string;
 }
 
+/** A `from`/`to` value as a Date: some ISO-8601 forms (week dates, `20240101`) pass validation but name no instant in JavaScript. */
+function instant(field: 'from' | 'to', value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw validationFailed(field, `${field} must be a date or time such as 2026-01-31 or 2026-01-31T12:00:00Z`);
+  return date;
+}
+
 function figures(row: Row): UsageFigures {
   const inputTokens = Number(row.input_tokens);
   const outputTokens = Number(row.output_tokens);
@@ -46,8 +53,8 @@ export class UsageService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async report(userId: string, query: { from?: string; to?: string; groupBy?: UsageGrouping }): Promise<UsageReport> {
-    const to = query.to ? new Date(query.to) : new Date();
-    const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_DAYS * 86_400_000);
+    const to = query.to ? instant('to', query.to) : new Date();
+    const from = query.from ? instant('from', query.from) : new Date(to.getTime() - DEFAULT_DAYS * 86_400_000);
     if (from >= to) throw validationFailed('from', 'from must be before to');
     if (to.getTime() - from.getTime() > MAX_DAYS * 86_400_000) throw validationFailed('from', `A report covers at most ${MAX_DAYS} days`);
     const groupBy = query.groupBy ?? 'day';

@@ -249,3 +249,30 @@ describe('session secrets and lifetimes', () => {
     }
   });
 });
+
+describe('sign-in timing', () => {
+  it('spends about the same time on an unknown e-mail as on a wrong password', async () => {
+    const app = await startTestApp({ env: { BCRYPT_COST: '10' } });
+    try {
+      const user = await registerUser(app.baseUrl);
+      const time = async (email: string) => {
+        const started = process.hrtime.bigint();
+        await request(app.baseUrl).post('/api/login').send({ email, password: 'not-the-password' }).expect(401);
+        return Number(process.hrtime.bigint() - started) / 1e6;
+      };
+      const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      const known: number[] = [];
+      const unknown: number[] = [];
+      for (let round = 0; round < 5; round++) {
+        known.push(await time(user.email));
+        unknown.push(await time(`nobody-${round}@example.org`));
+      }
+      const [a, b] = [median(known), median(unknown)];
+      // Both pay for one bcrypt comparison at cost 10 (tens of milliseconds); a skipped hash would be ~1 ms.
+      expect(Math.min(a, b)).toBeGreaterThan(15);
+      expect(Math.max(a, b) / Math.min(a, b)).toBeLessThan(2);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,11 +1,25 @@
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 
 declare global {
   // eslint-disable-next-line no-var
   var __embeddedTestPostgres: EmbeddedPostgres | undefined;
+  // eslint-disable-next-line no-var
+  var __embeddedTestPostgresDir: string | undefined;
+}
+
+/** Whether a live PostgreSQL server runs on the data folder. */
+async function inUse(dir: string): Promise<boolean> {
+  try {
+    const pid = Number((await readFile(join(dir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function freePort(): Promise<number> {
@@ -48,13 +62,14 @@ export async function setupTestDatabaseServer(): Promise<void> {
     process.env.TEST_ADMIN_DATABASE_URL = configured;
     return;
   }
-  const server = new EmbeddedPostgres({
-    dir: resolve(process.env.TEST_EMBEDDED_POSTGRES_DIR ?? '.data/test-postgres'),
-    port: await freePort(),
-    database: 'postgres',
-  });
+  // Another test run may be using the usual folder: then this run gets its own, removed afterwards.
+  let dir = resolve(process.env.TEST_EMBEDDED_POSTGRES_DIR ?? '.data/test-postgres');
+  const shared = !(await inUse(dir));
+  if (!shared) dir = `${dir}-${process.pid}`;
+  const server = new EmbeddedPostgres({ dir, port: await freePort(), database: 'postgres' });
   const url = await server.start();
   globalThis.__embeddedTestPostgres = server;
-  await dropLeftoverDatabases(url);
+  globalThis.__embeddedTestPostgresDir = shared ? undefined : dir;
+  if (shared) await dropLeftoverDatabases(url);
   process.env.TEST_ADMIN_DATABASE_URL = url;
 }

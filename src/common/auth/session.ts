@@ -56,7 +56,6 @@ export function createSessionMiddleware(config: AppConfig, pool: pg.Pool, logger
       resave: false,
       saveUninitialized: false,
       rolling: false,
-      unset: 'destroy',
       cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: absoluteMs },
     });
   const plain = build(false);

@@ -27,10 +27,14 @@ const DATABASE_DOWN_MESSAGES = [
   'Client was closed and is not queryable',
 ];
 
+/** TypeORM's errors for a transaction whose connection died under it. */
+const DATABASE_DOWN_ERROR_NAMES = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const candidate = current as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    const candidate = current as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    if (typeof candidate.name === 'string' && DATABASE_DOWN_ERROR_NAMES.has(candidate.name)) return true;
     if (typeof candidate.code === 'string') {
       if (DATABASE_DOWN_CODES.has(candidate.code) || DATABASE_DOWN_SQLSTATES.has(candidate.code)) return true;
     }

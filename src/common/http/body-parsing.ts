@@ -4,6 +4,20 @@ import { sendError } from '../errors/error-envelope.js';
 import { toDomainError } from '../errors/error-mapping.js';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Far deeper than any request body the API takes; deeper ones would only exhaust recursive code (validation). */
+const MAX_JSON_DEPTH = 32;
+
+/** Whether objects and arrays nest deeper than `limit` (checked without recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const [current, depth] = item;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
 
 function hasBody(request: Request): boolean {
   const length = request.headers['content-length'];
@@ -31,7 +45,14 @@ export function jsonBodyParser(limitBytes: number): RequestHandler {
       );
     }
     parse(request, response, (error?: unknown) => {
-      if (!error) return next();
+      if (!error) {
+        if (!nestedDeeperThan(request.body, MAX_JSON_DEPTH)) return next();
+        return sendError(
+          response,
+          new DomainError('bad_request', `The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`),
+          request.id,
+        );
+      }
       const mapped = toDomainError(error) ?? new DomainError('bad_request', 'The request body could not be read');
       // The rest of an oversized body is not read; close the connection after replying.
       if (mapped.code === 'payload_too_large') response.setHeader('Connection', 'close');

@@ -1,0 +1,392 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Page } from 'playwright-core';
+import { minimalPng } from '../support/sample-files.js';
+import type { TestApp } from '../support/test-app.js';
+import { launchBrowser, screenshot, type Browser } from './support/browser.js';
+import {
+  createAssistantInBrowser,
+  registerInBrowser,
+  saveApiKeyInBrowser,
+  signInInBrowser,
+  startWebApp,
+} from './support/web-app.js';
+
+const STORY = ['Once', ' upon', ' a', ' time', ' a', ' lighthouse', ' keeper', ' counted', ' the', ' ships', ' passing', ' by', ' at', ' night.'];
+const TITLE = 'The lighthouse keeper';
+
+function liveReply(page: Page) {
+  return page.locator('article[aria-busy="true"]');
+}
+
+function replies(page: Page) {
+  return page.getByRole('article', { name: 'Assistant reply' });
+}
+
+function sidebar(page: Page) {
+  return page.getByRole('complementary', { name: 'Conversations' });
+}
+
+/** The text of the reply being written, each time it changes, until it is complete. */
+async function watchReplyGrow(page: Page, onSample?: (count: number) => Promise<void>): Promise<string[]> {
+  const seen: string[] = [];
+  await liveReply(page).waitFor();
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const text = await liveReply(page)
+      .locator('.markdown, .plain-text')
+      .first()
+      .innerText({ timeout: 200 })
+      .catch(() => null);
+    if (text === null) break;
+    if (text !== seen.at(-1)) {
+      seen.push(text);
+      await onSample?.(seen.length);
+    }
+    await sleep(40);
+  }
+  return seen;
+}
+
+async function send(page: Page, message: string): Promise<void> {
+  await page.getByLabel('Message', { exact: true }).fill(message);
+  await page.getByLabel('Message', { exact: true }).press('Enter');
+}
+
+/** Waits until the composer holds `value`. */
+async function waitForComposer(page: Page, value: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while ((await page.getByLabel('Message', { exact: true }).inputValue()) !== value) {
+    if (Date.now() > deadline) throw new Error(`the composer never held "${value}"`);
+    await sleep(50);
+  }
+}
+
+async function waitUntilIdle(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Send' }).waitFor();
+  await liveReply(page).waitFor({ state: 'detached' });
+}
+
+describe('a whole journey in the browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let email: string;
+  let storyThreadUrl: string;
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'journey-folder-'));
+    mkdirSync(join(folder, 'harbour'));
+    writeFileSync(join(folder, 'harbour', 'ships.txt'), 'Ships: the Swift, the Heron.\n');
+    app = await startWebApp({ env: { AUTO_TITLES: 'true', TITLE_MODEL: 'title-model', SUMMARY_MODEL: 'summary-model' } });
+    app.fake.setResponder((body) => {
+      if (body.model === 'title-model') return { text: TITLE };
+      if (body.model === 'summary-model') return { text: 'A summary.' };
+      return undefined;
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('registers, saves the API key and creates an assistant with a document and a folder', async () => {
+    const { page } = browser;
+    email = await registerInBrowser(browser.page, app.baseUrl);
+    await saveApiKeyInBrowser(page, app.baseUrl);
+    await createAssistantInBrowser(page, app.baseUrl, 'Storyteller');
+    await page.getByTestId('documents-input').setInputFiles([
+      { name: 'style.md', mimeType: 'text/markdown', buffer: Buffer.from('# Style\n\nShort sentences.\n') },
+    ]);
+    await page.getByTestId('folder-input').setInputFiles(join(folder, 'harbour'));
+    await page.locator('table.documents tbody tr[data-status="ready"]').nth(1).waitFor();
+  });
+
+  it('starts a conversation and shows the reply growing as it streams in', async () => {
+    const { page } = browser;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
+    await page.getByRole('heading', { name: 'New conversation' }).waitFor();
+    await page.getByText('Ask anything to start a conversation.').waitFor();
+    await screenshot(page, '10-chat-empty');
+
+    app.fake.enqueueResponse({ deltas: STORY, deltaDelayMs: 100, usage: { input_tokens: 120, output_tokens: 14 } });
+    await send(page, 'Tell me a story');
+    const samples = await watchReplyGrow(page, async (count) => {
+      if (count === 4) await screenshot(page, '11-chat-streaming');
+    });
+    // The reply grew in several steps, each one extending the last.
+    expect(samples.length).toBeGreaterThanOrEqual(4);
+    for (let index = 1; index < samples.length; index++) {
+      expect(samples[index].startsWith(samples[index - 1].trimEnd())).toBe(true);
+      expect(samples[index].length).toBeGreaterThan(samples[index - 1].length);
+    }
+
+    await waitUntilIdle(page);
+    const reply = replies(page).last();
+    expect(await reply.innerText()).toContain(STORY.join(''));
+    const meta = await reply.locator('.message-meta').innerText();
+    expect(meta).toMatch(/134 tokens/);
+    expect(meta).toMatch(/\$\d/);
+    await page.waitForURL(/\/threads\/[0-9a-f-]{36}$/);
+    storyThreadUrl = page.url();
+    await page.getByRole('heading', { name: TITLE }).waitFor();
+    await sidebar(page).getByRole('link', { name: new RegExp(TITLE) }).waitFor();
+    expect(await page.getByTestId('chat-status').innerText()).toBe('The reply is complete.');
+    await screenshot(page, '12-chat-reply');
+  });
+
+  it('stops a reply midway and keeps what was written so far', async () => {
+    const { page } = browser;
+    app.fake.enqueueResponse({ tokens: 80, deltaDelayMs: 100 });
+    await send(page, 'Now a very long story, please');
+    await watchReplyGrow(page, async (count) => {
+      if (count === 5) await page.getByRole('button', { name: 'Stop' }).click();
+    });
+    await waitUntilIdle(page);
+    const stopped = page.locator('article[data-status="cancelled"]');
+    await stopped.waitFor();
+    expect(await stopped.getByText('Stopped').count()).toBe(1);
+    const words = (await stopped.locator('.markdown').innerText()).split(/\s+/).length;
+    expect(words).toBeGreaterThan(2);
+    expect(words).toBeLessThan(80);
+  });
+
+  it('regenerates the last reply, replacing it', async () => {
+    const { page } = browser;
+    app.fake.enqueueResponse({ deltas: ['A ', 'shorter ', 'story: ', 'the ', 'light ', 'stayed ', 'on.'], deltaDelayMs: 60 });
+    await replies(page).last().getByRole('button', { name: 'Regenerate' }).click();
+    await watchReplyGrow(page);
+    await waitUntilIdle(page);
+    await replies(page).last().getByText('A shorter story: the light stayed on.').waitFor();
+    expect(await page.locator('article[data-status="cancelled"]').count()).toBe(0);
+    expect(await replies(page).count()).toBe(2);
+  });
+
+  it('attaches an image with a preview and sends it with the message', async () => {
+    const { page } = browser;
+    await page.getByTestId('image-input').setInputFiles([{ name: 'pixel.png', mimeType: 'image/png', buffer: minimalPng() }]);
+    const preview = page.getByRole('list', { name: 'Images to send' }).locator('li[data-state="ready"]');
+    await preview.waitFor();
+    expect(await preview.getByRole('img', { name: 'Preview of pixel.png' }).getAttribute('src')).toMatch(/^blob:/);
+    await page.getByLabel('Message', { exact: true }).fill('What is in this picture?');
+    await screenshot(page, '13-chat-image-attached');
+
+    app.fake.enqueueResponse({ text: 'A single transparent pixel.' });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await waitUntilIdle(page);
+    await replies(page).last().getByText('A single transparent pixel.').waitFor();
+    const question = page.getByRole('article', { name: 'Your message' }).last();
+    await question.getByRole('img', { name: 'pixel.png' }).waitFor();
+    const sentImage = app.fake.requestsTo('POST', '/v1/responses').some((request) => JSON.stringify(request.body).includes('input_image'));
+    expect(sentImage).toBe(true);
+  });
+
+  it('renders Markdown and code, and names the documents a reply cites', async () => {
+    const { page } = browser;
+    const upstream = [...app.fake.files.values()].find((file) => file.filename.endsWith('ships.txt'));
+    expect(upstream).toBeDefined();
+    const answer = [
+      'The harbour log lists **two ships**:',
+      '',
+      '1. *the Swift*',
+      '2. *the Heron*',
+      '',
+      'To count them in code:',
+      '',
+      '```python',
+      'ships = ["Swift", "Heron"]',
+      'print(len(ships))',
+      '```',
+    ].join('\n');
+    app.fake.enqueueResponse({
+      text: answer,
+      deltaDelayMs: 20,
+      fileSearch: { queries: ['ships'] },
+      citations: [{ file_id: upstream!.id, filename: upstream!.filename, index: 30 }],
+    });
+    await send(page, 'Which ships are in the harbour log?');
+    await waitUntilIdle(page);
+    const reply = replies(page).last();
+    await reply.locator('strong').getByText('two ships').waitFor();
+    expect(await reply.locator('.markdown ol > li').count()).toBe(2);
+    expect(await reply.locator('pre code').innerText()).toContain('print(len(ships))');
+    const source = reply.locator('.citations').getByRole('link', { name: 'ships.txt' });
+    expect(await source.getAttribute('href')).toMatch(/^\/api\/files\/[0-9a-f-]{36}\/content$/);
+    await page.getByLabel('Message', { exact: true }).blur();
+    await screenshot(page, '00-chat');
+  });
+
+  it('renames, archives, searches, filters and deletes conversations', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByLabel('Conversation title', { exact: true }).fill('Lighthouse stories');
+    await page.getByLabel('Conversation title', { exact: true }).press('Enter');
+    await page.getByRole('heading', { name: 'Lighthouse stories' }).waitFor();
+    await sidebar(page).getByRole('link', { name: /Lighthouse stories/ }).waitFor();
+
+    await sidebar(page).getByRole('link', { name: 'New conversation' }).click();
+    app.fake.enqueueResponse({ text: 'Noted.' });
+    await send(page, 'A second, short conversation');
+    await waitUntilIdle(page);
+    await page.waitForURL((url) => url.toString() !== storyThreadUrl && /\/threads\//.test(url.pathname));
+    await page.getByRole('heading', { name: TITLE }).waitFor();
+    const second = page.url();
+    const secondLink = sidebar(page).locator(`a[href="${new URL(second).pathname}"]`);
+    await secondLink.waitFor();
+
+    // Newest first.
+    const titles = await sidebar(page).locator('.thread-title').allInnerTexts();
+    expect(titles).toEqual([TITLE, 'Lighthouse stories']);
+
+    await sidebar(page).getByLabel('Search conversation titles').fill('lighthouse s');
+    await secondLink.waitFor({ state: 'detached' });
+    expect(await sidebar(page).locator('.thread-title').allInnerTexts()).toEqual(['Lighthouse stories']);
+    await sidebar(page).getByLabel('Search conversation titles').fill('');
+    await sidebar(page).getByLabel('Show conversations with').selectOption({ label: 'Storyteller' });
+    await secondLink.waitFor();
+    await screenshot(page, '14-threads-sidebar');
+    await sidebar(page).getByLabel('Show conversations with').selectOption({ label: 'All assistants' });
+
+    await page.getByRole('group', { name: 'Conversation actions' }).getByRole('button', { name: 'Archive' }).click();
+    await page.getByRole('button', { name: 'Unarchive' }).waitFor();
+    await secondLink.waitFor({ state: 'detached' });
+    await sidebar(page).getByRole('checkbox', { name: 'Archived' }).check();
+    await secondLink.waitFor();
+    await sidebar(page).getByRole('checkbox', { name: 'Archived' }).uncheck();
+
+    await page.getByRole('group', { name: 'Conversation actions' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete conversation' }).click();
+    await page.getByRole('heading', { name: 'New conversation' }).waitFor();
+    expect(await sidebar(page).locator('.thread-title').allInnerTexts()).toEqual(['Lighthouse stories']);
+    const gone = await page.request.get(second.replace('/threads/', '/api/threads/'));
+    expect(gone.status()).toBe(404);
+  });
+
+  it('exports the conversation and downloads all its files', async () => {
+    const { page } = browser;
+    await page.goto(storyThreadUrl);
+    await page.getByRole('heading', { name: 'Lighthouse stories' }).waitFor();
+
+    const [markdown] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export Markdown' }).click()]);
+    expect(markdown.suggestedFilename()).toMatch(/\.md$/);
+    const markdownText = readFileSync((await markdown.path())!, 'utf8');
+    expect(markdownText).toContain('Tell me a story');
+    expect(markdownText).toContain('A shorter story: the light stayed on.');
+
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export JSON' }).click()]);
+    const exported = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+    expect(JSON.stringify(exported)).toContain('What is in this picture?');
+
+    const [archive] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download all files' }).click()]);
+    expect(archive.suggestedFilename()).toMatch(/\.zip$/);
+    expect(readFileSync((await archive.path())!).subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
+  it('shows the turns, tokens and cost in usage, per day and per assistant', async () => {
+    const { page } = browser;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
+    const expected = await (await page.request.get(`${app.baseUrl}/api/usage?groupBy=day`)).json();
+    // The story, its regenerated ending and the picture (the deleted conversation's turn went with it).
+    expect(expected.totals.turns).toBeGreaterThanOrEqual(3);
+    await page.getByTestId('usage-turns').getByText(String(expected.totals.turns), { exact: true }).waitFor();
+    const heights = await page.locator('rect.chart-bar').evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('height'))));
+    expect(heights.filter((height) => height > 0)).toHaveLength(1);
+    await page.getByRole('list', { name: 'Tokens per assistant' }).getByText('Storyteller').waitFor();
+    await page.getByLabel('Cost').check();
+    await page.getByRole('heading', { name: 'Cost per day' }).waitFor();
+    await page.getByLabel('Tokens').check();
+    await screenshot(page, '15-usage');
+  });
+
+  it('signs out and back in, and the history is still there', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await signInInBrowser(page, email);
+    await sidebar(page).getByRole('link', { name: /Lighthouse stories/ }).click();
+    await page.getByRole('article', { name: 'Your message' }).getByText('Tell me a story').waitFor();
+    await replies(page).getByText('A shorter story: the light stayed on.').waitFor();
+    await page.getByRole('img', { name: 'pixel.png' }).waitFor();
+  });
+
+  it('pages back through a long conversation', async () => {
+    const { page } = browser;
+    const [assistant] = await (await page.request.get(`${app.baseUrl}/api/assistants`)).json();
+    const created = await page.request.post(`${app.baseUrl}/api/thread/new`, { data: { title: 'A long log', assistantId: assistant.id } });
+    const { id } = await created.json();
+    for (let index = 1; index <= 105; index++) {
+      const response = await page.request.post(`${app.baseUrl}/api/threads/${id}/messages`, {
+        data: { role: index % 2 ? 'user' : 'assistant', content: `Entry ${index}` },
+      });
+      expect(response.status()).toBe(201);
+    }
+    await page.goto(`${app.baseUrl}/threads/${id}`);
+    await page.getByText('Entry 105', { exact: true }).waitFor();
+    expect(await page.locator('article.message').count()).toBe(100);
+    expect(await page.getByText('Entry 5', { exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Show earlier messages' }).click();
+    await page.getByText('Entry 1', { exact: true }).waitFor();
+    expect(await page.locator('article.message').count()).toBe(105);
+    expect(await page.getByRole('button', { name: 'Show earlier messages' }).count()).toBe(0);
+    await page.goBack();
+  });
+
+  it('keeps a half-written message across a reload', async () => {
+    const { page } = browser;
+    await page.getByLabel('Message', { exact: true }).fill('A draft I have not sent yet');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Lighthouse stories' }).waitFor();
+    await waitForComposer(page, 'A draft I have not sent yet');
+    await page.getByLabel('Message', { exact: true }).fill('');
+  });
+
+  it('explains each failure and what to do, then answers once it is fixed', async () => {
+    const { page } = browser;
+    app.fake.failNext('responses', { kind: 'insufficient_quota' });
+    await send(page, 'Will this work?');
+    await page.getByRole('alert').getByText('run out of quota').waitFor();
+    await waitUntilIdle(page);
+
+    await page.request.delete(`${app.baseUrl}/api/settings/apikey`);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'No OpenAI API key is saved' });
+    await alert.waitFor();
+    await screenshot(page, '16-chat-error');
+
+    const conversation = page.url();
+    await alert.getByRole('link', { name: 'Open settings' }).click();
+    await page.getByLabel('API key', { exact: true }).fill('sk-test-browser-replacement-key-0123');
+    await page.getByRole('button', { name: 'Save key' }).click();
+    await page.getByText('API key saved').waitFor();
+    await page.goBack();
+    await page.waitForURL(conversation);
+    app.fake.enqueueResponse({ text: 'Yes, it works now.' });
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await replies(page).last().getByText('Yes, it works now.').waitFor();
+    await page.getByRole('button', { name: 'Try again' }).waitFor({ state: 'detached' });
+  });
+
+  it('gives a refused message back to fix and send again', async () => {
+    const { page } = browser;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Assistants' }).click();
+    await page.getByRole('link', { name: 'Storyteller' }).click();
+    await page.getByLabel(/^Active/).uncheck();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Assistant saved.').waitFor();
+    await page.goBack();
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Lighthouse stories' }).waitFor();
+
+    await send(page, 'Are you there?');
+    const alert = page.getByRole('alert').filter({ hasText: 'This assistant is switched off' });
+    await alert.waitFor();
+    await alert.getByRole('link', { name: 'Open assistants' }).waitFor();
+    await waitForComposer(page, 'Are you there?');
+    expect(await page.getByRole('article', { name: 'Your message' }).getByText('Are you there?').count()).toBe(0);
+  });
+});

@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's package; nothing is downloaded. Override with CHROMIUM_PATH. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** Every dialog (alert, confirm…) any page opened: an XSS would show here. */
+  dialogs: string[];
+  close(): Promise<void>;
+}
+
+/** Chromium with a fresh profile, one page, and dialogs recorded (and dismissed). */
+export async function launchBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(15_000);
+  const dialogs: string[] = [];
+  context.on('page', (page) => watchDialogs(page, dialogs));
+  const page = context.pages()[0] ?? (await context.newPage());
+  watchDialogs(page, dialogs);
+  return {
+    context,
+    page,
+    dialogs,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+const watchedPages = new WeakSet<Page>();
+
+function watchDialogs(page: Page, dialogs: string[]): void {
+  if (watchedPages.has(page)) return;
+  watchedPages.add(page);
+  page.on('dialog', (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss().catch(() => undefined);
+  });
+}
+
+/** Writes test-output/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
+}

@@ -1,0 +1,57 @@
+import request from 'supertest';
+import { chatJson, chatUser } from '../support/chat-helpers.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  const line = text
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`${name}{`) || candidate.startsWith(`${name} `) ? wanted.every((label) => candidate.includes(label)) : false);
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+describe('metrics', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ fake: true });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('exposes request, run, token, upstream and pool figures in Prometheus format without a session', async () => {
+    const user = await chatUser(app);
+    app.fake.enqueueResponse({ deltas: ['a', 'b', 'c'] });
+    await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Hi' }).expect(200);
+    app.fake.failNext('responses', { kind: 'server_error' });
+    await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Again' }).expect(502);
+    await request(app.baseUrl).get(`/api/threads/00000000-0000-4000-8000-000000000000`).set('Cookie', user.cookie).expect(404);
+
+    const scrape = await request(app.baseUrl).get('/metrics').expect(200);
+    expect(scrape.headers['content-type']).toContain('text/plain');
+    const text = scrape.text;
+    expect(sample(text, 'http_requests_total', { method: 'POST', route: '/api/chat', status: '200' })).toBe(1);
+    expect(sample(text, 'http_requests_total', { route: '/api/threads/:id', status: '404' })).toBe(1);
+    expect(sample(text, 'http_request_duration_seconds_count', { method: 'POST', route: '/api/chat' })).toBe(2);
+    expect(sample(text, 'chat_runs_total', { outcome: 'completed' })).toBe(1);
+    expect(sample(text, 'chat_runs_total', { outcome: 'failed' })).toBe(1);
+    expect(sample(text, 'chat_tokens_relayed_total')).toBe(3);
+    expect(sample(text, 'upstream_errors_total', { code: 'upstream_unavailable' })).toBe(1);
+    expect(sample(text, 'chat_streams_open')).toBe(0);
+    expect(sample(text, 'db_pool_connections', { state: 'total' })).toBeGreaterThan(0);
+    expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/);
+  });
+
+  it('can require a bearer token', async () => {
+    const guarded = await startTestApp({ database: app.database, env: { METRICS_TOKEN: 'scrape-secret-123' } });
+    try {
+      await request(guarded.baseUrl).get('/metrics').expect(401);
+      await request(guarded.baseUrl).get('/metrics').set('Authorization', 'Bearer wrong').expect(401);
+      await request(guarded.baseUrl).get('/metrics').set('Authorization', 'Bearer scrape-secret-123').expect(200);
+    } finally {
+      await guarded.app.close();
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { registerUser, login } from '../support/session-client.js';
+import { runPlatformProcess, startPlatformProcess } from '../support/platform-process.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { freePort } from '../support/test-database-server.js';
+
+import { jest } from '@jest/globals';
+
+jest.setTimeout(120_000);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function postmasterPid(dataDir: string): Promise<number> {
+  return Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+}
+
+describe('the server as a process (npm start)', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    // Under the project folder: as root, PostgreSQL runs as the postgres user, who cannot enter /tmp/jest folders of root.
+    await mkdir(join(process.cwd(), '.data'), { recursive: true });
+    dataDir = await mkdtemp(join(process.cwd(), '.data', 'process-'));
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts on an embedded PostgreSQL without DATABASE_URL, reuses its data, and recovers from a crash', async () => {
+    const env = { DATABASE_URL: undefined, DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await freePort()) };
+    const started = Date.now();
+    const first = await startPlatformProcess(env);
+    await request(first.baseUrl).get('/health').expect(200);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const user = await registerUser(first.baseUrl);
+    const pidOfFirst = await postmasterPid(dataDir);
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(isAlive(pidOfFirst)).toBe(false);
+
+    const second = await startPlatformProcess(env);
+    await login(second.baseUrl, user.email, user.password);
+    // A crash: the process dies without stopping its database.
+    const orphan = await postmasterPid(dataDir);
+    await second.stop('SIGKILL');
+    expect(isAlive(orphan)).toBe(true);
+
+    const third = await startPlatformProcess(env);
+    await request(third.baseUrl).get('/health').expect(200);
+    expect(isAlive(orphan)).toBe(false);
+    await login(third.baseUrl, user.email, user.password);
+    expect(await third.stop('SIGINT')).toBe(0);
+  });
+
+  it('uses DATABASE_URL when given, and starts no database of its own', async () => {
+    const database = await createTestDatabase();
+    const otherDataDir = join(dataDir, 'with-url');
+    try {
+      const platform = await startPlatformProcess({ DATABASE_URL: database.url, DATA_DIR: otherDataDir });
+      await request(platform.baseUrl).get('/health').expect(200);
+      await registerUser(platform.baseUrl);
+      expect(await platform.stop()).toBe(0);
+      expect(existsSync(join(otherDataDir, 'postgres'))).toBe(false);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('stops with one clear line naming the variable when the configuration is wrong', async () => {
+    const badPort = await runPlatformProcess({ PORT: 'eighty', DATA_DIR: dataDir });
+    expect(badPort.code).toBe(1);
+    expect(badPort.output.trim()).toBe('Configuration error: PORT must be an integer (got "eighty")');
+
+    const placeholder = await runPlatformProcess({
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      SESSION_SECRETS: 'replace-with-a-long-random-secret-of-48-characters',
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 9).toString('base64')}`,
+    });
+    expect(placeholder.code).toBe(1);
+    expect(placeholder.output.trim()).toMatch(/^Configuration error: SESSION_SECRETS .*placeholder/);
+
+    const missing = await runPlatformProcess({ NODE_ENV: 'production', DATA_DIR: dataDir, SESSION_SECRETS: undefined, ENCRYPTION_KEYS: undefined });
+    expect(missing.output.trim()).toBe('Configuration error: SESSION_SECRETS is required in production');
+  });
+});

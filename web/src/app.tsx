@@ -1,0 +1,174 @@
+// The shell: finds out who is signed in, shows sign-in or the app, and brings
+// sign-in back over the current screen when the session ends.
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { auth } from './api/endpoints';
+import { ApiError, onSessionExpired } from './api/http';
+import type { User } from './api/types';
+import { ErrorNotice } from './components/error-notice';
+import { clearDrafts } from './lib/drafts';
+import { Link, matchRoute, navigate, usePath, type Route } from './router';
+import { AssistantEditorScreen } from './screens/assistants/assistant-editor-screen';
+import { AssistantsScreen } from './screens/assistants/assistants-screen';
+import { AuthScreen } from './screens/auth/auth-screen';
+import { ReauthDialog } from './screens/auth/reauth-dialog';
+import { ChatScreen } from './screens/chat/chat-screen';
+import { SettingsScreen } from './screens/settings/settings-screen';
+import { UsageScreen } from './screens/usage/usage-screen';
+import { SessionProvider, type SessionState } from './session';
+
+const NAV: Array<{ href: string; label: string; active(route: Route): boolean }> = [
+  { href: '/', label: 'Chat', active: (route) => route.name === 'chat' },
+  { href: '/assistants', label: 'Assistants', active: (route) => route.name === 'assistants' || route.name === 'assistant' },
+  { href: '/usage', label: 'Usage', active: (route) => route.name === 'usage' },
+  { href: '/settings', label: 'Settings', active: (route) => route.name === 'settings' },
+];
+
+export function App() {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [bootError, setBootError] = useState<unknown>(null);
+  const [expired, setExpired] = useState(false);
+  const path = usePath();
+  const route = matchRoute(path);
+
+  const loadUser = useCallback(async () => {
+    try {
+      setUser(await auth.currentUser());
+      setBootError(null);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) setUser(null);
+      else setBootError(error);
+    }
+  }, []);
+
+  useEffect(() => {
+    void loadUser();
+  }, [loadUser]);
+
+  useEffect(() => {
+    onSessionExpired(() => setExpired(true));
+    return () => onSessionExpired(undefined);
+  }, []);
+
+  const signedIn = (next: User) => {
+    if (user && user.id !== next.id) {
+      // Someone else signed in: nothing of the previous user's may stay on screen.
+      clearDrafts();
+      navigate('/', { replace: true });
+    } else {
+      // Stay on the screen that asked for sign-in (its heading then takes focus).
+      navigate(route.name === 'signin' || route.name === 'register' ? '/' : path, { replace: true });
+    }
+    setUser(next);
+    setExpired(false);
+  };
+
+  const session = useMemo<SessionState | null>(() => {
+    if (!user) return null;
+    return {
+      user,
+      refresh: loadUser,
+      async signOut() {
+        try {
+          await auth.logout();
+        } finally {
+          clearDrafts();
+          setUser(null);
+          navigate('/signin');
+        }
+      },
+      forget() {
+        clearDrafts();
+        setUser(null);
+        navigate('/register');
+      },
+    };
+  }, [user, loadUser]);
+
+  if (user === undefined) {
+    return (
+      <main id="main" class="boot">
+        {bootError ? (
+          <>
+            <ErrorNotice error={bootError} context="The application could not start." />
+            <button type="button" onClick={() => void loadUser()}>
+              Try again
+            </button>
+          </>
+        ) : (
+          <p aria-live="polite">Loading…</p>
+        )}
+      </main>
+    );
+  }
+
+  if (!session) {
+    return <AuthScreen mode={route.name === 'register' ? 'register' : 'signin'} onSignedIn={signedIn} />;
+  }
+
+  return (
+    <SessionProvider value={session}>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="top-bar">
+        <Link href="/" class="brand">
+          Assistants
+        </Link>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.href}>
+                <Link href={item.href} aria-current={item.active(route) ? 'page' : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="account">
+          <span class="account-email" title="Signed in as">
+            {session.user.email}
+          </span>
+          <button type="button" onClick={() => void session.signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <Screen route={route} />
+      {expired && <ReauthDialog email={session.user.email} onSignedIn={signedIn} />}
+    </SessionProvider>
+  );
+}
+
+function Screen({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'chat':
+      return <ChatScreen threadId={route.threadId} />;
+    case 'assistants':
+      return <AssistantsScreen />;
+    case 'assistant':
+      return <AssistantEditorScreen key={route.assistantId} assistantId={route.assistantId} />;
+    case 'settings':
+      return <SettingsScreen />;
+    case 'usage':
+      return <UsageScreen />;
+    case 'signin':
+    case 'register':
+      return <Redirect to="/" />;
+    default:
+      return (
+        <main id="main" class="screen">
+          <h1>Page not found</h1>
+          <p>
+            <Link href="/">Go to the chat</Link>
+          </p>
+        </main>
+      );
+  }
+}
+
+/** Signed in already: the sign-in and register addresses lead to the app. */
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}

@@ -1,0 +1,196 @@
+// The assistant's documents: add them by picking files, a whole folder, or by
+// dragging either in; each shows its indexing status, polled while processing.
+import { useRef, useState } from 'preact/hooks';
+import { assistants, files, type FolderEntry } from '../../api/endpoints';
+import type { FileStatus, StoredFile, UploadResult } from '../../api/types';
+import { ErrorNotice, StatusNotice } from '../../components/error-notice';
+import { useInterval, useLoader } from '../../components/hooks';
+import { folderEntriesOf, readDroppedFiles } from '../../lib/folder-drop';
+import { formatBytes } from '../../lib/format';
+
+const POLL_MS = 1500;
+const STATUS_LABELS: Record<FileStatus, string> = { processing: 'Processing…', ready: 'Ready', failed: 'Failed' };
+
+function statusFor(file: StoredFile, assistantId: string): { status: FileStatus; error: string | null } {
+  const attachment = file.assistants?.find((entry) => entry.assistantId === assistantId);
+  return attachment ? { status: attachment.status, error: attachment.error } : { status: file.status, error: file.error };
+}
+
+function summaryOf(result: UploadResult): string {
+  const skipped = result.skipped ?? [];
+  const count = result.fileIds.length;
+  const added = `${count} ${count === 1 ? 'file' : 'files'} added`;
+  if (skipped.length === 0) return `${added}.`;
+  return `${added}; left out: ${skipped.map((entry) => `${entry.name} (${entry.reason})`).join(', ')}.`;
+}
+
+export function AssistantDocuments({ assistantId }: { assistantId: string }) {
+  const documents = useLoader(() => assistants.files(assistantId), [assistantId]);
+  const [uploading, setUploading] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+
+  const list = documents.data?.files ?? [];
+  const anyProcessing = list.some((file) => statusFor(file, assistantId).status === 'processing');
+  useInterval(() => void documents.reload(), POLL_MS, anyProcessing && !uploading);
+
+  const upload = async (what: string, action: () => Promise<UploadResult>) => {
+    setUploading(what);
+    setError(null);
+    setStatus(null);
+    try {
+      setStatus(summaryOf(await action()));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setUploading(null);
+      await documents.reload();
+    }
+  };
+  const uploadFiles = (picked: File[]) =>
+    picked.length > 0 && upload(`Uploading ${picked.length} ${picked.length === 1 ? 'file' : 'files'}…`, () => assistants.upload(assistantId, picked));
+  const uploadFolder = (entries: FolderEntry[]) =>
+    entries.length > 0 && upload(`Uploading a folder of ${entries.length} files…`, () => files.uploadFolder(entries, assistantId));
+
+  const onDrop = async (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    if (!event.dataTransfer) return;
+    const dropped = await readDroppedFiles(event.dataTransfer);
+    await uploadFolder(dropped.folderFiles);
+    await uploadFiles(dropped.files);
+  };
+
+  const act = async (action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+    } catch (caught) {
+      setError(caught);
+    }
+    await documents.reload();
+  };
+
+  const counts = list.reduce<Record<FileStatus, number>>(
+    (total, file) => ({ ...total, [statusFor(file, assistantId).status]: total[statusFor(file, assistantId).status] + 1 }),
+    { processing: 0, ready: 0, failed: 0 },
+  );
+
+  return (
+    <section class="card" aria-labelledby="documents-heading">
+      <h2 id="documents-heading">Documents</h2>
+      <p>The assistant searches these when File search is on. PDF, Word, PowerPoint, text, Markdown, CSV, JSON, HTML and code.</p>
+      <div
+        class={`drop-zone${dragging ? ' drop-zone-active' : ''}`}
+        data-testid="drop-zone"
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(event) => void onDrop(event)}
+      >
+        <p>Drag files or folders here, or</p>
+        <div class="actions">
+          <button type="button" disabled={uploading !== null} onClick={() => filesInput.current?.click()}>
+            Choose files
+          </button>
+          <button type="button" disabled={uploading !== null} onClick={() => folderInput.current?.click()}>
+            Choose a folder
+          </button>
+        </div>
+        <input
+          ref={filesInput}
+          class="visually-hidden"
+          type="file"
+          multiple
+          tabIndex={-1}
+          aria-label="Documents to upload"
+          data-testid="documents-input"
+          onChange={(event) => {
+            const picked = Array.from(event.currentTarget.files ?? []);
+            event.currentTarget.value = '';
+            void uploadFiles(picked);
+          }}
+        />
+        <input
+          ref={folderInput}
+          class="visually-hidden"
+          type="file"
+          multiple
+          // Not in the typings: lets the user pick a folder; each file then has its webkitRelativePath.
+          {...{ webkitdirectory: true }}
+          tabIndex={-1}
+          aria-label="Folder to upload"
+          data-testid="folder-input"
+          onChange={(event) => {
+            const entries = event.currentTarget.files ? folderEntriesOf(event.currentTarget.files) : [];
+            event.currentTarget.value = '';
+            void uploadFolder(entries);
+          }}
+        />
+      </div>
+      <ErrorNotice error={error ?? documents.error} />
+      <StatusNotice message={uploading ?? status} />
+      {list.length === 0 ? (
+        <p class="empty">{documents.loading ? 'Loading…' : 'No documents yet.'}</p>
+      ) : (
+        <>
+          <p class="meta" aria-live="polite" data-testid="documents-summary">
+            {counts.ready} ready · {counts.processing} processing · {counts.failed} failed
+          </p>
+          <table class="table documents">
+            <caption class="visually-hidden">Documents of this assistant</caption>
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Size</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((file) => {
+                const { status: fileStatus, error: fileError } = statusFor(file, assistantId);
+                const name = file.relativePath ?? file.filename;
+                return (
+                  <tr key={file.id} data-status={fileStatus}>
+                    <td>
+                      <a href={files.contentUrl(file.id)} download={file.filename}>
+                        {name}
+                      </a>
+                    </td>
+                    <td>{formatBytes(file.sizeBytes)}</td>
+                    <td>
+                      <span class={`badge status-${fileStatus}`}>{STATUS_LABELS[fileStatus]}</span>
+                      {fileError && <span class="field-error"> {fileError}</span>}
+                    </td>
+                    <td class="row-actions">
+                      {fileStatus === 'failed' && (
+                        <button type="button" aria-label={`Retry ${name}`} onClick={() => void act(() => files.retry(file.id))}>
+                          Retry
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        aria-label={`Remove ${name}`}
+                        onClick={() => void act(() => assistants.detachFile(assistantId, file.id))}
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,212 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { assistants as assistantRoutes, threads } from '../../api/endpoints';
+import type { Message, Thread } from '../../api/types';
+import { ErrorNotice } from '../../components/error-notice';
+import { useLoader } from '../../components/hooks';
+import { ScreenHeading } from '../../components/screen-heading';
+import { Link, navigate } from '../../router';
+import { useSession } from '../../session';
+import { Composer } from './composer';
+import { MessageView } from './message-view';
+import { ThreadHeader } from './thread-header';
+import { ThreadSidebar } from './thread-sidebar';
+import { useChat, type ChatPhase } from './use-chat';
+
+const PHASE_ANNOUNCEMENTS: Record<ChatPhase, string> = {
+  idle: '',
+  sending: 'Sending your message…',
+  streaming: 'The assistant is replying…',
+  stopping: 'Stopping the reply…',
+};
+/** Within this many pixels of the end, new text keeps the view at the end. */
+const STICK_TO_BOTTOM_PX = 80;
+
+export function ChatScreen({ threadId }: { threadId: string | undefined }) {
+  const session = useSession();
+  const assistantList = useLoader(() => assistantRoutes.list(), []);
+  const [version, setVersion] = useState(0);
+  const refreshList = () => setVersion((current) => current + 1);
+  const [thread, setThread] = useState<Thread | null>(null);
+  const [threadError, setThreadError] = useState<unknown>(null);
+  const [chosenAssistant, setChosenAssistant] = useState<string | undefined>(undefined);
+  const [announcement, setAnnouncement] = useState('');
+
+  const shownThread = useRef(threadId);
+  shownThread.current = threadId;
+  const loadThread = async (id: string) => {
+    try {
+      const loaded = await threads.get(id);
+      // Another conversation may have been opened meanwhile.
+      if (shownThread.current !== id) return;
+      setThread(loaded);
+      setThreadError(null);
+    } catch (caught) {
+      if (shownThread.current === id) setThreadError(caught);
+    }
+  };
+
+  useEffect(() => {
+    setThread(null);
+    setThreadError(null);
+    if (threadId) void loadThread(threadId);
+  }, [threadId]);
+
+  const chat = useChat(threadId, {
+    onThreadCreated: (id) => {
+      navigate(`/threads/${id}`);
+      refreshList();
+    },
+    onTitle: (title) => {
+      setThread((current) => (current ? { ...current, title } : current));
+      refreshList();
+    },
+    onTurnEnded: () => {
+      if (threadId) void loadThread(threadId);
+      refreshList();
+    },
+  });
+
+  const failed = chat.error !== null;
+  useEffect(() => {
+    if (chat.phase !== 'idle') setAnnouncement(PHASE_ANNOUNCEMENTS[chat.phase]);
+    else setAnnouncement((previous) => (previous ? (failed ? 'The reply failed.' : 'The reply is complete.') : ''));
+  }, [chat.phase, failed]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
+  }, [chat.messages, chat.live?.text]);
+
+  const assistants = assistantList.data ?? [];
+  const defaultAssistant = session.user.defaultAssistantId ?? assistants.find((assistant) => assistant.isActive)?.id;
+  const newAssistantId = chosenAssistant ?? defaultAssistant;
+
+  const visible = chat.messages.filter((message) => message.status !== 'superseded' && message.id !== chat.live?.replacesId);
+  const lastReply = [...visible].reverse().find((message) => message.role === 'assistant');
+  const unanswered = threadId !== undefined && chat.phase === 'idle' && visible.at(-1)?.role === 'user';
+  const liveMessage: Message | null = chat.live
+    ? {
+        id: 'live',
+        threadId: threadId ?? '',
+        role: 'assistant',
+        content: chat.live.text,
+        status: 'streaming',
+        replyToId: null,
+        fileIds: [],
+        usage: null,
+        cost: null,
+        createdAt: new Date().toISOString(),
+      }
+    : null;
+
+  return (
+    <div class="chat-layout">
+      <ThreadSidebar activeId={threadId} assistants={assistants} version={version} />
+      <main id="main" class="chat-main">
+        {threadId ? (
+          thread ? (
+            <ThreadHeader
+              thread={thread}
+              assistants={assistants}
+              onChanged={(changed) => {
+                setThread(changed);
+                refreshList();
+              }}
+              onDeleted={() => {
+                refreshList();
+                navigate('/');
+              }}
+            />
+          ) : (
+            <header class="thread-header">
+              <ScreenHeading focusKey={threadId}>Conversation</ScreenHeading>
+              <ErrorNotice error={threadError} context="Could not open the conversation." />
+            </header>
+          )
+        ) : (
+          <header class="thread-header">
+            <ScreenHeading focusKey="new">New conversation</ScreenHeading>
+            <label class="inline-select">
+              <span>Assistant</span>
+              <select value={newAssistantId ?? ''} onChange={(event) => setChosenAssistant(event.currentTarget.value || undefined)}>
+                {!newAssistantId && <option value="">Choose an assistant</option>}
+                {assistants.map((assistant) => (
+                  <option key={assistant.id} value={assistant.id}>
+                    {assistant.name}
+                    {assistant.isActive ? '' : ' (off)'}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {assistantList.data?.length === 0 && (
+              <p class="notice">
+                You have no assistant yet. <Link href="/assistants/new">Create one</Link> to start chatting.
+              </p>
+            )}
+            {!session.user.hasApiKey && (
+              <p class="notice">
+                Add your OpenAI API key in <Link href="/settings">Settings</Link> before chatting.
+              </p>
+            )}
+          </header>
+        )}
+        <div
+          class="messages"
+          ref={scroller}
+          tabIndex={0}
+          aria-label="Messages"
+          role="region"
+          onScroll={(event) => {
+            const element = event.currentTarget;
+            stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < STICK_TO_BOTTOM_PX;
+          }}
+        >
+          {chat.loading && visible.length === 0 && <p class="empty">Loading messages…</p>}
+          <ErrorNotice error={chat.loadError} context="Could not load the messages." />
+          {chat.hasEarlier && (
+            <button type="button" class="link-button earlier" onClick={() => void chat.loadEarlier()}>
+              Show earlier messages
+            </button>
+          )}
+          {!threadId && visible.length === 0 && <p class="empty">Ask anything to start a conversation.</p>}
+          {visible.map((message) => (
+            <MessageView
+              key={message.id}
+              message={message}
+              files={chat.files}
+              actions={
+                message === lastReply && chat.phase === 'idle' && threadId ? (
+                  <button type="button" class="link-button" onClick={() => void chat.regenerate()}>
+                    Regenerate
+                  </button>
+                ) : undefined
+              }
+            />
+          ))}
+          {liveMessage && <MessageView message={liveMessage} files={chat.files} liveText={chat.live?.text} />}
+          {unanswered && (
+            <p class="unanswered">
+              This message has no reply yet.{' '}
+              <button type="button" onClick={() => void chat.answer()}>
+                Try again
+              </button>
+            </p>
+          )}
+        </div>
+        <p class="visually-hidden" role="status" aria-live="polite" data-testid="chat-status">
+          {announcement}
+        </p>
+        <ErrorNotice error={chat.error} />
+        <Composer
+          draftKey={threadId ?? 'new'}
+          phase={chat.phase}
+          onSend={(text, fileIds) => chat.send(text, fileIds, threadId ? undefined : newAssistantId)}
+          onStop={() => void chat.stop()}
+          onUploaded={chat.rememberFiles}
+        />
+      </main>
+    </div>
+  );
+}
