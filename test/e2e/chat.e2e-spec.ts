@@ -66,6 +66,19 @@ describe('chat', () => {
     });
   });
 
+  it('keeps a quiet stream open with heartbeat comments', async () => {
+    const quiet = await startTestApp({ fake: app.fake, database: app.database, env: { SSE_HEARTBEAT_MS: '100' } });
+    try {
+      const user = await chatUser(quiet);
+      quiet.fake.enqueueResponse({ deltas: ['slow ', 'reply'], deltaDelayMs: 400 });
+      const result = await postSse(`${quiet.baseUrl}/api/chat`, { cookie: user.cookie, body: { assistantId: user.assistant.id, message: 'Hi', stream: true } });
+      expect(result.comments.filter((comment) => comment === 'heartbeat').length).toBeGreaterThanOrEqual(3);
+      expect(tokensOf(result.events)).toBe('slow reply');
+    } finally {
+      await quiet.app.close();
+    }
+  });
+
   it('streams when the client asks with Accept: text/event-stream', async () => {
     const user = await chatUser(app);
     const result = await postSse(`${app.baseUrl}/api/chat`, { cookie: user.cookie, body: { assistantId: user.assistant.id, message: 'Hi' } });

@@ -42,6 +42,26 @@ describe('foundation: error envelope, limits, operations endpoints', () => {
     expect(response.body).toMatchObject({ status: 'ok', database: 'up' });
   });
 
+  it('describes the API: Swagger UI at /docs and the OpenAPI document, built from the DTOs, at /docs-json', async () => {
+    const ui = await request(testApp.baseUrl).get('/docs').redirects(1).expect(200);
+    expect(ui.headers['content-type']).toContain('text/html');
+    expect(ui.text).toContain('swagger-ui');
+    const document = await request(testApp.baseUrl).get('/docs-json').expect(200);
+    expect(document.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.body.paths)).toEqual(expect.arrayContaining(['/api/chat', '/api/threads/{id}/messages', '/api/assistants']));
+    expect(document.body.components.schemas.ChatDto.properties).toHaveProperty('message');
+    expect(document.body.components.schemas.CreateAssistantDto.required).toContain('name');
+  });
+
+  it('serves /config without secrets and /api with name and version', async () => {
+    const config = await request(testApp.baseUrl).get('/config').expect(200);
+    expect(config.body).toMatchObject({ environment: 'test', defaultModel: expect.any(String), limits: expect.any(Object) });
+    expect(JSON.stringify(config.body)).not.toContain(testApp.config.session.secrets[0]);
+    expect(JSON.stringify(config.body)).not.toMatch(/postgres:\/\//);
+    const info = await request(testApp.baseUrl).get('/api').expect(200);
+    expect(info.body).toMatchObject({ name: 'assistants-platform', version: expect.stringMatching(/^\d+\.\d+\.\d+/), links: { docs: '/docs' } });
+  });
+
   it('turns malformed JSON into a 400 envelope', async () => {
     const response = await request(testApp.baseUrl)
       .post('/probe/echo')

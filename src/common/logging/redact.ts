@@ -7,8 +7,11 @@ const OPENAI_KEY = /\bsk-[A-Za-z0-9_-]{8,}/g;
 export const REDACTED = '[redacted]';
 const MAX_DEPTH = 8;
 
+/** camelCase names ending in Key (encryptionKey, apiKey), but not words like "monkey". */
+const CAMEL_CASE_KEY = /[a-z0-9]Key$/;
+
 export function isSensitiveName(name: string): boolean {
-  return SENSITIVE_NAME.test(name);
+  return SENSITIVE_NAME.test(name) || CAMEL_CASE_KEY.test(name);
 }
 
 export function scrubText(text: string): string {
