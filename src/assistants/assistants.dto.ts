@@ -16,6 +16,7 @@ import {
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
+import { Trimmed } from '../common/http/dto-helpers.js';
 import { FileResponse } from '../files/files.dto.js';
 import type { AssistantTool, ToolType } from './assistant.entity.js';
 
@@ -76,8 +77,6 @@ function IsMetadata(options?: ValidationOptions) {
     });
 }
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
 class AssistantFieldsDto {
   @ApiPropertyOptional({ maxLength: 512, nullable: true, type: String })
   @IsOptional()
@@ -88,7 +87,7 @@ class AssistantFieldsDto {
 
   @ApiPropertyOptional({ example: 'gpt-4o', description: 'Defaults to the configured model' })
   @IsOptional()
-  @Transform(trim)
+  @Trimmed()
   @IsString()
   @MinLength(1, { message: 'model must not be empty' })
   @MaxLength(128)
@@ -128,7 +127,7 @@ class AssistantFieldsDto {
 
 export class CreateAssistantDto extends AssistantFieldsDto {
   @ApiProperty({ minLength: 1, maxLength: 256, example: 'Research helper' })
-  @Transform(trim)
+  @Trimmed()
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })
   @MaxLength(256)
@@ -145,7 +144,7 @@ export class CreateAssistantDto extends AssistantFieldsDto {
 export class UpdateAssistantDto extends AssistantFieldsDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 256 })
   @IsOptional()
-  @Transform(trim)
+  @Trimmed()
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })
   @MaxLength(256)

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { Trimmed } from '../common/http/dto-helpers.js';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 const normalizeEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export const PASSWORD_MIN = 8;
 /** Long enough for any passphrase; the bound keeps hashing cheap to refuse. */
@@ -24,7 +24,7 @@ export class RegisterDto {
 
   @ApiPropertyOptional({ example: 'Ada Lovelace' })
   @IsOptional()
-  @Transform(trim)
+  @Trimmed()
   @IsString()
   @MaxLength(200)
   name?: string;

@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { CitationResponse, MessageResponse, UsageResponse } from '../threads/threads.dto.js';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Trimmed } from '../common/http/dto-helpers.js';
+import { CitationResponse, MessageReferencesDto, MessageResponse, UsageResponse } from '../threads/threads.dto.js';
 
 /** Per-turn choices that override the assistant's. */
 export class TurnOptionsDto {
@@ -12,7 +12,7 @@ export class TurnOptionsDto {
 
   @ApiPropertyOptional({ example: 'gpt-4o-mini' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Trimmed()
   @IsString()
   @MinLength(1, { message: 'model must not be empty' })
   @MaxLength(128)
@@ -33,7 +33,7 @@ export class TurnOptionsDto {
   maxOutputTokens?: number;
 }
 
-export class ChatDto extends TurnOptionsDto {
+export class ChatDto extends IntersectionType(TurnOptionsDto, MessageReferencesDto) {
   @ApiProperty({ description: 'What the user says' })
   @IsString()
   @MinLength(1, { message: 'message must not be empty' })
@@ -49,17 +49,6 @@ export class ChatDto extends TurnOptionsDto {
   @IsUUID('all', { message: 'assistantId must be an assistant id (UUID)' })
   assistantId?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Files (e.g. images) to send with the message' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true, message: 'fileIds must hold file ids (UUIDs)' })
-  fileIds?: string[];
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'A message of the same thread this one answers' })
-  @IsOptional()
-  @IsUUID('all', { message: 'replyToId must be a message id' })
-  replyToId?: string;
 }
 
 export class TextContent {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../common/http/dto-helpers.js';
 import type { FileStatus } from './stored-file.entity.js';
 
 export class FileAttachmentResponse {
@@ -59,7 +59,7 @@ export class UploadDirectoryDto extends UploadFieldsDto {
   paths?: string[] | string;
 }
 
-export class ListFilesQuery {
+export class ListFilesQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID('all')
@@ -69,19 +69,4 @@ export class ListFilesQuery {
   @IsOptional()
   @IsIn(['document', 'image'])
   kind?: 'document' | 'image';
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }

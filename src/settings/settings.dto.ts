@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { Trimmed } from '../common/http/dto-helpers.js';
 
 export class SetApiKeyDto {
   @ApiProperty({ example: 'sk-...' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Trimmed()
   @IsString()
   @MinLength(20, { message: 'apiKey looks too short to be an OpenAI API key' })
   @MaxLength(512)

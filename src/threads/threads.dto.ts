@@ -15,14 +15,13 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { PageQuery, Trimmed } from '../common/http/dto-helpers.js';
 import type { MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateThreadDto {
   @ApiPropertyOptional({ maxLength: 200, example: 'Trip planning' })
   @IsOptional()
-  @Transform(trim)
+  @Trimmed()
   @IsString()
   @MaxLength(200)
   title?: string;
@@ -37,7 +36,7 @@ export class UpdateThreadDto {
   @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
-  @Transform(trim)
+  @Trimmed()
   @IsString()
   @MaxLength(200)
   title?: string | null;
@@ -56,7 +55,7 @@ export class UpdateThreadDto {
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class ListThreadsQuery {
+export class ListThreadsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID('all', { message: 'assistantId must be an assistant id (UUID)' })
@@ -73,22 +72,6 @@ export class ListThreadsQuery {
   @IsString()
   @MaxLength(200)
   search?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
 }
 
 export class ListMessagesQuery {
@@ -111,16 +94,8 @@ export class ListMessagesQuery {
   after?: string;
 }
 
-export class AddMessageDto {
-  @ApiProperty({ enum: ['user', 'assistant'] })
-  @IsIn(['user', 'assistant'], { message: 'role must be user or assistant' })
-  role!: MessageRole;
-
-  @ApiProperty({ minLength: 1 })
-  @IsString()
-  @MinLength(1, { message: 'content must not be empty' })
-  content!: string;
-
+/** Ids a new message may refer to: its files, and the message it answers. */
+export class MessageReferencesDto {
   @ApiPropertyOptional({ type: [String], description: 'Files (e.g. images) that go with the message' })
   @IsOptional()
   @IsArray()
@@ -132,6 +107,17 @@ export class AddMessageDto {
   @IsOptional()
   @IsUUID('all', { message: 'replyToId must be a message id' })
   replyToId?: string;
+}
+
+export class AddMessageDto extends MessageReferencesDto {
+  @ApiProperty({ enum: ['user', 'assistant'] })
+  @IsIn(['user', 'assistant'], { message: 'role must be user or assistant' })
+  role!: MessageRole;
+
+  @ApiProperty({ minLength: 1 })
+  @IsString()
+  @MinLength(1, { message: 'content must not be empty' })
+  content!: string;
 }
 
 export class ExportQuery {
