@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Assistant } from '../assistants/assistant.entity.js';
 import { AssistantsService } from '../assistants/assistants.service.js';
+import type { User } from '../auth/user.entity.js';
 import { UsersService } from '../auth/users.service.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
@@ -51,7 +53,7 @@ export interface TurnResult {
 }
 
 interface Turn {
-  userId: string;
+  user: User;
   thread: Thread;
   assistant: Assistant;
   run: ClaimedRun;
@@ -143,45 +145,42 @@ export class ChatService {
         { field: 'message', message: `At most ${this.config.chat.maxInputChars} characters` },
       ]);
     }
-    await this.limiter.consume(this.chatRule, userId, 'Too many messages in a short time; wait a moment');
-    const existing = dto.threadId ? await this.threads.findOwned(userId, dto.threadId) : undefined;
+    // Independent lookups go to the database together.
+    const [, existing, user] = await Promise.all([
+      this.consumeTurn(userId),
+      dto.threadId ? this.threads.findOwned(userId, dto.threadId) : undefined,
+      this.users.get(userId),
+    ]);
     const assistant = existing
-      ? await this.assistantForThread(userId, existing, dto.assistantId)
-      : await this.threads.assistantForNewThread(userId, dto.assistantId);
+      ? await this.assistantForThread(user, existing, dto.assistantId)
+      : await this.threads.assistantForNewThread(user, dto.assistantId);
     await this.threads.checkReferences(userId, existing?.id ?? null, dto.fileIds ?? [], dto.replyToId);
 
-    const { thread, run, userMessage } = await this.dataSource.transaction(async (manager) => {
-      const target =
-        existing ??
-        (await manager.save(manager.create(Thread, { userId, assistantId: assistant.id, title: null, isArchived: false })));
-      if (existing && existing.assistantId !== assistant.id) {
-        await manager.update(Thread, { id: existing.id }, { assistantId: assistant.id });
-      }
-      const claimed = await this.runs.claim(manager, target.id, userId, 'chat');
-      const stored = await this.threads.insertMessage(manager, target, {
-        role: 'user',
-        content: dto.message,
-        fileIds: dto.fileIds,
-        replyToId: dto.replyToId ?? null,
-      });
-      await this.runs.setUserMessage(manager, claimed.id, stored.id);
-      return { thread: target, run: claimed, userMessage: stored };
+    const threadId = existing?.id ?? randomUUID();
+    const { run, userMessage } = await this.runs.begin({
+      threadId,
+      userId,
+      kind: 'chat',
+      newThread: existing ? undefined : { assistantId: assistant.id, title: null },
+      assistantId: existing && existing.assistantId !== assistant.id ? assistant.id : undefined,
+      userMessage: { content: dto.message, fileIds: dto.fileIds ?? [], replyToId: dto.replyToId ?? null },
     });
-    events.messageCreated(toMessageResponse(userMessage));
+    events.messageCreated(toMessageResponse(userMessage!));
+    const thread = existing ?? Object.assign(new Thread(), { id: threadId, userId, assistantId: assistant.id, title: null, summary: null });
     return this.execute(
       {
-        userId,
+        user,
         thread,
         assistant,
         run,
         kind: 'chat',
-        replyToId: userMessage.id,
+        replyToId: userMessage!.id,
         replacesId: null,
         historyThroughId: null,
         options: dto,
         titleFrom: thread.title === null && (existing?.messageCount ?? 0) === 0 ? dto.message : null,
       },
-      userMessage.id,
+      userMessage!.id,
       events,
       clientGone,
     );
@@ -190,18 +189,14 @@ export class ChatService {
   /** POST /api/threads/:id/run: the assistant answers the thread as it stands. */
   async run(userId: string, threadId: string, options: TurnOptionsDto, events: TurnEvents, clientGone: AbortSignal): Promise<TurnResult> {
     this.shutdown.assertAccepting();
-    await this.limiter.consume(this.chatRule, userId, 'Too many messages in a short time; wait a moment');
-    const thread = await this.threads.findOwned(userId, threadId);
-    const assistant = await this.assistantForThread(userId, thread);
-    const { run, lastUser } = await this.dataSource.transaction(async (manager) => {
-      const last = await this.lastMessage(manager, thread.id, 'user');
-      const anyMessage = await this.lastMessage(manager, thread.id);
-      if (!anyMessage) throw new DomainError('bad_request', 'The thread has no messages to answer; add one first');
-      return { run: await this.runs.claim(manager, thread.id, userId, 'run'), lastUser: last };
-    });
+    const [, thread, user] = await Promise.all([this.consumeTurn(userId), this.threads.findOwned(userId, threadId), this.users.get(userId)]);
+    const assistant = await this.assistantForThread(user, thread);
+    const lastUser = await this.lastMessage(thread.id, 'user');
+    if (!(await this.lastMessage(thread.id))) throw new DomainError('bad_request', 'The thread has no messages to answer; add one first');
+    const { run } = await this.runs.begin({ threadId: thread.id, userId, kind: 'run' });
     return this.execute(
       {
-        userId,
+        user,
         thread,
         assistant,
         run,
@@ -231,19 +226,16 @@ export class ChatService {
     clientGone: AbortSignal,
   ): Promise<TurnResult> {
     this.shutdown.assertAccepting();
-    await this.limiter.consume(this.chatRule, userId, 'Too many messages in a short time; wait a moment');
-    const thread = await this.threads.findOwned(userId, threadId);
-    const assistant = await this.assistantForThread(userId, thread);
-    const { run, question, previous } = await this.dataSource.transaction(async (manager) => {
-      const lastUser = await this.lastMessage(manager, thread.id, 'user');
-      if (!lastUser) throw new DomainError('nothing_to_regenerate', 'There is no user message to answer again');
-      const lastReply = await this.lastMessage(manager, thread.id, 'assistant');
-      const claimed = await this.runs.claim(manager, thread.id, userId, 'regenerate');
-      return { run: claimed, question: lastUser, previous: lastReply && lastReply.seq > lastUser.seq ? lastReply : null };
-    });
+    const [, thread, user] = await Promise.all([this.consumeTurn(userId), this.threads.findOwned(userId, threadId), this.users.get(userId)]);
+    const assistant = await this.assistantForThread(user, thread);
+    const question = await this.lastMessage(thread.id, 'user');
+    if (!question) throw new DomainError('nothing_to_regenerate', 'There is no user message to answer again');
+    const lastReply = await this.lastMessage(thread.id, 'assistant');
+    const previous = lastReply && lastReply.seq > question.seq ? lastReply : null;
+    const { run } = await this.runs.begin({ threadId: thread.id, userId, kind: 'regenerate' });
     return this.execute(
       {
-        userId,
+        user,
         thread,
         assistant,
         run,
@@ -274,14 +266,18 @@ export class ChatService {
     return { runId, status: status ?? 'cancelled' };
   }
 
-  private async assistantForThread(userId: string, thread: Thread, requested?: string): Promise<Assistant> {
-    if (requested) return this.assistants.findUsable(userId, requested);
-    if (thread.assistantId) return this.assistants.findUsable(userId, thread.assistantId);
-    return this.threads.assistantForNewThread(userId);
+  private consumeTurn(userId: string): Promise<void> {
+    return this.limiter.consume(this.chatRule, userId, 'Too many messages in a short time; wait a moment');
   }
 
-  private async lastMessage(manager: EntityManager, threadId: string, role?: 'user' | 'assistant'): Promise<Message | null> {
-    const query = manager
+  private async assistantForThread(user: User, thread: Thread, requested?: string): Promise<Assistant> {
+    if (requested) return this.assistants.findUsable(user.id, requested);
+    if (thread.assistantId) return this.assistants.findUsable(user.id, thread.assistantId);
+    return this.threads.assistantForNewThread(user);
+  }
+
+  private async lastMessage(threadId: string, role?: 'user' | 'assistant'): Promise<Message | null> {
+    const query = this.dataSource
       .getRepository(MessageEntity)
       .createQueryBuilder('message')
       .where('message.thread_id = :threadId', { threadId })
@@ -305,7 +301,7 @@ export class ChatService {
     let llm: UserLlm | undefined;
     let titling: Promise<string | null> | undefined;
     try {
-      llm = this.llm.forUser(await this.users.get(turn.userId));
+      llm = this.llm.forUser(turn.user);
       const request = await this.context.build(turn.thread, turn.assistant, turn.options, turn.historyThroughId, turn.replacesId);
       if (turn.titleFrom !== null && this.titles.enabled) titling = this.titles.titleThread(turn.thread.id, llm, turn.titleFrom);
       const outcome = await this.relay(llm, request, draft, events, controller.signal);
@@ -449,7 +445,7 @@ export class ChatService {
     const model = outcome.model ?? turn.options.model ?? turn.assistant.model;
     const usage = outcome.usage ?? null;
     const cost = costOf(model, usage, this.config.openai.pricing);
-    const citations = await this.localCitations(manager, turn.userId, draft.citations);
+    const citations = await this.localCitations(manager, turn.user.id, draft.citations);
     const rows = (await manager.query(
       `INSERT INTO messages (id, thread_id, user_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
                              assistant_id, model, input_tokens, output_tokens, cost, upstream_response_id)
@@ -462,7 +458,7 @@ export class ChatService {
       [
         turn.run.replyId,
         turn.thread.id,
-        turn.userId,
+        turn.user.id,
         draft.text,
         outcome.status,
         outcome.reason,

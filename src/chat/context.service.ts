@@ -39,8 +39,7 @@ export class ContextService {
       [thread.id, excludeId, throughId, limit],
     )) as Array<{ id: string; role: 'user' | 'assistant'; content: string; file_ids: string[] }>;
     const history: HistoryMessage[] = rows.reverse().map((row) => ({ id: row.id, role: row.role, content: row.content, fileIds: row.file_ids }));
-    const [current] = (await this.dataSource.query('SELECT summary FROM threads WHERE id = $1', [thread.id])) as Array<{ summary: string | null }>;
-    const summary = contextMode === 'summary_window' ? (current?.summary ?? null) : null;
+    const summary = contextMode === 'summary_window' ? thread.summary : null;
     const { request } = buildRequest({
       assistant: {
         model: assistant.model,

@@ -5,13 +5,31 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { isUniqueViolation } from '../auth/users.service.js';
+import type { Message } from '../threads/message.entity.js';
+import { messageFromRow } from '../threads/thread.mapper.js';
 import { Run, type RunKind, type RunStatus } from './run.entity.js';
 
 export interface ClaimedRun {
   id: string;
   /** The id the reply will be stored under. */
   replyId: string;
+}
+
+export interface TurnStart {
+  threadId: string;
+  userId: string;
+  kind: RunKind;
+  /** Creates the thread in the same statement (a new conversation). */
+  newThread?: { assistantId: string; title: string | null };
+  /** Moves an existing thread to this assistant. */
+  assistantId?: string;
+  /** The user's message that starts the turn (none for run and regenerate). */
+  userMessage?: { content: string; fileIds: string[]; replyToId: string | null };
+}
+
+export interface BegunTurn {
+  run: ClaimedRun;
+  userMessage: Message | null;
 }
 
 /** One running run per thread, held by the partial unique index `runs_one_running_per_thread`. */
@@ -23,40 +41,73 @@ export class RunsService {
   ) {}
 
   /**
-   * Claims the thread inside the caller's transaction. A run whose heartbeat
-   * went stale (its process died) is closed first, its partial reply kept as
-   * incomplete; a live run makes this a 409 run_in_progress.
+   * Starts a turn in one statement: creates the thread when it is new,
+   * claims it with a running run (the partial unique index allows one), and
+   * stores the user's message with the thread's counters. A run whose
+   * heartbeat went stale (its process died) is closed first, its partial
+   * reply kept as incomplete; a live run makes this a 409 run_in_progress.
    */
-  async claim(manager: EntityManager, threadId: string, userId: string, kind: RunKind): Promise<ClaimedRun> {
-    await manager.query(
+  async begin(start: TurnStart): Promise<BegunTurn> {
+    let begun = await this.tryBegin(start);
+    if (!begun && !start.newThread && (await this.takeOverStale(start.threadId))) begun = await this.tryBegin(start);
+    if (!begun) {
+      throw new DomainError('run_in_progress', 'The assistant is already answering in this thread; wait for it or cancel it');
+    }
+    return begun;
+  }
+
+  private async tryBegin(start: TurnStart): Promise<BegunTurn | undefined> {
+    const run = { id: randomUUID(), replyId: randomUUID() };
+    const message = start.userMessage;
+    const messageId = message ? randomUUID() : null;
+    const parameters: unknown[] = [run.id, start.threadId, start.userId, start.kind, run.replyId, messageId];
+    const parameter = (value: unknown) => `$${parameters.push(value)}`;
+    const parts: string[] = [];
+    if (start.newThread) {
+      parts.push(`new_thread AS (
+        INSERT INTO threads (id, user_id, assistant_id, title, message_count, last_message_at, last_activity_at)
+        VALUES ($2, $3, ${parameter(start.newThread.assistantId)}, ${parameter(start.newThread.title)}, ${message ? 1 : 0},
+                ${message ? 'now()' : 'NULL'}, now()))`);
+    }
+    parts.push(`run AS (
+      INSERT INTO runs (id, thread_id, user_id, kind, status, assistant_message_id, user_message_id)
+      VALUES ($1, $2, $3, $4, 'running', $5, $6)
+      ON CONFLICT (thread_id) WHERE status = 'running' DO NOTHING
+      RETURNING id)`);
+    if (message) {
+      parts.push(`message AS (
+        INSERT INTO messages (id, thread_id, user_id, role, content, status, file_ids, reply_to_id, citations)
+        SELECT $6, $2, $3, 'user', ${parameter(message.content)}, 'completed', ${parameter(JSON.stringify(message.fileIds))}::jsonb,
+               ${parameter(message.replyToId)}::uuid, '[]' FROM run
+        RETURNING *)`);
+    }
+    if (!start.newThread) {
+      const started = message ? 'EXISTS (SELECT 1 FROM message)' : 'EXISTS (SELECT 1 FROM run)';
+      parts.push(`thread_update AS (
+        UPDATE threads SET ${message ? 'message_count = message_count + 1, last_message_at = now(),' : ''}
+          last_activity_at = now(), updated_at = now(), assistant_id = COALESCE(${parameter(start.assistantId ?? null)}::uuid, assistant_id)
+        WHERE id = $2 AND ${started})`);
+    }
+    const select = message ? 'SELECT run.id AS run_id, message.* FROM run CROSS JOIN message' : 'SELECT run.id AS run_id FROM run';
+    const rows = (await this.dataSource.query(`WITH ${parts.join(',\n')}\n${select}`, parameters)) as Array<Record<string, unknown>>;
+    if (rows.length === 0) return undefined;
+    return { run, userMessage: message ? messageFromRow(rows[0]) : null };
+  }
+
+  /** Closes the thread's running run if its heartbeat went stale; true when it did. */
+  private async takeOverStale(threadId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
       `WITH stale AS (
          UPDATE runs SET status = 'failed', error_code = 'abandoned', finished_at = now()
          WHERE thread_id = $1 AND status = 'running' AND heartbeat_at < now() - make_interval(secs => $2)
-         RETURNING assistant_message_id)
-       UPDATE messages SET status = 'incomplete', status_reason = 'interrupted', updated_at = now()
-       WHERE id IN (SELECT assistant_message_id FROM stale) AND status = 'streaming'`,
+         RETURNING assistant_message_id),
+       reply AS (
+         UPDATE messages SET status = 'incomplete', status_reason = 'interrupted', updated_at = now()
+         WHERE id IN (SELECT assistant_message_id FROM stale) AND status = 'streaming')
+       SELECT count(*)::int AS taken FROM stale`,
       [threadId, this.config.chat.runStaleAfterSeconds],
-    );
-    const id = randomUUID();
-    const replyId = randomUUID();
-    try {
-      await manager.query('SAVEPOINT claim_run');
-      await manager.query(
-        `INSERT INTO runs (id, thread_id, user_id, kind, status, assistant_message_id) VALUES ($1, $2, $3, $4, 'running', $5)`,
-        [id, threadId, userId, kind, replyId],
-      );
-      await manager.query('RELEASE SAVEPOINT claim_run');
-    } catch (error) {
-      if (isUniqueViolation(error, 'runs_one_running_per_thread')) {
-        throw new DomainError('run_in_progress', 'The assistant is already answering in this thread; wait for it or cancel it');
-      }
-      throw error;
-    }
-    return { id, replyId };
-  }
-
-  async setUserMessage(manager: EntityManager, runId: string, messageId: string): Promise<void> {
-    await manager.query('UPDATE runs SET user_message_id = $2 WHERE id = $1', [runId, messageId]);
+    )) as Array<{ taken: number }>;
+    return rows[0].taken > 0;
   }
 
   /** Proves the run is alive; answers whether a cancel was asked for meanwhile. */

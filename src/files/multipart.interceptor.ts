@@ -83,3 +83,15 @@ export function uploadedFiles(request: Request, fieldNames: string[]): Express.M
   }
   return files;
 }
+
+/** For routes that take files and no fields: any field is refused, as DTOs refuse fields they do not name. */
+export function refuseFields(request: Request): void {
+  const fields = Object.keys((request.body as Record<string, unknown> | undefined) ?? {});
+  if (fields.length > 0) {
+    throw new DomainError(
+      'validation_failed',
+      fields.map((field) => `${field} is not an accepted field`).join('; '),
+      fields.map((field) => ({ field, message: `${field} is not an accepted field` })),
+    );
+  }
+}

@@ -6,7 +6,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { IdParam } from '../common/http/id-param.js';
 import { UploadDirectoryDto, UploadFieldsDto, UploadResponse } from './files.dto.js';
 import type { IncomingFile } from './files.service.js';
-import { MultipartInterceptor, uploadedFiles } from './multipart.interceptor.js';
+import { MultipartInterceptor, refuseFields, uploadedFiles } from './multipart.interceptor.js';
 import { UploadsService } from './uploads.service.js';
 
 export function toIncoming(file: Express.Multer.File, relativePath?: string): IncomingFile {
@@ -59,6 +59,7 @@ export class UploadsController {
     @IdParam('id', 'Assistant') assistantId: string,
     @Req() request: Request,
   ): Promise<UploadResponse> {
+    refuseFields(request);
     const files = uploadedFiles(request, ['file', 'files']).map((file) => toIncoming(file));
     return this.uploads.upload(user.id, files, { assistantId });
   }

@@ -1,4 +1,4 @@
-import type { Message } from './message.entity.js';
+import { Message } from './message.entity.js';
 import type { Thread } from './thread.entity.js';
 import type { MessageResponse, ThreadResponse } from './threads.dto.js';
 
@@ -45,4 +45,31 @@ export function toMessageResponse(message: Message): MessageResponse {
     assistantId: message.assistantId,
     createdAt: message.createdAt.toISOString(),
   };
+}
+
+const toNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** A message from a raw row (snake_case columns), as written by the hand-made statements of a turn. */
+export function messageFromRow(row: Record<string, unknown>): Message {
+  return Object.assign(new Message(), {
+    id: row.id,
+    seq: Number(row.seq),
+    threadId: row.thread_id,
+    userId: row.user_id,
+    role: row.role,
+    content: row.content,
+    status: row.status,
+    statusReason: row.status_reason ?? null,
+    replyToId: row.reply_to_id ?? null,
+    fileIds: row.file_ids ?? [],
+    citations: row.citations ?? [],
+    assistantId: row.assistant_id ?? null,
+    model: row.model ?? null,
+    inputTokens: toNumber(row.input_tokens),
+    outputTokens: toNumber(row.output_tokens),
+    cost: toNumber(row.cost),
+    upstreamResponseId: row.upstream_response_id ?? null,
+    createdAt: new Date(row.created_at as string),
+    updatedAt: new Date(row.updated_at as string),
+  });
 }

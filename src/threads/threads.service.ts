@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { Assistant } from '../assistants/assistant.entity.js';
 import { AssistantsService } from '../assistants/assistants.service.js';
+import type { User } from '../auth/user.entity.js';
 import { UsersService } from '../auth/users.service.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { FilesService } from '../files/files.service.js';
@@ -47,20 +48,19 @@ export class ThreadsService {
    * The assistant that answers a new conversation: the one asked for, else
    * the user's default; it must be active.
    */
-  async assistantForNewThread(userId: string, assistantId?: string): Promise<Assistant> {
-    if (assistantId) return this.assistants.findUsable(userId, assistantId);
-    const user = await this.users.get(userId);
+  async assistantForNewThread(user: Pick<User, 'id' | 'defaultAssistantId'>, assistantId?: string): Promise<Assistant> {
+    if (assistantId) return this.assistants.findUsable(user.id, assistantId);
     if (!user.defaultAssistantId) {
       throw new DomainError(
         'no_assistant',
         'No assistant given and no default assistant set; pass assistantId or set a default in settings',
       );
     }
-    return this.assistants.findUsable(userId, user.defaultAssistantId);
+    return this.assistants.findUsable(user.id, user.defaultAssistantId);
   }
 
   async create(userId: string, dto: CreateThreadDto, assistant?: Assistant): Promise<Thread> {
-    const chosen = assistant ?? (await this.assistantForNewThread(userId, dto.assistantId));
+    const chosen = assistant ?? (await this.assistantForNewThread(await this.users.get(userId), dto.assistantId));
     return this.dataSource.manager.save(
       this.dataSource.manager.create(Thread, {
         userId,
@@ -85,7 +85,10 @@ export class ThreadsService {
     if (query.search) {
       builder.andWhere("thread.title ILIKE :search ESCAPE '\\'", { search: `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     }
-    return builder.getManyAndCount();
+    // The total comes with the page (one round trip); only a page past the end needs a count of its own.
+    const { entities, raw } = await builder.addSelect('COUNT(*) OVER ()', 'total').getRawAndEntities<{ total: string }>();
+    const total = raw.length > 0 ? Number(raw[0].total) : await builder.getCount();
+    return [entities, total];
   }
 
   async update(userId: string, id: string, dto: UpdateThreadDto): Promise<Thread> {
@@ -106,22 +109,32 @@ export class ThreadsService {
     await this.dataSource.manager.delete(Thread, { id: thread.id, userId });
   }
 
-  /** A page of messages, oldest first: the newest page, or the page before / after a message. */
+  /**
+   * A page of messages, oldest first: the newest page, or the page before /
+   * after a message. Ownership is part of the page query; only an empty page
+   * needs to tell a missing thread or cursor from an empty one.
+   */
   async listMessages(userId: string, threadId: string, page: MessagePage): Promise<Message[]> {
-    const thread = await this.findOwned(userId, threadId);
-    const repository = this.dataSource.getRepository(Message);
-    const builder = repository
+    const builder = this.dataSource
+      .getRepository(Message)
       .createQueryBuilder('message')
-      .where('message.thread_id = :threadId', { threadId: thread.id })
+      .where('message.thread_id = :threadId AND message.user_id = :userId', { threadId, userId })
       .take(page.limit);
     const cursor = page.after ?? page.before;
     if (cursor) {
-      const anchor = await repository.findOne({ select: { seq: true }, where: { id: cursor, threadId: thread.id } });
-      if (!anchor) throw notFound('Message');
-      builder.andWhere(page.after ? 'message.seq > :seq' : 'message.seq < :seq', { seq: anchor.seq });
+      const anchor = '(SELECT anchor.seq FROM messages anchor WHERE anchor.id = :cursor AND anchor.thread_id = :threadId)';
+      builder.andWhere(`message.seq ${page.after ? '>' : '<'} ${anchor}`, { cursor });
     }
-    if (page.after) return builder.orderBy('message.seq', 'ASC').getMany();
-    return (await builder.orderBy('message.seq', 'DESC').getMany()).reverse();
+    const messages = page.after
+      ? await builder.orderBy('message.seq', 'ASC').getMany()
+      : (await builder.orderBy('message.seq', 'DESC').getMany()).reverse();
+    if (messages.length === 0) {
+      await this.findOwned(userId, threadId);
+      if (cursor && !(await this.dataSource.getRepository(Message).exists({ where: { id: cursor, threadId } }))) {
+        throw notFound('Message');
+      }
+    }
+    return messages;
   }
 
   /** Adds a message without running the assistant. */

@@ -19,7 +19,7 @@ export class UserRateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
     if (!user) return true;
-    await this.limiter.consume(this.rule, user.id, 'Too many requests; slow down and try again shortly');
+    await this.limiter.consumeBatched(this.rule, user.id, 'Too many requests; slow down and try again shortly');
     return true;
   }
 }

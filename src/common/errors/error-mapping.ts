@@ -30,6 +30,19 @@ const DATABASE_DOWN_MESSAGES = [
 /** TypeORM's errors for a transaction whose connection died under it. */
 const DATABASE_DOWN_ERROR_NAMES = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 
+/** PostgreSQL refuses the text itself: a NUL character, which no text column can hold, or one the encoding lacks. */
+const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
+
+function isUnstorableText(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const candidate = current as { code?: unknown; driverError?: unknown; cause?: unknown };
+    if (typeof candidate.code === 'string' && UNSTORABLE_TEXT_SQLSTATES.has(candidate.code)) return true;
+    current = candidate.driverError ?? candidate.cause;
+  }
+  return false;
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
@@ -65,6 +78,9 @@ export function toDomainError(error: unknown): DomainError | undefined {
       default:
         break;
     }
+  }
+  if (isUnstorableText(error)) {
+    return new DomainError('bad_request', 'The request holds text that cannot be stored (such as a NUL character)');
   }
   if (isDatabaseUnavailable(error)) {
     return new DomainError('database_unavailable', 'The database is unavailable; try again shortly', undefined, 5);

@@ -6,17 +6,20 @@ import { toDomainError } from '../errors/error-mapping.js';
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Far deeper than any request body the API takes; deeper ones would only exhaust recursive code (validation). */
 const MAX_JSON_DEPTH = 32;
+/** A UTF-16 surrogate without its pair: no Unicode text holds one (I-JSON, RFC 7493, forbids them). */
+const LONE_SURROGATE = /\p{Cs}/u;
 
-/** Whether objects and arrays nest deeper than `limit` (checked without recursion). */
-function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const pending: Array<[unknown, number]> = [[value, 1]];
+/** Why a parsed body is refused before any route sees it (checked without recursion), or undefined. */
+function bodyProblem(body: unknown): string | undefined {
+  const pending: Array<[unknown, number]> = [[body, 1]];
   for (let item = pending.pop(); item; item = pending.pop()) {
     const [current, depth] = item;
+    if (typeof current === 'string' && LONE_SURROGATE.test(current)) return 'The request body holds text that is not valid Unicode (an unpaired surrogate)';
     if (current === null || typeof current !== 'object') continue;
-    if (depth > limit) return true;
-    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+    if (depth > MAX_JSON_DEPTH) return `The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`;
+    for (const [key, child] of Object.entries(current)) pending.push([key, depth], [child, depth + 1]);
   }
-  return false;
+  return undefined;
 }
 
 function hasBody(request: Request): boolean {
@@ -46,12 +49,8 @@ export function jsonBodyParser(limitBytes: number): RequestHandler {
     }
     parse(request, response, (error?: unknown) => {
       if (!error) {
-        if (!nestedDeeperThan(request.body, MAX_JSON_DEPTH)) return next();
-        return sendError(
-          response,
-          new DomainError('bad_request', `The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`),
-          request.id,
-        );
+        const problem = bodyProblem(request.body);
+        return problem ? sendError(response, new DomainError('bad_request', problem), request.id) : next();
       }
       const mapped = toDomainError(error) ?? new DomainError('bad_request', 'The request body could not be read');
       // The rest of an oversized body is not read; close the connection after replying.
