@@ -283,6 +283,8 @@ export class AssistantFilesService implements OnModuleInit {
   /** A file is processing while any attachment is, failed if any failed, ready otherwise. */
   private async refreshFileStatus(fileIds: string[], manager: EntityManager): Promise<void> {
     if (fileIds.length === 0) return;
+    // Serializes concurrent refreshes of a file: each then reads the others' committed attachment states.
+    await manager.query('SELECT id FROM files WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [fileIds]);
     await manager.query(
       `UPDATE files f SET
          status = COALESCE(agg.status, 'ready'),

@@ -19,7 +19,12 @@ export async function sendAttachment(response: Response, file: { filename: strin
   response.setHeader('X-Content-Type-Options', 'nosniff');
   response.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
   response.setHeader('Cache-Control', 'private, no-store');
-  await pipeline(Readable.from(body), response);
+  try {
+    await pipeline(Readable.from(body), response);
+  } catch (error) {
+    // The client went away mid-download: nothing left to answer.
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+  }
 }
 
 @ApiTags('files')
