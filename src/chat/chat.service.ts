@@ -23,7 +23,7 @@ import { backoffMs } from '../upstream-sync/upstream-worker.js';
 import type { Message, MessageCitation, MessageStatus } from '../threads/message.entity.js';
 import { Message as MessageEntity } from '../threads/message.entity.js';
 import { Thread } from '../threads/thread.entity.js';
-import { toMessageResponse } from '../threads/thread.mapper.js';
+import { messageFromRow, toMessageResponse } from '../threads/thread.mapper.js';
 import type { MessageResponse } from '../threads/threads.dto.js';
 import { ThreadsService } from '../threads/threads.service.js';
 import type { ChatDto, TurnOptionsDto } from './chat.dto.js';
@@ -333,8 +333,10 @@ export class ChatService {
       const outcome: StoredOutcome = stopped
         ? { status: STOP_STATUS[stopped].message, reason: stopped, runStatus: STOP_STATUS[stopped].run, errorCode: stopped }
         : { status: 'incomplete', reason: error!.code, runStatus: 'failed', errorCode: error!.code };
-      result.reply = await this.store(turn, draft, outcome).catch((storeError: unknown) => {
+      result.reply = await this.store(turn, draft, outcome).catch(async (storeError: unknown) => {
         this.logger.error({ err: storeError, runId: turn.run.id }, 'could not store the end of a run');
+        // Still end the run, so that the thread is not held until the run goes stale.
+        await this.runs.finish(this.dataSource.manager, turn.run.id, 'failed', outcome.errorCode).catch(() => undefined);
         return null;
       });
       const partial = result.reply ? toMessageResponse(result.reply) : null;
@@ -454,7 +456,7 @@ export class ChatService {
          citations = EXCLUDED.citations, model = EXCLUDED.model, input_tokens = EXCLUDED.input_tokens,
          output_tokens = EXCLUDED.output_tokens, cost = EXCLUDED.cost, upstream_response_id = EXCLUDED.upstream_response_id,
          updated_at = now()
-       RETURNING (xmax = 0) AS inserted`,
+       RETURNING *, (xmax = 0) AS inserted`,
       [
         turn.run.replyId,
         turn.thread.id,
@@ -471,14 +473,14 @@ export class ChatService {
         cost,
         outcome.responseId ?? null,
       ],
-    )) as Array<{ inserted: boolean }>;
+    )) as Array<Record<string, unknown> & { inserted: boolean }>;
     await manager.query(
       `UPDATE threads SET message_count = message_count + $2, input_tokens = input_tokens + $3, output_tokens = output_tokens + $4,
          total_cost = total_cost + $5, last_message_at = now(), last_activity_at = now(), updated_at = now()
        WHERE id = $1`,
       [turn.thread.id, rows[0]?.inserted ? 1 : 0, usage?.inputTokens ?? 0, usage?.outputTokens ?? 0, cost ?? 0],
     );
-    return manager.findOneByOrFail(MessageEntity, { id: turn.run.replyId });
+    return messageFromRow(rows[0]);
   }
 
   /** Citations name OpenAI's file ids; the platform's own ids are what clients know. */

@@ -10,6 +10,7 @@ import type { UserLlm } from '../llm/user-llm.js';
 const SUMMARY_TIMEOUT_MS = 60_000;
 const MAX_TRANSCRIPT_CHARS = 60_000;
 const MAX_MESSAGE_CHARS = 2_000;
+const MAX_SUMMARIZED_MESSAGES = 300;
 const INSTRUCTIONS =
   'You keep a running summary of a conversation between a user and an assistant. ' +
   'Update the summary with the new messages. Keep facts, decisions, names, numbers and open questions; ' +
@@ -65,12 +66,15 @@ export class SummariesService {
     )) as Array<{ seq: string }>;
     if (!windowStart) return;
     const fromSeq = state.summary_through_seq ?? '0';
-    const older = (await this.dataSource.query(
-      `SELECT seq, role, content FROM messages
-       WHERE thread_id = $1 AND status <> 'superseded' AND seq > $2 AND seq < $3 AND content <> ''
-       ORDER BY seq`,
-      [threadId, fromSeq, windowStart.seq],
-    )) as Array<{ seq: string; role: string; content: string }>;
+    // Newest first and bounded: a long thread's first summary covers its recent part.
+    const older = (
+      (await this.dataSource.query(
+        `SELECT seq, role, content FROM messages
+         WHERE thread_id = $1 AND status <> 'superseded' AND seq > $2 AND seq < $3 AND content <> ''
+         ORDER BY seq DESC LIMIT $4`,
+        [threadId, fromSeq, windowStart.seq, MAX_SUMMARIZED_MESSAGES],
+      )) as Array<{ seq: string; role: string; content: string }>
+    ).reverse();
     if (older.length === 0) return;
 
     let transcript = older

@@ -41,6 +41,9 @@ export function createSessionMiddleware(config: AppConfig, pool: pg.Pool, logger
       pool,
       tableName: 'session',
       createTableIfMissing: false,
+      // The idle clock is the session's own lastSeenAt (saved at most every few seconds); a touch on
+      // every request would only rewrite the expiry, which the absolute lifetime fixes.
+      disableTouch: true,
       pruneSessionInterval: prune && config.session.pruneIntervalSeconds > 0 ? config.session.pruneIntervalSeconds : false,
       errorLog: (...args: unknown[]) => logger.warn({ detail: args.map(String).join(' ') }, 'session store'),
     });
@@ -95,7 +98,8 @@ export function signIn(request: Request, userId: string): Promise<void> {
       request.session.userId = userId;
       request.session.createdAt = now;
       request.session.lastSeenAt = now;
-      request.session.save((saveError) => (saveError ? reject(saveError) : resolve()));
+      // Saved by express-session before the response is sent.
+      resolve();
     });
   });
 }

@@ -33,15 +33,17 @@ export function serveWebClient(app: NestExpressApplication, directory = defaultW
   const indexFile = directory && join(directory, 'index.html');
   if (!directory || !indexFile || !existsSync(indexFile)) return;
 
-  app.use(
-    express.static(directory, {
-      index: false,
-      redirect: false,
-      setHeaders(response, filePath) {
-        const hashed = filePath.startsWith(join(directory, HASHED_ASSETS_PREFIX));
-        response.setHeader('Cache-Control', hashed ? `public, max-age=${ONE_YEAR_SECONDS}, immutable` : 'no-cache');
-      },
-    }),
+  const serveFiles = express.static(directory, {
+    index: false,
+    redirect: false,
+    setHeaders(response, filePath) {
+      const hashed = filePath.startsWith(join(directory, HASHED_ASSETS_PREFIX));
+      response.setHeader('Cache-Control', hashed ? `public, max-age=${ONE_YEAR_SECONDS}, immutable` : 'no-cache');
+    },
+  });
+  // API requests never look for a file (a file-system call per request, on the thread pool bcrypt also uses).
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    isServerPath(request.path) ? next() : serveFiles(request, response, next),
   );
   app.use((request: Request, response: Response, next: NextFunction) => {
     const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && request.accepts(['json', 'html']) === 'html';
