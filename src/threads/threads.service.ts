@@ -10,6 +10,7 @@ import { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
 import { Message, type MessageRole } from './message.entity.js';
 import { Thread } from './thread.entity.js';
+import { messageFromRow } from './thread.mapper.js';
 import type { AddMessageDto, CreateThreadDto, ListThreadsQuery, UpdateThreadDto } from './threads.dto.js';
 
 export interface MessagePage {
@@ -25,6 +26,9 @@ export interface NewMessage {
   fileIds?: string[];
   replyToId?: string | null;
 }
+
+const MESSAGE_COLUMNS = `id, seq, thread_id, user_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
+  assistant_id, model, input_tokens, output_tokens, cost, upstream_response_id, created_at, updated_at`;
 
 const ACTIVE_RUN = "EXISTS (SELECT 1 FROM runs WHERE runs.thread_id = $1 AND runs.status = 'running')";
 
@@ -111,23 +115,22 @@ export class ThreadsService {
 
   /**
    * A page of messages, oldest first: the newest page, or the page before /
-   * after a message. Ownership is part of the page query; only an empty page
-   * needs to tell a missing thread or cursor from an empty one.
+   * after a message. One hand-written statement on the hot path, with the
+   * ownership in it; only an empty page needs to tell a missing thread or
+   * cursor from an empty one.
    */
   async listMessages(userId: string, threadId: string, page: MessagePage): Promise<Message[]> {
-    const builder = this.dataSource
-      .getRepository(Message)
-      .createQueryBuilder('message')
-      .where('message.thread_id = :threadId AND message.user_id = :userId', { threadId, userId })
-      .take(page.limit);
-    const cursor = page.after ?? page.before;
-    if (cursor) {
-      const anchor = '(SELECT anchor.seq FROM messages anchor WHERE anchor.id = :cursor AND anchor.thread_id = :threadId)';
-      builder.andWhere(`message.seq ${page.after ? '>' : '<'} ${anchor}`, { cursor });
-    }
-    const messages = page.after
-      ? await builder.orderBy('message.seq', 'ASC').getMany()
-      : (await builder.orderBy('message.seq', 'DESC').getMany()).reverse();
+    const cursor = page.after ?? page.before ?? null;
+    const direction = page.after ? 'ASC' : 'DESC';
+    const rows = (await this.dataSource.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages
+       WHERE thread_id = $1 AND user_id = $2
+         AND ($3::uuid IS NULL OR seq ${page.after ? '>' : '<'} (SELECT anchor.seq FROM messages anchor WHERE anchor.id = $3 AND anchor.thread_id = $1))
+       ORDER BY seq ${direction} LIMIT $4`,
+      [threadId, userId, cursor, page.limit],
+    )) as Array<Record<string, unknown>>;
+    const messages = rows.map(messageFromRow);
+    if (!page.after) messages.reverse();
     if (messages.length === 0) {
       await this.findOwned(userId, threadId);
       if (cursor && !(await this.dataSource.getRepository(Message).exists({ where: { id: cursor, threadId } }))) {
