@@ -16,7 +16,7 @@ import {
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
-import { Trimmed } from '../common/http/dto-helpers.js';
+import { ModelId, OptionalNotNull, Trimmed } from '../common/http/dto-helpers.js';
 import { FileResponse } from '../files/files.dto.js';
 import type { AssistantTool, ToolType } from './assistant.entity.js';
 
@@ -86,11 +86,12 @@ class AssistantFieldsDto {
   description?: string | null;
 
   @ApiPropertyOptional({ example: 'gpt-4o', description: 'Defaults to the configured model' })
-  @IsOptional()
+  @OptionalNotNull()
   @Trimmed()
   @IsString()
   @MinLength(1, { message: 'model must not be empty' })
   @MaxLength(128)
+  @ModelId()
   model?: string;
 
   @ApiPropertyOptional({ maxLength: 256000, nullable: true, type: String })
@@ -109,18 +110,18 @@ class AssistantFieldsDto {
   temperature?: number | null;
 
   @ApiPropertyOptional({ example: [{ type: 'file_search' }], description: 'file_search (or retrieval), web_search, code_interpreter' })
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(normalizeTools)
   @IsToolList()
   tools?: AssistantTool[];
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'support' } })
-  @IsOptional()
+  @OptionalNotNull()
   @IsMetadata()
   metadata?: Record<string, string>;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   isActive?: boolean;
 }
@@ -143,7 +144,7 @@ export class CreateAssistantDto extends AssistantFieldsDto {
 
 export class UpdateAssistantDto extends AssistantFieldsDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 256 })
-  @IsOptional()
+  @OptionalNotNull()
   @Trimmed()
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { Trimmed } from '../common/http/dto-helpers.js';
+import { ModelId, Trimmed } from '../common/http/dto-helpers.js';
 import { CitationResponse, MessageReferencesDto, MessageResponse, UsageResponse } from '../threads/threads.dto.js';
 
 /** Per-turn choices that override the assistant's. */
@@ -16,6 +16,7 @@ export class TurnOptionsDto {
   @IsString()
   @MinLength(1, { message: 'model must not be empty' })
   @MaxLength(128)
+  @ModelId()
   model?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 2 })

@@ -15,7 +15,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { PageQuery, Trimmed } from '../common/http/dto-helpers.js';
+import { OptionalNotNull, PageQuery, Trimmed } from '../common/http/dto-helpers.js';
 import type { MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
 
 export class CreateThreadDto {
@@ -42,7 +42,7 @@ export class UpdateThreadDto {
   title?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   isArchived?: boolean;
 

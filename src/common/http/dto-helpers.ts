@@ -1,9 +1,23 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 /** Trims string input; other types pass through for validation to refuse. */
 export const Trimmed = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/**
+ * An optional field that is not nullable: null is validated (and so refused)
+ * like any other wrong value, where @IsOptional() would pass it on to a NOT
+ * NULL column.
+ */
+export const OptionalNotNull = () => ValidateIf((_: object, value: unknown) => value !== undefined);
+
+/**
+ * A model id as OpenAI and compatible gateways spell them (`gpt-4o-mini`,
+ * `ft:gpt-4o:org::id`, `openai/gpt-4o`): other characters (a NUL, a newline)
+ * would only fail later, after the model has answered, when the reply is stored.
+ */
+export const ModelId = () => Matches(/^[A-Za-z0-9._:/-]+$/, { message: 'model must be a model id such as gpt-4o-mini' });
 
 /** Query-string paging shared by the lists that page by offset. */
 export class PageQuery {
