@@ -56,9 +56,9 @@ export class ThreadsController {
     @Query() query: ListThreadsQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ThreadResponse[]> {
-    const [threads, total] = await this.threads.list(user.id, query);
+    const { threads, total } = await this.threads.list(user.id, query);
     response.setHeader('X-Total-Count', String(total));
-    return threads.map(toThreadResponse);
+    return threads;
   }
 
   @Get('threads/:id')
@@ -94,12 +94,7 @@ export class ThreadsController {
     @IdParam('id', 'Thread') id: string,
     @Query() query: ListMessagesQuery,
   ): Promise<MessageResponse[]> {
-    const messages = await this.threads.listMessages(user.id, id, {
-      limit: query.limit ?? 50,
-      before: query.before,
-      after: query.after,
-    });
-    return messages.map(toMessageResponse);
+    return this.threads.listMessages(user.id, id, { limit: query.limit ?? 50, before: query.before, after: query.after });
   }
 
   @Post('threads/:id/messages')

@@ -10,8 +10,8 @@ import { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
 import { Message, type MessageRole } from './message.entity.js';
 import { Thread } from './thread.entity.js';
-import { messageFromRow } from './thread.mapper.js';
-import type { AddMessageDto, CreateThreadDto, ListThreadsQuery, UpdateThreadDto } from './threads.dto.js';
+import { MESSAGE_RESPONSE_COLUMNS, messageResponseFromRow, THREAD_RESPONSE_COLUMNS, threadResponseFromRow } from './thread.mapper.js';
+import type { AddMessageDto, CreateThreadDto, ListThreadsQuery, MessageResponse, ThreadResponse, UpdateThreadDto } from './threads.dto.js';
 
 export interface MessagePage {
   limit: number;
@@ -26,9 +26,6 @@ export interface NewMessage {
   fileIds?: string[];
   replyToId?: string | null;
 }
-
-const MESSAGE_COLUMNS = `id, seq, thread_id, user_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
-  assistant_id, model, input_tokens, output_tokens, cost, upstream_response_id, created_at, updated_at`;
 
 const ACTIVE_RUN = "EXISTS (SELECT 1 FROM runs WHERE runs.thread_id = $1 AND runs.status = 'running')";
 
@@ -75,24 +72,28 @@ export class ThreadsService {
     );
   }
 
-  async list(userId: string, query: ListThreadsQuery): Promise<[Thread[], number]> {
-    const builder = this.dataSource
-      .getRepository(Thread)
-      .createQueryBuilder('thread')
-      .where('thread.user_id = :userId', { userId })
-      .andWhere('thread.is_archived = :archived', { archived: query.archived ?? false })
-      .orderBy('thread.last_activity_at', 'DESC')
-      .addOrderBy('thread.id', 'DESC')
-      .take(query.limit ?? 50)
-      .skip(query.offset ?? 0);
-    if (query.assistantId) builder.andWhere('thread.assistant_id = :assistantId', { assistantId: query.assistantId });
+  /** A page of the user's threads, newest activity first, with the total that match. */
+  async list(userId: string, query: ListThreadsQuery): Promise<{ threads: ThreadResponse[]; total: number }> {
+    const parameters: unknown[] = [userId, query.archived ?? false];
+    const parameter = (value: unknown) => `$${parameters.push(value)}`;
+    const filters: string[] = [];
+    if (query.assistantId) filters.push(`assistant_id = ${parameter(query.assistantId)}`);
     if (query.search) {
-      builder.andWhere("thread.title ILIKE :search ESCAPE '\\'", { search: `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+      filters.push(`title ILIKE ${parameter(`%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} ESCAPE '\\'`);
     }
+    const where = ['user_id = $1', 'is_archived = $2', ...filters].join(' AND ');
     // The total comes with the page (one round trip); only a page past the end needs a count of its own.
-    const { entities, raw } = await builder.addSelect('COUNT(*) OVER ()', 'total').getRawAndEntities<{ total: string }>();
-    const total = raw.length > 0 ? Number(raw[0].total) : await builder.getCount();
-    return [entities, total];
+    const rows = (await this.dataSource.query(
+      `SELECT ${THREAD_RESPONSE_COLUMNS}, COUNT(*) OVER () AS total FROM threads WHERE ${where}
+       ORDER BY last_activity_at DESC, id DESC LIMIT ${parameter(query.limit ?? 50)} OFFSET ${parameter(query.offset ?? 0)}`,
+      parameters,
+    )) as Array<Record<string, unknown>>;
+    if (rows.length > 0) return { threads: rows.map(threadResponseFromRow), total: Number(rows[0].total) };
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT COUNT(*)::int AS total FROM threads WHERE ${where}`,
+      parameters.slice(0, parameters.length - 2),
+    )) as Array<{ total: number }>;
+    return { threads: [], total };
   }
 
   async update(userId: string, id: string, dto: UpdateThreadDto): Promise<Thread> {
@@ -119,17 +120,17 @@ export class ThreadsService {
    * ownership in it; only an empty page needs to tell a missing thread or
    * cursor from an empty one.
    */
-  async listMessages(userId: string, threadId: string, page: MessagePage): Promise<Message[]> {
+  async listMessages(userId: string, threadId: string, page: MessagePage): Promise<MessageResponse[]> {
     const cursor = page.after ?? page.before ?? null;
     const direction = page.after ? 'ASC' : 'DESC';
     const rows = (await this.dataSource.query(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages
+      `SELECT ${MESSAGE_RESPONSE_COLUMNS} FROM messages
        WHERE thread_id = $1 AND user_id = $2
          AND ($3::uuid IS NULL OR seq ${page.after ? '>' : '<'} (SELECT anchor.seq FROM messages anchor WHERE anchor.id = $3 AND anchor.thread_id = $1))
        ORDER BY seq ${direction} LIMIT $4`,
       [threadId, userId, cursor, page.limit],
     )) as Array<Record<string, unknown>>;
-    const messages = rows.map(messageFromRow);
+    const messages = rows.map(messageResponseFromRow);
     if (!page.after) messages.reverse();
     if (messages.length === 0) {
       await this.findOwned(userId, threadId);
