@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { DataSource } from 'typeorm';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { createSessionMiddleware } from './common/auth/session.js';
+import { SessionCache } from './common/auth/session-cache.js';
 import { originCheck } from './common/http/origin-check.js';
 import { poolOf } from './database/data-source.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
@@ -60,7 +61,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   serveWebClient(app);
   app.use(originCheck(config.http.allowedOrigins));
   app.use(jsonBodyParser(config.http.jsonBodyLimitBytes));
-  app.use(createSessionMiddleware(config, poolOf(app.get(DataSource)), logger));
+  app.use(createSessionMiddleware(config, poolOf(app.get(DataSource)), logger, app.get(SessionCache)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   setupSwagger(app);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionAuthGuard } from '../common/auth/session-auth.guard.js';
+import { SessionCache } from '../common/auth/session-cache.js';
 import { UserRateLimitGuard } from '../common/auth/user-rate-limit.guard.js';
 import { AccountEvents } from './account-events.js';
 import { AuthController } from './auth.controller.js';
@@ -19,12 +20,13 @@ import { UsersService } from './users.service.js';
     AuthService,
     UsersService,
     SessionsService,
+    SessionCache,
     PasswordHasher,
     AccountEvents,
     // Guards run in this order: who is asking, then whether they are within budget.
     { provide: APP_GUARD, useClass: SessionAuthGuard },
     { provide: APP_GUARD, useClass: UserRateLimitGuard },
   ],
-  exports: [UsersService, AccountEvents, TypeOrmModule],
+  exports: [UsersService, AccountEvents, SessionCache, TypeOrmModule],
 })
 export class AuthModule {}

@@ -1,14 +1,9 @@
-import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import pg from 'pg';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
-import type { AppLogger } from '../common/logging/logger.js';
-import { InjectLogger } from '../common/logging/logging.module.js';
+import { Injectable } from '@nestjs/common';
+import { DatabaseNotifications } from '../database/notifications.js';
 
 export type StopReason = 'cancelled' | 'client_disconnected' | 'server_shutting_down';
 
 const CANCEL_CHANNEL = 'run_cancel';
-const RECONNECT_MS = 2_000;
 
 /** A run in progress on this instance, and how to stop it. */
 export interface ActiveRun {
@@ -24,25 +19,11 @@ export interface ActiveRun {
  * also checks the cancel flag, in case a notification was missed.
  */
 @Injectable()
-export class RunRegistry implements OnModuleInit, OnApplicationShutdown {
+export class RunRegistry {
   private readonly runs = new Map<string, ActiveRun>();
-  private listener: pg.Client | undefined;
-  private reconnect: NodeJS.Timeout | undefined;
-  private stopped = false;
 
-  constructor(
-    @InjectConfig() private readonly config: AppConfig,
-    @InjectLogger() private readonly logger: AppLogger,
-  ) {}
-
-  onModuleInit(): void {
-    void this.listen();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.reconnect);
-    await this.listener?.end().catch(() => undefined);
+  constructor(notifications: DatabaseNotifications) {
+    notifications.subscribe(CANCEL_CHANNEL, (runId) => this.stop(runId, 'cancelled'));
   }
 
   get size(): number {
@@ -85,30 +66,5 @@ export class RunRegistry implements OnModuleInit, OnApplicationShutdown {
     const result = await Promise.race([all.then(() => true), timeout]);
     clearTimeout(timer);
     return result;
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped || !this.config.database.url) return;
-    const client = new pg.Client({ connectionString: this.config.database.url, connectionTimeoutMillis: 5_000 });
-    const retry = () => {
-      if (this.stopped || this.listener !== client) return;
-      this.listener = undefined;
-      client.end().catch(() => undefined);
-      this.reconnect = setTimeout(() => void this.listen(), RECONNECT_MS);
-      this.reconnect.unref();
-    };
-    this.listener = client;
-    client.on('error', retry);
-    client.on('end', retry);
-    client.on('notification', (message) => {
-      if (message.channel === CANCEL_CHANNEL && message.payload) this.stop(message.payload, 'cancelled');
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CANCEL_CHANNEL}`);
-    } catch (error) {
-      this.logger.debug({ err: error }, 'run cancel listener not connected; retrying');
-      retry();
-    }
   }
 }

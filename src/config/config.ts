@@ -49,6 +49,8 @@ export interface AppConfig {
     idleTimeoutSeconds: number;
     absoluteTimeoutSeconds: number;
     pruneIntervalSeconds: number;
+    /** How long an instance may answer from its session cache before reading the row again; 0 turns it off. */
+    cacheSeconds: number;
   };
   security: {
     encryptionKeys: EncryptionKey[];
@@ -276,6 +278,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
       idleTimeoutSeconds: env.integer('SESSION_IDLE_TIMEOUT_SECONDS', { default: 2 * 60 * 60, min: 1 }),
       absoluteTimeoutSeconds: env.integer('SESSION_ABSOLUTE_TIMEOUT_SECONDS', { default: 7 * 24 * 60 * 60, min: 1 }),
       pruneIntervalSeconds: env.integer('SESSION_PRUNE_INTERVAL_SECONDS', { default: 15 * 60, min: 0 }),
+      cacheSeconds: env.integer('SESSION_CACHE_SECONDS', { default: 5, min: 0, max: 60 }),
     },
     security: {
       encryptionKeys: parseEncryptionKeys('ENCRYPTION_KEYS', rawEncryptionKeys),

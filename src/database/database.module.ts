@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { dataSourceOptions } from './data-source.js';
+import { DatabaseNotifications } from './notifications.js';
 import { runMigrationsLocked } from './migrations.js';
 import { TypeOrmLogger } from './typeorm-logger.js';
 
@@ -17,6 +18,9 @@ export class DatabaseModule {
   static forRoot(config: AppConfig, logger: AppLogger): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
+      providers: [DatabaseNotifications],
+      exports: [DatabaseNotifications],
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({

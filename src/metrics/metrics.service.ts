@@ -17,6 +17,7 @@ export class MetricsService {
   private readonly runs: Counter<'outcome'>;
   private readonly tokens: Counter;
   private readonly upstreamErrors: Counter<'code'>;
+  private readonly sessionLookups: Counter<'result'>;
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     const registers = [this.registry];
@@ -41,6 +42,12 @@ export class MetricsService {
       name: 'upstream_errors_total',
       help: 'Failed calls to OpenAI by error code',
       labelNames: ['code'],
+      registers,
+    });
+    this.sessionLookups = new Counter({
+      name: 'session_cache_lookups_total',
+      help: 'Session reads answered from the instance cache (hit) or from PostgreSQL (miss)',
+      labelNames: ['result'],
       registers,
     });
     new Gauge({
@@ -76,6 +83,10 @@ export class MetricsService {
 
   tokenRelayed(): void {
     this.tokens.inc();
+  }
+
+  sessionLookup(result: 'hit' | 'miss'): void {
+    this.sessionLookups.inc({ result });
   }
 
   upstreamFailed(code: string): void {

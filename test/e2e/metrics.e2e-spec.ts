@@ -44,6 +44,15 @@ describe('metrics', () => {
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/);
   });
 
+  it('counts signed-in requests answered from the session cache', async () => {
+    const user = await chatUser(app);
+    const before = await request(app.baseUrl).get('/metrics').expect(200);
+    for (let index = 0; index < 5; index++) await request(app.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(200);
+    const after = await request(app.baseUrl).get('/metrics').expect(200);
+    const hits = sample(after.text, 'session_cache_lookups_total', { result: 'hit' }) - sample(before.text, 'session_cache_lookups_total', { result: 'hit' });
+    expect(hits).toBe(5);
+  });
+
   it('can require a bearer token', async () => {
     const guarded = await startTestApp({ database: app.database, env: { METRICS_TOKEN: 'scrape-secret-123' } });
     try {

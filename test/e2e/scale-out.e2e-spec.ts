@@ -1,10 +1,22 @@
 import request from 'supertest';
 import { chatJson, chatUser } from '../support/chat-helpers.js';
 import { eventually, uploadFile } from '../support/platform-api.js';
-import { registerUser } from '../support/session-client.js';
+import { login, registerUser } from '../support/session-client.js';
 import { minimalPdf } from '../support/sample-files.js';
 import { postSse } from '../support/sse-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** Polls until the cookie is refused (401), failing after `ms`. */
+async function signedOutWithin(baseUrl: string, cookie: string, ms: number): Promise<void> {
+  let status = 0;
+  await eventually(
+    async () => {
+      status = (await request(baseUrl).get('/api/user').set('Cookie', cookie)).status;
+      return status === 401 ? true : undefined;
+    },
+    { timeoutMs: ms, intervalMs: 10, describe: () => ({ status }) },
+  );
+}
 
 /** Two instances of the platform on one PostgreSQL, as behind a load balancer. */
 describe('several instances on one database', () => {
@@ -12,8 +24,10 @@ describe('several instances on one database', () => {
   let second: TestApp;
 
   beforeAll(async () => {
-    first = await startTestApp({ fake: true, env: { RATE_LIMIT_CHAT_PER_MINUTE: '3' } });
-    second = await startTestApp({ database: first.database, fake: first.fake, env: { RATE_LIMIT_CHAT_PER_MINUTE: '3' } });
+    // A long session cache: whatever ends a session must reach the other instance by announcement, not by expiry.
+    const env = { RATE_LIMIT_CHAT_PER_MINUTE: '3', SESSION_CACHE_SECONDS: '60' };
+    first = await startTestApp({ fake: true, env });
+    second = await startTestApp({ database: first.database, fake: first.fake, env });
   });
 
   afterAll(async () => {
@@ -25,8 +39,26 @@ describe('several instances on one database', () => {
     const user = await registerUser(first.baseUrl);
     const me = await request(second.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(200);
     expect(me.body.id).toBe(user.userId);
+    await request(first.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(200);
     await request(second.baseUrl).post('/api/logout').set('Cookie', user.cookie).expect(200);
-    await request(first.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(401);
+    await request(second.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(401);
+    // The first instance had the session in its cache: the sign-out reaches it as an announcement.
+    await signedOutWithin(first.baseUrl, user.cookie, 1_000);
+  });
+
+  it('a password change on one instance ends the other sessions on both, even where they were cached', async () => {
+    const user = await registerUser(first.baseUrl);
+    const laptop = await login(second.baseUrl, user.email, user.password);
+    await request(first.baseUrl).get('/api/user').set('Cookie', laptop).expect(200);
+    await request(second.baseUrl).get('/api/user').set('Cookie', laptop).expect(200);
+    await request(first.baseUrl)
+      .post('/api/user/password')
+      .set('Cookie', user.cookie)
+      .send({ currentPassword: user.password, newPassword: 'a brand new passphrase' })
+      .expect(200);
+    await signedOutWithin(first.baseUrl, laptop, 1_000);
+    await signedOutWithin(second.baseUrl, laptop, 1_000);
+    await request(second.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(200);
   });
 
   it('refuses on one instance a run claimed on the other (409), and cancels across instances', async () => {

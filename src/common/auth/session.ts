@@ -1,12 +1,13 @@
 import connectPgSimple from 'connect-pg-simple';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import session from 'express-session';
+import session, { type SessionData } from 'express-session';
 import type pg from 'pg';
 import type { AppConfig } from '../../config/config.js';
 import { DomainError } from '../errors/domain-error.js';
 import { sendError } from '../errors/error-envelope.js';
 import { toDomainError } from '../errors/error-mapping.js';
 import type { AppLogger } from '../logging/logger.js';
+import { SESSIONS_ENDED_CHANNEL, type SessionCache } from './session-cache.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -26,18 +27,62 @@ export function sessionCookieNames(): string[] {
   return [PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME];
 }
 
+const PgStore = connectPgSimple(session);
+
+/** SQL that ends a session and announces it, in one statement (see SessionCache). */
+const END_SESSION = `WITH ended AS (DELETE FROM "session" WHERE sid = $1 RETURNING user_id)
+  SELECT pg_notify('${SESSIONS_ENDED_CHANNEL}', user_id::text) FROM ended WHERE user_id IS NOT NULL`;
+
+/**
+ * connect-pg-simple with the instance's session cache in front: reads are
+ * answered from the cache while it is fresh, writes go through to PostgreSQL
+ * and refresh it, and ending a session tells every instance.
+ */
+class CachedPgStore extends PgStore {
+  constructor(
+    options: connectPgSimple.PGStoreOptions,
+    private readonly cache: SessionCache,
+  ) {
+    super(options);
+  }
+
+  override get(sid: string, callback: (error: unknown, session?: SessionData | null) => void): void {
+    const cached = this.cache.get(sid);
+    if (cached) return callback(null, cached);
+    const mark = this.cache.mark();
+    super.get(sid, (error, data) => {
+      if (!error && data) this.cache.remember(sid, { ...data, cookie: { ...data.cookie } }, mark);
+      callback(error, data);
+    });
+  }
+
+  override set(sid: string, data: SessionData, callback?: (error?: unknown) => void): void {
+    const mark = this.cache.mark();
+    super.set(sid, data, (error?: unknown) => {
+      if (!error) this.cache.remember(sid, JSON.parse(JSON.stringify(data)) as SessionData, mark);
+      callback?.(error);
+    });
+  }
+
+  override destroy(sid: string, callback?: (error?: unknown) => void): void {
+    this.cache.forget(sid);
+    (this as unknown as { query(sql: string, params: unknown[], done: (error?: unknown) => void): void }).query(END_SESSION, [sid], (error) =>
+      callback?.(error),
+    );
+  }
+}
+
 /**
  * Sessions in PostgreSQL (connect-pg-simple over the application's pool).
  * Requests over HTTPS get a Secure `__Host-` cookie; plain HTTP gets `sid`.
  * Idle and absolute timeouts are checked on every request; the idle clock is
  * written back at most every `touchEveryMs`, not on every request.
  */
-export function createSessionMiddleware(config: AppConfig, pool: pg.Pool, logger: AppLogger): RequestHandler {
-  const PgStore = connectPgSimple(session);
+export function createSessionMiddleware(config: AppConfig, pool: pg.Pool, logger: AppLogger, cache: SessionCache): RequestHandler {
   // Each session middleware needs its own store object: express-session
   // installs its cookie settings on the store it is given.
   const createStore = (prune: boolean) =>
-    new PgStore({
+    new CachedPgStore({
       pool,
       tableName: 'session',
       createTableIfMissing: false,
@@ -46,7 +91,7 @@ export function createSessionMiddleware(config: AppConfig, pool: pg.Pool, logger
       disableTouch: true,
       pruneSessionInterval: prune && config.session.pruneIntervalSeconds > 0 ? config.session.pruneIntervalSeconds : false,
       errorLog: (...args: unknown[]) => logger.warn({ detail: args.map(String).join(' ') }, 'session store'),
-    });
+    }, cache);
   const idleMs = config.session.idleTimeoutSeconds * 1000;
   const absoluteMs = config.session.absoluteTimeoutSeconds * 1000;
   const touchEveryMs = Math.min(60_000, Math.floor(idleMs / 4));
