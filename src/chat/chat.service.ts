@@ -38,7 +38,8 @@ import { TitlesService } from './titles.service.js';
 /** Where a turn's progress goes: an SSE stream, or a collector for the JSON reply. */
 export interface TurnEvents {
   messageCreated(message: MessageResponse): void;
-  token(delta: string): void;
+  /** Text deltas in the order they arrived (all of one network read at once). */
+  tokens(deltas: string[]): void;
   completed(message: MessageResponse): void;
   title(title: string): void;
   failed(error: DomainError, partial: MessageResponse | null): void;
@@ -69,9 +70,23 @@ interface Turn {
   titleFrom: string | null;
 }
 
-interface ReplyDraft {
-  text: string;
-  citations: MessageCitation[];
+/** The reply as it streams in: its deltas are joined only when the text is read. */
+class ReplyDraft {
+  private parts: string[] = [];
+  length = 0;
+  readonly citations: MessageCitation[] = [];
+
+  append(deltas: string[]): void {
+    for (const delta of deltas) {
+      this.parts.push(delta);
+      this.length += delta.length;
+    }
+  }
+
+  get text(): string {
+    if (this.parts.length > 1) this.parts = [this.parts.join('')];
+    return this.parts[0] ?? '';
+  }
 }
 
 type StreamOutcome =
@@ -295,7 +310,7 @@ export class ChatService {
     clientGone.addEventListener('abort', onClientGone, { once: true });
     let finish!: () => void;
     this.registry.add({ id: turn.run.id, controller, finished: new Promise<void>((resolve) => (finish = resolve)) });
-    const draft: ReplyDraft = { text: '', citations: [] };
+    const draft = new ReplyDraft();
     const heartbeat = this.startHeartbeat(turn, draft, controller);
     const result: TurnResult = { threadId: turn.thread.id, userMessageId, reply: null, title: null, error: null };
     let llm: UserLlm | undefined;
@@ -364,31 +379,44 @@ export class ChatService {
     const { maxRetries, maxRetryWaitMs, firstTokenTimeoutMs, requestTimeoutMs } = this.config.openai;
     let waited = 0;
     for (let attempt = 0; ; attempt++) {
+      let failed: DomainError | undefined;
       try {
-        for await (const event of llm.stream(request, { signal, firstTokenTimeoutMs, idleTimeoutMs: requestTimeoutMs })) {
-          switch (event.type) {
-            case 'delta':
-              draft.text += event.text;
-              events.token(event.text);
-              this.metrics.tokenRelayed();
-              break;
-            case 'citation':
-              draft.citations.push({ fileId: event.fileId, filename: event.filename, index: event.index });
-              break;
-            case 'completed':
-              return { status: 'completed', responseId: event.responseId, model: event.model, usage: event.usage };
-            case 'incomplete':
-              return { status: 'incomplete', responseId: event.responseId, model: event.model, usage: event.usage, reason: event.reason };
-            case 'failed':
-              throw new DomainError('upstream_error', `OpenAI could not finish the reply (${event.code}): ${event.message}`);
+        for await (const batch of llm.stream(request, { signal, firstTokenTimeoutMs, idleTimeoutMs: requestTimeoutMs })) {
+          const deltas: string[] = [];
+          let outcome: StreamOutcome | undefined;
+          for (const event of batch) {
+            switch (event.type) {
+              case 'delta':
+                deltas.push(event.text);
+                break;
+              case 'citation':
+                draft.citations.push({ fileId: event.fileId, filename: event.filename, index: event.index });
+                break;
+              case 'completed':
+                outcome = { status: 'completed', responseId: event.responseId, model: event.model, usage: event.usage };
+                break;
+              case 'incomplete':
+                outcome = { status: 'incomplete', responseId: event.responseId, model: event.model, usage: event.usage, reason: event.reason };
+                break;
+              case 'failed':
+                failed = new DomainError('upstream_error', `OpenAI could not finish the reply (${event.code}): ${event.message}`);
+                break;
+            }
           }
+          if (deltas.length > 0) {
+            draft.append(deltas);
+            events.tokens(deltas);
+            this.metrics.tokensRelayed(deltas.length);
+          }
+          if (failed) throw failed;
+          if (outcome) return outcome;
         }
         throw new DomainError('upstream_unavailable', 'The reply from OpenAI broke off; try again');
       } catch (error) {
         if (error instanceof LlmCallAborted || !(error instanceof DomainError)) throw error;
         this.metrics.upstreamFailed(error.code);
         const retryable = error.code === 'upstream_unavailable' || error.code === 'upstream_rate_limited';
-        if (draft.text.length > 0 || !retryable || attempt >= maxRetries) throw error;
+        if (draft.length > 0 || !retryable || attempt >= maxRetries) throw error;
         const wait = Math.max(backoffMs(attempt + 1), (error.retryAfterSeconds ?? 0) * 1000);
         if (waited + wait > maxRetryWaitMs) throw error;
         this.logger.info({ code: error.code, attempt: attempt + 1, waitMs: wait }, 'retrying the model call');
@@ -410,8 +438,8 @@ export class ChatService {
       void (async () => {
         const { cancelRequested } = await this.runs.heartbeat(turn.run.id);
         if (cancelRequested) controller.abort('cancelled' satisfies StopReason);
-        if (draft.text.length > savedLength && !controller.signal.aborted) {
-          savedLength = draft.text.length;
+        if (draft.length > savedLength && !controller.signal.aborted) {
+          savedLength = draft.length;
           await this.dataSource.transaction((manager) =>
             this.upsertReply(manager, turn, draft, { status: 'streaming', reason: null, runStatus: 'running', errorCode: null }),
           );
@@ -429,7 +457,7 @@ export class ChatService {
   private async store(turn: Turn, draft: ReplyDraft, outcome: StoredOutcome): Promise<Message | null> {
     return this.dataSource.transaction(async (manager) => {
       let reply: Message | null = null;
-      if (draft.text.length > 0 || outcome.status === 'completed') {
+      if (draft.length > 0 || outcome.status === 'completed') {
         reply = await this.upsertReply(manager, turn, draft, outcome);
         if (turn.replacesId) {
           await manager.query(`UPDATE messages SET status = 'superseded', updated_at = now() WHERE id = $1 AND thread_id = $2`, [

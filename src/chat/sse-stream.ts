@@ -31,7 +31,19 @@ export class SseStream {
 
   send(event: string, data: unknown): void {
     if (!this.open) return;
-    this.response.write(`id: ${this.nextId++}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.response.write(this.frame(event, data));
+  }
+
+  /** Several events of one kind in one write (each still its own frame with its own id). */
+  sendEach(event: string, data: unknown[]): void {
+    if (!this.open || data.length === 0) return;
+    let frames = '';
+    for (const item of data) frames += this.frame(event, item);
+    this.response.write(frames);
+  }
+
+  private frame(event: string, data: unknown): string {
+    return `id: ${this.nextId++}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
   }
 
   comment(text: string): void {

@@ -26,20 +26,24 @@ class SseEvents implements TurnEvents {
     return this.stream !== undefined;
   }
 
+  private open(): void {
+    if (this.stream) return;
+    this.stream = new SseStream(this.response, this.heartbeatMs);
+    this.metrics.streamOpened();
+    this.response.once('close', () => this.metrics.streamClosed());
+  }
+
   private send(event: string, data: unknown): void {
-    if (!this.stream) {
-      this.stream = new SseStream(this.response, this.heartbeatMs);
-      this.metrics.streamOpened();
-      this.response.once('close', () => this.metrics.streamClosed());
-    }
-    this.stream.send(event, data);
+    this.open();
+    this.stream!.send(event, data);
   }
 
   messageCreated(message: MessageResponse): void {
     this.send('message_created', { message });
   }
-  token(delta: string): void {
-    this.send('token', { delta });
+  tokens(deltas: string[]): void {
+    this.open();
+    this.stream!.sendEach('token', deltas.map((delta) => ({ delta })));
   }
   completed(message: MessageResponse): void {
     this.send('message_completed', { message });
@@ -64,7 +68,7 @@ class SseEvents implements TurnEvents {
 /** Collects nothing: the JSON reply is built from the turn's result. */
 const IGNORED: TurnEvents = {
   messageCreated: () => undefined,
-  token: () => undefined,
+  tokens: () => undefined,
   completed: () => undefined,
   title: () => undefined,
   failed: () => undefined,

@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { LlmEvent, LlmMessage, LlmRequest, LlmTool, StreamOptions, TokenUsage } from './llm-types.js';
+import { SseParser } from './sse-parser.js';
 import { toUpstreamError } from './upstream-errors.js';
 
 /** Thrown when the caller's own signal ended the call (cancel, client gone, shutdown). */
@@ -68,13 +69,77 @@ export function outputText(response: OpenAI.Responses.Response): string {
     .join('');
 }
 
+/** The fields of the streaming events the platform reads (see the Responses API's ResponseStreamEvent). */
+interface WireEvent {
+  type?: string;
+  delta?: string;
+  annotation?: { type?: string; file_id?: string; filename?: string; index?: number };
+  response?: {
+    id: string;
+    model: string;
+    usage?: OpenAI.Responses.ResponseUsage | null;
+    incomplete_details?: { reason?: string } | null;
+    error?: { code?: string; message?: string } | null;
+  };
+  code?: string | null;
+  message?: string;
+  /** Not a Responses event: what a gateway sends instead of one. */
+  error?: { code?: string; message?: string };
+}
+
+/** One streamed event in the platform's terms; null for the events it does not use. */
+function toLlmEvent(data: WireEvent): LlmEvent | null {
+  switch (data.type) {
+    case 'response.output_text.delta':
+      return typeof data.delta === 'string' && data.delta.length > 0 ? { type: 'delta', text: data.delta } : null;
+    case 'response.output_text.annotation.added': {
+      const annotation = data.annotation;
+      return annotation?.type === 'file_citation' && annotation.file_id
+        ? { type: 'citation', fileId: annotation.file_id, filename: annotation.filename ?? '', index: annotation.index ?? 0 }
+        : null;
+    }
+    case 'response.completed':
+      return { type: 'completed', responseId: data.response!.id, model: data.response!.model, usage: toUsage(data.response!.usage) };
+    case 'response.incomplete':
+      return {
+        type: 'incomplete',
+        responseId: data.response!.id,
+        model: data.response!.model,
+        reason: data.response!.incomplete_details?.reason ?? 'incomplete',
+        usage: toUsage(data.response!.usage),
+      };
+    case 'response.failed':
+      return {
+        type: 'failed',
+        responseId: data.response!.id,
+        code: data.response!.error?.code ?? 'response_failed',
+        message: data.response!.error?.message ?? 'The response failed',
+      };
+    case 'error':
+      return { type: 'failed', responseId: null, code: data.code ?? 'error', message: data.message ?? 'OpenAI reported an error' };
+    default:
+      if (data.error && typeof data.error === 'object') {
+        return { type: 'failed', responseId: null, code: data.error.code ?? 'error', message: data.error.message ?? 'OpenAI reported an error' };
+      }
+      return null;
+  }
+}
+
+const TERMINAL = new Set<LlmEvent['type']>(['completed', 'incomplete', 'failed']);
+
 /**
- * Streams a reply. The caller's signal aborts the upstream call; the first
- * token and the gaps between events are bounded here, so a provider that goes
- * quiet becomes an upstream_timeout rather than a hung request. A stream that
- * stops without a terminal event is an error, not a finished reply.
+ * Streams a reply, as batches of events: everything that arrived in one
+ * network read comes back together, so a fast stream costs one pass (and one
+ * write to the client) per read rather than per token. The SDK builds and
+ * sends the request and turns HTTP failures into its errors; the event
+ * stream is read here.
+ *
+ * The caller's signal aborts the upstream call; the first token and the gaps
+ * once text has begun are bounded here, so a provider that goes quiet becomes
+ * an upstream_timeout rather than a hung request. A stream that stops without
+ * a terminal event is an error, not a finished reply.
  */
-export async function* streamResponse(client: OpenAI, request: LlmRequest, options: StreamOptions): AsyncGenerator<LlmEvent> {
+export async function* streamResponse(client: OpenAI, request: LlmRequest, options: StreamOptions): AsyncGenerator<LlmEvent[]> {
   const controller = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -104,69 +169,50 @@ export async function* streamResponse(client: OpenAI, request: LlmRequest, optio
 
   try {
     arm(options.firstTokenTimeoutMs);
-    let stream: AsyncIterable<OpenAI.Responses.ResponseStreamEvent>;
+    let body: AsyncIterable<Uint8Array>;
     try {
-      stream = await client.responses.create({ ...toResponseParams(request), stream: true }, { signal: controller.signal, maxRetries: 0 });
+      const response = await client.responses
+        .create({ ...toResponseParams(request), stream: true }, { signal: controller.signal, maxRetries: 0 })
+        .asResponse();
+      if (!response.body) throw new DomainError('upstream_unavailable', 'OpenAI answered without a reply; try again');
+      body = response.body as unknown as AsyncIterable<Uint8Array>;
     } catch (error) {
       throw failure(error);
     }
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
     try {
-      for await (const event of stream) {
+      for await (const chunk of body) {
         if (sawText) arm(options.idleTimeoutMs);
-        switch (event.type) {
-          case 'response.output_text.delta':
-            if (!sawText) {
-              sawText = true;
-              arm(options.idleTimeoutMs);
-            }
-            yield { type: 'delta', text: event.delta };
-            break;
-          case 'response.output_text.annotation.added': {
-            const annotation = event.annotation as { type?: string; file_id?: string; filename?: string; index?: number };
-            if (annotation.type === 'file_citation' && annotation.file_id) {
-              yield { type: 'citation', fileId: annotation.file_id, filename: annotation.filename ?? '', index: annotation.index ?? 0 };
-            }
-            break;
+        const batch: LlmEvent[] = [];
+        for (const message of parser.push(decoder.decode(chunk, { stream: true }))) {
+          let data: WireEvent;
+          try {
+            data = JSON.parse(message.data) as WireEvent;
+          } catch {
+            throw new DomainError('upstream_unavailable', 'The reply from OpenAI could not be read; try again');
           }
-          case 'response.completed':
+          const event = toLlmEvent(data);
+          if (!event) continue;
+          batch.push(event);
+          if (event.type === 'delta' && !sawText) {
+            sawText = true;
+            arm(options.idleTimeoutMs);
+          }
+          if (TERMINAL.has(event.type)) {
             finished = true;
-            yield { type: 'completed', responseId: event.response.id, model: event.response.model, usage: toUsage(event.response.usage) };
+            yield batch;
             return;
-          case 'response.incomplete':
-            finished = true;
-            yield {
-              type: 'incomplete',
-              responseId: event.response.id,
-              model: event.response.model,
-              reason: event.response.incomplete_details?.reason ?? 'incomplete',
-              usage: toUsage(event.response.usage),
-            };
-            return;
-          case 'response.failed':
-            finished = true;
-            yield {
-              type: 'failed',
-              responseId: event.response.id,
-              code: event.response.error?.code ?? 'response_failed',
-              message: event.response.error?.message ?? 'The response failed',
-            };
-            return;
-          case 'error':
-            finished = true;
-            yield { type: 'failed', responseId: null, code: event.code ?? 'error', message: event.message };
-            return;
-          default:
-            break;
+          }
         }
+        if (batch.length > 0) yield batch;
       }
     } catch (error) {
       throw failure(error);
     }
-    if (!finished) {
-      if (options.signal?.aborted) throw new LlmCallAborted();
-      if (timedOut) throw failure(undefined);
-      throw new DomainError('upstream_unavailable', 'The reply from OpenAI broke off; try again');
-    }
+    if (options.signal?.aborted) throw new LlmCallAborted();
+    if (timedOut) throw failure(undefined);
+    throw new DomainError('upstream_unavailable', 'The reply from OpenAI broke off; try again');
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onCallerAbort);

@@ -34,8 +34,8 @@ async function idempotentDelete(call: () => Promise<unknown>): Promise<void> {
 export class UserLlm {
   constructor(private readonly client: OpenAI) {}
 
-  /** A reply, streamed as normalized events (see streamResponse). */
-  stream(request: LlmRequest, options: StreamOptions): AsyncGenerator<LlmEvent> {
+  /** A reply, streamed as batches of normalized events (see streamResponse). */
+  stream(request: LlmRequest, options: StreamOptions): AsyncGenerator<LlmEvent[]> {
     return streamResponse(this.client, request, options);
   }
 

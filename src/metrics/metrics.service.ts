@@ -81,8 +81,8 @@ export class MetricsService {
     this.runs.inc({ outcome });
   }
 
-  tokenRelayed(): void {
-    this.tokens.inc();
+  tokensRelayed(count: number): void {
+    this.tokens.inc(count);
   }
 
   sessionLookup(result: 'hit' | 'miss'): void {
