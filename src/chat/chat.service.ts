@@ -9,7 +9,7 @@ import { UsersService } from '../auth/users.service.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { toDomainError } from '../common/errors/error-mapping.js';
+import { isConnectionUnavailable, toDomainError } from '../common/errors/error-mapping.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
 import { ShutdownState } from '../common/lifecycle/shutdown-state.js';
@@ -102,6 +102,9 @@ interface StoredOutcome {
   model?: string;
   usage?: TokenUsage | null;
 }
+
+/** Tries at storing a reply when no connection could be had (nothing was written, so trying again is safe). */
+const STORE_ATTEMPTS = 4;
 
 const STOP_STATUS: Record<StopReason, { message: MessageStatus; run: RunStatus }> = {
   cancelled: { message: 'cancelled', run: 'cancelled' },
@@ -452,9 +455,23 @@ export class ChatService {
 
   /**
    * Stores the reply (when there is text), moves the thread's totals, marks
-   * a replaced reply superseded and ends the run, in one transaction.
+   * a replaced reply superseded and ends the run, in one transaction. The
+   * reply is in memory: when no database connection could be had (a busy
+   * pool, a restarting server) the store is tried again, a few times.
    */
   private async store(turn: Turn, draft: ReplyDraft, outcome: StoredOutcome): Promise<Message | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.storeOnce(turn, draft, outcome);
+      } catch (error) {
+        if (attempt >= STORE_ATTEMPTS || !isConnectionUnavailable(error)) throw error;
+        this.logger.warn({ err: error, runId: turn.run.id, attempt }, 'no database connection to store the reply; trying again');
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+      }
+    }
+  }
+
+  private async storeOnce(turn: Turn, draft: ReplyDraft, outcome: StoredOutcome): Promise<Message | null> {
     return this.dataSource.transaction(async (manager) => {
       let reply: Message | null = null;
       if (draft.length > 0 || outcome.status === 'completed') {

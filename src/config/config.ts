@@ -253,7 +253,8 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     shutdownGraceMs: env.integer('SHUTDOWN_GRACE_MS', { default: 10_000, min: 0, max: 600_000 }),
     database: {
       url: env.url('DATABASE_URL'),
-      poolSize: env.integer('DATABASE_POOL_SIZE', { default: 10, min: 1, max: 500 }),
+      // Two at least: migrations hold an advisory lock on one connection while they run on another.
+      poolSize: env.integer('DATABASE_POOL_SIZE', { default: 10, min: 2, max: 500 }),
       connectTimeoutMs: env.integer('DATABASE_CONNECT_TIMEOUT_MS', { default: 5_000, min: 100, max: 120_000 }),
       statementTimeoutMs: env.integer('DATABASE_STATEMENT_TIMEOUT_MS', { default: 30_000, min: 0, max: 3_600_000 }),
       runMigrationsOnStart: env.boolean('MIGRATIONS_RUN_ON_START', true),

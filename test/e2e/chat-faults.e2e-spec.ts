@@ -156,3 +156,43 @@ describe('retries before the first token', () => {
     expect(app.fake.requestsTo('POST', '/v1/responses').length - before).toBe(1);
   });
 });
+
+describe('chat when the database pool is busy as the reply ends', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // Two connections, and a short wait for one: a reply that ends while both are taken cannot store at once.
+    app = await startTestApp({ fake: true, env: { DATABASE_POOL_SIZE: '2', DATABASE_CONNECT_TIMEOUT_MS: '200' } });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('keeps trying to store a finished reply instead of reporting it lost', async () => {
+    const user = await chatUser(app);
+    app.fake.enqueueResponse({ deltas: ['Stored ', 'in ', 'the ', 'end.'], deltaDelayMs: 100 });
+    let holding: Promise<unknown> | undefined;
+    const streamed = await postSse(`${app.baseUrl}/api/chat`, {
+      cookie: user.cookie,
+      body: { assistantId: user.assistant.id, message: 'Busy pool?', stream: true },
+      abortWhen: (event) => {
+        // Takes both connections for a second, from the first token on: the reply ends while they are held.
+        if (event.event === 'token' && !holding) {
+          holding = Promise.all([app.dataSource.query('SELECT pg_sleep(1)'), app.dataSource.query('SELECT pg_sleep(1)')]);
+        }
+        return false;
+      },
+    });
+    await holding;
+    expect(streamed.events.map((event) => event.event)).toEqual(['message_created', 'token', 'token', 'token', 'token', 'message_completed', 'done']);
+    const completed = streamed.events.find((event) => event.event === 'message_completed')!;
+    expect(completed.data.message).toMatchObject({ content: 'Stored in the end.', status: 'completed' });
+    expect(app.logs.entries().some((line) => line.msg === 'no database connection to store the reply; trying again')).toBe(true);
+    const messages = await messagesOf(app, user.cookie, streamed.events[0].data.message.threadId);
+    expect(messages.map((message) => [message.role, message.content, message.status])).toEqual([
+      ['user', 'Busy pool?', 'completed'],
+      ['assistant', 'Stored in the end.', 'completed'],
+    ]);
+  });
+});

@@ -43,6 +43,21 @@ function isUnstorableText(error: unknown): boolean {
   return false;
 }
 
+/**
+ * No connection could be had at all (the pool stayed busy, or the server
+ * refused it): nothing was sent, so the work can safely be tried again.
+ */
+export function isConnectionUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const candidate = current as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    if (candidate.code === 'ECONNREFUSED') return true;
+    if (typeof candidate.message === 'string' && candidate.message.includes('timeout exceeded when trying to connect')) return true;
+    current = candidate.driverError ?? candidate.cause;
+  }
+  return false;
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
