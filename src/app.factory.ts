@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { DataSource } from 'typeorm';
 import { AppModule, type AppModuleOptions } from './app.module.js';
@@ -61,7 +62,11 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   serveWebClient(app);
   app.use(originCheck(config.http.allowedOrigins));
   app.use(jsonBodyParser(config.http.jsonBodyLimitBytes));
-  app.use(createSessionMiddleware(config, poolOf(app.get(DataSource)), logger, app.get(SessionCache)));
+  // Sessions belong to the API: health checks, metrics, docs and the client's files neither need nor create one.
+  const sessions = createSessionMiddleware(config, poolOf(app.get(DataSource)), logger, app.get(SessionCache));
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    request.path.startsWith('/api/') ? sessions(request, response, next) : next(),
+  );
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   setupSwagger(app);
