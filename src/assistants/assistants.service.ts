@@ -14,6 +14,14 @@ import type { AssistantFilesResponse, AssistantResponse, CreateAssistantDto, Upd
 
 const EDITABLE_FIELDS = ['name', 'description', 'model', 'instructions', 'temperature', 'tools', 'metadata', 'isActive'] as const;
 
+/** Only an active assistant may answer. */
+export function assertUsable<T extends Pick<Assistant, 'isActive' | 'name'>>(assistant: T): T {
+  if (!assistant.isActive) {
+    throw new DomainError('assistant_inactive', `The assistant "${assistant.name}" is inactive; activate it to chat with it`);
+  }
+  return assistant;
+}
+
 export function toAssistantResponse(assistant: Assistant, fileIds: string[]): AssistantResponse {
   return {
     id: assistant.id,
@@ -58,11 +66,7 @@ export class AssistantsService implements OnModuleInit {
 
   /** An assistant that may start a new conversation. */
   async findUsable(userId: string, id: string): Promise<Assistant> {
-    const assistant = await this.findOwned(userId, id);
-    if (!assistant.isActive) {
-      throw new DomainError('assistant_inactive', `The assistant "${assistant.name}" is inactive; activate it to chat with it`);
-    }
-    return assistant;
+    return assertUsable(await this.findOwned(userId, id));
   }
 
   async list(userId: string): Promise<AssistantResponse[]> {

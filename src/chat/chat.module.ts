@@ -13,11 +13,12 @@ import { RunsService } from './runs.service.js';
 import { SummariesService } from './summaries.service.js';
 import { TitlesService } from './titles.service.js';
 import { TurnResponder } from './turn-responder.js';
+import { TurnScopes } from './turn-scope.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Run]), AuthModule, AssistantsModule, FilesModule, ThreadsModule],
   controllers: [ChatController],
-  providers: [ChatService, ContextService, RunsService, RunRegistry, TitlesService, SummariesService, TurnResponder],
+  providers: [ChatService, ContextService, RunsService, RunRegistry, TitlesService, SummariesService, TurnResponder, TurnScopes],
   exports: [RunRegistry],
 })
 export class ChatModule {}

@@ -2,10 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Assistant } from '../assistants/assistant.entity.js';
-import { AssistantsService } from '../assistants/assistants.service.js';
-import type { User } from '../auth/user.entity.js';
-import { UsersService } from '../auth/users.service.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -21,18 +17,18 @@ import { LlmCallAborted } from '../llm/responses-stream.js';
 import type { UserLlm } from '../llm/user-llm.js';
 import { backoffMs } from '../upstream-sync/upstream-worker.js';
 import type { Message, MessageCitation, MessageStatus } from '../threads/message.entity.js';
-import { Message as MessageEntity } from '../threads/message.entity.js';
-import { Thread } from '../threads/thread.entity.js';
 import { messageFromRow, toMessageResponse } from '../threads/thread.mapper.js';
 import type { MessageResponse } from '../threads/threads.dto.js';
 import { ThreadsService } from '../threads/threads.service.js';
 import type { ChatDto, TurnOptionsDto } from './chat.dto.js';
+import type { HistoryMessage } from './context-builder.js';
 import { ContextService } from './context.service.js';
 import { costOf } from './pricing.js';
 import { RunRegistry, type StopReason } from './run-registry.js';
 import type { RunKind, RunStatus } from './run.entity.js';
 import { RunsService, type ClaimedRun } from './runs.service.js';
 import { SummariesService } from './summaries.service.js';
+import { TurnScopes, type TurnAssistant, type TurnThread, type TurnUser } from './turn-scope.js';
 import { TitlesService } from './titles.service.js';
 
 /** Where a turn's progress goes: an SSE stream, or a collector for the JSON reply. */
@@ -54,9 +50,9 @@ export interface TurnResult {
 }
 
 interface Turn {
-  user: User;
-  thread: Thread;
-  assistant: Assistant;
+  user: TurnUser;
+  thread: TurnThread;
+  assistant: TurnAssistant;
   run: ClaimedRun;
   kind: RunKind;
   /** The user message the reply answers. */
@@ -68,6 +64,8 @@ interface Turn {
   options: TurnOptionsDto;
   /** The first user message of a new, untitled thread (for its title). */
   titleFrom: string | null;
+  /** The input's messages, when they were read with the turn's scope; read after the claim otherwise. */
+  history?: HistoryMessage[];
 }
 
 /** The reply as it streams in: its deltas are joined only when the text is read. */
@@ -112,6 +110,14 @@ const STOP_STATUS: Record<StopReason, { message: MessageStatus; run: RunStatus }
   server_shutting_down: { message: 'incomplete', run: 'incomplete' },
 };
 
+/** Awaits every promise; when some fail, throws the first failure in argument order (not in time). */
+async function inOrder<T extends readonly unknown[]>(...promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
@@ -138,10 +144,9 @@ export class ChatService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly threads: ThreadsService,
-    private readonly assistants: AssistantsService,
-    private readonly users: UsersService,
     private readonly llm: LlmService,
     private readonly runs: RunsService,
+    private readonly scopes: TurnScopes,
     private readonly registry: RunRegistry,
     private readonly context: ContextService,
     private readonly titles: TitlesService,
@@ -163,19 +168,18 @@ export class ChatService {
         { field: 'message', message: `At most ${this.config.chat.maxInputChars} characters` },
       ]);
     }
-    // Independent lookups go to the database together.
-    const [, existing, user] = await Promise.all([
+    // The lookups go to the database together; their errors count in this order.
+    // An existing thread's history is read with it, leaving room in the window for the new message.
+    const historyLimit = dto.threadId ? this.context.historyLimit - 1 : 0;
+    const [, scope] = await inOrder(
       this.consumeTurn(userId),
-      dto.threadId ? this.threads.findOwned(userId, dto.threadId) : undefined,
-      this.users.get(userId),
-    ]);
-    const assistant = existing
-      ? await this.assistantForThread(user, existing, dto.assistantId)
-      : await this.threads.assistantForNewThread(user, dto.assistantId);
-    await this.threads.checkReferences(userId, existing?.id ?? null, dto.fileIds ?? [], dto.replyToId);
+      this.scopes.load(userId, dto.threadId ?? null, dto.assistantId ?? null, historyLimit),
+      this.threads.checkReferences(userId, dto.threadId ?? null, dto.fileIds ?? [], dto.replyToId),
+    );
 
+    const { user, thread: existing, assistant } = scope;
     const threadId = existing?.id ?? randomUUID();
-    const { run, userMessage } = await this.runs.begin({
+    const { run, userMessage, threadMessageCount } = await this.runs.begin({
       threadId,
       userId,
       kind: 'chat',
@@ -184,7 +188,12 @@ export class ChatService {
       userMessage: { content: dto.message, fileIds: dto.fileIds ?? [], replyToId: dto.replyToId ?? null },
     });
     events.messageCreated(toMessageResponse(userMessage!));
-    const thread = existing ?? Object.assign(new Thread(), { id: threadId, userId, assistantId: assistant.id, title: null, summary: null });
+    const question: HistoryMessage = { id: userMessage!.id, role: 'user', content: userMessage!.content, fileIds: userMessage!.fileIds };
+    // The history read before the claim is the thread as the claim found it unless something changed in
+    // between: a run was answering then (its reply may have landed since), or the message count moved.
+    const current = !scope.busy && existing !== null && threadMessageCount === existing.messageCount + 1;
+    const history = existing === null ? [question] : current && scope.history ? [...scope.history, question] : undefined;
+    const thread: TurnThread = existing ?? { id: threadId, userId, assistantId: assistant.id, title: null, summary: null, messageCount: 0 };
     return this.execute(
       {
         user,
@@ -197,6 +206,7 @@ export class ChatService {
         historyThroughId: null,
         options: dto,
         titleFrom: thread.title === null && (existing?.messageCount ?? 0) === 0 ? dto.message : null,
+        history,
       },
       userMessage!.id,
       events,
@@ -207,11 +217,14 @@ export class ChatService {
   /** POST /api/threads/:id/run: the assistant answers the thread as it stands. */
   async run(userId: string, threadId: string, options: TurnOptionsDto, events: TurnEvents, clientGone: AbortSignal): Promise<TurnResult> {
     this.shutdown.assertAccepting();
-    const [, thread, user] = await Promise.all([this.consumeTurn(userId), this.threads.findOwned(userId, threadId), this.users.get(userId)]);
-    const assistant = await this.assistantForThread(user, thread);
-    const lastUser = await this.lastMessage(thread.id, 'user');
-    if (!(await this.lastMessage(thread.id))) throw new DomainError('bad_request', 'The thread has no messages to answer; add one first');
-    const { run } = await this.runs.begin({ threadId: thread.id, userId, kind: 'run' });
+    const [, { user, thread, assistant }, lastUser, last] = await inOrder(
+      this.consumeTurn(userId),
+      this.scopes.loadForThread(userId, threadId),
+      this.lastMessage(userId, threadId, 'user'),
+      this.lastMessage(userId, threadId),
+    );
+    if (!last) throw new DomainError('bad_request', 'The thread has no messages to answer; add one first');
+    const { run } = await this.runs.begin({ threadId, userId, kind: 'run' });
     return this.execute(
       {
         user,
@@ -244,13 +257,15 @@ export class ChatService {
     clientGone: AbortSignal,
   ): Promise<TurnResult> {
     this.shutdown.assertAccepting();
-    const [, thread, user] = await Promise.all([this.consumeTurn(userId), this.threads.findOwned(userId, threadId), this.users.get(userId)]);
-    const assistant = await this.assistantForThread(user, thread);
-    const question = await this.lastMessage(thread.id, 'user');
+    const [, { user, thread, assistant }, question, lastReply] = await inOrder(
+      this.consumeTurn(userId),
+      this.scopes.loadForThread(userId, threadId),
+      this.lastMessage(userId, threadId, 'user'),
+      this.lastMessage(userId, threadId, 'assistant'),
+    );
     if (!question) throw new DomainError('nothing_to_regenerate', 'There is no user message to answer again');
-    const lastReply = await this.lastMessage(thread.id, 'assistant');
     const previous = lastReply && lastReply.seq > question.seq ? lastReply : null;
-    const { run } = await this.runs.begin({ threadId: thread.id, userId, kind: 'regenerate' });
+    const { run } = await this.runs.begin({ threadId, userId, kind: 'regenerate' });
     return this.execute(
       {
         user,
@@ -288,22 +303,15 @@ export class ChatService {
     return this.limiter.consume(this.chatRule, userId, 'Too many messages in a short time; wait a moment');
   }
 
-  private async assistantForThread(user: User, thread: Thread, requested?: string): Promise<Assistant> {
-    if (requested) return this.assistants.findUsable(user.id, requested);
-    if (thread.assistantId) return this.assistants.findUsable(user.id, thread.assistantId);
-    return this.threads.assistantForNewThread(user);
-  }
-
-  private async lastMessage(threadId: string, role?: 'user' | 'assistant'): Promise<Message | null> {
-    const query = this.dataSource
-      .getRepository(MessageEntity)
-      .createQueryBuilder('message')
-      .where('message.thread_id = :threadId', { threadId })
-      .andWhere("message.status <> 'superseded'")
-      .orderBy('message.seq', 'DESC')
-      .limit(1);
-    if (role) query.andWhere('message.role = :role', { role });
-    return query.getOne();
+  /** The thread's newest message (of a role), superseded replies aside; the user's own threads only. */
+  private async lastMessage(userId: string, threadId: string, role?: 'user' | 'assistant'): Promise<Pick<Message, 'id' | 'seq'> | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, seq FROM messages
+       WHERE thread_id = $1 AND user_id = $2 AND status <> 'superseded' AND ($3::text IS NULL OR role = $3)
+       ORDER BY seq DESC LIMIT 1`,
+      [threadId, userId, role ?? null],
+    )) as Array<{ id: string; seq: string }>;
+    return rows[0] ? { id: rows[0].id, seq: Number(rows[0].seq) } : null;
   }
 
   private async execute(turn: Turn, userMessageId: string | null, events: TurnEvents, clientGone: AbortSignal): Promise<TurnResult> {
@@ -320,7 +328,8 @@ export class ChatService {
     let titling: Promise<string | null> | undefined;
     try {
       llm = this.llm.forUser(turn.user);
-      const request = await this.context.build(turn.thread, turn.assistant, turn.options, turn.historyThroughId, turn.replacesId);
+      const history = turn.history ?? (await this.context.history(turn.thread.id, turn.historyThroughId, turn.replacesId));
+      const request = await this.context.build(turn.thread, turn.assistant, turn.options, history);
       if (turn.titleFrom !== null && this.titles.enabled) titling = this.titles.titleThread(turn.thread.id, llm, turn.titleFrom);
       const outcome = await this.relay(llm, request, draft, events, controller.signal);
       clearInterval(heartbeat);

@@ -9,6 +9,9 @@ import type { LlmRequest } from '../llm/llm-types.js';
 import type { Thread } from '../threads/thread.entity.js';
 import { buildRequest, type Attachment, type HistoryMessage, type TurnOverrides } from './context-builder.js';
 
+/** The messages that count as conversation: not replaced, not still being written, not empty. */
+export const CONTEXT_MESSAGES = "status NOT IN ('superseded', 'streaming') AND content <> ''";
+
 /** In full mode at most this many recent messages are read; the token budget trims further. */
 const FULL_MODE_READ_LIMIT = 1_000;
 const MAX_ATTACHED_TEXT = 100_000;
@@ -23,22 +26,36 @@ export class ContextService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
+  /** How many messages a turn reads: the summary window, or up to FULL_MODE_READ_LIMIT (the token budget trims). */
+  get historyLimit(): number {
+    return this.config.chat.contextMode === 'summary_window' ? this.config.chat.windowMessages : FULL_MODE_READ_LIMIT;
+  }
+
   /**
+   * The newest messages of the thread that go into a turn's input, oldest first.
    * @param throughId regenerate: the answered message (later messages are left out)
    * @param excludeId regenerate: the reply being replaced
    */
-  async build(thread: Thread, assistant: Assistant, overrides: TurnOverrides, throughId: string | null, excludeId: string | null): Promise<LlmRequest> {
-    const { contextMode, windowMessages, contextTokenBudget } = this.config.chat;
-    const limit = contextMode === 'summary_window' ? windowMessages : FULL_MODE_READ_LIMIT;
+  async history(threadId: string, throughId: string | null, excludeId: string | null, limit = this.historyLimit): Promise<HistoryMessage[]> {
     const rows = (await this.dataSource.query(
       `SELECT id, role, content, file_ids FROM messages
-       WHERE thread_id = $1 AND status NOT IN ('superseded', 'streaming') AND content <> ''
+       WHERE thread_id = $1 AND ${CONTEXT_MESSAGES}
          AND ($2::uuid IS NULL OR id <> $2)
          AND ($3::uuid IS NULL OR seq <= (SELECT seq FROM messages WHERE id = $3))
        ORDER BY seq DESC LIMIT $4`,
-      [thread.id, excludeId, throughId, limit],
+      [threadId, excludeId, throughId, limit],
     )) as Array<{ id: string; role: 'user' | 'assistant'; content: string; file_ids: string[] }>;
-    const history: HistoryMessage[] = rows.reverse().map((row) => ({ id: row.id, role: row.role, content: row.content, fileIds: row.file_ids }));
+    return rows.reverse().map((row) => ({ id: row.id, role: row.role, content: row.content, fileIds: row.file_ids }));
+  }
+
+  /** The request for a turn, from the thread's history (read here unless given). */
+  async build(
+    thread: Pick<Thread, 'id' | 'userId' | 'summary'>,
+    assistant: Pick<Assistant, 'model' | 'instructions' | 'temperature' | 'tools' | 'vectorStoreId'>,
+    overrides: TurnOverrides,
+    history: HistoryMessage[],
+  ): Promise<LlmRequest> {
+    const { contextMode, windowMessages, contextTokenBudget } = this.config.chat;
     const summary = contextMode === 'summary_window' ? thread.summary : null;
     const { request } = buildRequest({
       assistant: {

@@ -30,6 +30,8 @@ export interface TurnStart {
 export interface BegunTurn {
   run: ClaimedRun;
   userMessage: Message | null;
+  /** An existing thread's message count after this turn's message, as of the latest commit. */
+  threadMessageCount: number | null;
 }
 
 /** One running run per thread, held by the partial unique index `runs_one_running_per_thread`. */
@@ -86,12 +88,17 @@ export class RunsService {
       parts.push(`thread_update AS (
         UPDATE threads SET ${message ? 'message_count = message_count + 1, last_message_at = now(),' : ''}
           last_activity_at = now(), updated_at = now(), assistant_id = COALESCE(${parameter(start.assistantId ?? null)}::uuid, assistant_id)
-        WHERE id = $2 AND ${started})`);
+        WHERE id = $2 AND ${started}
+        RETURNING message_count)`);
     }
-    const select = message ? 'SELECT run.id AS run_id, message.* FROM run CROSS JOIN message' : 'SELECT run.id AS run_id FROM run';
+    const count = start.newThread ? 'NULL' : '(SELECT message_count FROM thread_update)';
+    const select = message
+      ? `SELECT run.id AS run_id, ${count} AS thread_message_count, message.* FROM run CROSS JOIN message`
+      : `SELECT run.id AS run_id, ${count} AS thread_message_count FROM run`;
     const rows = (await this.dataSource.query(`WITH ${parts.join(',\n')}\n${select}`, parameters)) as Array<Record<string, unknown>>;
     if (rows.length === 0) return undefined;
-    return { run, userMessage: message ? messageFromRow(rows[0]) : null };
+    const threadMessageCount = rows[0].thread_message_count === null ? null : Number(rows[0].thread_message_count);
+    return { run, userMessage: message ? messageFromRow(rows[0]) : null, threadMessageCount };
   }
 
   /** Closes the thread's running run if its heartbeat went stale; true when it did. */

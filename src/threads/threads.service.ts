@@ -29,6 +29,11 @@ export interface NewMessage {
 
 const ACTIVE_RUN = "EXISTS (SELECT 1 FROM runs WHERE runs.thread_id = $1 AND runs.status = 'running')";
 
+/** Neither an assistant in the request nor a default one to fall back on. */
+export function noAssistant(): DomainError {
+  return new DomainError('no_assistant', 'No assistant given and no default assistant set; pass assistantId or set a default in settings');
+}
+
 @Injectable()
 export class ThreadsService {
   constructor(
@@ -51,12 +56,7 @@ export class ThreadsService {
    */
   async assistantForNewThread(user: Pick<User, 'id' | 'defaultAssistantId'>, assistantId?: string): Promise<Assistant> {
     if (assistantId) return this.assistants.findUsable(user.id, assistantId);
-    if (!user.defaultAssistantId) {
-      throw new DomainError(
-        'no_assistant',
-        'No assistant given and no default assistant set; pass assistantId or set a default in settings',
-      );
-    }
+    if (!user.defaultAssistantId) throw noAssistant();
     return this.assistants.findUsable(user.id, user.defaultAssistantId);
   }
 

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import request from 'supertest';
 import { chatJson, chatUser, messagesOf, responseRequests, threadOf, waitUntilFree } from '../support/chat-helpers.js';
 import { eventually, uploadFile, waitForFileStatus } from '../support/platform-api.js';
@@ -177,6 +178,41 @@ describe('chat', () => {
       ['assistant', 'reply'],
     ]);
     await chatJson(app, user.cookie, { threadId, message: 'Now it is free' }).expect(200);
+  });
+
+  it('reads the history again when a message lands between the turn\'s first reads and its claim', async () => {
+    const user = await chatUser(app);
+    app.fake.enqueueResponse({ text: 'First answer.' }, { text: 'Second answer.' });
+    const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'First question' }).expect(200);
+    const threadId = first.body.threadId;
+    // Holds the thread's row: the turn reads its scope and history, then waits at its claim.
+    const blocker = new pg.Client({ connectionString: app.database.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT id FROM threads WHERE id = $1 FOR UPDATE', [threadId]);
+      const turn = chatJson(app, user.cookie, { threadId, message: 'Second question' }).then((response) => response);
+      await eventually(async () => {
+        // Inside a transaction the activity view is a snapshot: clear it before each look.
+        await blocker.query('SELECT pg_stat_clear_snapshot()');
+        const rows = await blocker.query(
+          "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO runs%' AND datname = current_database()",
+        );
+        return rows.rowCount ? true : undefined;
+      });
+      await blocker.query(
+        `INSERT INTO messages (thread_id, user_id, role, content, status) VALUES ($1, $2, 'assistant', 'A note that landed meanwhile.', 'completed')`,
+        [threadId, user.userId],
+      );
+      await blocker.query('UPDATE threads SET message_count = message_count + 1 WHERE id = $1', [threadId]);
+      await blocker.query('COMMIT');
+      expect((await turn).status).toBe(200);
+    } finally {
+      await blocker.end();
+    }
+    // In the order the thread holds them: the note was stored after the question had its place.
+    const texts = responseRequests(app).at(-1).input.map((item: any) => item.content);
+    expect(texts).toEqual(['First question', 'First answer.', 'Second question', 'A note that landed meanwhile.']);
   });
 
   it('takes over a thread whose run stopped sending heartbeats', async () => {
