@@ -33,6 +33,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   // A hop count, never `true`: only that many proxies may set X-Forwarded-For.
   app.set('trust proxy', config.http.trustProxyHops);
   app.disable('x-powered-by');
+  // API answers change with every write and no client revalidates them; a hash of each body is wasted work.
+  // (The client's static files keep their own ETags.)
+  app.set('etag', false);
   answerClientErrors(app.getHttpServer());
   app.use(requestLogging(logger));
   app.use(requestMetrics(app.get(MetricsService)));

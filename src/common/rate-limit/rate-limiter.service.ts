@@ -20,6 +20,7 @@ const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 const FLUSH_INTERVAL_MS = 200;
 /** Below this share of a limit, batched hits are only counted in memory until the next flush. */
 const EXACT_FROM = 0.8;
+const MAX_REMEMBERED_KEYS = 10_000;
 
 const UPSERT = `
   INSERT INTO rate_limit_counters AS counter (key, count, reset_at)
@@ -52,6 +53,8 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
   private cleanupTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly local = new Map<string, LocalCount>();
+  /** Keys computed lately (one is needed on every signed-in request). */
+  private readonly keys = new Map<string, string>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -161,8 +164,16 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** The counter's key: the subject (an e-mail, an address, a user id) is only kept hashed. */
   private key(rule: RateLimitRule, subject: string): string {
-    return `${rule.scope}:${createHash('sha256').update(subject).digest('base64url').slice(0, 43)}`;
+    const name = `${rule.scope}\u0000${subject}`;
+    let key = this.keys.get(name);
+    if (key === undefined) {
+      key = `${rule.scope}:${createHash('sha256').update(subject).digest('base64url').slice(0, 43)}`;
+      if (this.keys.size >= MAX_REMEMBERED_KEYS) this.keys.clear();
+      this.keys.set(name, key);
+    }
+    return key;
   }
 
   private async removeExpired(): Promise<void> {
