@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { createLogger } from './common/logging/logger.js';
 import { gracefulShutdown } from './common/lifecycle/graceful-shutdown.js';
+import { STOP_MESSAGE, superviseWorkers } from './common/lifecycle/workers.js';
 import { resolveDatabase } from './database/database-server.js';
 
 async function main(): Promise<void> {
@@ -16,8 +18,21 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = cluster.isWorker ? createLogger(config.logLevel).child({ worker: cluster.worker!.id }) : createLogger(config.logLevel);
+  // A worker may be told to stop while it is still starting: it stops as soon as it is up.
+  let stopAsked = false;
+  let onStopMessage = () => {
+    stopAsked = true;
+  };
+  if (cluster.isWorker) process.on('message', (message) => message === STOP_MESSAGE && onStopMessage());
   const database = await resolveDatabase(config, logger);
+  if (config.workers > 1 && cluster.isPrimary) {
+    const clean = await superviseWorkers(database.config, logger);
+    await database.stop();
+    logger.info('stopped');
+    logger.flush();
+    process.exit(clean ? 0 : 1);
+  }
   let app;
   try {
     app = await createApp({ config: database.config, logger });
@@ -32,8 +47,10 @@ async function main(): Promise<void> {
   logger.info({ port, environment: config.nodeEnv }, `listening on http://localhost:${port}`);
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  /** A second signal ends the process at once; the primary's stop message only starts the shutdown. */
+  const shutdown = async (signal: string, escalate = true) => {
     if (stopping) {
+      if (!escalate) return;
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
@@ -57,6 +74,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  onStopMessage = () => void shutdown('stop message', false);
+  if (stopAsked) onStopMessage();
 }
 
 main().catch((error: unknown) => {

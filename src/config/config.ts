@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { ConfigError, EnvReader, type EnvSource } from './env-reader.js';
 
 export { ConfigError } from './env-reader.js';
@@ -29,6 +30,8 @@ export interface AppConfig {
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   shutdownGraceMs: number;
+  /** Server processes on this machine (node:cluster workers sharing the port); 1 runs the server in this process. */
+  workers: number;
   database: {
     /** Unset: the embedded PostgreSQL is started and its URL used. */
     url: string | undefined;
@@ -251,6 +254,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     dataDir,
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     shutdownGraceMs: env.integer('SHUTDOWN_GRACE_MS', { default: 10_000, min: 0, max: 600_000 }),
+    workers: env.raw('WEB_CONCURRENCY') === 'auto' ? availableParallelism() : env.integer('WEB_CONCURRENCY', { default: 1, min: 1, max: 64 }),
     database: {
       url: env.url('DATABASE_URL'),
       // Two at least: migrations hold an advisory lock on one connection while they run on another.

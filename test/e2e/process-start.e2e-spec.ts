@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
+import { eventually } from '../support/platform-api.js';
 import { registerUser, login } from '../support/session-client.js';
 import { runPlatformProcess, startPlatformProcess } from '../support/platform-process.js';
 import { createTestDatabase } from '../support/test-database.js';
@@ -18,6 +19,21 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The pids of a process's children (the server's worker processes). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 async function postmasterPid(dataDir: string): Promise<number> {
@@ -71,6 +87,31 @@ describe('the server as a process (npm start)', () => {
       await registerUser(platform.baseUrl);
       expect(await platform.stop()).toBe(0);
       expect(existsSync(join(otherDataDir, 'postgres'))).toBe(false);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('runs several server processes with WEB_CONCURRENCY, replaces one that dies, and stops them all', async () => {
+    const database = await createTestDatabase();
+    try {
+      const platform = await startPlatformProcess({ DATABASE_URL: database.url, DATA_DIR: join(dataDir, 'workers'), WEB_CONCURRENCY: '2' });
+      const workers = await eventually(() => (childrenOf(platform.child.pid!).length === 2 ? childrenOf(platform.child.pid!) : undefined));
+      const user = await registerUser(platform.baseUrl);
+      // Sessions, like everything shared, are in PostgreSQL: any worker serves any request.
+      for (let index = 0; index < 6; index++) await request(platform.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(200);
+
+      process.kill(workers[0], 'SIGKILL');
+      const replaced = await eventually(() => {
+        const now = childrenOf(platform.child.pid!);
+        return now.length === 2 && !now.includes(workers[0]) ? now : undefined;
+      });
+      await request(platform.baseUrl).get('/health').expect(200);
+      expect(platform.output()).toContain('worker exited; starting a new one');
+
+      const code = await platform.stop('SIGTERM');
+      expect({ code, output: code === 0 ? '' : platform.output() }).toEqual({ code: 0, output: '' });
+      for (const pid of replaced) expect(isAlive(pid)).toBe(false);
     } finally {
       await database.drop();
     }
