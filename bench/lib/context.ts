@@ -1,6 +1,5 @@
 import type { BenchDatabase } from './database.js';
 import type { Fixture } from './fixture.js';
-import { cpuMicros } from './proc.js';
 import { Platform, type BenchSecrets, type FakeProvider } from './processes.js';
 
 /** One printed figure. `pass` is null for figures shown for context, without a target. */
@@ -54,7 +53,7 @@ export async function withPlatform<T>(
     return await body(platform);
   } finally {
     try {
-      context.platformCpuMicros += cpuMicros(platform.pid);
+      context.platformCpuMicros += platform.cpuMicros();
     } catch {
       // already gone
     }

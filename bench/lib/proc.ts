@@ -47,14 +47,14 @@ export function machineJiffies(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-/** Samples a process's RSS while something runs. */
+/** Samples resident memory (of a process, or of a process tree) while something runs. */
 export class RssSampler {
   peak = 0;
   last = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly pid: number,
+    private readonly read: () => number,
     private readonly everyMs = 250,
   ) {}
 
@@ -71,7 +71,7 @@ export class RssSampler {
 
   private sample(): void {
     try {
-      this.last = memoryMiB(this.pid).rss;
+      this.last = this.read();
       this.peak = Math.max(this.peak, this.last);
     } catch {
       // the process ended
@@ -101,6 +101,51 @@ export function gitCommit(): { commit: string; dirty: boolean; srcDiffSha256?: s
   } catch {
     return { commit: 'unknown', dirty: false };
   }
+}
+
+/** The pids of a process's direct children (a postmaster's backends, a server's worker processes). */
+export function childPids(rootPid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === rootPid) children.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return children;
+}
+
+/** Resident memory of a process and its direct children, summed (shared pages count once per process). */
+export function treeMemoryMiB(rootPid: number): number {
+  let total = 0;
+  for (const pid of [rootPid, ...childPids(rootPid)]) {
+    try {
+      total += memoryMiB(pid).rss;
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+/** User and system CPU time (µs) of a process and its direct children, with the children that ended. */
+export function treeCpuSplitMicros(rootPid: number): { user: number; system: number } {
+  const split = { user: 0, system: 0 };
+  for (const pid of [rootPid, ...childPids(rootPid)]) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ended = pid === rootPid ? [Number(fields[13]), Number(fields[14])] : [0, 0];
+      split.user += ((Number(fields[11]) + ended[0]) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+      split.system += ((Number(fields[12]) + ended[1]) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      // gone
+    }
+  }
+  return split;
 }
 
 /** CPU time (µs) of a process and its direct children (a postmaster and its backends). */

@@ -4,6 +4,7 @@ import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync,
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { treeCpuSplitMicros, treeMemoryMiB } from './proc.js';
 
 export const BENCH_DIR = join(process.cwd(), '.data', 'bench');
 export const LOG_DIR = join(BENCH_DIR, 'logs');
@@ -242,6 +243,21 @@ export class Platform {
 
   get pid(): number {
     return this.child.pid!;
+  }
+
+  /** CPU time (µs) of the platform: its process and, with WEB_CONCURRENCY, its worker processes. */
+  cpuMicros(): number {
+    const { user, system } = this.cpuSplitMicros();
+    return user + system;
+  }
+
+  cpuSplitMicros(): { user: number; system: number } {
+    return treeCpuSplitMicros(this.pid);
+  }
+
+  /** Resident memory (MiB) of the platform's processes, summed. */
+  memoryMiB(): number {
+    return treeMemoryMiB(this.pid);
   }
 
   get url(): string {

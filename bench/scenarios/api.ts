@@ -1,6 +1,5 @@
 import { check, figure, withPlatform, type Scenario } from '../lib/context.js';
 import { load, type LoadResult } from '../lib/load.js';
-import { cpuMicros } from '../lib/proc.js';
 import { median, round } from '../lib/stats.js';
 
 const S = 'api';
@@ -35,9 +34,9 @@ export const api: Scenario = async (context) => {
     const rounds: Record<string, Array<LoadResult & { platformCpuCores: number }>> = { health: [], threads: [], messages: [] };
     for (let round = 0; round < context.runs; round++) {
       for (const [name, route] of Object.entries(routes)) {
-        const cpuBefore = cpuMicros(platform.pid);
+        const cpuBefore = platform.cpuMicros();
         const result = await load(route.url, { connections: CONNECTIONS, seconds: SECONDS, headers: route.headers });
-        const platformCpuCores = round2((cpuMicros(platform.pid) - cpuBefore) / 1e6 / SECONDS);
+        const platformCpuCores = round2((platform.cpuMicros() - cpuBefore) / 1e6 / SECONDS);
         rounds[name].push({ ...result, platformCpuCores });
         context.log(`  round ${round + 1} ${name}: ${JSON.stringify({ ...result, platformCpuCores })}`);
       }

@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { figure, withPlatform, type Scenario } from '../lib/context.js';
 import { BENCH_PASSWORD } from '../lib/fixture.js';
-import { cpuMicros } from '../lib/proc.js';
 import { median, percentile, round } from '../lib/stats.js';
 import { streamAgent } from '../lib/sse.js';
 
@@ -67,7 +66,7 @@ export const logins: Scenario = async (context) => {
       const idle = await probeHealth(health, () => performance.now() > end);
 
       end = performance.now() + SECONDS * 1_000;
-      const cpuBefore = cpuMicros(platform.pid);
+      const cpuBefore = platform.cpuMicros();
       let signIns = 0;
       const failed = { count: 0 };
       const loginTimes: number[] = [];
@@ -80,7 +79,7 @@ export const logins: Scenario = async (context) => {
         }
       });
       const [busy] = await Promise.all([probeHealth(health, () => performance.now() > end, failed), ...workers]);
-      const cpu = cpuMicros(platform.pid) - cpuBefore;
+      const cpu = platform.cpuMicros() - cpuBefore;
       const entry = {
         idleHealthP50Ms: round2(percentile(idle, 50)),
         idleHealthP99Ms: round2(percentile(idle, 99)),

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { check, figure, withPlatform, type Scenario } from '../lib/context.js';
-import { cpuMicros, memoryMiB, RssSampler } from '../lib/proc.js';
+import { RssSampler } from '../lib/proc.js';
 import { round } from '../lib/stats.js';
 import type { StreamResult } from '../lib/sse.js';
 import { chatTurn } from '../lib/turns.js';
@@ -28,18 +28,18 @@ export const open: Scenario = async (context) => {
     await fake.setDefault({ tokens: 5 });
     const warmThreads = await Promise.all(users.map((user) => fixture.createThreads(user, 2, 2)));
     await Promise.all(warmThreads.flatMap((ids, index) => ids.map((threadId) => chatTurn(platform, users[index], threadId))));
-    const baseline = memoryMiB(platform.pid).rss;
+    const baseline = platform.memoryMiB();
 
     await fake.setDefault({ tokens: DELTAS, firstDeltaDelayMs: 1_000, deltaDelayMs: 1_000 });
-    const sampler = new RssSampler(platform.pid).start();
-    const cpuBefore = cpuMicros(platform.pid);
+    const sampler = new RssSampler(() => platform.memoryMiB()).start();
+    const cpuBefore = platform.cpuMicros();
     const started = performance.now();
     const results: StreamResult[] = await Promise.all(
       turns.map(({ user, threadId }) => chatTurn(platform, user, threadId, { timeoutMs: (DELTAS + 60) * 1_000 })),
     );
     const seconds = (performance.now() - started) / 1000;
     sampler.stop();
-    const cpu = cpuMicros(platform.pid) - cpuBefore;
+    const cpu = platform.cpuMicros() - cpuBefore;
 
     const completed = results.filter((result) => result.done && !result.failure && !result.errorEvent && result.tokens === DELTAS).length;
     const heartbeatCounts = results.map((result) => result.heartbeats);

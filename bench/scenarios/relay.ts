@@ -43,13 +43,13 @@ export const relay: Scenario = async (context) => {
     const problems: string[] = [];
     for (let round = 0; round < context.runs; round++) {
       const turns = await threads();
-      const cpuBefore = cpuMicros(platform.pid);
+      const cpuBefore = platform.cpuMicros();
       const fakeCpuBefore = cpuMicros(fake.pid);
       const benchCpuBefore = process.cpuUsage();
       const started = performance.now();
       const results = await Promise.all(turns.map(({ user, threadId }) => chatTurn(platform, user, threadId, { collectText: true, timeoutMs: 300_000 })));
       const seconds = (performance.now() - started) / 1000;
-      const platformCpu = cpuMicros(platform.pid) - cpuBefore;
+      const platformCpu = platform.cpuMicros() - cpuBefore;
       const fakeCpu = cpuMicros(fake.pid) - fakeCpuBefore;
       const benchCpuUsage = process.cpuUsage(benchCpuBefore);
       const tokens = sum(results.map((result) => result.tokens));

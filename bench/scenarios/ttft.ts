@@ -2,7 +2,6 @@ import { figure, withPlatform, type Scenario } from '../lib/context.js';
 import type { BenchUser } from '../lib/fixture.js';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cpuSplitMicros } from '../lib/proc.js';
 import { median, percentile, round } from '../lib/stats.js';
 import { assertStreamOk, chatTurn, directTurn, runWorkers } from '../lib/turns.js';
 
@@ -56,7 +55,7 @@ export const ttft: Scenario = async (context) => {
         const key = String(concurrency);
         await fake.setDefault(script);
         const turns = await threadsFor(concurrency * perWorker);
-        const cpuBefore = cpuSplitMicros(platform.pid);
+        const cpuBefore = platform.cpuSplitMicros();
         const started = performance.now();
         const viaPlatform = await runWorkers(concurrency, perWorker, async (worker, index) => {
           if (index === 0) await stagger(worker);
@@ -67,7 +66,7 @@ export const ttft: Scenario = async (context) => {
           return result.ttftMs!;
         });
         const seconds = (performance.now() - started) / 1000;
-        const cpuAfter = cpuSplitMicros(platform.pid);
+        const cpuAfter = platform.cpuSplitMicros();
         const direct = await runWorkers(concurrency, perWorker, async (worker, index) => {
           if (index === 0) await stagger(worker);
           const result = await directTurn(fake, upstreamBody);
