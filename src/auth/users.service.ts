@@ -6,6 +6,9 @@ import { User } from './user.entity.js';
 
 const UNIQUE_VIOLATION = '23505';
 
+const USER_COLUMNS =
+  'id, email, name, password_hash, api_key_ciphertext, api_key_key_id, api_key_hint, api_key_version, default_assistant_id, created_at, updated_at';
+
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const driverError = error.driverError as { code?: string; constraint?: string };
@@ -31,10 +34,23 @@ export class UsersService {
     return this.users.findOneBy({ email });
   }
 
+  /** One primary-key read, mapped by hand: every signed-in page asks for it. */
   async get(id: string): Promise<User> {
-    const user = await this.users.findOneBy({ id });
-    if (!user) throw notFound('User');
-    return user;
+    const [row] = (await this.users.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id])) as Array<Record<string, unknown>>;
+    if (!row) throw notFound('User');
+    return Object.assign(new User(), {
+      id: row.id,
+      email: row.email,
+      name: row.name ?? null,
+      passwordHash: row.password_hash,
+      apiKeyCiphertext: row.api_key_ciphertext ?? null,
+      apiKeyKeyId: row.api_key_key_id ?? null,
+      apiKeyHint: row.api_key_hint ?? null,
+      apiKeyVersion: row.api_key_version,
+      defaultAssistantId: row.default_assistant_id ?? null,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    });
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
