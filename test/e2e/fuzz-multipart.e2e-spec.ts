@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import fc from 'fast-check';
+import { PROPERTY_TIMEOUT_MS, fuzzSettings as settings } from '../support/fuzz-settings.js';
 import { chatUser, type ChatUser } from '../support/chat-helpers.js';
 import { envelopeViolation } from '../support/fuzz-http.js';
 import { eventually, storedRowCounts } from '../support/platform-api.js';
@@ -14,17 +15,6 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  *
  * fast-check prints the seed of a failure; replay it with FUZZ_SEED=<seed>.
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
-const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
-/** A property stops early (and passes with the runs it made) after this long, so a slow machine keeps the file bounded. */
-const TIME_LIMIT_MS = Number(process.env.FUZZ_TIME_LIMIT_MS ?? 30_000);
-const settings = (numRuns = RUNS): fc.Parameters<unknown> => ({
-  numRuns,
-  ...(SEED === undefined ? {} : { seed: SEED }),
-  interruptAfterTimeLimit: TIME_LIMIT_MS,
-});
-/** Room for a property's runs plus the shrinking of a failure. */
-const PROPERTY_TIMEOUT_MS = TIME_LIMIT_MS + 90_000;
 
 const BOUNDARY = 'fuzzBoundary7MA4YWxkTrZu0gW';
 const TEXT = Buffer.from('plain notes that would be accepted on their own\n');

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { PROPERTY_TIMEOUT_MS, fuzzSettings as settings } from '../support/fuzz-settings.js';
 import { FuzzWorld } from '../support/fuzz-targets.js';
 import {
   acceptHeader,
@@ -34,17 +35,6 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  * FUZZ_STATS=1 prints the statuses and error codes seen per route (how deep
  * the input got); FUZZ_DEBUG="POST /api/chat" prints each request to that route.
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
-const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
-/** A property stops early (and passes with the runs it made) after this long, so a slow machine keeps the file bounded. */
-const TIME_LIMIT_MS = Number(process.env.FUZZ_TIME_LIMIT_MS ?? 30_000);
-const settings = (numRuns = RUNS): fc.Parameters<unknown> => ({
-  numRuns,
-  ...(SEED === undefined ? {} : { seed: SEED }),
-  interruptAfterTimeLimit: TIME_LIMIT_MS,
-});
-/** Room for a property's runs plus the shrinking of a failure. */
-const PROPERTY_TIMEOUT_MS = TIME_LIMIT_MS + 90_000;
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
