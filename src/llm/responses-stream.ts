@@ -115,8 +115,11 @@ function toLlmEvent(data: WireEvent): LlmEvent | null {
         code: data.response!.error?.code ?? 'response_failed',
         message: data.response!.error?.message ?? 'The response failed',
       };
-    case 'error':
-      return { type: 'failed', responseId: null, code: data.code ?? 'error', message: data.message ?? 'OpenAI reported an error' };
+    case 'error': {
+      // The spec's shape is flat; the API also sends the details nested under `error`.
+      const detail = data.error && typeof data.error === 'object' ? data.error : data;
+      return { type: 'failed', responseId: null, code: detail.code ?? 'error', message: detail.message ?? 'OpenAI reported an error' };
+    }
     default:
       if (data.error && typeof data.error === 'object') {
         return { type: 'failed', responseId: null, code: data.error.code ?? 'error', message: data.error.message ?? 'OpenAI reported an error' };

@@ -29,6 +29,13 @@ const CASES: FaultCase[] = [
   { name: 'a stream cut after 3 deltas', arm: streamFault({ kind: 'cut', afterDeltas: 3 }), status: 502, code: 'upstream_unavailable', partial: 'One two three ' },
   { name: 'a stream that stalls after 2 deltas', arm: streamFault({ kind: 'stall', afterDeltas: 2 }), status: 504, code: 'upstream_timeout', partial: 'One two ' },
   { name: 'an error event after 2 deltas', arm: streamFault({ kind: 'error_event', afterDeltas: 2 }), status: 502, code: 'upstream_error', partial: 'One two ' },
+  {
+    name: 'an error event in the flat shape of the spec after 2 deltas',
+    arm: streamFault({ kind: 'error_event', afterDeltas: 2, shape: 'flat' }),
+    status: 502,
+    code: 'upstream_error',
+    partial: 'One two ',
+  },
   { name: 'response.failed after 2 deltas', arm: streamFault({ kind: 'failed', afterDeltas: 2 }), status: 502, code: 'upstream_error', partial: 'One two ' },
   { name: 'response.incomplete after 4 deltas', arm: streamFault({ kind: 'incomplete', afterDeltas: 4, reason: 'max_output_tokens' }), status: 502, code: 'reply_incomplete', partial: 'One two three four ' },
 ];
