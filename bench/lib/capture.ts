@@ -67,7 +67,7 @@ export async function explain(context: BenchContext, statement: { sql: string; p
   return rows.map((row) => row['QUERY PLAN']);
 }
 
-/** A plan reads no table in full when it has no Seq Scan node. */
-export function hasSeqScan(plan: string[]): boolean {
-  return plan.some((line) => /Seq Scan/.test(line));
+/** A sequential scan of the table that grows with the threads (small tables such as users may be scanned). */
+export function hasSeqScan(plan: string[], table = 'messages'): boolean {
+  return plan.some((line) => new RegExp(`Seq Scan on ${table}\\b`).test(line));
 }
