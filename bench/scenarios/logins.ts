@@ -12,7 +12,21 @@ const SECONDS = 10;
 /** The prober sends one GET /health, waits for it, pauses this long, and sends the next. */
 const PROBE_PAUSE_MS = 5;
 
-function timedRequest(url: string, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; ms: number }> {
+/**
+ * One request on a kept-alive connection. A connection the server closed for
+ * idleness just as it was reused is the client's race, not a failure of the
+ * platform: that request is sent again (as Node's documentation advises).
+ */
+async function timedRequest(url: string, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; ms: number }> {
+  try {
+    return await timedRequestOnce(url, method, body);
+  } catch (error) {
+    if ((error as { reusedSocket?: boolean }).reusedSocket) return timedRequestOnce(url, method, body);
+    throw error;
+  }
+}
+
+function timedRequestOnce(url: string, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; ms: number }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const target = new URL(url);
   return new Promise((resolve, reject) => {
@@ -31,7 +45,10 @@ function timedRequest(url: string, method: 'GET' | 'POST', body?: unknown): Prom
         res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
       },
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const reset = error.code === 'ECONNRESET' || error.message === 'socket hang up';
+      reject(Object.assign(error, { reusedSocket: reset && req.reusedSocket }));
+    });
     req.end(payload);
   });
 }
