@@ -9,6 +9,9 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 
 jest.setTimeout(120_000);
 
+/** The configured grace period: short replies (about 1 s) end well within it, long ones (20 s) cannot. */
+const GRACE_MS = 6000;
+
 describe('graceful shutdown under load', () => {
   let database: TestDatabase;
   let fake: FakeOpenAI;
@@ -24,13 +27,12 @@ describe('graceful shutdown under load', () => {
   });
 
   it('stops accepting, lets short replies finish, ends the rest with server_shutting_down after storing them, and exits 0', async () => {
-    const platform = await startPlatformProcess({ DATABASE_URL: database.url, OPENAI_BASE_URL: fake.baseUrl, SHUTDOWN_GRACE_MS: '4000', LOG_LEVEL: 'warn' });
+    const platform = await startPlatformProcess({ DATABASE_URL: database.url, OPENAI_BASE_URL: fake.baseUrl, SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'warn' });
     const user = await registerUserWithKey(platform.baseUrl);
     const assistant = await createAssistant(platform.baseUrl, user.cookie);
     fake.setResponder((body) => {
       const message = JSON.stringify(body.input);
-      // "short" replies end within the grace period, "long" ones cannot.
-      return message.includes('short') ? { tokens: 30, deltaDelayMs: 50 } : { tokens: 400, deltaDelayMs: 50 };
+      return message.includes('short') ? { tokens: 20, deltaDelayMs: 50 } : { tokens: 400, deltaDelayMs: 50 };
     });
 
     const streams: Array<Promise<SseResult>> = [];
@@ -73,8 +75,13 @@ describe('graceful shutdown under load', () => {
       const error = result.events.at(-2);
       expect(error?.event).toBe('error');
       expect(error?.data.code).toBe('server_shutting_down');
+      // Ended when the configured grace period ran out, not before and not at the reply's own end.
+      expect(error!.receivedAt - signalledAt).toBeGreaterThanOrEqual(GRACE_MS - 100);
+      expect(error!.receivedAt - signalledAt).toBeLessThan(GRACE_MS + 5000);
       expect(error?.data.message.content).toBe(tokensOf(result.events));
       expect(result.events.at(-1)?.event).toBe('done');
+      const [row] = await query(database.url, 'SELECT content, status FROM messages WHERE id = $1', [error!.data.message.id]);
+      expect(row).toEqual({ content: tokensOf(result.events), status: 'incomplete' });
     }
 
     const [{ running }] = await query(database.url, `SELECT count(*)::int AS running FROM runs WHERE status = 'running'`);
