@@ -45,21 +45,30 @@ export class AuthService {
 
   /**
    * Unknown e-mail and wrong password give the same answer after the same
-   * amount of hashing. Failures count per e-mail and per client address.
+   * amount of hashing. Failures count per e-mail and per client address: each
+   * attempt is counted before the password is checked (so parallel guesses
+   * cannot all slip under the limit) and given back when it succeeds.
    */
   async login(dto: LoginDto, ip: string): Promise<User> {
-    await this.limiter.assertBelow(this.loginPerEmail, dto.email, LOGIN_THROTTLED);
-    await this.limiter.assertBelow(this.loginPerIp, ip, LOGIN_THROTTLED);
+    await this.countAttempt(dto.email, ip);
     const user = await this.users.findByEmail(dto.email);
     const valid = user
       ? await this.hasher.verify(dto.password, user.passwordHash)
       : await this.hasher.verifyAgainstNothing(dto.password);
-    if (!user || !valid) {
-      await Promise.all([this.limiter.hit(this.loginPerEmail, dto.email), this.limiter.hit(this.loginPerIp, ip)]);
-      throw new DomainError('invalid_credentials', 'The e-mail or password is not correct');
-    }
-    await this.limiter.reset(this.loginPerEmail, dto.email);
+    if (!user || !valid) throw new DomainError('invalid_credentials', 'The e-mail or password is not correct');
+    await Promise.all([this.limiter.reset(this.loginPerEmail, dto.email), this.limiter.release(this.loginPerIp, ip)]);
     return user;
+  }
+
+  /** Counts a sign-in attempt for the address, then for the e-mail; an address over its limit counts nothing against the e-mail. */
+  private async countAttempt(email: string, ip: string): Promise<void> {
+    await this.limiter.consume(this.loginPerIp, ip, LOGIN_THROTTLED);
+    try {
+      await this.limiter.consume(this.loginPerEmail, email, LOGIN_THROTTLED);
+    } catch (error) {
+      await this.limiter.release(this.loginPerIp, ip);
+      throw error;
+    }
   }
 
   /** Changes the password and ends every other session of the user. */
@@ -79,13 +88,13 @@ export class AuthService {
 
   private async verifiedUser(userId: string, password: string, field: string): Promise<User> {
     const user = await this.users.get(userId);
-    await this.limiter.assertBelow(this.loginPerEmail, user.email, LOGIN_THROTTLED);
+    await this.limiter.consume(this.loginPerEmail, user.email, LOGIN_THROTTLED);
     if (!(await this.hasher.verify(password, user.passwordHash))) {
-      await this.limiter.hit(this.loginPerEmail, user.email);
       throw new DomainError('validation_failed', 'The current password is not correct', [
         { field, message: 'The current password is not correct' },
       ]);
     }
+    await this.limiter.release(this.loginPerEmail, user.email);
     return user;
   }
 }

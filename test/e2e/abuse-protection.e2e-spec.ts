@@ -25,6 +25,12 @@ describe('cross-site request protection', () => {
     expect(byOrigin.body.code).toBe('cross_site_request');
     const byFetchMetadata = await clearDefault(cookie).set('Sec-Fetch-Site', 'cross-site').set('Origin', 'https://evil.example');
     expect(byFetchMetadata.status).toBe(403);
+    // Fetch metadata alone is enough: a browser that sends no Origin is still refused.
+    const byFetchMetadataAlone = await clearDefault(cookie).set('Sec-Fetch-Site', 'cross-site');
+    expect(byFetchMetadataAlone.status).toBe(403);
+    expect(byFetchMetadataAlone.body.code).toBe('cross_site_request');
+    const sameSite = await clearDefault(cookie).set('Sec-Fetch-Site', 'same-site');
+    expect(sameSite.status).toBe(403);
     const nullOrigin = await clearDefault(cookie).set('Origin', 'null');
     expect(nullOrigin.status).toBe(403);
     const logout = await request(testApp.baseUrl).post('/api/logout').set('Cookie', cookie).set('Origin', 'https://evil.example');
@@ -113,6 +119,49 @@ describe('rate limits', () => {
         json: { email: bystander.email, password: bystander.password },
       });
       expect(unaffected.status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('counts parallel failed sign-ins before checking them, so a burst cannot pass the limit', async () => {
+    const app = await startTestApp({ env: { RATE_LIMIT_LOGIN_FAILURES: '10', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '900', BCRYPT_COST: '8' } });
+    try {
+      const victim = await registerUser(app.baseUrl);
+      const burst = await Promise.all(
+        Array.from({ length: 30 }, (_, attempt) =>
+          requestFrom('127.0.0.1', app.baseUrl, 'POST', '/api/login', { json: { email: victim.email, password: `guess-${attempt}` } }),
+        ),
+      );
+      const statuses = burst.map((response) => response.status);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('does not count successful sign-ins against the address', async () => {
+    const app = await startTestApp({ env: { RATE_LIMIT_LOGIN_FAILURES: '3', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '900' } });
+    try {
+      const users = [await registerUser(app.baseUrl), await registerUser(app.baseUrl)];
+      for (let round = 0; round < 3; round++) {
+        for (const user of users) {
+          const response = await requestFrom('127.0.0.1', app.baseUrl, 'POST', '/api/login', {
+            json: { email: user.email, password: user.password },
+          });
+          expect(response.status).toBe(200);
+        }
+      }
+      // Three failures reach the address's limit: it is refused from then on, whatever the e-mail.
+      for (const password of ['wrong-1', 'wrong-2', 'wrong-3']) {
+        const failed = await requestFrom('127.0.0.1', app.baseUrl, 'POST', '/api/login', { json: { email: users[0].email, password } });
+        expect(failed.status).toBe(401);
+      }
+      const locked = await requestFrom('127.0.0.1', app.baseUrl, 'POST', '/api/login', {
+        json: { email: users[1].email, password: users[1].password },
+      });
+      expect(locked.status).toBe(429);
     } finally {
       await app.close();
     }

@@ -1,15 +1,20 @@
 import request from 'supertest';
+import { chatJson, chatUser } from '../support/chat-helpers.js';
+import { eventually } from '../support/platform-api.js';
 import { listRoutes, concretePath } from '../support/routes.js';
 import { login, registerUser, sessionCookie, sessionIdOf } from '../support/session-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The routes anyone may call without a session (metrics has its own optional token). */
+const PUBLIC_ROUTES = ['GET /api', 'GET /config', 'GET /health', 'GET /metrics', 'POST /api/login', 'POST /api/logout', 'POST /api/register'];
+
 describe('accounts and sessions', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
-    testApp = await startTestApp();
+    testApp = await startTestApp({ fake: true });
   });
 
   afterAll(async () => {
@@ -157,32 +162,43 @@ describe('accounts and sessions', () => {
         .attach('file', Buffer.from(`notes for ${name}`), `${name}.txt`)
         .expect(201);
     }
+    await request(testApp.baseUrl).post('/api/settings/apikey').set('Cookie', user.cookie).send({ apiKey: 'sk-test-account-deletion-0001' }).expect(200);
+    const [assistant] = (await request(testApp.baseUrl).get('/api/assistants').set('Cookie', user.cookie).expect(200)).body;
+    await request(testApp.baseUrl)
+      .post('/api/chat')
+      .set('Cookie', user.cookie)
+      .send({ assistantId: assistant.id, message: 'Remember this', stream: false })
+      .expect(200);
     const tables = (await testApp.dataSource.query(
       `SELECT table_name FROM information_schema.columns
        WHERE table_schema = 'public' AND column_name = 'user_id' ORDER BY table_name`,
     )) as Array<{ table_name: string }>;
     const countOwned = async () => {
-      let total = 0;
+      const counts: Record<string, number> = {};
       for (const { table_name } of tables) {
         const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM "${table_name}" WHERE user_id = $1`, [
           user.userId,
         ]);
-        total += count;
+        counts[table_name] = count;
       }
       const [{ count: users }] = await testApp.dataSource.query('SELECT count(*)::int AS count FROM users WHERE id = $1', [user.userId]);
-      return total + users;
+      counts.users = users;
+      return counts;
     };
     expect(tables.map((table) => table.table_name)).toEqual(
-      expect.arrayContaining(['assistants', 'session', 'files', 'file_chunks', 'assistant_files']),
+      expect.arrayContaining(['assistants', 'session', 'files', 'file_chunks', 'assistant_files', 'threads', 'messages', 'runs']),
     );
-    // 2 sessions, 2 assistants, 2 files, 2 chunks, 2 attachments, the user.
-    expect(await countOwned()).toBeGreaterThanOrEqual(11);
+    // The user owns rows in every table that has owners (but the queue of upstream work, done by now).
+    const before = await countOwned();
+    expect(Object.keys(before).filter((table) => before[table] === 0 && table !== 'upstream_jobs')).toEqual([]);
+    expect(before).toMatchObject({ session: 2, assistants: 2, files: 2, threads: 1, messages: 2, runs: 1, users: 1 });
 
     const refused = await request(testApp.baseUrl).delete('/api/user').set('Cookie', user.cookie).send({ password: 'nope-nope' });
     expect(refused.status).toBe(400);
     await request(testApp.baseUrl).delete('/api/user').set('Cookie', user.cookie).send({ password: user.password }).expect(200);
 
-    expect(await countOwned()).toBe(0);
+    const after = await countOwned();
+    expect(Object.keys(after).filter((table) => after[table] !== 0)).toEqual([]);
     await request(testApp.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(401);
     await request(testApp.baseUrl).get('/api/user').set('Cookie', other).expect(401);
     await request(testApp.baseUrl).post('/api/login').send({ email: user.email, password: user.password }).expect(401);
@@ -192,9 +208,8 @@ describe('accounts and sessions', () => {
     const routes = listRoutes(testApp.app);
     const protectedRoutes = routes.filter((route) => !route.isPublic);
     expect(protectedRoutes.length).toBeGreaterThanOrEqual(6);
-    expect(routes.filter((route) => route.isPublic).map((route) => route.path)).toEqual(
-      expect.arrayContaining(['/api/register', '/api/login', '/health', '/config', '/api']),
-    );
+    // Exactly these are open to everyone; a route marked public by mistake fails here.
+    expect(routes.filter((route) => route.isPublic).map((route) => `${route.method} ${route.path}`).sort()).toEqual(PUBLIC_ROUTES);
     for (const route of protectedRoutes) {
       const response = await request(testApp.baseUrl)[route.method.toLowerCase() as 'get'](concretePath(route.path)).send({});
       expect({ route: `${route.method} ${route.path}`, status: response.status, code: response.body.code }).toEqual({
@@ -244,6 +259,35 @@ describe('session secrets and lifetimes', () => {
       const lifetime = Date.now() - started;
       expect(lastStatus).toBe(401);
       expect(lifetime).toBeGreaterThanOrEqual(2_800);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('sessions ended while a request is in flight', () => {
+  it('stay ended when that request finishes and saves the session', async () => {
+    // Idle timeout 8 s: a request refreshes the session's idle clock (and so saves it) every 2 s.
+    const app = await startTestApp({ fake: true, env: { SESSION_IDLE_TIMEOUT_SECONDS: '8', AUTO_TITLES: 'false' } });
+    try {
+      const user = await chatUser(app);
+      const other = await login(app.baseUrl, user.email, user.password);
+      await new Promise((resolve) => setTimeout(resolve, 2200));
+      app.fake.enqueueResponse({ text: 'A slow answer.', firstDeltaDelayMs: 1500 });
+      const slow = chatJson(app, other, { assistantId: user.assistant.id, message: 'Take your time' }).then((response) => response);
+      await eventually(() => app.fake.requestsTo('POST', '/v1/responses').length === 1 || undefined);
+
+      await request(app.baseUrl)
+        .post('/api/user/password')
+        .set('Cookie', user.cookie)
+        .send({ currentPassword: user.password, newPassword: 'a new password 456' })
+        .expect(200);
+      expect((await slow).status).toBe(200);
+
+      await request(app.baseUrl).get('/api/user').set('Cookie', other).expect(401);
+      const rows = await app.dataSource.query('SELECT count(*)::int AS count FROM "session" WHERE sid = $1', [sessionIdOf(other)]);
+      expect(rows).toEqual([{ count: 0 }]);
+      await request(app.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(200);
     } finally {
       await app.close();
     }

@@ -23,7 +23,8 @@ describe('per-user OpenAI API keys', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ fake: true });
+    // The most verbose logging, so a key in any log line would show.
+    testApp = await startTestApp({ fake: true, env: { LOG_LEVEL: 'trace' } });
   });
 
   afterAll(async () => {
@@ -108,6 +109,30 @@ describe('per-user OpenAI API keys', () => {
       uploads.filter((entry) => entry.headers.authorization === `Bearer ${key}`).map((entry) => (entry.body as any).files[0].filename);
     expect(byKey(aliceKey)).toEqual([expect.stringMatching(/^alice-/)]);
     expect(byKey(bobKey)).toEqual([expect.stringMatching(/^bob-/)]);
+  });
+
+  it('uses a replaced key from the next request on', async () => {
+    const user = await registerUser(testApp.baseUrl);
+    const assistant = await request(testApp.baseUrl).post('/api/assistants').set('Cookie', user.cookie).send({ name: 'Keys' }).expect(201);
+    const chat = () =>
+      request(testApp.baseUrl)
+        .post('/api/chat')
+        .set('Cookie', user.cookie)
+        .send({ assistantId: assistant.body.id, message: 'Which key pays for this?', stream: false })
+        .expect(200);
+    const keysSeen = () => testApp.fake.requestsTo('POST', '/v1/responses').map((entry) => entry.headers.authorization);
+    const [first, second] = [newKey(), newKey()];
+
+    await request(testApp.baseUrl).post('/api/settings/apikey').set('Cookie', user.cookie).send({ apiKey: first }).expect(200);
+    await chat();
+    expect(keysSeen()).toContain(`Bearer ${first}`);
+    const before = keysSeen().length;
+    await request(testApp.baseUrl).post('/api/settings/apikey').set('Cookie', user.cookie).send({ apiKey: second }).expect(200);
+    await chat();
+    const after = keysSeen().slice(before);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.filter((header) => header === `Bearer ${first}`)).toEqual([]);
+    expect(after).toContain(`Bearer ${second}`);
   });
 
   it('forgets the key on delete: upstream work then reports api_key_missing', async () => {

@@ -33,6 +33,13 @@ const PgStore = connectPgSimple(session);
 const END_SESSION = `WITH ended AS (DELETE FROM "session" WHERE sid = $1 RETURNING user_id)
   SELECT pg_notify('${SESSIONS_ENDED_CHANNEL}', user_id::text) FROM ended WHERE user_id IS NOT NULL`;
 
+/** Saves a session only while its row exists (see CachedPgStore.set). */
+const UPDATE_SESSION = `UPDATE "session" SET sess = $1, expire = to_timestamp($2) WHERE sid = $3 RETURNING sid`;
+
+/** Marks, on the request's session object only (never stored), a session created by this request's sign-in. */
+const SIGNED_IN_HERE = Symbol('signed in by this request');
+type SignedInSession = SessionData & { [SIGNED_IN_HERE]?: true };
+
 /**
  * connect-pg-simple with the instance's session cache in front: reads are
  * answered from the cache while it is fresh, writes go through to PostgreSQL
@@ -56,19 +63,32 @@ class CachedPgStore extends PgStore {
     });
   }
 
+  /**
+   * A session is written as a new row only by the request that signed in;
+   * every later save updates the row if it still exists. A request still
+   * running when its session was ended (sign-out elsewhere, password change,
+   * account deletion) must not bring the session back when it finishes.
+   */
   override set(sid: string, data: SessionData, callback?: (error?: unknown) => void): void {
     const mark = this.cache.mark();
-    super.set(sid, data, (error?: unknown) => {
-      if (!error) this.cache.remember(sid, JSON.parse(JSON.stringify(data)) as SessionData, mark);
+    const remember = (error?: unknown, stored = true) => {
+      if (!error && stored) this.cache.remember(sid, JSON.parse(JSON.stringify(data)) as SessionData, mark);
+      else this.cache.forget(sid);
       callback?.(error);
-    });
+    };
+    if ((data as SignedInSession)[SIGNED_IN_HERE]) return super.set(sid, data, (error?: unknown) => remember(error));
+    const expiresAt = data.cookie?.expires ? new Date(data.cookie.expires).getTime() : Date.now() + (data.cookie?.maxAge ?? 0);
+    this.run(UPDATE_SESSION, [JSON.stringify(data), Math.ceil(expiresAt / 1000), sid], (error, row) => remember(error, row !== undefined));
   }
 
   override destroy(sid: string, callback?: (error?: unknown) => void): void {
     this.cache.forget(sid);
-    (this as unknown as { query(sql: string, params: unknown[], done: (error?: unknown) => void): void }).query(END_SESSION, [sid], (error) =>
-      callback?.(error),
-    );
+    this.run(END_SESSION, [sid], (error) => callback?.(error));
+  }
+
+  /** connect-pg-simple's query helper: the first row, or undefined. */
+  private run(sql: string, params: unknown[], done: (error?: unknown, row?: unknown) => void): void {
+    (this as unknown as { query(sql: string, params: unknown[], done: (error?: unknown, row?: unknown) => void): void }).query(sql, params, done);
   }
 }
 
@@ -140,6 +160,7 @@ export function signIn(request: Request, userId: string): Promise<void> {
     request.session.regenerate((error) => {
       if (error) return reject(error);
       const now = Date.now();
+      (request.session as SignedInSession)[SIGNED_IN_HERE] = true;
       request.session.userId = userId;
       request.session.createdAt = now;
       request.session.lastSeenAt = now;

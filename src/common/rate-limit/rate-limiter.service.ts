@@ -106,16 +106,17 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Refuses when the window already holds `limit` events, without counting this one. */
-  async assertBelow(rule: RateLimitRule, subject: string, message: string): Promise<void> {
-    const rows = (await this.dataSource.query(
-      `SELECT count, GREATEST(0, EXTRACT(EPOCH FROM (reset_at - now())))::float AS remaining
-       FROM rate_limit_counters WHERE key = $1 AND reset_at > now()`,
+  /**
+   * Gives back one event counted by consume(): an attempt that turned out not
+   * to count (a sign-in with the right password). Counting first and giving
+   * back later keeps a burst of parallel attempts from all passing the check
+   * before any of them is counted.
+   */
+  async release(rule: RateLimitRule, subject: string): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE rate_limit_counters SET count = GREATEST(count - 1, 0) WHERE key = $1 AND reset_at > now()',
       [this.key(rule, subject)],
-    )) as Array<{ count: number; remaining: number }>;
-    if (rows.length > 0 && rows[0].count >= rule.limit) {
-      throw new DomainError('rate_limited', message, undefined, Math.max(1, Math.ceil(rows[0].remaining)));
-    }
+    );
   }
 
   async reset(rule: RateLimitRule, subject: string): Promise<void> {
