@@ -163,11 +163,7 @@ export class ChatService {
   /** POST /api/chat: a user message and the reply to it; starts a thread when none is given. */
   async chat(userId: string, dto: ChatDto, events: TurnEvents, clientGone: AbortSignal): Promise<TurnResult> {
     this.shutdown.assertAccepting();
-    if (dto.message.length > this.config.chat.maxInputChars) {
-      throw new DomainError('input_too_long', `The message is longer than ${this.config.chat.maxInputChars} characters`, [
-        { field: 'message', message: `At most ${this.config.chat.maxInputChars} characters` },
-      ]);
-    }
+    this.threads.assertInputLength('message', dto.message);
     // The lookups go to the database together; their errors count in this order.
     // An existing thread's history is read with it, leaving room in the window for the new message.
     const historyLimit = dto.threadId ? this.context.historyLimit - 1 : 0;

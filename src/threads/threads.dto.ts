@@ -114,7 +114,7 @@ export class AddMessageDto extends MessageReferencesDto {
   @IsIn(['user', 'assistant'], { message: 'role must be user or assistant' })
   role!: MessageRole;
 
-  @ApiProperty({ minLength: 1 })
+  @ApiProperty({ minLength: 1, description: 'At most the chat input limit (limits.chatInputChars in GET /config)' })
   @IsString()
   @MinLength(1, { message: 'content must not be empty' })
   content!: string;

@@ -6,6 +6,8 @@ import { AssistantsService } from '../assistants/assistants.service.js';
 import type { User } from '../auth/user.entity.js';
 import { UsersService } from '../auth/users.service.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
 import { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
 import { Message, type MessageRole } from './message.entity.js';
@@ -41,7 +43,21 @@ export class ThreadsService {
     private readonly assistants: AssistantsService,
     private readonly users: UsersService,
     private readonly files: FilesService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Refuses text longer than the configured input limit. Both ways a user
+   * puts text into a thread (a chat message, an added message) check it, so
+   * adding a message and then running the thread sends the model no more
+   * than a chat message may.
+   */
+  assertInputLength(field: string, text: string): void {
+    const max = this.config.chat.maxInputChars;
+    if (text.length > max) {
+      throw new DomainError('input_too_long', `The message is longer than ${max} characters`, [{ field, message: `At most ${max} characters` }]);
+    }
+  }
 
   /** The user's thread, or 404 whether it does not exist or belongs to someone else. */
   async findOwned(userId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<Thread> {
@@ -143,6 +159,7 @@ export class ThreadsService {
 
   /** Adds a message without running the assistant. */
   async addMessage(userId: string, threadId: string, dto: AddMessageDto): Promise<Message> {
+    this.assertInputLength('content', dto.content);
     const thread = await this.findOwned(userId, threadId);
     await this.checkReferences(userId, thread.id, dto.fileIds ?? [], dto.replyToId);
     return this.dataSource.transaction(async (manager) => {

@@ -10,9 +10,12 @@ interface FaultCase {
   arm: (app: TestApp) => void;
   status: number;
   code: string;
+  /** Seconds to wait: the Retry-After header of a JSON reply, retryAfterSeconds of the stream's error event. */
   retryAfter?: number;
   /** Text relayed before the failure (stored as the partial reply). */
   partial?: string;
+  /** The partial reply's statusReason when it is the provider's reason rather than the code. */
+  reason?: string;
 }
 
 const DELTAS = ['One ', 'two ', 'three ', 'four ', 'five.'];
@@ -22,7 +25,8 @@ const streamFault = (fault: Fault) => (app: TestApp) => app.fake.enqueueResponse
 const CASES: FaultCase[] = [
   { name: '401 invalid key', arm: failWith({ kind: 'invalid_api_key' }), status: 400, code: 'api_key_invalid' },
   { name: '429 rate limit', arm: failWith({ kind: 'rate_limit', retryAfterSeconds: 7 }), status: 429, code: 'upstream_rate_limited', retryAfter: 7 },
-  { name: 'insufficient quota', arm: failWith({ kind: 'insufficient_quota' }), status: 429, code: 'upstream_quota_exceeded' },
+  // The provider sends no Retry-After with it: the platform's own default wait is an hour.
+  { name: 'insufficient quota', arm: failWith({ kind: 'insufficient_quota' }), status: 429, code: 'upstream_quota_exceeded', retryAfter: 3600 },
   { name: '500 server error', arm: failWith({ kind: 'server_error' }), status: 502, code: 'upstream_unavailable' },
   { name: 'a hang before any answer', arm: failWith({ kind: 'hang' }), status: 504, code: 'upstream_timeout' },
   { name: 'a connection dropped before headers', arm: failWith({ kind: 'drop' }), status: 502, code: 'upstream_unavailable' },
@@ -37,7 +41,14 @@ const CASES: FaultCase[] = [
     partial: 'One two ',
   },
   { name: 'response.failed after 2 deltas', arm: streamFault({ kind: 'failed', afterDeltas: 2 }), status: 502, code: 'upstream_error', partial: 'One two ' },
-  { name: 'response.incomplete after 4 deltas', arm: streamFault({ kind: 'incomplete', afterDeltas: 4, reason: 'max_output_tokens' }), status: 502, code: 'reply_incomplete', partial: 'One two three four ' },
+  {
+    name: 'response.incomplete after 4 deltas',
+    arm: streamFault({ kind: 'incomplete', afterDeltas: 4, reason: 'max_output_tokens' }),
+    status: 502,
+    code: 'reply_incomplete',
+    partial: 'One two three four ',
+    reason: 'max_output_tokens',
+  },
 ];
 
 describe('chat when the provider fails', () => {
@@ -57,8 +68,7 @@ describe('chat when the provider fails', () => {
     expect(messages[0]).toMatchObject({ role: 'user', content: question });
     if (fault.partial) {
       expect(messages).toHaveLength(2);
-      expect(messages[1]).toMatchObject({ role: 'assistant', content: fault.partial, status: 'incomplete' });
-      expect(messages[1].statusReason).toBeTruthy();
+      expect(messages[1]).toMatchObject({ role: 'assistant', content: fault.partial, status: 'incomplete', statusReason: fault.reason ?? fault.code });
     } else {
       expect(messages).toHaveLength(1);
     }
@@ -74,7 +84,7 @@ describe('chat when the provider fails', () => {
       const response = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: question });
       expect(response.status).toBe(fault.status);
       expect(response.body).toMatchObject({ code: fault.code, error: expect.any(String) });
-      if (fault.retryAfter) expect(response.headers['retry-after']).toBe(String(fault.retryAfter));
+      expect(response.headers['retry-after']).toBe(fault.retryAfter === undefined ? undefined : String(fault.retryAfter));
       const stored = response.body.details[0];
       expect(stored).toMatchObject({ threadId: expect.any(String), userMessageId: expect.any(String) });
       await expectAftermath(user, stored.threadId, fault, question);
@@ -93,8 +103,13 @@ describe('chat when the provider fails', () => {
       expect(names.slice(-2)).toEqual(['error', 'done']);
       const error = result.events.at(-2)!;
       expect(error.data).toMatchObject({ code: fault.code, error: expect.any(String) });
+      expect(error.data.retryAfterSeconds).toBe(fault.retryAfter);
       expect(tokensOf(result.events)).toBe(fault.partial ?? '');
-      if (fault.partial) expect(error.data.message).toMatchObject({ content: fault.partial, status: 'incomplete' });
+      if (fault.partial) {
+        expect(error.data.message).toMatchObject({ content: fault.partial, status: 'incomplete', statusReason: fault.reason ?? fault.code });
+      } else {
+        expect(error.data.message).toBeUndefined();
+      }
       await expectAftermath(user, result.events[0].data.message.threadId, fault, question);
     });
   });

@@ -1,10 +1,15 @@
 import pg from 'pg';
 import request from 'supertest';
-import { chatJson, chatUser, messagesOf, responseRequests, threadOf, waitUntilFree } from '../support/chat-helpers.js';
+import { chatJson, chatUser, messagesOf, responseRequests, threadOf, waitForRunningRun, waitUntilFree } from '../support/chat-helpers.js';
 import { eventually, uploadFile, waitForFileStatus } from '../support/platform-api.js';
 import { minimalPdf, minimalPng } from '../support/sample-files.js';
 import { postSse, tokensOf } from '../support/sse-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** The fields a validation error names, each once. */
+function fieldsOf(response: request.Response): string[] {
+  return [...new Set<string>(response.body.details.map((detail: { field: string }) => detail.field))];
+}
 
 describe('chat', () => {
   let app: TestApp;
@@ -86,6 +91,25 @@ describe('chat', () => {
     expect(result.events.at(-1)?.event).toBe('done');
   });
 
+  it('relays each token as it arrives, uncompressed, to a client that accepts gzip', async () => {
+    const user = await chatUser(app);
+    const deltas = ['Each ', 'word ', 'in ', 'its ', 'own ', 'time.'];
+    const delayMs = 150;
+    app.fake.enqueueResponse({ deltas, deltaDelayMs: delayMs });
+    const result = await postSse(`${app.baseUrl}/api/chat`, {
+      cookie: user.cookie,
+      headers: { 'accept-encoding': 'gzip' },
+      body: { assistantId: user.assistant.id, message: 'Take your time', stream: true },
+    });
+    expect(result.status).toBe(200);
+    expect(result.headers.get('content-encoding')).toBeNull();
+    const tokens = result.events.filter((event) => event.event === 'token');
+    expect(tokens.map((token) => token.data.delta)).toEqual(deltas);
+    // Buffered or compressed, the tokens would come together at the end; relayed, they keep the provider's pace.
+    const spreadMs = tokens.at(-1)!.receivedAt - tokens[0].receivedAt;
+    expect(spreadMs).toBeGreaterThanOrEqual(((deltas.length - 1) * delayMs) / 2);
+  });
+
   it("sends the assistant's instructions and model, the history in order, file_search with its vector store, and images", async () => {
     const user = await chatUser(app, { model: 'gpt-4.1', instructions: 'You are a librarian.', tools: [{ type: 'retrieval' }], temperature: 0.2 });
     const document = await uploadFile(app.baseUrl, user.cookie, minimalPdf('Shelf rules'), 'rules.pdf', { assistantId: user.assistant.id });
@@ -123,6 +147,23 @@ describe('chat', () => {
     expect(invalid.body.details.map((detail: any) => detail.field).sort()).toEqual(['maxOutputTokens', 'temperature']);
   });
 
+  it('refuses a model override that is empty or not a model id, naming the field', async () => {
+    const user = await chatUser(app);
+    const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Hi' }).expect(200);
+    const sent = responseRequests(app).length;
+    for (const model of ['', '   ', 'gpt 4o', 'gpt-4o;drop']) {
+      const refused = await chatJson(app, user.cookie, { threadId: first.body.threadId, message: 'Hi again', model });
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('validation_failed');
+      expect(fieldsOf(refused)).toEqual(['model']);
+    }
+    const run = await request(app.baseUrl).post(`/api/threads/${first.body.threadId}/run`).set('Cookie', user.cookie).send({ stream: false, model: 'gpt 4o' });
+    expect(run.status).toBe(400);
+    expect(fieldsOf(run)).toEqual(['model']);
+    expect(responseRequests(app)).toHaveLength(sent);
+    expect(await messagesOf(app, user.cookie, first.body.threadId)).toHaveLength(2);
+  });
+
   it('cites the source files of file_search by their platform id and name', async () => {
     const user = await chatUser(app, { tools: ['file_search'] });
     const document = await uploadFile(app.baseUrl, user.cookie, minimalPdf('Policy'), 'policy.pdf', { assistantId: user.assistant.id });
@@ -130,7 +171,23 @@ describe('chat', () => {
     const upstreamId = [...app.fake.files.values()].find((file) => file.filename === 'policy.pdf')?.id;
     app.fake.enqueueResponse({ text: 'See the policy.', fileSearch: { queries: ['policy'] }, citations: [{ file_id: upstreamId!, filename: 'policy.pdf', index: 8 }] });
     const reply = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'What does the policy say?' }).expect(200);
-    expect(reply.body.citations).toEqual([{ fileId: stored.id, filename: 'policy.pdf', index: 8 }]);
+    const cited = [{ fileId: stored.id, filename: 'policy.pdf', index: 8 }];
+    expect(reply.body.citations).toEqual(cited);
+
+    app.fake.enqueueResponse({ deltas: ['It ', 'is ', 'in ', 'the ', 'policy.'], fileSearch: { queries: ['policy'] }, citations: [{ file_id: upstreamId!, filename: 'policy.pdf', index: 3 }] });
+    const streamed = await postSse(`${app.baseUrl}/api/chat`, {
+      cookie: user.cookie,
+      body: { threadId: reply.body.threadId, message: 'Where again?', stream: true },
+    });
+    const completed = streamed.events.find((event) => event.event === 'message_completed');
+    const citedAgain = [{ fileId: stored.id, filename: 'policy.pdf', index: 3 }];
+    expect(completed?.data.message.citations).toEqual(citedAgain);
+
+    const replies = (await messagesOf(app, user.cookie, reply.body.threadId)).filter((message: any) => message.role === 'assistant');
+    expect(replies.map((message: any) => [message.content, message.citations])).toEqual([
+      ['See the policy.', cited],
+      ['It is in the policy.', citedAgain],
+    ]);
   });
 
   it('starts new threads with the default assistant, and refuses without one or with an inactive one', async () => {
@@ -159,10 +216,7 @@ describe('chat', () => {
       body: { threadId, message: 'Long one', stream: true },
       abortWhen: () => false,
     });
-    await eventually(async () => {
-      const [{ count }] = await app.dataSource.query(`SELECT count(*)::int AS count FROM runs WHERE thread_id = $1 AND status = 'running'`, [threadId]);
-      return count === 1 ? true : undefined;
-    });
+    await waitForRunningRun(app, threadId);
     second = await chatJson(app, user.cookie, { threadId, message: 'Interrupting' });
     const added = await request(app.baseUrl).post(`/api/threads/${threadId}/messages`).set('Cookie', user.cookie).send({ role: 'user', content: 'Also' });
     const result = await streaming;
@@ -320,22 +374,135 @@ describe('chat', () => {
     expect(JSON.stringify(responseRequests(app).at(-1).input)).toContain('Added without running');
   });
 
-  it('limits the input length and the chat rate per user, with the envelope', async () => {
-    const limited = await startTestApp({ fake: app.fake, database: app.database, env: { CHAT_MAX_INPUT_CHARS: '20', RATE_LIMIT_CHAT_PER_MINUTE: '2' } });
-    try {
+  describe('with a short stale timeout', () => {
+    const STALE_AFTER_SECONDS = 1;
+    let quick: TestApp;
+
+    beforeAll(async () => {
+      // A live run's heartbeat beats every third of the timeout.
+      quick = await startTestApp({ fake: app.fake, database: app.database, env: { RUN_STALE_AFTER_SECONDS: String(STALE_AFTER_SECONDS) } });
+    });
+
+    afterAll(async () => {
+      await quick?.app.close();
+    });
+
+    it('keeps a live run that streams for longer than the timeout: a second chat still gets 409', async () => {
+      const user = await chatUser(quick);
+      const start = await chatJson(quick, user.cookie, { assistantId: user.assistant.id, message: 'Start' }).expect(200);
+      const threadId = start.body.threadId;
+      quick.fake.enqueueResponse({ tokens: 30, deltaDelayMs: 100 });
+      const streaming = postSse(`${quick.baseUrl}/api/chat`, { cookie: user.cookie, body: { threadId, message: 'Long one', stream: true } });
+      // Only the heartbeat can keep a run this old from being taken for dead.
+      await waitForRunningRun(quick, threadId, STALE_AFTER_SECONDS * 1500);
+      const second = await chatJson(quick, user.cookie, { threadId, message: 'Interrupting' });
+      expect(second.status).toBe(409);
+      expect(second.body.code).toBe('run_in_progress');
+
+      const result = await streaming;
+      expect(result.events.map((event) => event.event).slice(-2)).toEqual(['message_completed', 'done']);
+      expect(result.events.at(-2)!.data.message).toMatchObject({ status: 'completed', content: tokensOf(result.events) });
+      expect(result.events.at(-2)!.receivedAt - result.events[0].receivedAt).toBeGreaterThan(STALE_AFTER_SECONDS * 1000);
+      const messages = await messagesOf(quick, user.cookie, threadId);
+      expect(messages.map((message: any) => [message.role, message.status])).toEqual([
+        ['user', 'completed'],
+        ['assistant', 'completed'],
+        ['user', 'completed'],
+        ['assistant', 'completed'],
+      ]);
+    });
+
+    it('takes over a run whose heartbeat went stale, keeping its half-written reply as incomplete (interrupted)', async () => {
+      const user = await chatUser(quick);
+      const start = await chatJson(quick, user.cookie, { assistantId: user.assistant.id, message: 'Start' }).expect(200);
+      const threadId = start.body.threadId;
+      // What a process that died mid-reply leaves: its question, the reply as its last heartbeat saved it, and the run,
+      // whose heartbeat is past this instance's timeout (and well within the default one).
+      const [question] = await quick.dataSource.query(
+        `INSERT INTO messages (thread_id, user_id, role, content, status) VALUES ($1, $2, 'user', 'Before the crash', 'completed') RETURNING id`,
+        [threadId, user.userId],
+      );
+      const [halfReply] = await quick.dataSource.query(
+        `INSERT INTO messages (thread_id, user_id, role, content, status, reply_to_id) VALUES ($1, $2, 'assistant', 'Half a rep', 'streaming', $3) RETURNING id`,
+        [threadId, user.userId, question.id],
+      );
+      await quick.dataSource.query('UPDATE threads SET message_count = message_count + 2 WHERE id = $1', [threadId]);
+      const [dead] = await quick.dataSource.query(
+        `INSERT INTO runs (thread_id, user_id, kind, status, user_message_id, assistant_message_id, heartbeat_at)
+         VALUES ($1, $2, 'chat', 'running', $3, $4, now() - make_interval(secs => $5)) RETURNING id`,
+        [threadId, user.userId, question.id, halfReply.id, STALE_AFTER_SECONDS * 3],
+      );
+
+      quick.fake.enqueueResponse({ text: 'Back again.' });
+      await chatJson(quick, user.cookie, { threadId, message: 'After the crash' }).expect(200);
+      const [abandoned] = await quick.dataSource.query('SELECT status, error_code FROM runs WHERE id = $1', [dead.id]);
+      expect(abandoned).toEqual({ status: 'failed', error_code: 'abandoned' });
+      const messages = await messagesOf(quick, user.cookie, threadId);
+      expect(messages.slice(2).map((message: any) => [message.content, message.status, message.statusReason])).toEqual([
+        ['Before the crash', 'completed', null],
+        ['Half a rep', 'incomplete', 'interrupted'],
+        ['After the crash', 'completed', null],
+        ['Back again.', 'completed', null],
+      ]);
+    });
+  });
+
+  describe('with small limits', () => {
+    let limited: TestApp;
+
+    beforeAll(async () => {
+      limited = await startTestApp({ fake: app.fake, database: app.database, env: { CHAT_MAX_INPUT_CHARS: '20', RATE_LIMIT_CHAT_PER_MINUTE: '3' } });
+    });
+
+    afterAll(async () => {
+      await limited?.app.close();
+    });
+
+    it('limits the input length of a chat message and of an added message alike, with the envelope', async () => {
       const user = await chatUser(limited);
       const long = await chatJson(limited, user.cookie, { assistantId: user.assistant.id, message: 'x'.repeat(21) });
       expect(long.status).toBe(400);
-      expect(long.body.code).toBe('input_too_long');
-      await chatJson(limited, user.cookie, { assistantId: user.assistant.id, message: 'one' }).expect(200);
-      await chatJson(limited, user.cookie, { assistantId: user.assistant.id, message: 'two' }).expect(200);
-      const third = await chatJson(limited, user.cookie, { assistantId: user.assistant.id, message: 'three' });
-      expect(third.status).toBe(429);
-      expect(third.body.code).toBe('rate_limited');
-      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
-    } finally {
-      await limited.app.close();
-    }
+      expect(long.body).toMatchObject({ code: 'input_too_long', error: expect.any(String), details: [{ field: 'message', message: expect.any(String) }] });
+      const fits = await chatJson(limited, user.cookie, { assistantId: user.assistant.id, message: 'x'.repeat(20) }).expect(200);
+      const threadId = fits.body.threadId;
+
+      for (const role of ['user', 'assistant']) {
+        const added = await request(limited.baseUrl).post(`/api/threads/${threadId}/messages`).set('Cookie', user.cookie).send({ role, content: 'y'.repeat(21) });
+        expect(added.status).toBe(400);
+        expect(added.body).toEqual({ code: 'input_too_long', error: long.body.error, details: [{ field: 'content', message: long.body.details[0].message }] });
+      }
+      await request(limited.baseUrl).post(`/api/threads/${threadId}/messages`).set('Cookie', user.cookie).send({ role: 'user', content: 'y'.repeat(20) }).expect(201);
+
+      // Running the thread sends only what the limit let in.
+      await request(limited.baseUrl).post(`/api/threads/${threadId}/run`).set('Cookie', user.cookie).send({ stream: false }).expect(200);
+      const sent = JSON.stringify(responseRequests(limited).at(-1).input);
+      expect(sent).toContain('y'.repeat(20));
+      expect(sent).not.toContain('y'.repeat(21));
+    });
+
+    it('limits chat turns per user, counting /run and /regenerate, and leaves other users alone', async () => {
+      const user = await chatUser(limited);
+      const other = await chatUser(limited);
+      const first = await chatJson(limited, user.cookie, { assistantId: user.assistant.id, message: 'one' }).expect(200);
+      const threadId = first.body.threadId;
+      await request(limited.baseUrl).post(`/api/threads/${threadId}/run`).set('Cookie', user.cookie).send({ stream: false }).expect(200);
+      await request(limited.baseUrl).post(`/api/threads/${threadId}/regenerate`).set('Cookie', user.cookie).send({ stream: false }).expect(200);
+
+      const refused = [
+        await chatJson(limited, user.cookie, { threadId, message: 'four' }),
+        await request(limited.baseUrl).post(`/api/threads/${threadId}/run`).set('Cookie', user.cookie).send({ stream: false }),
+        await request(limited.baseUrl).post(`/api/threads/${threadId}/regenerate`).set('Cookie', user.cookie).send({ stream: false }),
+      ];
+      for (const response of refused) {
+        expect(response.status).toBe(429);
+        expect(response.body).toMatchObject({ code: 'rate_limited', error: expect.any(String) });
+        expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+      }
+      // The refused turns stored nothing.
+      expect((await messagesOf(limited, user.cookie, threadId)).map((message: any) => message.content)).not.toContain('four');
+
+      await chatJson(limited, other.cookie, { assistantId: other.assistant.id, message: 'unaffected' }).expect(200);
+    });
   });
 });
 

@@ -151,6 +151,24 @@ describe('threads and messages', () => {
     expect(foreignCursor.status).toBe(404);
   });
 
+  it('refuses an added message longer than the chat input limit, as the chat route does', async () => {
+    const user = await chatUser(app);
+    const thread = await request(app.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({ assistantId: user.assistant.id }).expect(201);
+    const limit = app.config.chat.maxInputChars;
+    const tooLong = await request(app.baseUrl)
+      .post(`/api/threads/${thread.body.id}/messages`)
+      .set('Cookie', user.cookie)
+      .send({ role: 'user', content: 'z'.repeat(limit + 1) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body).toMatchObject({ code: 'input_too_long', details: [{ field: 'content', message: `At most ${limit} characters` }] });
+    expect(await messagesOf(app, user.cookie, thread.body.id)).toEqual([]);
+    await request(app.baseUrl)
+      .post(`/api/threads/${thread.body.id}/messages`)
+      .set('Cookie', user.cookie)
+      .send({ role: 'user', content: 'z'.repeat(limit) })
+      .expect(201);
+  });
+
   it('exports a conversation as Markdown and JSON, without replaced replies', async () => {
     const user = await chatUser(app);
     app.fake.enqueueResponse({ text: 'First draft.' }, { text: 'Better answer.' });

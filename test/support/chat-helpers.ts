@@ -46,3 +46,14 @@ export async function waitUntilFree(app: TestApp, threadId: string): Promise<voi
     return count === 0 ? true : undefined;
   });
 }
+
+/** Waits until the thread has a running run that began at least `ageMs` ago. */
+export async function waitForRunningRun(app: TestApp, threadId: string, ageMs = 0): Promise<void> {
+  await eventually(async () => {
+    const rows = await app.dataSource.query(
+      `SELECT 1 FROM runs WHERE thread_id = $1 AND status = 'running' AND started_at <= now() - make_interval(secs => $2)`,
+      [threadId, ageMs / 1000],
+    );
+    return rows.length > 0 ? true : undefined;
+  });
+}
