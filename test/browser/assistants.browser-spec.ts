@@ -107,13 +107,23 @@ describe('assistants and their documents in the browser', () => {
 
   it('uploads picked files and shows each one processing, then ready', async () => {
     const { page } = browser;
+    // The provider takes a few seconds to index them, long enough to see them processing.
+    app.fake.setFileProcessing({ afterMs: 3000 });
     await page.getByTestId('documents-input').setInputFiles([
       { name: 'faq.md', mimeType: 'text/markdown', buffer: Buffer.from('# FAQ\n\nQ: Hours? A: 9 to 5.\n') },
       { name: 'prices.csv', mimeType: 'text/csv', buffer: Buffer.from('item,price\ntea,2\n') },
     ]);
     await page.getByText('2 files added.').waitFor();
+    await waitForStatus(page, 'faq.md', 'processing');
+    await waitForStatus(page, 'prices.csv', 'processing');
+    expect(await documentRow(page, 'faq.md').getByText('Processing…').count()).toBe(1);
+    expect(await page.getByTestId('documents-summary').innerText()).toContain('2 processing');
+
     await waitForStatus(page, 'faq.md', 'ready');
     await waitForStatus(page, 'prices.csv', 'ready');
+    expect(await documentRow(page, 'faq.md').getByText('Ready', { exact: true }).count()).toBe(1);
+    expect(await page.getByTestId('documents-summary').innerText()).toContain('0 processing');
+    app.fake.setFileProcessing({});
   });
 
   it('uploads a whole chosen folder with the files’ paths', async () => {

@@ -8,6 +8,7 @@ import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, screenshot, type Browser } from './support/browser.js';
 import {
   createAssistantInBrowser,
+  PASSWORD,
   registerInBrowser,
   saveApiKeyInBrowser,
   signInInBrowser,
@@ -369,6 +370,29 @@ describe('a whole journey in the browser', () => {
     await page.getByRole('button', { name: 'Try again' }).click();
     await replies(page).last().getByText('Yes, it works now.').waitFor();
     await page.getByRole('button', { name: 'Try again' }).waitFor({ state: 'detached' });
+  });
+
+  it('keeps the message being sent when the session has ended, and sends it after signing in again', async () => {
+    const { page } = browser;
+    const message = 'Written while the session was ending';
+    await page.context().clearCookies();
+    const refused = page.waitForResponse((response) => response.url().endsWith('/api/chat') && response.request().method() === 'POST');
+    await send(page, message);
+    expect((await refused).status()).toBe(401);
+
+    const dialog = page.getByRole('dialog', { name: 'Your session has ended' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Password').fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await waitForComposer(page, message);
+    expect(await page.getByRole('article', { name: 'Your message' }).getByText(message).count()).toBe(0);
+    app.fake.enqueueResponse({ text: 'Received after signing in again.' });
+    await page.getByLabel('Message', { exact: true }).press('Enter');
+    await replies(page).last().getByText('Received after signing in again.').waitFor();
+    await page.getByRole('article', { name: 'Your message' }).getByText(message).waitFor();
+    await waitForComposer(page, '');
   });
 
   it('gives a refused message back to fix and send again', async () => {

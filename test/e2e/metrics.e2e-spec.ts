@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { chatJson, chatUser } from '../support/chat-helpers.js';
+import { eventually } from '../support/platform-api.js';
+import { postSse } from '../support/sse-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -42,6 +44,26 @@ describe('metrics', () => {
     expect(sample(text, 'chat_streams_open')).toBe(0);
     expect(sample(text, 'db_pool_connections', { state: 'total' })).toBeGreaterThan(0);
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/);
+  });
+
+  it('counts a streamed reply as an open stream while it streams, and not once it has ended', async () => {
+    const user = await chatUser(app);
+    const openStreams = async () => sample((await request(app.baseUrl).get('/metrics').expect(200)).text, 'chat_streams_open');
+    app.fake.enqueueResponse({ deltas: ['One', ' two', ' three', ' four', ' five'], deltaDelayMs: 200 });
+    const streamed = postSse(`${app.baseUrl}/api/chat`, {
+      cookie: user.cookie,
+      body: { assistantId: user.assistant.id, message: 'Count to five, slowly', stream: true },
+    });
+
+    const seenOpenAt = await eventually(async () => ((await openStreams()) >= 1 ? Date.now() : undefined));
+    const result = await streamed;
+    expect(result.status).toBe(200);
+    const tokens = result.events.filter((event) => event.event === 'token');
+    expect(tokens).toHaveLength(5);
+    expect(result.events.at(-1)?.event).toBe('done');
+    // The scrape that saw the stream open was taken while the reply was still arriving.
+    expect(tokens.filter((token) => token.receivedAt > seenOpenAt).length).toBeGreaterThan(0);
+    await eventually(async () => ((await openStreams()) === 0 ? true : undefined), { describe: openStreams });
   });
 
   it('counts signed-in requests answered from the session cache', async () => {

@@ -1,0 +1,129 @@
+// What each error code means to a person, and what they can do about it.
+// Plain data with no imports, so that the unit tests can load it beside the
+// server's code and hold the table against the server's list of codes.
+
+export interface ErrorAdvice {
+  /** What went wrong, in plain words. */
+  message: string;
+  /** What to do next. */
+  action?: string;
+  /** Where the fix is, when it is in the client. */
+  link?: { href: string; label: string };
+  /** Seconds to wait before trying again (from Retry-After). */
+  retryAfterSeconds?: number;
+}
+
+/** Without a message of its own, the server's (more specific) message is shown. */
+type Advice = Omit<ErrorAdvice, 'retryAfterSeconds' | 'message'> & { message?: string };
+
+const SETTINGS_LINK = { href: '/settings', label: 'Open settings' };
+const ASSISTANTS_LINK = { href: '/assistants', label: 'Open assistants' };
+
+/**
+ * Advice for every code the server sends (but those in SERVER_MESSAGE_CODES),
+ * and for the ones the client makes up itself (network_error, stream_interrupted).
+ */
+export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
+  api_key_missing: {
+    message: 'No OpenAI API key is saved for your account.',
+    action: 'Add your key in Settings, then try again.',
+    link: SETTINGS_LINK,
+  },
+  api_key_invalid: {
+    message: 'OpenAI rejected your API key.',
+    action: 'Check the key (it may have been revoked) and save a valid one in Settings.',
+    link: SETTINGS_LINK,
+  },
+  upstream_rate_limited: {
+    message: 'OpenAI is rate limiting your API key.',
+    action: 'Wait a moment, then try again.',
+  },
+  upstream_quota_exceeded: {
+    message: 'The OpenAI account behind your key has run out of quota.',
+    action: "Check the account's plan and billing at OpenAI; waiting will not help.",
+  },
+  upstream_unavailable: {
+    message: 'OpenAI could not be reached or failed to answer.',
+    action: 'Try again in a moment.',
+  },
+  upstream_timeout: {
+    message: 'OpenAI did not answer in time.',
+    action: 'Try again; a shorter message or fewer attachments may help.',
+  },
+  upstream_error: { message: 'The call to OpenAI failed.', action: 'Try again; if it keeps failing, check your key in Settings.' },
+  reply_incomplete: {
+    message: 'The reply was cut short before it was finished.',
+    action: 'What was written is kept: press Regenerate to try again, or ask for a shorter answer.',
+  },
+  run_in_progress: {
+    message: 'A reply is already being written in this conversation.',
+    action: 'Wait for it to finish, or press Stop first.',
+  },
+  nothing_to_regenerate: { message: 'There is no reply to regenerate yet.', action: 'Send a message first.' },
+  no_run_in_progress: { message: 'The reply had already finished.' },
+  // The server says what was limited; the countdown from Retry-After says when to try again.
+  rate_limited: {},
+  input_too_long: { message: 'Your message is too long.', action: 'Shorten it (or split it into several messages) and send again.' },
+  assistant_inactive: {
+    message: 'This assistant is switched off.',
+    action: 'Switch it on in Assistants, or pick another assistant.',
+    link: ASSISTANTS_LINK,
+  },
+  no_assistant: {
+    message: 'No assistant is chosen for this conversation.',
+    action: 'Pick an assistant, or set a default one in Settings.',
+    link: SETTINGS_LINK,
+  },
+  invalid_credentials: { message: 'The email or password is not right.', action: 'Check them and try again.' },
+  email_taken: { message: 'An account with this email already exists.', action: 'Sign in instead, or use another email.' },
+  not_authenticated: { message: 'Your session has ended.', action: 'Sign in again to continue.' },
+  cross_site_request: { message: 'The request was refused because it came from another site.' },
+  forbidden: { message: 'You are not allowed to do that.' },
+  not_found: { message: 'It no longer exists (it may have been deleted).', action: 'Reload the page.' },
+  method_not_allowed: {
+    message: 'The server does not accept that request here.',
+    action: 'Reload the page to get the current version of the client, then try again.',
+  },
+  request_timeout: {
+    message: 'The request took too long to reach the server.',
+    action: 'Check your connection and try again; for a large upload, send fewer files at a time.',
+  },
+  headers_too_large: {
+    message: 'The request carried more header data than the server accepts.',
+    action: "Clear this site's cookies, sign in again, and retry.",
+  },
+  import_root_not_configured: {
+    message: 'Reading folders stored on the server is turned off here.',
+    action: 'Upload the folder from your computer instead with "Choose a folder", or drag it in.',
+  },
+  payload_too_large: { message: 'That is too large to upload.', action: 'Choose a smaller file.' },
+  too_many_files: { message: 'Too many files in one go.', action: 'Upload fewer files at a time.' },
+  storage_quota_exceeded: { message: 'Your storage is full.', action: 'Delete files you no longer need, then try again.' },
+  unsupported_media_type: {
+    message: 'That kind of file is not supported.',
+    action: 'Documents: PDF, Word, PowerPoint, text, Markdown, CSV, JSON, HTML or code. Images: PNG, JPEG, GIF or WebP.',
+  },
+  database_unavailable: { message: 'The service is briefly unavailable.', action: 'Try again in a moment.' },
+  server_shutting_down: { message: 'The server is restarting.', action: 'Try again in a moment.' },
+  internal_error: { message: 'Something went wrong on the server.', action: 'Try again; if it keeps happening, tell the operator.' },
+  network_error: { message: 'The server could not be reached.', action: 'Check your connection and try again.' },
+  stream_interrupted: { message: 'The connection closed before the reply finished.', action: 'Reload the conversation, or Regenerate the reply.' },
+};
+
+/** Codes whose server message is more useful than a generic one (it names the field or the reason). */
+export const SERVER_MESSAGE_CODES: ReadonlySet<string> = new Set([
+  'validation_failed',
+  'bad_request',
+  'upstream_bad_request',
+  'conflict',
+  'invalid_json',
+]);
+
+export function adviceFor(code: string, serverMessage: string, retryAfterSeconds?: number): ErrorAdvice {
+  const known = SERVER_MESSAGE_CODES.has(code) ? undefined : ERROR_ADVICE[code];
+  return { ...known, message: known?.message ?? withFullStop(serverMessage), retryAfterSeconds };
+}
+
+function withFullStop(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
