@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chownSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -23,7 +23,14 @@ interface Binaries {
   initdb: string;
 }
 
-interface ServiceUser {
+export interface ServiceUser {
+  uid: number;
+  gid: number;
+}
+
+/** Owner and permission bits of a folder, as `fs.statSync` reports them. */
+export interface FolderAccess {
+  mode: number;
   uid: number;
   gid: number;
 }
@@ -56,6 +63,7 @@ export class EmbeddedPostgres {
     const binaries = await loadBinaries();
     const serviceUser = await resolveServiceUser();
     this.password = await this.loadOrCreatePassword();
+    if (serviceUser) await this.ensureReachable(binaries, serviceUser);
     await this.ensureInitialized(binaries, serviceUser);
     await this.clearStalePostmaster();
     await this.launch(binaries, serviceUser);
@@ -88,17 +96,37 @@ export class EmbeddedPostgres {
     return password;
   }
 
+  /**
+   * The service user has to walk down to the binaries and to the cluster. A
+   * closed folder on the way is the owner's choice, so the start stops with one
+   * line saying what to do; only the folder that holds the cluster is opened up.
+   */
+  private async ensureReachable(binaries: Binaries, user: ServiceUser): Promise<void> {
+    const closedToBinaries = firstClosedFolder(dirname(binaries.postgres), user, statSync);
+    if (closedToBinaries) {
+      throw new Error(
+        `${closedFolderProblem(closedToBinaries)} on the way to the PostgreSQL binaries; ` +
+          'install the project in a folder that user can reach, or set DATABASE_URL to use an existing PostgreSQL server',
+      );
+    }
+    const parent = dirname(this.options.dir);
+    const closedToData = firstClosedFolder(dirname(parent), user, statSync);
+    if (closedToData) {
+      throw new Error(
+        `${closedFolderProblem(closedToData)} on the way to the data folder ${this.options.dir}; ` +
+          'set EMBEDDED_POSTGRES_DIR to a folder that user can reach, or DATABASE_URL to use an existing PostgreSQL server',
+      );
+    }
+    const mode = statSync(parent).mode & 0o777;
+    if ((mode & 0o111) !== 0o111) await chmod(parent, mode | 0o111);
+  }
+
   private async ensureInitialized(binaries: Binaries, user: ServiceUser | undefined): Promise<void> {
     if (existsSync(join(this.options.dir, 'PG_VERSION'))) return;
     this.log(`initializing embedded PostgreSQL in ${this.options.dir}`);
     await rm(this.options.dir, { recursive: true, force: true });
     await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
-    if (user) {
-      chownSync(this.options.dir, user.uid, user.gid);
-      // The service user must be able to pass through the data folder that holds the cluster.
-      const parent = dirname(this.options.dir);
-      await chmod(parent, (statSync(parent).mode & 0o777) | 0o111);
-    }
+    if (user) chownSync(this.options.dir, user.uid, user.gid);
     const passwordFile = join(tmpdir(), `pg-init-${randomBytes(8).toString('hex')}`);
     await writeFile(passwordFile, `${this.password}\n`, { mode: 0o600 });
     if (user) chownSync(passwordFile, user.uid, user.gid);
@@ -248,6 +276,35 @@ async function resolveServiceUser(): Promise<ServiceUser | undefined> {
     await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', SERVICE_USER]);
     return lookup();
   }
+}
+
+/**
+ * The first folder on the way from the root down to `folder` (itself
+ * included) that `user` may not enter, or undefined when it can reach
+ * `folder`. As in the kernel, the owner's search bit applies to the owner, the
+ * group's to the group, and the others' to everyone else (supplementary
+ * groups and ACLs aside).
+ */
+export function firstClosedFolder(
+  folder: string,
+  user: ServiceUser,
+  stat: (path: string) => FolderAccess,
+): string | undefined {
+  const path: string[] = [];
+  for (let current = resolve(folder); ; current = dirname(current)) {
+    path.unshift(current);
+    if (dirname(current) === current) break;
+  }
+  return path.find((current) => {
+    const { mode, uid, gid } = stat(current);
+    const searchBit = uid === user.uid ? 0o100 : gid === user.gid ? 0o010 : 0o001;
+    return (mode & searchBit) === 0;
+  });
+}
+
+function closedFolderProblem(folder: string): string {
+  const mode = (statSync(folder).mode & 0o777).toString(8);
+  return `as root, the embedded PostgreSQL runs as the ${SERVICE_USER} user, which cannot enter ${folder} (mode ${mode})`;
 }
 
 function runAs(user: ServiceUser | undefined, command: string, args: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 
 /** Any constant works; it only has to be the same for every instance of this platform. */
-const MIGRATION_LOCK_ID = 7_340_281_911;
+export const MIGRATION_LOCK_ID = 7_340_281_911;
 
 /**
  * Runs pending migrations while holding a PostgreSQL advisory lock, so that

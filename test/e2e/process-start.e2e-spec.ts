@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
 import { eventually } from '../support/platform-api.js';
@@ -92,6 +92,35 @@ describe('the server as a process (npm start)', () => {
     }
   });
 
+  it('generates development secrets under DATA_DIR on the first start and reuses them on the next', async () => {
+    const database = await createTestDatabase();
+    const devDataDir = join(dataDir, 'dev-secrets');
+    const secretsFile = join(devDataDir, 'secrets.json');
+    const env = {
+      NODE_ENV: 'development',
+      DATABASE_URL: database.url,
+      DATA_DIR: devDataDir,
+      SESSION_SECRETS: undefined,
+      ENCRYPTION_KEYS: undefined,
+    };
+    try {
+      expect(existsSync(secretsFile)).toBe(false);
+      const first = await startPlatformProcess(env);
+      const user = await registerUser(first.baseUrl);
+      expect(await first.stop()).toBe(0);
+      const secrets = await readFile(secretsFile, 'utf8');
+      expect((await stat(secretsFile)).mode & 0o777).toBe(0o600);
+
+      const second = await startPlatformProcess(env);
+      // The cookie is signed with the session secret: the second start only accepts it with the same one.
+      await request(second.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(200);
+      expect(await second.stop()).toBe(0);
+      expect(await readFile(secretsFile, 'utf8')).toBe(secrets);
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('runs several server processes with WEB_CONCURRENCY, replaces one that dies, and stops them all', async () => {
     const database = await createTestDatabase();
     try {
@@ -133,5 +162,20 @@ describe('the server as a process (npm start)', () => {
 
     const missing = await runPlatformProcess({ NODE_ENV: 'production', DATA_DIR: dataDir, SESSION_SECRETS: undefined, ENCRYPTION_KEYS: undefined });
     expect(missing.output.trim()).toBe('Configuration error: SESSION_SECRETS is required in production');
+  });
+
+  it('refuses production without real ENCRYPTION_KEYS, with one line naming the variable', async () => {
+    const production = { NODE_ENV: 'production', DATA_DIR: dataDir };
+    const cases: Array<[string | undefined, string]> = [
+      [undefined, 'ENCRYPTION_KEYS is required in production'],
+      // The example value of .env.example, copied as it is.
+      ['k1:replace-with-32-random-bytes-in-base64', 'ENCRYPTION_KEYS key "k1" must decode to 32 bytes (got 28)'],
+      [`k1:${'placeholder'.repeat(4).slice(0, 43)}=`, 'ENCRYPTION_KEYS holds a placeholder; production needs real keys'],
+      [`k1:${Buffer.alloc(32, 9).toString('base64')}`, 'ENCRYPTION_KEYS key "k1" is not random; production needs real keys'],
+    ];
+    for (const [keys, message] of cases) {
+      const refused = await runPlatformProcess({ ...production, ENCRYPTION_KEYS: keys });
+      expect({ code: refused.code, output: refused.output.trim() }).toEqual({ code: 1, output: `Configuration error: ${message}` });
+    }
   });
 });
