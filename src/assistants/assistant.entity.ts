@@ -58,6 +58,10 @@ export class Assistant {
   @Column({ type: 'varchar', length: 128, nullable: true })
   vectorStoreId!: string | null;
 
+  /** While in the future, one indexing job is creating the vector store and the others wait for it. */
+  @Column({ type: 'timestamptz', nullable: true })
+  vectorStoreClaimedUntil!: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -134,11 +134,18 @@ export class AssistantsService implements OnModuleInit {
    */
   async delete(userId: string, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const assistant = await this.findOwned(userId, id, manager);
-      if (assistant.vectorStoreId) {
-        await this.jobs.enqueue([{ userId, kind: 'delete_vector_store', payload: { vectorStoreId: assistant.vectorStoreId } }], manager);
+      // The store's id comes from the deleted row itself, so one that indexing has
+      // just recorded is not missed; a store recorded later finds no assistant and
+      // is deleted by the job that created it.
+      const deleted = (await manager.query('DELETE FROM assistants WHERE id = $1 AND user_id = $2 RETURNING vector_store_id', [
+        id,
+        userId,
+      ])) as [Array<{ vector_store_id: string | null }>, number];
+      const [assistant] = deleted[0];
+      if (!assistant) throw notFound('Assistant');
+      if (assistant.vector_store_id) {
+        await this.jobs.enqueue([{ userId, kind: 'delete_vector_store', payload: { vectorStoreId: assistant.vector_store_id } }], manager);
       }
-      await manager.delete(Assistant, { id, userId });
     });
     this.worker.nudge();
   }

@@ -171,31 +171,35 @@ export class FilesService {
 
   /**
    * Deletes the file here at once; its copies at OpenAI (in vector stores and
-   * in Files) are removed in the background.
+   * in Files) are removed in the background. The copies' ids are read under
+   * the file's row lock, which indexing also takes to record each copy (see
+   * AssistantFilesService): a copy made after this point is removed by the
+   * job that made it, as that job then finds the file gone.
    */
   async delete(userId: string, id: string): Promise<void> {
-    const file = await this.findOwned(userId, id);
     await this.dataSource.transaction(async (manager) => {
+      const [file] = (await manager.query('SELECT upstream_file_id FROM files WHERE id = $1 AND user_id = $2 FOR UPDATE', [
+        id,
+        userId,
+      ])) as Array<{ upstream_file_id: string | null }>;
+      if (!file) throw notFound('File');
       const jobs: NewJob[] = [];
-      if (file.upstreamFileId) {
+      const upstreamFileId = file.upstream_file_id;
+      if (upstreamFileId) {
         const stores = (await manager.query(
           `SELECT a.vector_store_id FROM assistant_files af JOIN assistants a ON a.id = af.assistant_id
            WHERE af.file_id = $1 AND af.user_id = $2 AND a.vector_store_id IS NOT NULL`,
-          [file.id, userId],
+          [id, userId],
         )) as Array<{ vector_store_id: string }>;
         for (const { vector_store_id } of stores) {
-          jobs.push({
-            userId,
-            kind: 'detach_file',
-            payload: { vectorStoreId: vector_store_id, upstreamFileId: file.upstreamFileId },
-          });
+          jobs.push({ userId, kind: 'detach_file', payload: { vectorStoreId: vector_store_id, upstreamFileId } });
         }
-        jobs.push({ userId, kind: 'delete_upstream_file', payload: { upstreamFileId: file.upstreamFileId } });
+        jobs.push({ userId, kind: 'delete_upstream_file', payload: { upstreamFileId } });
       }
       await this.jobs.enqueue(jobs, manager);
-      await manager.delete(StoredFile, { id: file.id, userId });
+      await manager.delete(StoredFile, { id, userId });
     });
-    await this.storage.remove(file.id);
+    await this.storage.remove(id);
     this.worker.nudge();
   }
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FakeOpenAI, type StoredFile as UpstreamFile } from '../support/fake-openai/index.js';
+import { FakeOpenAI, type RouteGroup, type StoredFile as UpstreamFile } from '../support/fake-openai/index.js';
 import {
   createAssistant,
   download,
@@ -29,6 +29,47 @@ function filesInStore(fake: FakeOpenAI, vectorStoreId: string): string[] | undef
   const store = fake.vectorStores.get(vectorStoreId);
   return store ? [...store.files.keys()] : undefined;
 }
+
+/** The fake's vector stores made for an assistant (the platform tags them with its id). */
+function storesOf(fake: FakeOpenAI, assistantId: string) {
+  return [...fake.vectorStores.values()].filter((store) => store.metadata.assistant_id === assistantId);
+}
+
+/** The requests that created a vector store for an assistant (not those to a store's files). */
+function storeCreations(fake: FakeOpenAI, assistantId: string) {
+  return fake
+    .requestsTo('POST', '/v1/vector_stores')
+    .filter((entry) => entry.path === '/v1/vector_stores')
+    .filter((entry) => (entry.body as { metadata?: Record<string, string> }).metadata?.assistant_id === assistantId);
+}
+
+/**
+ * Uploads a document (returning its id) and removes it while the fake holds
+ * the request of one step of its indexing; lets that request go on after.
+ */
+async function removeWhileHeld(
+  fake: FakeOpenAI,
+  route: RouteGroup,
+  upload: () => Promise<string>,
+  remove: (fileId: string) => Promise<unknown>,
+): Promise<string> {
+  const held = fake.holdNext(route);
+  try {
+    const fileId = await upload();
+    await held.arrived;
+    await remove(fileId);
+    return fileId;
+  } finally {
+    held.release();
+  }
+}
+
+/** The upstream steps of indexing a document, by the route group the fake serves them under. */
+const INDEXING_STEPS: Array<{ route: RouteGroup; step: string }> = [
+  { route: 'files', step: 'its upload to OpenAI Files' },
+  { route: 'vector_stores', step: 'the creation of the vector store (after the upload, before the attachment)' },
+  { route: 'vector_store_files', step: 'its attachment to the vector store' },
+];
 
 describe('assistant documents in OpenAI Files and vector stores', () => {
   let testApp: TestApp;
@@ -221,6 +262,79 @@ describe('assistant documents in OpenAI Files and vector stores', () => {
       { describe: upstreamState },
     );
   });
+
+  it('creates one vector store for several documents attached at once, by create fileIds or by one upload with assistantId', async () => {
+    const user = await registerUserWithKey(testApp.baseUrl);
+    const byCreateBytes = ['one', 'two', 'three'].map((name) => minimalPdf(`Created with the assistant: ${name}`));
+    const separate = await Promise.all(
+      byCreateBytes.map((bytes, index) => uploadFile(testApp.baseUrl, user.cookie, bytes, `create-${index}.pdf`)),
+    );
+    const byCreate = await createAssistant(testApp.baseUrl, user.cookie, {
+      name: 'Created with three',
+      fileIds: separate.map((body) => body.fileIds[0]),
+    });
+
+    const byUpload = await createAssistant(testApp.baseUrl, user.cookie, { name: 'Uploaded three' });
+    const byUploadBytes = ['one', 'two', 'three'].map((name) => minimalPdf(`Uploaded together: ${name}`));
+    const upload = api().post('/api/upload').set('Cookie', user.cookie).field('assistantId', byUpload.id);
+    byUploadBytes.forEach((bytes, index) => upload.attach('files', bytes, `upload-${index}.pdf`));
+    const uploaded = await upload.expect(201);
+
+    for (const { assistant, fileIds, documents } of [
+      { assistant: byCreate, fileIds: byCreate.fileIds as string[], documents: byCreateBytes },
+      { assistant: byUpload, fileIds: uploaded.body.fileIds as string[], documents: byUploadBytes },
+    ]) {
+      expect(fileIds).toHaveLength(3);
+      for (const fileId of fileIds) await waitForFileStatus(testApp.baseUrl, user.cookie, fileId, 'ready');
+      const { vectorStoreId } = await getAssistant(user.cookie, assistant.id);
+      expect(storeCreations(testApp.fake, assistant.id)).toHaveLength(1);
+      expect(storesOf(testApp.fake, assistant.id).map((store) => store.id)).toEqual([vectorStoreId]);
+      const copies = documents.map((bytes) => requireUpstreamCopy(testApp.fake, bytes).id);
+      expect(filesInStore(testApp.fake, vectorStoreId)?.sort()).toEqual(copies.sort());
+    }
+  });
+
+  for (const { route, step } of INDEXING_STEPS) {
+    it(`leaves no copy at OpenAI of a document deleted during ${step}`, async () => {
+      const user = await registerUserWithKey(testApp.baseUrl);
+      const assistant = await createAssistant(testApp.baseUrl, user.cookie);
+      const bytes = minimalPdf(`Deleted while ${route} was busy`);
+      await waitForIdleUpstream(testApp.dataSource);
+
+      await removeWhileHeld(
+        testApp.fake,
+        route,
+        async () => (await uploadFile(testApp.baseUrl, user.cookie, bytes, 'fleeting.pdf', { assistantId: assistant.id })).fileIds[0],
+        (fileId) => api().delete(`/api/files/${fileId}`).set('Cookie', user.cookie).expect(200),
+      );
+
+      await waitForIdleUpstream(testApp.dataSource);
+      expect(upstreamCopy(testApp.fake, bytes)).toBeUndefined();
+      expect(storesOf(testApp.fake, assistant.id).flatMap((store) => [...store.files.keys()])).toEqual([]);
+      expect((await getAssistant(user.cookie, assistant.id)).fileIds).toEqual([]);
+    });
+
+    it(`leaves no copy in the vector store of a document detached during ${step}, and keeps the file`, async () => {
+      const user = await registerUserWithKey(testApp.baseUrl);
+      const assistant = await createAssistant(testApp.baseUrl, user.cookie);
+      const bytes = minimalPdf(`Detached while ${route} was busy`);
+      await waitForIdleUpstream(testApp.dataSource);
+
+      const fileId = await removeWhileHeld(
+        testApp.fake,
+        route,
+        async () => (await uploadFile(testApp.baseUrl, user.cookie, bytes, 'detached.pdf', { assistantId: assistant.id })).fileIds[0],
+        (id) => api().delete(`/api/assistants/${assistant.id}/files/${id}`).set('Cookie', user.cookie).expect(200),
+      );
+
+      await waitForIdleUpstream(testApp.dataSource);
+      expect(storesOf(testApp.fake, assistant.id).flatMap((store) => [...store.files.keys()])).toEqual([]);
+      const file = await api().get(`/api/files/${fileId}`).set('Cookie', user.cookie).expect(200);
+      expect(file.body).toMatchObject({ status: 'ready', assistants: [] });
+      // Detaching keeps the platform's one upload of the file, for when it is attached again.
+      expect([...testApp.fake.files.values()].filter((copy) => Buffer.compare(copy.bytes, bytes) === 0)).toHaveLength(1);
+    });
+  }
 
   it('marks a document the provider could not process as failed, with the reason', async () => {
     const user = await registerUserWithKey(testApp.baseUrl);

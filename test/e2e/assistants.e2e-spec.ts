@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { registerUser } from '../support/session-client.js';
-import { createAssistant, eventually, registerUserWithKey, uploadFile, waitForFileStatus } from '../support/platform-api.js';
+import { chatJson, messagesOf } from '../support/chat-helpers.js';
+import {
+  createAssistant,
+  eventually,
+  registerUserWithKey,
+  uploadFile,
+  waitForFileStatus,
+  waitForIdleUpstream,
+} from '../support/platform-api.js';
 import { minimalPdf, minimalPng } from '../support/sample-files.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -219,6 +227,124 @@ describe('assistants: CRUD and validation', () => {
     const file = await api().get(`/api/files/${fileId}`).set('Cookie', user.cookie).expect(200);
     expect(file.body.assistants).toEqual([]);
     await api().delete(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).expect(404);
+  });
+
+  it('deletes an assistant even when OpenAI fails to delete its vector store, and deletes the store on a later try', async () => {
+    const user = await registerUserWithKey(testApp.baseUrl);
+    const assistant = await createAssistant(testApp.baseUrl, user.cookie, { name: 'Hard to delete' });
+    const document = minimalPdf('Kept upstream a while');
+    const { fileIds } = await uploadFile(testApp.baseUrl, user.cookie, document, 'kept.pdf', { assistantId: assistant.id });
+    await waitForFileStatus(testApp.baseUrl, user.cookie, fileIds[0], 'ready');
+    const { body: indexed } = await api().get(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).expect(200);
+    const storePath = `/v1/vector_stores/${indexed.vectorStoreId}`;
+    // Queued clean-up from earlier tests must not take the scripted failure.
+    await waitForIdleUpstream(testApp.dataSource);
+    testApp.fake.failNext('vector_stores', { kind: 'server_error' });
+    const firstTry = testApp.fake.holdNext('vector_stores');
+    const secondTry = testApp.fake.holdNext('vector_stores');
+
+    try {
+      await api().delete(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).expect(200);
+      await api().get(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).expect(404);
+      expect((await api().get('/api/assistants').set('Cookie', user.cookie).expect(200)).body).toEqual([]);
+
+      expect((await firstTry.arrived).path).toBe(storePath);
+      firstTry.release();
+      expect((await secondTry.arrived).path).toBe(storePath);
+      // Held on its second try: the first failed, the store is still there, and the failure is on record.
+      expect(testApp.fake.requestsTo('DELETE', storePath).map((entry) => entry.status)).toEqual([500, undefined]);
+      expect(testApp.fake.vectorStores.has(indexed.vectorStoreId)).toBe(true);
+      const jobs = await testApp.dataSource.query(
+        `SELECT attempts, last_error FROM upstream_jobs WHERE kind = 'delete_vector_store' AND payload->>'vectorStoreId' = $1`,
+        [indexed.vectorStoreId],
+      );
+      expect(jobs).toEqual([{ attempts: 2, last_error: expect.any(String) }]);
+      const warnings = testApp.logs
+        .entries()
+        .filter((entry) => entry.msg === 'upstream job failed; will retry' && entry.kind === 'delete_vector_store');
+      expect(warnings).toEqual([expect.objectContaining({ attempt: 1, code: 'upstream_unavailable' })]);
+    } finally {
+      firstTry.release();
+      secondTry.release();
+    }
+
+    await eventually(() => (testApp.fake.vectorStores.has(indexed.vectorStoreId) ? undefined : true), {
+      describe: () => [...testApp.fake.vectorStores.keys()],
+    });
+    await waitForIdleUpstream(testApp.dataSource);
+    expect(testApp.fake.requestsTo('DELETE', storePath).map((entry) => entry.status)).toEqual([500, 200]);
+  });
+});
+
+describe('assistants: an inactive assistant starts nothing', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ fake: true });
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  const api = () => request(testApp.baseUrl);
+  /** Replies the fake was asked for with this user's key. */
+  const repliesFor = (apiKey: string) =>
+    testApp.fake.requestsTo('POST', '/v1/responses').filter((entry) => entry.headers.authorization === `Bearer ${apiKey}`);
+  const threadsOf = async (cookie: string) => (await api().get('/api/threads').set('Cookie', cookie).expect(200)).body;
+
+  it('refuses POST /api/thread/new with an inactive assistant, named in the body or as the default', async () => {
+    const user = await registerUserWithKey(testApp.baseUrl);
+    const assistant = await createAssistant(testApp.baseUrl, user.cookie, { name: 'Resting', isActive: false });
+
+    const named = await api().post('/api/thread/new').set('Cookie', user.cookie).send({ title: 'Named', assistantId: assistant.id });
+    expect({ status: named.status, code: named.body.code }).toEqual({ status: 400, code: 'assistant_inactive' });
+    await api().post('/api/settings/default-assistant').set('Cookie', user.cookie).send({ assistantId: assistant.id }).expect(200);
+    const byDefault = await api().post('/api/thread/new').set('Cookie', user.cookie).send({ title: 'By default' });
+    expect({ status: byDefault.status, code: byDefault.body.code }).toEqual({ status: 400, code: 'assistant_inactive' });
+    expect(await threadsOf(user.cookie)).toEqual([]);
+
+    await api().patch(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).send({ isActive: true }).expect(200);
+    const started = await api().post('/api/thread/new').set('Cookie', user.cookie).send({ title: 'Awake' }).expect(201);
+    expect(started.body.assistantId).toBe(assistant.id);
+  });
+
+  it('refuses POST /api/chat without an assistantId when the default assistant is inactive', async () => {
+    const user = await registerUserWithKey(testApp.baseUrl);
+    const assistant = await createAssistant(testApp.baseUrl, user.cookie, { name: 'Default, asleep' });
+    await api().post('/api/settings/default-assistant').set('Cookie', user.cookie).send({ assistantId: assistant.id }).expect(200);
+    await api().patch(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).send({ isActive: false }).expect(200);
+
+    for (const stream of [false, true]) {
+      const refused = await chatJson(testApp, user.cookie, { message: 'Hello?', stream });
+      expect({ stream, status: refused.status, code: refused.body.code }).toEqual({ stream, status: 400, code: 'assistant_inactive' });
+    }
+    expect(await threadsOf(user.cookie)).toEqual([]);
+    expect(repliesFor(user.apiKey)).toEqual([]);
+  });
+
+  it('refuses POST /api/threads/:id/run once the thread\'s assistant is inactive, and runs it again once active', async () => {
+    const user = await registerUserWithKey(testApp.baseUrl);
+    const assistant = await createAssistant(testApp.baseUrl, user.cookie, { name: 'Goes quiet' });
+    const thread = (await api().post('/api/thread/new').set('Cookie', user.cookie).send({ assistantId: assistant.id }).expect(201)).body;
+    await api()
+      .post(`/api/threads/${thread.id}/messages`)
+      .set('Cookie', user.cookie)
+      .send({ role: 'user', content: 'Anyone there?' })
+      .expect(201);
+    await api().patch(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).send({ isActive: false }).expect(200);
+
+    for (const stream of [false, true]) {
+      const refused = await api().post(`/api/threads/${thread.id}/run`).set('Cookie', user.cookie).send({ stream });
+      expect({ stream, status: refused.status, code: refused.body.code }).toEqual({ stream, status: 400, code: 'assistant_inactive' });
+    }
+    expect((await messagesOf(testApp, user.cookie, thread.id)).map((message) => message.role)).toEqual(['user']);
+    expect(repliesFor(user.apiKey)).toEqual([]);
+
+    await api().patch(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).send({ isActive: true }).expect(200);
+    await api().post(`/api/threads/${thread.id}/run`).set('Cookie', user.cookie).send({ stream: false }).expect(200);
+    expect((await messagesOf(testApp, user.cookie, thread.id)).map((message) => message.role)).toEqual(['user', 'assistant']);
+    expect(repliesFor(user.apiKey)).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { CHUNK_BYTES } from '../../src/files/file-storage.js';
 import { registerUser } from '../support/session-client.js';
 import { download, storedRowCounts, uploadFile } from '../support/platform-api.js';
 import { minimalDocx, minimalPdf, minimalPng, minimalPptx, peExecutable } from '../support/sample-files.js';
@@ -26,6 +27,23 @@ function handWrittenMultipart(parts: Array<{ disposition: string; bytes: Buffer;
     Buffer.from('\r\n'),
   ]);
   return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat([...chunks, Buffer.from(`--${boundary}--\r\n`)]) };
+}
+
+/**
+ * A document of exactly `size` bytes, nearly all of them random: the content
+ * typing takes it for a PDF by its header, and random bytes catch any chunk
+ * stored out of order, twice or cut short.
+ */
+function pdfOfSize(size: number): Buffer {
+  const head = Buffer.from('%PDF-1.4\n1 0 obj<<>>stream\n', 'latin1');
+  const tail = Buffer.from('\nendstream endobj\ntrailer<<>>\n%%EOF\n', 'latin1');
+  return Buffer.concat([head, randomBytes(size - head.length - tail.length), tail]);
+}
+
+/** The sizes of a file's stored chunks, in order. */
+async function chunkSizes(testApp: TestApp, fileId: string): Promise<number[]> {
+  const rows = await testApp.dataSource.query('SELECT length(data) AS size FROM file_chunks WHERE file_id = $1 ORDER BY seq', [fileId]);
+  return rows.map((row: { size: number }) => row.size);
 }
 
 /** The file names a Content-Disposition header offers (token or quoted `filename`, then `filename*` decoded). */
@@ -229,6 +247,27 @@ describe('files: upload, typing by content, download', () => {
     }
   });
 
+  it('stores a 3 MB document in 256 KB chunks and serves it back byte for byte', async () => {
+    const user = await registerUser(testApp.baseUrl);
+    const bytes = pdfOfSize(3 * 1024 * 1024 + 12_345);
+    const uploaded = await uploadFile(testApp.baseUrl, user.cookie, bytes, 'large.pdf');
+    const fileId = uploaded.fileIds[0];
+    expect(uploaded.files[0]).toMatchObject({
+      mimeType: 'application/pdf',
+      kind: 'document',
+      sizeBytes: bytes.length,
+      sha256: sha256(bytes),
+    });
+
+    const fullChunks = Math.floor(bytes.length / CHUNK_BYTES);
+    expect(CHUNK_BYTES).toBe(256 * 1024);
+    expect(await chunkSizes(testApp, fileId)).toEqual([...Array<number>(fullChunks).fill(CHUNK_BYTES), bytes.length % CHUNK_BYTES]);
+
+    const content = await download(testApp.baseUrl, user.cookie, fileId).expect(200);
+    expect(content.headers['content-length']).toBe(String(bytes.length));
+    expect(Buffer.compare(content.body as Buffer, bytes)).toBe(0);
+  });
+
   it('deletes a file: its metadata and its bytes are gone', async () => {
     const user = await registerUser(testApp.baseUrl);
     const uploaded = await uploadFile(testApp.baseUrl, user.cookie, minimalPdf('Gone'), 'gone.pdf');
@@ -237,6 +276,40 @@ describe('files: upload, typing by content, download', () => {
     await api().get(`/api/files/${fileId}`).set('Cookie', user.cookie).expect(404);
     await api().get(`/api/files/${fileId}/content`).set('Cookie', user.cookie).expect(404);
     expect(await storedRowCounts(testApp.dataSource, user.userId)).toEqual({ files: 0, chunks: 0 });
+  });
+});
+
+describe('files: an upload limit larger than a chunk', () => {
+  // Two full chunks and part of a third.
+  const maxFileBytes = 2 * CHUNK_BYTES + 100_000;
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ env: { UPLOAD_MAX_FILE_BYTES: String(maxFileBytes) } });
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('stores a document of exactly UPLOAD_MAX_FILE_BYTES in three chunks, and refuses one a byte larger with 413, storing nothing', async () => {
+    const user = await registerUser(testApp.baseUrl);
+    const atLimit = pdfOfSize(maxFileBytes);
+    const stored = await uploadFile(testApp.baseUrl, user.cookie, atLimit, 'at-limit.pdf');
+    expect(await chunkSizes(testApp, stored.fileIds[0])).toEqual([CHUNK_BYTES, CHUNK_BYTES, 100_000]);
+    const content = await download(testApp.baseUrl, user.cookie, stored.fileIds[0]).expect(200);
+    expect(Buffer.compare(content.body as Buffer, atLimit)).toBe(0);
+
+    const other = await registerUser(testApp.baseUrl);
+    const response = await request(testApp.baseUrl)
+      .post('/api/upload')
+      .set('Cookie', other.cookie)
+      .attach('files', pdfOfSize(maxFileBytes), 'fits.pdf')
+      .attach('files', pdfOfSize(maxFileBytes + 1), 'one-byte-over.pdf');
+    expect({ status: response.status, code: response.body.code }).toEqual({ status: 413, code: 'payload_too_large' });
+    expect(response.body.error).toContain('one-byte-over.pdf');
+    expect(await storedRowCounts(testApp.dataSource, other.userId)).toEqual({ files: 0, chunks: 0 });
+    expect((await request(testApp.baseUrl).get('/api/files').set('Cookie', other.cookie).expect(200)).body).toEqual([]);
   });
 });
 

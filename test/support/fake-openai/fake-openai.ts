@@ -4,6 +4,7 @@ import { ControlApi, CONTROL_PREFIX } from './control-api.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
 import { OpenAIApi } from './openai-api.js';
 import { ApiKeyPolicy } from './request-faults.js';
+import { RequestHolds, type HeldRequest } from './request-holds.js';
 import { RequestLog, type RecordedRequest, type RequestPredicate } from './request-log.js';
 import { RequestSchemaValidator, type SchemaViolation } from './schema-validator.js';
 import {
@@ -47,6 +48,7 @@ const LISTEN_BACKLOG = 4_096;
 export class FakeOpenAI {
   private readonly scripts = new ScriptBook();
   private readonly faults = new FaultQueue();
+  private readonly holds = new RequestHolds();
   private readonly keys = new ApiKeyPolicy();
   private readonly stores = new OpenAIStores();
   private readonly violations: SchemaViolation[] = [];
@@ -69,6 +71,7 @@ export class FakeOpenAI {
     this.openAIApi = new OpenAIApi({
       scripts: this.scripts,
       faults: this.faults,
+      holds: this.holds,
       keys: this.keys,
       stores: this.stores,
       validator: RequestSchemaValidator.shared(),
@@ -137,6 +140,15 @@ export class FakeOpenAI {
     this.faults.add(route, fault, times);
   }
 
+  /**
+   * Keeps the next request to the route group waiting, before the fake acts on
+   * it, until `release()`: a test can then change things on the platform while
+   * that request is in flight.
+   */
+  holdNext(route: RouteGroup): HeldRequest {
+    return this.holds.add(route);
+  }
+
   /** Applies to files attached to vector stores from now on. */
   setFileProcessing(options: FileProcessingOptions): void {
     this.stores.setFileProcessing(options);
@@ -184,10 +196,11 @@ export class FakeOpenAI {
     return this.stores.vectorStores;
   }
 
-  /** Forgets scripts, faults, rejected keys, recorded requests, violations and stored objects. */
+  /** Forgets scripts, faults, holds (held requests go through), rejected keys, recorded requests, violations and stored objects. */
   reset(): void {
     this.scripts.reset();
     this.faults.reset();
+    this.holds.reset();
     this.keys.reset();
     this.stores.reset();
     this.log.clear();

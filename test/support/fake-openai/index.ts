@@ -1,4 +1,5 @@
 export { FakeOpenAI, DEFAULT_MODELS, type FakeOpenAIOptions } from './fake-openai.js';
+export type { HeldRequest } from './request-holds.js';
 export type { MultipartBody, RecordedRequest, RequestPredicate, UploadedFilePart } from './request-log.js';
 export type { SchemaViolation, ViolationDetail } from './schema-validator.js';
 export type {

@@ -10,6 +10,7 @@ import {
 } from './openai-objects.js';
 import { planReply, type ReplyPlan } from './reply-plan.js';
 import { applyRequestFault, type ApiKeyPolicy } from './request-faults.js';
+import type { RequestHolds } from './request-holds.js';
 import type { MultipartBody, RecordedRequest } from './request-log.js';
 import { finishedResponse } from './response-objects.js';
 import { responseStreamSteps } from './response-events.js';
@@ -94,6 +95,7 @@ function route(method: string, path: string, group: RouteGroup, handle: Route['h
 export interface OpenAIApiDependencies {
   scripts: ScriptBook;
   faults: FaultQueue;
+  holds: RequestHolds;
   keys: ApiKeyPolicy;
   stores: OpenAIStores;
   validator: RequestSchemaValidator;
@@ -142,6 +144,7 @@ export class OpenAIApi {
       const method = context.req.method ?? 'GET';
       const match = this.match(method, context.path);
       if (!match) throw notFound(`Invalid URL (${method} ${context.path})`);
+      if (!(await this.deps.holds.pass(match.route.group, context.recorded, context.signal))) return;
       const fault = this.deps.faults.take(match.route.group);
       if (fault && !isStreamFault(fault)) {
         applyRequestFault(context.res, fault, context.closingByFake);
