@@ -89,6 +89,30 @@ describe('foundation: error envelope, limits, operations endpoints', () => {
     expect(response.body.code).toBe('payload_too_large');
   });
 
+  it('logs each request as one JSON line with its request id, and masks credentials in the query', async () => {
+    const response = await request(testApp.baseUrl).get('/config?api_key=sk-should-not-be-logged&view=1').set('X-Request-Id', 'probe-log-1').expect(200);
+    expect(response.headers['x-request-id']).toBe('probe-log-1');
+    const lines = testApp.logs.entries().filter((entry) => entry.requestId === 'probe-log-1');
+    expect(lines).toEqual([
+      expect.objectContaining({ method: 'GET', status: 200, url: expect.stringMatching(/^\/config\?/), durationMs: expect.any(Number) }),
+    ]);
+    expect(testApp.logs.text()).not.toContain('sk-should-not-be-logged');
+    // An incoming id that is not well-formed is replaced by one of the server's own.
+    const replaced = await request(testApp.baseUrl).get('/health').set('X-Request-Id', 'not a well-formed id!').expect(200);
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends the security headers on API answers', async () => {
+    const response = await request(testApp.baseUrl).get('/api').expect(200);
+    expect(response.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': expect.any(String),
+      'content-security-policy': expect.stringContaining("default-src 'self'"),
+      'referrer-policy': expect.any(String),
+    });
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
   it('answers an unknown route with a 404 envelope', async () => {
     const response = await request(testApp.baseUrl).get('/no/such/route').expect(404);
     expect(response.body).toEqual({ error: expect.stringContaining('/no/such/route'), code: 'not_found' });
