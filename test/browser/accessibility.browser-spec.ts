@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
+import { minimalPng } from '../support/sample-files.js';
 import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, type Browser } from './support/browser.js';
-import { createAssistantInBrowser, registerInBrowser, startWebApp } from './support/web-app.js';
+import { createAssistantInBrowser, registerInBrowser, saveApiKeyInBrowser, startWebApp } from './support/web-app.js';
 
 /** Form controls on the page that have no accessible name (label, aria-label or aria-labelledby). */
 function unlabelledControls(page: Page): Promise<string[]> {
@@ -16,11 +17,43 @@ function unlabelledControls(page: Page): Promise<string[]> {
     .map((control) => control.outerHTML.slice(0, 120))`);
 }
 
+/** Images with no text alternative (a missing or blank alt). */
+function imagesWithoutText(page: Page): Promise<string[]> {
+  return page.evaluate(`Array.from(document.querySelectorAll('img'))
+    .filter((image) => (image.getAttribute('alt') || '').trim() === '')
+    .map((image) => image.outerHTML.slice(0, 120))`);
+}
+
 function focusedElement(page: Page): Promise<string> {
   return page.evaluate(`(() => {
     const element = document.activeElement;
     return element ? element.tagName.toLowerCase() + ':' + (element.textContent || '').trim().slice(0, 60) : '';
   })()`);
+}
+
+/** Presses `key` until `target` (as focusedElement names it) has focus; fails when it is never reached. */
+async function pressUntilFocused(page: Page, target: string, key = 'Tab', limit = 80): Promise<void> {
+  const visited: string[] = [];
+  for (let presses = 0; presses < limit; presses++) {
+    await page.keyboard.press(key);
+    const focused = await focusedElement(page);
+    if (focused === target) return;
+    visited.push(focused);
+  }
+  throw new Error(`${key} never reached ${target}; focus went through ${visited.join(', ')}`);
+}
+
+function messageBox(page: Page) {
+  return page.getByLabel('Message', { exact: true });
+}
+
+function replies(page: Page) {
+  return page.getByRole('article', { name: 'Assistant reply' });
+}
+
+async function waitUntilIdle(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Send' }).waitFor();
+  await page.locator('article[aria-busy="true"]').waitFor({ state: 'detached' });
 }
 
 describe('the web client can be used with a keyboard and a screen reader', () => {
@@ -41,6 +74,14 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     const { page } = browser;
     await page.goto(`${app.baseUrl}/signin`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    // With the errors shown next to their fields.
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('.field-error').first().waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
     await registerInBrowser(page, app.baseUrl);
     expect(await unlabelledControls(page)).toEqual([]);
@@ -80,5 +121,72 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(await focusedElement(page)).toBe('button:Delete account…');
+  });
+
+  it('labels every control of a conversation with messages: rename, Regenerate, Stop, images', async () => {
+    const { page } = browser;
+    await saveApiKeyInBrowser(page, app.baseUrl);
+    await page.goto(`${app.baseUrl}/`);
+    await page.getByRole('heading', { name: 'New conversation' }).waitFor();
+    app.fake.enqueueResponse({ text: 'A first answer.' });
+    await messageBox(page).fill('A first question');
+    await messageBox(page).press('Enter');
+    await waitUntilIdle(page);
+    await replies(page).last().getByText('A first answer.').waitFor();
+    await page.waitForURL(/\/threads\/[0-9a-f-]{36}$/);
+    await replies(page).last().getByRole('button', { name: 'Regenerate' }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByLabel('Conversation title', { exact: true }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.getByLabel('Conversation title', { exact: true }).press('Escape');
+    await page.getByRole('button', { name: 'Rename' }).waitFor();
+
+    await page.getByTestId('image-input').setInputFiles([{ name: 'pixel.png', mimeType: 'image/png', buffer: minimalPng() }]);
+    const previews = page.getByRole('list', { name: 'Images to send' });
+    await previews.locator('li[data-state="ready"]').waitFor();
+    await previews.getByRole('button', { name: 'Remove pixel.png' }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(await imagesWithoutText(page)).toEqual([]);
+
+    app.fake.enqueueResponse({ text: 'A single pixel.' });
+    await messageBox(page).fill('What is this?');
+    await messageBox(page).press('Enter');
+    await waitUntilIdle(page);
+    await page.getByRole('article', { name: 'Your message' }).last().getByRole('img', { name: 'pixel.png' }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(await imagesWithoutText(page)).toEqual([]);
+
+    // While a reply streams in, with Stop in place of Send.
+    app.fake.enqueueResponse({ tokens: 30, deltaDelayMs: 100 });
+    await messageBox(page).fill('A longer answer, please');
+    await messageBox(page).press('Enter');
+    await page.getByRole('button', { name: 'Stop' }).waitFor();
+    await page.locator('article[aria-busy="true"]').waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await waitUntilIdle(page);
+  });
+
+  it('reaches Stop and Regenerate with the keyboard and works them with Enter', async () => {
+    const { page } = browser;
+    app.fake.enqueueResponse({ tokens: 80, deltaDelayMs: 100 });
+    await messageBox(page).fill('Another long answer, please');
+    await messageBox(page).press('Enter');
+    // Stopped once the reply has begun, so that what was written is kept.
+    await page.locator('article[aria-busy="true"]').locator('.markdown, .plain-text').filter({ hasText: /\S/ }).first().waitFor();
+    await pressUntilFocused(page, 'button:Stop');
+    await page.keyboard.press('Enter');
+    await waitUntilIdle(page);
+    await replies(page).last().getByText('Stopped').waitFor();
+    expect(await replies(page).last().getAttribute('data-status')).toBe('cancelled');
+
+    await messageBox(page).focus();
+    await pressUntilFocused(page, 'button:Regenerate', 'Shift+Tab');
+    app.fake.enqueueResponse({ text: 'A regenerated answer.' });
+    await page.keyboard.press('Enter');
+    await replies(page).last().getByText('A regenerated answer.').waitFor();
+    await waitUntilIdle(page);
+    expect(await page.locator('article[data-status="cancelled"]').count()).toBe(0);
   });
 });

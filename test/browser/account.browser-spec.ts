@@ -151,3 +151,42 @@ describe('sign-in rate limiting in the browser', () => {
     await screenshot(page, '05-sign-in-rate-limited');
   });
 });
+
+describe('registration rate limiting in the browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = await startWebApp({ env: { RATE_LIMIT_REGISTRATIONS: '2', RATE_LIMIT_REGISTRATION_WINDOW_SECONDS: '600' } });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('says the address has made too many accounts, tells how long to wait and keeps what was typed', async () => {
+    const { page } = browser;
+    await registerInBrowser(page, app.baseUrl);
+    await registerInBrowser(page, app.baseUrl);
+
+    await page.context().clearCookies();
+    await page.goto(`${app.baseUrl}/register`);
+    const email = uniqueEmail();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    const createAccount = page.getByRole('button', { name: /^Create account/ });
+    const refused = page.waitForResponse((response) => response.url().endsWith('/api/register') && response.request().method() === 'POST');
+    await createAccount.click();
+    expect((await refused).status()).toBe(429);
+    const alert = page.getByRole('alert');
+    await alert.getByText('Too many accounts created from this address').waitFor();
+    await alert.getByText(/You can try again in 10 minutes/).waitFor();
+    expect(await createAccount.isDisabled()).toBe(true);
+    expect(await createAccount.innerText()).toMatch(/wait 10 minutes/);
+    expect(await page.getByLabel('Email').inputValue()).toBe(email);
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await screenshot(page, '18-register-rate-limited');
+  });
+});
