@@ -100,5 +100,6 @@ describe('database restart under load', () => {
     expect(acknowledged.length).toBeGreaterThan(10);
     const [{ count }] = await app.dataSource.query('SELECT count(*)::int AS count FROM messages WHERE id = ANY($1::uuid[])', [acknowledged]);
     expect(count).toBe(acknowledged.length);
+    fake.assertNoSchemaViolations();
   });
 });

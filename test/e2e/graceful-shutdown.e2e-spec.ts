@@ -1,9 +1,11 @@
 import { jest } from '@jest/globals';
+import { connect } from 'node:net';
 import request from 'supertest';
 import { FakeOpenAI } from '../support/fake-openai/index.js';
-import { createAssistant, registerUserWithKey } from '../support/platform-api.js';
-import { startPlatformProcess } from '../support/platform-process.js';
+import { createAssistant, eventually, newApiKey, registerUserWithKey } from '../support/platform-api.js';
+import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.js';
 import { query } from '../support/query.js';
+import { registerUser } from '../support/session-client.js';
 import { postSse, tokensOf, type SseResult } from '../support/sse-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -11,6 +13,28 @@ jest.setTimeout(120_000);
 
 /** The configured grace period: short replies (about 1 s) end well within it, long ones (20 s) cannot. */
 const GRACE_MS = 6000;
+
+/** The error code of a fresh TCP connection to the port, or 'connected'. */
+function connectError(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+/** The client sessions on the database, apart from the one asking. */
+function sessionsOn(database: TestDatabase): Promise<Array<{ pid: number; application_name: string; state: string; query: string }>> {
+  return query(
+    database.url,
+    `SELECT pid, application_name, state, query FROM pg_stat_activity
+     WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    [database.name],
+  );
+}
 
 describe('graceful shutdown under load', () => {
   let database: TestDatabase;
@@ -94,5 +118,83 @@ describe('graceful shutdown under load', () => {
       { status: 'completed', status_reason: null, count: 50 },
       { status: 'incomplete', status_reason: 'server_shutting_down', count: 50 },
     ]);
+    fake.assertNoSchemaViolations();
+  });
+
+  it('lets ordinary JSON requests in flight finish and store their result, refuses new connections meanwhile, and leaves no database connection', async () => {
+    // A database of its own, so that every connection to it is the platform's.
+    const own = await createTestDatabase();
+    let platform: PlatformProcess | undefined;
+    try {
+      platform = await startPlatformProcess({ DATABASE_URL: own.url, OPENAI_BASE_URL: fake.baseUrl, SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'warn' });
+      const user = await registerUserWithKey(platform.baseUrl);
+      const assistant = await createAssistant(platform.baseUrl, user.cookie);
+      const newcomer = await registerUser(platform.baseUrl);
+      fake.reset();
+      // About 1.5 s of reply, streamed by the provider to a client that asked for one JSON answer.
+      fake.enqueueResponse({ tokens: 30, deltaDelayMs: 50 });
+      const chat = request(platform.baseUrl)
+        .post('/api/chat')
+        .set('Cookie', user.cookie)
+        .send({ assistantId: assistant.id, message: 'in flight', stream: false })
+        .then((response) => ({ response, receivedAt: Date.now() }));
+      // Saving a key waits for the provider's check of it, held here until after the signal.
+      const check = fake.holdNext('models');
+      const apiKey = newApiKey();
+      const keySave = request(platform.baseUrl)
+        .post('/api/settings/apikey')
+        .set('Cookie', newcomer.cookie)
+        .send({ apiKey })
+        .then((response) => response);
+      await check.arrived;
+      await fake.waitFor((recorded) => recorded.method === 'POST' && recorded.path === '/v1/responses', 10_000);
+      expect((await sessionsOn(own)).map((session) => session.application_name)).toContain('assistants-platform');
+
+      const signalledAt = Date.now();
+      const stopped = platform.stop('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await connectError(Number(new URL(platform.baseUrl).port))).toBe('ECONNREFUSED');
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect(platform.child.exitCode).toBeNull();
+      check.release();
+
+      const { response: reply, receivedAt } = await chat;
+      expect(reply.status).toBe(200);
+      expect(reply.body.status).toBe('completed');
+      // The reply was still being written when the signal came.
+      expect(receivedAt - signalledAt).toBeGreaterThan(500);
+      const saved = await keySave;
+      expect(saved.status).toBe(200);
+      expect(await stopped).toBe(0);
+      const errors = platform
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{') && (JSON.parse(line) as { level: number }).level >= 50);
+      expect(errors).toEqual([]);
+
+      const [message] = await query(own.url, 'SELECT content, status FROM messages WHERE id = $1', [reply.body.messageId]);
+      expect(message).toEqual({ content: reply.body.content[0].text, status: 'completed' });
+      const [{ running }] = await query(own.url, `SELECT count(*)::int AS running FROM runs WHERE status = 'running'`);
+      expect(running).toBe(0);
+      const [stored] = await query(own.url, 'SELECT api_key_ciphertext IS NOT NULL AS encrypted, api_key_key_id FROM users WHERE id = $1', [
+        newcomer.userId,
+      ]);
+      expect(stored).toEqual({ encrypted: true, api_key_key_id: 'k1' });
+
+      // Its pool and its notification listener were closed: the database sees none of its sessions any more.
+      let left: unknown[] = [];
+      await eventually(
+        async () => {
+          left = await sessionsOn(own);
+          return left.length === 0 ? true : undefined;
+        },
+        { timeoutMs: 5_000, describe: () => left },
+      );
+      fake.assertNoSchemaViolations();
+    } finally {
+      // Only a failed test leaves it running.
+      await platform?.stop('SIGKILL');
+      await own.drop();
+    }
   });
 });

@@ -75,7 +75,10 @@ describe('the server as a process (npm start)', () => {
     await request(third.baseUrl).get('/health').expect(200);
     expect(isAlive(orphan)).toBe(false);
     await login(third.baseUrl, user.email, user.password);
+    const pidOfThird = await postmasterPid(dataDir);
+    expect(pidOfThird).not.toBe(orphan);
     expect(await third.stop('SIGINT')).toBe(0);
+    expect(isAlive(pidOfThird)).toBe(false);
   });
 
   it('uses DATABASE_URL when given, and starts no database of its own', async () => {
@@ -162,6 +165,14 @@ describe('the server as a process (npm start)', () => {
 
     const missing = await runPlatformProcess({ NODE_ENV: 'production', DATA_DIR: dataDir, SESSION_SECRETS: undefined, ENCRYPTION_KEYS: undefined });
     expect(missing.output.trim()).toBe('Configuration error: SESSION_SECRETS is required in production');
+  });
+
+  it('refuses TRUST_PROXY=true (only a hop count is accepted), with one line naming the variable', async () => {
+    const refused = await runPlatformProcess({ TRUST_PROXY: 'true', DATA_DIR: dataDir });
+    expect({ code: refused.code, output: refused.output.trim() }).toEqual({
+      code: 1,
+      output: 'Configuration error: TRUST_PROXY must be an integer (got "true")',
+    });
   });
 
   it('refuses production without real ENCRYPTION_KEYS, with one line naming the variable', async () => {

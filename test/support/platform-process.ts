@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { TEST_ENCRYPTION_KEY, TEST_SESSION_SECRET } from './test-app.js';
 import { freePort } from './test-database-server.js';
@@ -140,5 +140,25 @@ export async function runPlatformProcess(env: Record<string, string | undefined>
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => done({ code, output }));
+  });
+}
+
+/**
+ * Runs a command line of the build (a path under src/, e.g. `settings/rotate-keys-cli.js`,
+ * the way its npm script runs it from dist/) to completion, with the test environment.
+ */
+export async function runBuiltCommand(
+  script: string,
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const main = await processBuild();
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve(dirname(main), script)], { env: processEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // 'close' rather than 'exit': the output is then read to its end.
+    child.once('close', (code) => done({ code, stdout, stderr }));
   });
 }
