@@ -124,6 +124,29 @@ describe('chat when the provider fails', () => {
     const messages = await messagesOf(app, user.cookie, response.body.details[0].threadId);
     expect(messages.map((message: any) => message.content)).toEqual(['No key']);
   });
+
+  it('sends an api_key_missing error event, then done, on a stream when the user has no key, and frees the thread', async () => {
+    const user = await chatUser(app);
+    await request(app.baseUrl).delete('/api/settings/apikey').set('Cookie', user.cookie).expect(200);
+    const sent = responseRequests(app).length;
+    const result = await postSse(`${app.baseUrl}/api/chat`, {
+      cookie: user.cookie,
+      body: { assistantId: user.assistant.id, message: 'No key, streamed', stream: true },
+    });
+    expect(result.events.map((event) => event.event)).toEqual(['message_created', 'error', 'done']);
+    const threadId = result.events[0].data.message.threadId;
+    expect(result.events[1].data).toEqual({ code: 'api_key_missing', error: expect.stringMatching(/settings/) });
+    expect(result.events[2].data).toEqual({ threadId, messageId: null });
+    expect(responseRequests(app)).toHaveLength(sent);
+
+    const messages = await messagesOf(app, user.cookie, threadId);
+    expect(messages.map((message: any) => [message.role, message.content])).toEqual([['user', 'No key, streamed']]);
+    const runs = await app.dataSource.query('SELECT status, error_code FROM runs WHERE thread_id = $1', [threadId]);
+    expect(runs).toEqual([{ status: 'failed', error_code: 'api_key_missing' }]);
+    // With a key again, the same thread takes the next turn.
+    await request(app.baseUrl).post('/api/settings/apikey').set('Cookie', user.cookie).send({ apiKey: user.apiKey }).expect(200);
+    await chatJson(app, user.cookie, { threadId, message: 'With a key' }).expect(200);
+  });
 });
 
 describe('retries before the first token', () => {
@@ -167,6 +190,37 @@ describe('retries before the first token', () => {
     const slow = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Long wait?' });
     expect(slow.status).toBe(429);
     expect(slow.headers['retry-after']).toBe('30');
+  });
+
+  it('keeps the previous reply, neither superseded nor left out of context, when a regenerate fails before any text', async () => {
+    const user = await chatUser(app);
+    app.fake.enqueueResponse({ text: 'The first answer.' });
+    const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Explain tides' }).expect(200);
+    const threadId = first.body.threadId;
+
+    // Refused outright on a stream (not retried)...
+    app.fake.failNext('responses', { kind: 'invalid_api_key' });
+    const refused = await postSse(`${app.baseUrl}/api/threads/${threadId}/regenerate`, { cookie: user.cookie, body: { stream: true } });
+    expect(refused.events.map((event) => event.event)).toEqual(['error', 'done']);
+    expect(refused.events[0].data).toMatchObject({ code: 'api_key_invalid' });
+    expect(refused.events[0].data.message).toBeUndefined();
+
+    // ...and failing on every try in JSON, the retries used up.
+    const before = app.fake.requestsTo('POST', '/v1/responses').length;
+    app.fake.failNext('responses', { kind: 'server_error' }, 3);
+    const exhausted = await request(app.baseUrl).post(`/api/threads/${threadId}/regenerate`).set('Cookie', user.cookie).send({ stream: false });
+    expect(exhausted.status).toBe(502);
+    expect(exhausted.body.code).toBe('upstream_unavailable');
+    expect(exhausted.body.details[0]).toMatchObject({ threadId, messageId: null });
+    expect(app.fake.requestsTo('POST', '/v1/responses').length - before).toBe(3);
+
+    const messages = await messagesOf(app, user.cookie, threadId);
+    expect(messages.map((message: any) => [message.role, message.content, message.status])).toEqual([
+      ['user', 'Explain tides', 'completed'],
+      ['assistant', 'The first answer.', 'completed'],
+    ]);
+    await chatJson(app, user.cookie, { threadId, message: 'And the moon?' }).expect(200);
+    expect(responseRequests(app).at(-1).input.map((item: any) => item.content)).toEqual(['Explain tides', 'The first answer.', 'And the moon?']);
   });
 
   it('never retries once text has been relayed', async () => {

@@ -1,6 +1,17 @@
 import pg from 'pg';
 import request from 'supertest';
-import { chatJson, chatUser, messagesOf, responseRequests, threadOf, waitForRunningRun, waitUntilFree } from '../support/chat-helpers.js';
+import {
+  chatJson,
+  chatUser,
+  type ChatUser,
+  holdResponseFor,
+  messagesOf,
+  responseRequests,
+  threadOf,
+  waitForRunningRun,
+  waitUntilFree,
+  within,
+} from '../support/chat-helpers.js';
 import { eventually, uploadFile, waitForFileStatus } from '../support/platform-api.js';
 import { minimalPdf, minimalPng } from '../support/sample-files.js';
 import { postSse, tokensOf } from '../support/sse-client.js';
@@ -9,6 +20,19 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 /** The fields a validation error names, each once. */
 function fieldsOf(response: request.Response): string[] {
   return [...new Set<string>(response.body.details.map((detail: { field: string }) => detail.field))];
+}
+
+/** A thread of `count` added messages, `message 0` to `message {count - 1}`, user and assistant in turn. */
+async function threadWithMessages(app: TestApp, user: ChatUser, count: number): Promise<string> {
+  const thread = await request(app.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({ assistantId: user.assistant.id }).expect(201);
+  for (let index = 0; index < count; index++) {
+    await request(app.baseUrl)
+      .post(`/api/threads/${thread.body.id}/messages`)
+      .set('Cookie', user.cookie)
+      .send({ role: index % 2 === 0 ? 'user' : 'assistant', content: `message ${index}` })
+      .expect(201);
+  }
+  return thread.body.id;
 }
 
 describe('chat', () => {
@@ -138,6 +162,23 @@ describe('chat', () => {
     ]);
   });
 
+  it('still sends an image attached to an earlier message as an input_image part in later turns', async () => {
+    const user = await chatUser(app);
+    const image = await uploadFile(app.baseUrl, user.cookie, minimalPng(), 'pixel.png');
+    app.fake.enqueueResponse({ text: 'A single pixel.' }, { text: 'It is white.' });
+    const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'What is this?', fileIds: image.fileIds }).expect(200);
+    await chatJson(app, user.cookie, { threadId: first.body.threadId, message: 'What colour is it?' }).expect(200);
+
+    const input = responseRequests(app).at(-1).input;
+    expect(input.map((item: any) => item.role)).toEqual(['user', 'assistant', 'user']);
+    expect(input[0].content).toEqual([
+      { type: 'input_text', text: 'What is this?' },
+      { type: 'input_image', image_url: `data:image/png;base64,${minimalPng().toString('base64')}`, detail: 'auto' },
+    ]);
+    expect(input[1].content).toBe('A single pixel.');
+    expect(input[2].content).toBe('What colour is it?');
+  });
+
   it('applies validated per-turn overrides of model, temperature and output length', async () => {
     const user = await chatUser(app);
     await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Hi', model: 'gpt-4o-mini', temperature: 1.5, maxOutputTokens: 64 }).expect(200);
@@ -203,6 +244,45 @@ describe('chat', () => {
     const inactive = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Hi' });
     expect(inactive.status).toBe(400);
     expect(inactive.body.code).toBe('assistant_inactive');
+  });
+
+  it("stores a chat message's replyToId, and refuses one from the user's other thread without storing anything", async () => {
+    const user = await chatUser(app);
+    const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'First thread' }).expect(200);
+    const other = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Other thread' }).expect(200);
+    const threadId = first.body.threadId;
+    const answered = await chatJson(app, user.cookie, { threadId, message: 'Back to my question', replyToId: first.body.userMessageId }).expect(200);
+    const stored = await messagesOf(app, user.cookie, threadId);
+    expect(stored.map((message: any) => [message.id, message.role, message.replyToId])).toEqual([
+      [first.body.userMessageId, 'user', null],
+      [first.body.messageId, 'assistant', first.body.userMessageId],
+      [answered.body.userMessageId, 'user', first.body.userMessageId],
+      [answered.body.messageId, 'assistant', answered.body.userMessageId],
+    ]);
+
+    const sent = responseRequests(app).length;
+    const foreign = other.body.userMessageId;
+    const refused = await chatJson(app, user.cookie, { threadId, message: 'Crossing threads', replyToId: foreign });
+    expect(refused.status).toBe(404);
+    expect(refused.body).toMatchObject({ code: 'not_found', details: [{ field: 'replyToId' }] });
+    // Refused as adding the same message to the thread is.
+    const added = await request(app.baseUrl)
+      .post(`/api/threads/${threadId}/messages`)
+      .set('Cookie', user.cookie)
+      .send({ role: 'user', content: 'Crossing threads', replyToId: foreign });
+    expect([added.status, added.body]).toEqual([refused.status, refused.body]);
+    // A new thread has nothing to reply to: none is started.
+    const unthreaded = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Crossing threads', replyToId: foreign });
+    expect(unthreaded.status).toBe(404);
+    expect(unthreaded.body).toMatchObject({ code: 'not_found', details: [{ field: 'replyToId' }] });
+
+    expect(responseRequests(app)).toHaveLength(sent);
+    expect((await messagesOf(app, user.cookie, threadId)).map((message: any) => message.id)).toEqual(stored.map((message: any) => message.id));
+    expect(await messagesOf(app, user.cookie, other.body.threadId)).toHaveLength(2);
+    const threads = await request(app.baseUrl).get('/api/threads').set('Cookie', user.cookie).expect(200);
+    expect(threads.headers['x-total-count']).toBe('2');
+    const [{ count }] = await app.dataSource.query('SELECT count(*)::int AS count FROM runs WHERE user_id = $1', [user.userId]);
+    expect(count).toBe(3);
   });
 
   it('lets one run at a time per thread: a second chat gets 409 and nothing interleaves', async () => {
@@ -412,6 +492,50 @@ describe('chat', () => {
       ]);
     });
 
+    it('cancels a JSON chat: the answer and the stored reply keep the partial text as cancelled', async () => {
+      const user = await chatUser(quick);
+      const thread = await request(quick.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({ assistantId: user.assistant.id }).expect(201);
+      const threadId = thread.body.id;
+      const deltas = Array.from({ length: 40 }, (_, index) => `word${index} `);
+      quick.fake.enqueueResponse({ deltas, deltaDelayMs: 100 });
+      // then() sends the request now; the answer comes once the turn ends.
+      const answer = chatJson(quick, user.cookie, { threadId, message: 'Count slowly in JSON' }).then((response) => response);
+      // The heartbeat saves the text so far: once some is saved, the reply has begun.
+      const saved = await eventually(async () => {
+        const rows = await quick.dataSource.query(
+          `SELECT content FROM messages WHERE thread_id = $1 AND role = 'assistant' AND status = 'streaming' AND content <> ''`,
+          [threadId],
+        );
+        return rows[0]?.content as string | undefined;
+      });
+      const cancelled = await request(quick.baseUrl).post(`/api/threads/${threadId}/cancel`).set('Cookie', user.cookie).send();
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ status: 'cancelled', runId: expect.any(String) });
+
+      const response = await answer;
+      expect(response.status).toBe(200);
+      const text = response.body.content[0].text;
+      expect(response.body).toMatchObject({
+        threadId,
+        messageId: expect.any(String),
+        userMessageId: expect.any(String),
+        content: [{ type: 'text', text }],
+        status: 'cancelled',
+        message: { status: 'cancelled', statusReason: 'cancelled', content: text },
+      });
+      expect(text.startsWith(saved)).toBe(true);
+      expect(text.length).toBeLessThan(deltas.join('').length);
+      await quick.fake.waitFor((entry) => entry.path === '/v1/responses' && entry.aborted && JSON.stringify(entry.body).includes('Count slowly in JSON'), 1_000);
+
+      const messages = await messagesOf(quick, user.cookie, threadId);
+      expect(messages.map((message: any) => [message.id, message.role, message.content, message.status])).toEqual([
+        [response.body.userMessageId, 'user', 'Count slowly in JSON', 'completed'],
+        [response.body.messageId, 'assistant', text, 'cancelled'],
+      ]);
+      quick.fake.enqueueResponse({ text: 'Next answer.' });
+      await chatJson(quick, user.cookie, { threadId, message: 'Next' }).expect(200);
+    });
+
     it('takes over a run whose heartbeat went stale, keeping its half-written reply as incomplete (interrupted)', async () => {
       const user = await chatUser(quick);
       const start = await chatJson(quick, user.cookie, { assistantId: user.assistant.id, message: 'Start' }).expect(200);
@@ -534,6 +658,110 @@ describe('titles and summaries', () => {
       const named = await request(app.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({ assistantId: user.assistant.id, title: 'Mine' });
       await chatJson(app, user.cookie, { threadId: named.body.id, message: 'Keep my title' }).expect(200);
       expect((await threadOf(app, user.cookie, named.body.id)).title).toBe('Mine');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('sends no title event when the title is not ready within TITLE_WAIT_MS, and stores the title once it comes', async () => {
+    const app = await startTestApp({ fake: true, env: { AUTO_TITLES: 'true', TITLE_MODEL: 'title-model', TITLE_WAIT_MS: '200' } });
+    const titleRequest = holdResponseFor(app, 'title-model', 2);
+    try {
+      const user = await chatUser(app);
+      app.fake.setResponder((body) => (body.model === 'title-model' ? { text: 'Late title' } : undefined));
+      const streaming = postSse(`${app.baseUrl}/api/chat`, {
+        cookie: user.cookie,
+        body: { assistantId: user.assistant.id, message: 'What should I pack for a weekend in Porto?', stream: true },
+      });
+      expect(await within(titleRequest.arrived, 5_000)).not.toBe('timed out');
+      // The title is still held: the stream ends without it.
+      const streamed = await within(streaming, 5_000);
+      if (streamed === 'timed out') throw new Error('the stream waited for the title');
+      const names = streamed.events.map((event) => event.event);
+      expect(names).not.toContain('title');
+      expect(names.slice(-2)).toEqual(['message_completed', 'done']);
+      const threadId = streamed.events[0].data.message.threadId;
+      expect((await threadOf(app, user.cookie, threadId)).title).toBeNull();
+
+      titleRequest.release();
+      await eventually(async () => ((await threadOf(app, user.cookie, threadId)).title === 'Late title' ? true : undefined));
+      expect(responseRequests(app, 'title-model')).toHaveLength(1);
+    } finally {
+      titleRequest.release();
+      await app.close();
+    }
+  });
+
+  it('ends the reply at once while the summary call hangs, takes the next turn, and stores the summary once it comes', async () => {
+    const app = await startTestApp({
+      fake: true,
+      env: {
+        CONTEXT_MODE: 'summary_window',
+        CONTEXT_WINDOW_MESSAGES: '2',
+        CONTEXT_SUMMARIZE_AFTER: '4',
+        CONTEXT_SUMMARY_INTERVAL: '2',
+        SUMMARY_MODEL: 'summary-model',
+      },
+    });
+    const summaryRequest = holdResponseFor(app, 'summary-model', 2);
+    try {
+      const user = await chatUser(app);
+      app.fake.setResponder((body) => (body.model === 'summary-model' ? { text: 'SUMMARY' } : undefined));
+      const threadId = await threadWithMessages(app, user, 4);
+      const streaming = postSse(`${app.baseUrl}/api/chat`, { cookie: user.cookie, body: { threadId, message: 'message 4', stream: true } });
+      const held = await within(summaryRequest.arrived, 5_000);
+      if (held === 'timed out') throw new Error('no summary was asked for');
+      expect(JSON.stringify((held.body as any).input)).toContain('message 0');
+
+      const streamed = await within(streaming, 5_000);
+      if (streamed === 'timed out') throw new Error('the reply waited for the summary');
+      expect(streamed.events.map((event) => event.event).slice(-2)).toEqual(['message_completed', 'done']);
+      expect(streamed.events.at(-2)!.data.message.status).toBe('completed');
+      // The summary being written holds nothing: the thread answers its next turn meanwhile.
+      const next = await within(chatJson(app, user.cookie, { threadId, message: 'message 6' }).then((response) => response), 5_000);
+      if (next === 'timed out') throw new Error('the next turn waited for the summary');
+      expect(next.status).toBe(200);
+      expect((await threadOf(app, user.cookie, threadId)).summary).toBeNull();
+      expect(responseRequests(app, 'summary-model')).toHaveLength(1);
+
+      summaryRequest.release();
+      await eventually(async () => ((await threadOf(app, user.cookie, threadId)).summary === 'SUMMARY' ? true : undefined));
+    } finally {
+      summaryRequest.release();
+      await app.close();
+    }
+  });
+
+  it('answers as usual when the summary call fails, and asks for the summary again on a later turn', async () => {
+    const app = await startTestApp({
+      fake: true,
+      env: {
+        CONTEXT_MODE: 'summary_window',
+        CONTEXT_WINDOW_MESSAGES: '2',
+        CONTEXT_SUMMARIZE_AFTER: '4',
+        CONTEXT_SUMMARY_INTERVAL: '2',
+        SUMMARY_MODEL: 'summary-model',
+      },
+    });
+    try {
+      const user = await chatUser(app);
+      app.fake.setResponder((body) => (body.model === 'summary-model' ? { fault: { kind: 'server_error' } } : undefined));
+      const threadId = await threadWithMessages(app, user, 4);
+      app.fake.enqueueResponse({ text: 'message 5' });
+      const streamed = await postSse(`${app.baseUrl}/api/chat`, { cookie: user.cookie, body: { threadId, message: 'message 4', stream: true } });
+      expect(streamed.events.map((event) => event.event).slice(-2)).toEqual(['message_completed', 'done']);
+      expect(streamed.events.at(-2)!.data.message.status).toBe('completed');
+      await eventually(() => (app.logs.entries().some((line) => line.msg === 'summary refresh failed') ? true : undefined));
+      expect((await threadOf(app, user.cookie, threadId)).summary).toBeNull();
+
+      await chatJson(app, user.cookie, { threadId, message: 'message 6' }).expect(200);
+      const turn = responseRequests(app).filter((body) => body.model !== 'summary-model').at(-1);
+      // No summary to send: only the window.
+      expect(turn.input.map((item: any) => [item.role, item.content])).toEqual([
+        ['assistant', 'message 5'],
+        ['user', 'message 6'],
+      ]);
+      await eventually(() => (responseRequests(app, 'summary-model').length === 2 ? true : undefined));
     } finally {
       await app.close();
     }

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { HeldRequest, RecordedRequest } from './fake-openai/index.js';
 import type { TestApp } from './test-app.js';
 import { createAssistant, eventually, registerUserWithKey } from './platform-api.js';
 
@@ -56,4 +57,32 @@ export async function waitForRunningRun(app: TestApp, threadId: string, ageMs = 
     );
     return rows.length > 0 ? true : undefined;
   });
+}
+
+/**
+ * Holds the request for `model` among the next `among` POST /v1/responses,
+ * which may arrive in any order (a reply and its title are asked for
+ * together), and lets the others through at once. `release()` lets it go on.
+ */
+export function holdResponseFor(app: TestApp, model: string, among: number): HeldRequest {
+  const holds = Array.from({ length: among }, () => app.fake.holdNext('responses'));
+  const arrived = new Promise<RecordedRequest>((resolve) => {
+    for (const hold of holds) {
+      void hold.arrived.then((entry) => ((entry.body as { model?: string } | undefined)?.model === model ? resolve(entry) : hold.release()));
+    }
+  });
+  return { arrived, release: () => holds.forEach((hold) => hold.release()) };
+}
+
+/** The promise's value, or 'timed out' when it takes longer than `ms` (so a test fails instead of hanging). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timed out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
