@@ -9,6 +9,13 @@ import pg from 'pg';
 
 const execFileAsync = promisify(execFile);
 
+/**
+ * The environment of initdb and the server: a clean one, not the
+ * application's (which holds its secrets). Locale and encoding are given to
+ * initdb explicitly; messages stay in English so they can be recognized.
+ */
+const SERVER_ENVIRONMENT: NodeJS.ProcessEnv = { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C', LC_MESSAGES: 'C' };
+
 export interface EmbeddedPostgresOptions {
   /** Data folder of the cluster (created by initdb on first start). */
   dir: string;
@@ -187,7 +194,7 @@ export class EmbeddedPostgres {
         detached: true,
         stdio: ['ignore', logFd, logFd],
         ...(user ?? {}),
-        env: { ...process.env, LC_MESSAGES: 'C' },
+        env: SERVER_ENVIRONMENT,
       },
     );
     closeSync(logFd);
@@ -312,7 +319,7 @@ function runAs(user: ServiceUser | undefined, command: string, args: string[]): 
     const child = spawn(command, args, {
       ...(user ?? {}),
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LC_MESSAGES: 'C' },
+      env: SERVER_ENVIRONMENT,
     });
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
