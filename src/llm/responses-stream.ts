@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { LlmEvent, LlmMessage, LlmRequest, LlmTool, StreamOptions, TokenUsage } from './llm-types.js';
-import { SseParser } from './sse-parser.js';
+import { SseParser } from '../common/sse-parser.js';
 import { toUpstreamError } from './upstream-errors.js';
 
 /** Thrown when the caller's own signal ended the call (cancel, client gone, shutdown). */

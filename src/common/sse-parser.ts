@@ -1,20 +1,25 @@
 /** One Server-Sent Event as it came over the wire. */
 export interface SseMessage {
-  event: string | null;
+  /** The last event id seen on the stream (it carries over to later events). */
+  id: string | undefined;
+  /** The event's name; `message` when the event named none. */
+  event: string;
   data: string;
 }
 
 /**
  * An incremental text/event-stream parser, after the WHATWG rules: lines end
  * with \n, \r\n or \r (also when a chunk splits a \r\n); `data` lines are
- * joined with \n; comments and `id`/`retry` fields are ignored; a message
- * without data is not dispatched. Text is pushed as it arrives and every
- * complete message in it comes back at once.
+ * joined with \n; comments and `retry` are ignored; a message without data is
+ * not dispatched. Text is pushed as it arrives and every complete message in
+ * it comes back at once. Pure, with no imports: the server reads OpenAI's
+ * streams with it and the web client the platform's.
  */
 export class SseParser {
   private buffer = '';
-  private event: string | null = null;
+  private event = '';
   private data: string[] = [];
+  private lastId: string | undefined;
   /** The last chunk ended with \r: a \n at the start of the next one belongs to it. */
   private afterCarriageReturn = false;
 
@@ -53,8 +58,8 @@ export class SseParser {
 
   private line(line: string, messages: SseMessage[]): void {
     if (line.length === 0) {
-      if (this.data.length > 0) messages.push({ event: this.event, data: this.data.join('\n') });
-      this.event = null;
+      if (this.data.length > 0) messages.push({ id: this.lastId, event: this.event || 'message', data: this.data.join('\n') });
+      this.event = '';
       this.data = [];
       return;
     }
@@ -65,5 +70,6 @@ export class SseParser {
     if (value.charCodeAt(0) === 32 /* space */) value = value.slice(1);
     if (field === 'data') this.data.push(value);
     else if (field === 'event') this.event = value;
+    else if (field === 'id' && !value.includes('\0')) this.lastId = value;
   }
 }
