@@ -21,8 +21,13 @@ export function toThreadResponse(thread: Thread): ThreadResponse {
   };
 }
 
+/** A message's token usage as the API shows it; null when the message has none. */
+function usageOf(inputTokens: number | null, outputTokens: number | null): MessageResponse['usage'] {
+  if (inputTokens === null && outputTokens === null) return null;
+  return { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0, totalTokens: (inputTokens ?? 0) + (outputTokens ?? 0) };
+}
+
 export function toMessageResponse(message: Message): MessageResponse {
-  const hasUsage = message.inputTokens !== null || message.outputTokens !== null;
   return {
     id: message.id,
     threadId: message.threadId,
@@ -33,13 +38,7 @@ export function toMessageResponse(message: Message): MessageResponse {
     replyToId: message.replyToId,
     fileIds: message.fileIds,
     citations: message.citations,
-    usage: hasUsage
-      ? {
-          inputTokens: message.inputTokens ?? 0,
-          outputTokens: message.outputTokens ?? 0,
-          totalTokens: (message.inputTokens ?? 0) + (message.outputTokens ?? 0),
-        }
-      : null,
+    usage: usageOf(message.inputTokens, message.outputTokens),
     cost: message.cost,
     model: message.model,
     assistantId: message.assistantId,
@@ -91,8 +90,6 @@ export const MESSAGE_RESPONSE_COLUMNS = `id, thread_id, role, content, status, s
 
 /** A message's API shape straight from a row of MESSAGE_RESPONSE_COLUMNS. */
 export function messageResponseFromRow(row: Record<string, unknown>): MessageResponse {
-  const inputTokens = toNumber(row.input_tokens);
-  const outputTokens = toNumber(row.output_tokens);
   return {
     id: row.id as string,
     threadId: row.thread_id as string,
@@ -103,10 +100,7 @@ export function messageResponseFromRow(row: Record<string, unknown>): MessageRes
     replyToId: (row.reply_to_id as string | null) ?? null,
     fileIds: (row.file_ids as string[] | null) ?? [],
     citations: (row.citations as MessageResponse['citations'] | null) ?? [],
-    usage:
-      inputTokens !== null || outputTokens !== null
-        ? { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0, totalTokens: (inputTokens ?? 0) + (outputTokens ?? 0) }
-        : null,
+    usage: usageOf(toNumber(row.input_tokens), toNumber(row.output_tokens)),
     cost: toNumber(row.cost),
     model: (row.model as string | null) ?? null,
     assistantId: (row.assistant_id as string | null) ?? null,

@@ -35,6 +35,20 @@ async function threadWithMessages(app: TestApp, user: ChatUser, count: number): 
   return thread.body.id;
 }
 
+/** An app in summary_window mode with a window, when a summary is first due, how often it is refreshed. */
+function startSummaryApp(windowMessages: number, summarizeAfter: number, interval: number): Promise<TestApp> {
+  return startTestApp({
+    fake: true,
+    env: {
+      CONTEXT_MODE: 'summary_window',
+      CONTEXT_WINDOW_MESSAGES: String(windowMessages),
+      CONTEXT_SUMMARIZE_AFTER: String(summarizeAfter),
+      CONTEXT_SUMMARY_INTERVAL: String(interval),
+      SUMMARY_MODEL: 'summary-model',
+    },
+  });
+}
+
 describe('chat', () => {
   let app: TestApp;
 
@@ -693,16 +707,7 @@ describe('titles and summaries', () => {
   });
 
   it('ends the reply at once while the summary call hangs, takes the next turn, and stores the summary once it comes', async () => {
-    const app = await startTestApp({
-      fake: true,
-      env: {
-        CONTEXT_MODE: 'summary_window',
-        CONTEXT_WINDOW_MESSAGES: '2',
-        CONTEXT_SUMMARIZE_AFTER: '4',
-        CONTEXT_SUMMARY_INTERVAL: '2',
-        SUMMARY_MODEL: 'summary-model',
-      },
-    });
+    const app = await startSummaryApp(2, 4, 2);
     const summaryRequest = holdResponseFor(app, 'summary-model', 2);
     try {
       const user = await chatUser(app);
@@ -733,16 +738,7 @@ describe('titles and summaries', () => {
   });
 
   it('answers as usual when the summary call fails, and asks for the summary again on a later turn', async () => {
-    const app = await startTestApp({
-      fake: true,
-      env: {
-        CONTEXT_MODE: 'summary_window',
-        CONTEXT_WINDOW_MESSAGES: '2',
-        CONTEXT_SUMMARIZE_AFTER: '4',
-        CONTEXT_SUMMARY_INTERVAL: '2',
-        SUMMARY_MODEL: 'summary-model',
-      },
-    });
+    const app = await startSummaryApp(2, 4, 2);
     try {
       const user = await chatUser(app);
       app.fake.setResponder((body) => (body.model === 'summary-model' ? { fault: { kind: 'server_error' } } : undefined));
@@ -768,29 +764,12 @@ describe('titles and summaries', () => {
   });
 
   it('sends only the window and the summary for a long thread, and refreshes the summary on schedule', async () => {
-    const app = await startTestApp({
-      fake: true,
-      env: {
-        CONTEXT_MODE: 'summary_window',
-        CONTEXT_WINDOW_MESSAGES: '4',
-        CONTEXT_SUMMARIZE_AFTER: '10',
-        CONTEXT_SUMMARY_INTERVAL: '6',
-        SUMMARY_MODEL: 'summary-model',
-      },
-    });
+    const app = await startSummaryApp(4, 10, 6);
     try {
       const user = await chatUser(app);
       let summaries = 0;
       app.fake.setResponder((body) => (body.model === 'summary-model' ? { text: `SUMMARY ${++summaries}` } : undefined));
-      const thread = await request(app.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({ assistantId: user.assistant.id }).expect(201);
-      const threadId = thread.body.id;
-      for (let index = 0; index < 200; index++) {
-        await request(app.baseUrl)
-          .post(`/api/threads/${threadId}/messages`)
-          .set('Cookie', user.cookie)
-          .send({ role: index % 2 === 0 ? 'user' : 'assistant', content: `message ${index}` })
-          .expect(201);
-      }
+      const threadId = await threadWithMessages(app, user, 200);
       await chatJson(app, user.cookie, { threadId, message: 'message 200' }).expect(200);
       const firstTurn = responseRequests(app).filter((body) => body.model !== 'summary-model').at(-1);
       expect(firstTurn.input.map((item: any) => item.content)).toEqual(['message 197', 'message 198', 'message 199', 'message 200']);

@@ -33,14 +33,28 @@ const DATABASE_DOWN_ERROR_NAMES = new Set(['QueryRunnerAlreadyReleasedError', 'Q
 /** PostgreSQL refuses the text itself: a NUL character, which no text column can hold, or one the encoding lacks. */
 const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
 
-function isUnstorableText(error: unknown): boolean {
+/** What the error checks below read of an error and of each error it wraps. */
+interface ErrorLink {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+}
+
+/** True when the error, or one it wraps (TypeORM's driverError, a cause; a few levels deep), matches. */
+function anyInChain(error: unknown, matches: (link: ErrorLink) => boolean): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const candidate = current as { code?: unknown; driverError?: unknown; cause?: unknown };
-    if (typeof candidate.code === 'string' && UNSTORABLE_TEXT_SQLSTATES.has(candidate.code)) return true;
-    current = candidate.driverError ?? candidate.cause;
+    if (matches(current as ErrorLink)) return true;
+    const wrapper = current as { driverError?: unknown; cause?: unknown };
+    current = wrapper.driverError ?? wrapper.cause;
   }
   return false;
+}
+
+const messageIncludes = (link: ErrorLink, text: string): boolean => typeof link.message === 'string' && link.message.includes(text);
+
+function isUnstorableText(error: unknown): boolean {
+  return anyInChain(error, (link) => typeof link.code === 'string' && UNSTORABLE_TEXT_SQLSTATES.has(link.code));
 }
 
 /**
@@ -48,30 +62,17 @@ function isUnstorableText(error: unknown): boolean {
  * refused it): nothing was sent, so the work can safely be tried again.
  */
 export function isConnectionUnavailable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const candidate = current as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
-    if (candidate.code === 'ECONNREFUSED') return true;
-    if (typeof candidate.message === 'string' && candidate.message.includes('timeout exceeded when trying to connect')) return true;
-    current = candidate.driverError ?? candidate.cause;
-  }
-  return false;
+  return anyInChain(error, (link) => link.code === 'ECONNREFUSED' || messageIncludes(link, 'timeout exceeded when trying to connect'));
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const candidate = current as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
-    if (typeof candidate.name === 'string' && DATABASE_DOWN_ERROR_NAMES.has(candidate.name)) return true;
-    if (typeof candidate.code === 'string') {
-      if (DATABASE_DOWN_CODES.has(candidate.code) || DATABASE_DOWN_SQLSTATES.has(candidate.code)) return true;
-    }
-    if (typeof candidate.message === 'string' && DATABASE_DOWN_MESSAGES.some((text) => (candidate.message as string).includes(text))) {
-      return true;
-    }
-    current = candidate.driverError ?? candidate.cause;
-  }
-  return false;
+  return anyInChain(
+    error,
+    (link) =>
+      (typeof link.name === 'string' && DATABASE_DOWN_ERROR_NAMES.has(link.name)) ||
+      (typeof link.code === 'string' && (DATABASE_DOWN_CODES.has(link.code) || DATABASE_DOWN_SQLSTATES.has(link.code))) ||
+      DATABASE_DOWN_MESSAGES.some((text) => messageIncludes(link, text)),
+  );
 }
 
 /** Framework and library errors that have a meaning for the client. */
