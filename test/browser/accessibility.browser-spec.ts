@@ -128,6 +128,8 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     await saveApiKeyInBrowser(page, app.baseUrl);
     await page.goto(`${app.baseUrl}/`);
     await page.getByRole('heading', { name: 'New conversation' }).waitFor();
+    // Sending waits until the screen knows the assistant to talk to.
+    await page.getByRole('combobox', { name: 'Assistant' }).getByRole('option', { name: 'Labelled' }).waitFor({ state: 'attached' });
     app.fake.enqueueResponse({ text: 'A first answer.' });
     await messageBox(page).fill('A first question');
     await messageBox(page).press('Enter');

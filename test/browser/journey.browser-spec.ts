@@ -436,12 +436,15 @@ describe('the chat rate limit in the browser', () => {
     await createAssistantInBrowser(page, app.baseUrl, 'Limited');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
     await page.getByRole('heading', { name: 'New conversation' }).waitFor();
+    // Sending waits until the screen knows the assistant to talk to.
+    await page.getByRole('combobox', { name: 'Assistant' }).getByRole('option', { name: 'Limited' }).waitFor({ state: 'attached' });
     for (const [question, answer] of [
       ['First question', 'First answer.'],
       ['Second question', 'Second answer.'],
     ]) {
       app.fake.enqueueResponse({ text: answer });
       await send(page, question);
+      await page.getByRole('article', { name: 'Your message' }).getByText(question).waitFor();
       await waitUntilIdle(page);
       await replies(page).last().getByText(answer).waitFor();
     }
