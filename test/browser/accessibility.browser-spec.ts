@@ -31,6 +31,17 @@ function focusedElement(page: Page): Promise<string> {
   })()`);
 }
 
+/** What has focus once it settles on `expected`, or after a short wait (a new screen moves focus when it has rendered). */
+async function settledFocus(page: Page, expected: string, timeoutMs = 2_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let focused = await focusedElement(page);
+  while (focused !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    focused = await focusedElement(page);
+  }
+  return focused;
+}
+
 /** Presses `key` until `target` (as focusedElement names it) has focus; fails when it is never reached. */
 async function pressUntilFocused(page: Page, target: string, key = 'Tab', limit = 80): Promise<void> {
   const visited: string[] = [];
@@ -107,7 +118,7 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).press('Enter');
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
-    expect(await focusedElement(page)).toBe('h1:Settings');
+    expect(await settledFocus(page, 'h1:Settings')).toBe('h1:Settings');
   });
 
   it('opens dialogs with focus on the safe choice, closes them with Escape and returns focus', async () => {
@@ -117,10 +128,10 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Delete your account?' });
     await dialog.waitFor();
-    expect(await focusedElement(page)).toBe('input:');
+    expect(await settledFocus(page, 'input:')).toBe('input:');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    expect(await focusedElement(page)).toBe('button:Delete account…');
+    expect(await settledFocus(page, 'button:Delete account…')).toBe('button:Delete account…');
   });
 
   it('labels every control of a conversation with messages: rename, Regenerate, Stop, images', async () => {
