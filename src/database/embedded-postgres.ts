@@ -1,13 +1,12 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
-
-const execFileAsync = promisify(execFile);
+import { PostgresProcess } from './postgres-process.js';
+import { closedFolderProblem, firstClosedFolder, resolveServiceUser, type ServiceUser } from './postgres-service-user.js';
 
 /**
  * The environment of initdb and the server: a clean one, not the
@@ -30,19 +29,6 @@ interface Binaries {
   initdb: string;
 }
 
-export interface ServiceUser {
-  uid: number;
-  gid: number;
-}
-
-/** Owner and permission bits of a folder, as `fs.statSync` reports them. */
-export interface FolderAccess {
-  mode: number;
-  uid: number;
-  gid: number;
-}
-
-const SERVICE_USER = 'postgres';
 const SUPERUSER = 'postgres';
 const READY_TIMEOUT_MS = 30_000;
 
@@ -51,10 +37,11 @@ const READY_TIMEOUT_MS = 30_000;
  * package ships. The process is managed here rather than by that package's
  * own class because its exit hooks stop the database as soon as a signal
  * arrives, before the application has finished its in-flight requests; here
- * the server runs in its own process group and is stopped last.
+ * the server runs in a session of its own, is stopped last, and stops by
+ * itself when this process ends in any other way (see PostgresProcess).
  */
 export class EmbeddedPostgres {
-  private process: ChildProcess | undefined;
+  private process: PostgresProcess | undefined;
   private password = '';
 
   constructor(private readonly options: EmbeddedPostgresOptions) {}
@@ -78,16 +65,12 @@ export class EmbeddedPostgres {
     return this.url;
   }
 
-  /** Fast shutdown: open sessions are ended and the server exits cleanly. */
+  /**
+   * Fast shutdown: open sessions are ended and the server exits cleanly. A
+   * second call while it stops waits for the same stop.
+   */
   async stop(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGQUIT'), 15_000);
-    await exited;
-    clearTimeout(timer);
-    this.process = undefined;
+    await this.process?.stop();
   }
 
   private log(message: string): void {
@@ -174,9 +157,9 @@ export class EmbeddedPostgres {
     const logFile = `${this.options.dir}.log`;
     const logFd = openSync(logFile, 'a');
     if (user) chownSync(logFile, user.uid, user.gid);
-    const child = spawn(
-      binaries.postgres,
-      [
+    const server = PostgresProcess.start({
+      command: binaries.postgres,
+      args: [
         '-D',
         this.options.dir,
         '-p',
@@ -188,25 +171,16 @@ export class EmbeddedPostgres {
         '-c',
         'max_connections=300',
       ],
-      {
-        // Its own process group: a Ctrl-C in the terminal reaches the
-        // application, which stops this server after it has drained.
-        detached: true,
-        stdio: ['ignore', logFd, logFd],
-        ...(user ?? {}),
-        env: SERVER_ENVIRONMENT,
-      },
-    );
-    closeSync(logFd);
-    this.process = child;
-    let exitCode: number | null | undefined;
-    child.once('exit', (code) => {
-      exitCode = code;
+      env: SERVER_ENVIRONMENT,
+      logFd,
+      user,
     });
+    closeSync(logFd);
+    this.process = server;
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
-      if (exitCode !== undefined) {
-        throw new Error(`embedded PostgreSQL exited during start (code ${exitCode}); see ${logFile}`);
+      if (server.exitCode !== undefined) {
+        throw new Error(`embedded PostgreSQL exited during start (code ${server.exitCode}); see ${logFile}`);
       }
       if (await this.canConnect('postgres')) return;
       await sleep(100);
@@ -265,53 +239,6 @@ async function loadBinaries(): Promise<Binaries> {
       `no embedded PostgreSQL binaries for ${target}; set DATABASE_URL to use an existing PostgreSQL server`,
     );
   }
-}
-
-/** PostgreSQL refuses to run as root: as root, run it as the postgres user (created if missing). */
-async function resolveServiceUser(): Promise<ServiceUser | undefined> {
-  if (userInfo().uid !== 0) return undefined;
-  const lookup = async (): Promise<ServiceUser> => {
-    const [uid, gid] = await Promise.all([
-      execFileAsync('id', ['-u', SERVICE_USER]),
-      execFileAsync('id', ['-g', SERVICE_USER]),
-    ]);
-    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-  };
-  try {
-    return await lookup();
-  } catch {
-    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', SERVICE_USER]);
-    return lookup();
-  }
-}
-
-/**
- * The first folder on the way from the root down to `folder` (itself
- * included) that `user` may not enter, or undefined when it can reach
- * `folder`. As in the kernel, the owner's search bit applies to the owner, the
- * group's to the group, and the others' to everyone else (supplementary
- * groups and ACLs aside).
- */
-export function firstClosedFolder(
-  folder: string,
-  user: ServiceUser,
-  stat: (path: string) => FolderAccess,
-): string | undefined {
-  const path: string[] = [];
-  for (let current = resolve(folder); ; current = dirname(current)) {
-    path.unshift(current);
-    if (dirname(current) === current) break;
-  }
-  return path.find((current) => {
-    const { mode, uid, gid } = stat(current);
-    const searchBit = uid === user.uid ? 0o100 : gid === user.gid ? 0o010 : 0o001;
-    return (mode & searchBit) === 0;
-  });
-}
-
-function closedFolderProblem(folder: string): string {
-  const mode = (statSync(folder).mode & 0o777).toString(8);
-  return `as root, the embedded PostgreSQL runs as the ${SERVICE_USER} user, which cannot enter ${folder} (mode ${mode})`;
 }
 
 function runAs(user: ServiceUser | undefined, command: string, args: string[]): Promise<void> {

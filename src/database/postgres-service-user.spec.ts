@@ -1,4 +1,4 @@
-import { firstClosedFolder, type FolderAccess } from './embedded-postgres.js';
+import { firstClosedFolder, type FolderAccess } from './postgres-service-user.js';
 
 const ROOT = { uid: 0, gid: 0 };
 const POSTGRES = { uid: 999, gid: 998 };
