@@ -15,10 +15,16 @@ const MAX_RESTART_DELAY_MS = 30_000;
  * is used fully. Everything shared already lives in PostgreSQL, so workers
  * are instances like any other, started with the database this process
  * resolved. Only the first one prunes expired sessions. A worker that dies
- * is replaced; SIGTERM or SIGINT stop every worker gracefully, and the
- * returned promise settles once all have exited (true when all exited 0).
+ * is replaced until the workers are stopped.
  */
-export function superviseWorkers(config: AppConfig, logger: AppLogger): Promise<boolean> {
+export interface WorkerSupervisor {
+  /** Stops every worker gracefully; settles once all have exited (true when all exited 0). */
+  stop(reason: string): Promise<boolean>;
+  /** Ends every worker at once (SIGKILL). */
+  kill(): void;
+}
+
+export function superviseWorkers(config: AppConfig, logger: AppLogger): WorkerSupervisor {
   const log = logger.child({ component: 'workers' });
   let stopping = false;
   let clean = true;
@@ -51,14 +57,15 @@ export function superviseWorkers(config: AppConfig, logger: AppLogger): Promise<
   for (let index = 0; index < config.workers; index++) start(index);
   log.info({ workers: config.workers }, 'server processes started');
 
-  return new Promise<boolean>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
+  const current = () => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
+
+  const stopAll = (reason: string) =>
+    new Promise<boolean>((resolve) => {
       stopping = true;
-      const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
-      log.info({ signal, workers: workers.length }, 'stopping the server processes');
+      const workers = current();
+      log.info({ reason, workers: workers.length }, 'stopping the server processes');
       // A terminal's Ctrl-C reaches the workers by itself; a signal sent to this process alone is passed on
-      // as a message, which a worker that is already stopping ignores (a second signal would cut it short).
+      // as a message, which a worker that is already stopping takes as the same request.
       const tell = (worker: Worker) => {
         if (worker.isConnected()) worker.send(STOP_MESSAGE);
       };
@@ -81,8 +88,17 @@ export function superviseWorkers(config: AppConfig, logger: AppLogger): Promise<
           resolve(clean);
         });
       }
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-  });
+    });
+
+  let stopped: Promise<boolean> | undefined;
+  return {
+    stop(reason) {
+      stopped ??= stopAll(reason);
+      return stopped;
+    },
+    kill() {
+      stopping = true;
+      for (const worker of current()) if (!worker.isDead()) worker.process.kill('SIGKILL');
+    },
+  };
 }
