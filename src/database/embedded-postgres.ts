@@ -201,21 +201,23 @@ export class EmbeddedPostgres {
     }
   }
 
-  private client(database: string): pg.Client {
+  /** A short timeout while polling for readiness; a longer one once the server is known to be up. */
+  private client(database: string, connectTimeoutMs = 2_000): pg.Client {
     const client = new pg.Client({
       host: '127.0.0.1',
       port: this.options.port,
       user: SUPERUSER,
       password: this.password,
       database,
-      connectionTimeoutMillis: 2_000,
+      connectionTimeoutMillis: connectTimeoutMs,
     });
     client.on('error', () => undefined);
     return client;
   }
 
   private async ensureDatabase(): Promise<void> {
-    const client = this.client('postgres');
+    // A busy machine (or clients reconnecting after a restart) can hold a connection up for a few seconds.
+    const client = this.client('postgres', 15_000);
     await client.connect();
     try {
       const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.options.database]);
