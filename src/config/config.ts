@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { ConfigError, EnvReader, type EnvSource } from './env-reader.js';
+import { requireStrongSecrets } from './production-secrets.js';
 
 export { ConfigError } from './env-reader.js';
 
@@ -119,8 +120,6 @@ const DEFAULT_PRICING: Record<string, ModelPrice> = {
   'gpt-5-nano': { input: 0.05, output: 0.4 },
 };
 
-const PLACEHOLDER_PATTERN = /change|replace|example|placeholder|dummy|xxxx/i;
-
 interface DevSecrets {
   sessionSecret: string;
   encryptionKey: string;
@@ -200,26 +199,6 @@ function parseByteSize(name: string, value: string | undefined, fallback: number
   const bytes = Math.floor(Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()]);
   if (bytes < 1) throw new ConfigError(`${name} must be at least 1 byte`);
   return bytes;
-}
-
-function requireStrongSecrets(config: AppConfig, rawEncryptionKeys: string[]): void {
-  for (const secret of config.session.secrets) {
-    if (secret.length < 32 || PLACEHOLDER_PATTERN.test(secret)) {
-      throw new ConfigError(
-        'SESSION_SECRETS holds a placeholder or a secret shorter than 32 characters; production needs real secrets',
-      );
-    }
-  }
-  for (const entry of rawEncryptionKeys) {
-    if (PLACEHOLDER_PATTERN.test(entry)) {
-      throw new ConfigError('ENCRYPTION_KEYS holds a placeholder; production needs real keys');
-    }
-  }
-  for (const { id, key } of config.security.encryptionKeys) {
-    if (new Set(key).size < 8) {
-      throw new ConfigError(`ENCRYPTION_KEYS key "${id}" is not random; production needs real keys`);
-    }
-  }
 }
 
 /**
