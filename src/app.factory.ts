@@ -64,7 +64,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   });
   serveWebClient(app);
   app.use(originCheck(config.http.allowedOrigins));
-  app.use(jsonBodyParser(config.http.jsonBodyLimitBytes));
+  app.use(jsonBodyParser(config.http));
   // Sessions belong to the API: health checks, metrics, docs and the client's files neither need nor create one.
   const sessions = createSessionMiddleware(config, poolOf(app.get(DataSource)), logger, app.get(SessionCache));
   app.use((request: Request, response: Response, next: NextFunction) =>

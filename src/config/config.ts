@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
+import type { JsonShapeLimits } from '../common/http/json-shape.js';
 import { ConfigError, EnvReader, type EnvSource } from './env-reader.js';
+import { requireStrongSecrets } from './production-secrets.js';
 
 export { ConfigError } from './env-reader.js';
 
@@ -44,6 +46,10 @@ export interface AppConfig {
   };
   http: {
     jsonBodyLimitBytes: number;
+    /** Body limit of the sign-up, sign-in, password change and account deletion routes. */
+    authBodyLimitBytes: number;
+    /** JSON bodies of a larger shape are refused before they are parsed. */
+    jsonShape: JsonShapeLimits;
     trustProxyHops: number;
     allowedOrigins: string[];
   };
@@ -118,8 +124,6 @@ const DEFAULT_PRICING: Record<string, ModelPrice> = {
   'gpt-5-mini': { input: 0.25, output: 2 },
   'gpt-5-nano': { input: 0.05, output: 0.4 },
 };
-
-const PLACEHOLDER_PATTERN = /change|replace|example|placeholder|dummy|xxxx/i;
 
 interface DevSecrets {
   sessionSecret: string;
@@ -202,26 +206,6 @@ function parseByteSize(name: string, value: string | undefined, fallback: number
   return bytes;
 }
 
-function requireStrongSecrets(config: AppConfig, rawEncryptionKeys: string[]): void {
-  for (const secret of config.session.secrets) {
-    if (secret.length < 32 || PLACEHOLDER_PATTERN.test(secret)) {
-      throw new ConfigError(
-        'SESSION_SECRETS holds a placeholder or a secret shorter than 32 characters; production needs real secrets',
-      );
-    }
-  }
-  for (const entry of rawEncryptionKeys) {
-    if (PLACEHOLDER_PATTERN.test(entry)) {
-      throw new ConfigError('ENCRYPTION_KEYS holds a placeholder; production needs real keys');
-    }
-  }
-  for (const { id, key } of config.security.encryptionKeys) {
-    if (new Set(key).size < 8) {
-      throw new ConfigError(`ENCRYPTION_KEYS key "${id}" is not random; production needs real keys`);
-    }
-  }
-}
-
 /**
  * Builds the typed configuration from an environment map. This module is the
  * only code that reads process.env (through the default argument).
@@ -269,6 +253,15 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     },
     http: {
       jsonBodyLimitBytes: parseByteSize('JSON_BODY_LIMIT', env.raw('JSON_BODY_LIMIT'), 1024 * 1024),
+      // Two passwords of 1,024 characters each, even written as \u escapes (12 bytes for an emoji), fit.
+      authBodyLimitBytes: parseByteSize('AUTH_BODY_LIMIT', env.raw('AUTH_BODY_LIMIT'), 32 * 1024),
+      // The largest legitimate bodies: 16 metadata pairs, 500 file ids, about 1,050 values (an assistant update).
+      jsonShape: {
+        maxDepth: env.integer('JSON_MAX_DEPTH', { default: 32, min: 1, max: 1_000 }),
+        maxKeys: env.integer('JSON_MAX_KEYS', { default: 128, min: 1, max: 1_000_000 }),
+        maxArrayLength: env.integer('JSON_MAX_ARRAY_LENGTH', { default: 1_000, min: 1, max: 10_000_000 }),
+        maxNodes: env.integer('JSON_MAX_NODES', { default: 5_000, min: 1, max: 10_000_000 }),
+      },
       trustProxyHops: env.integer('TRUST_PROXY', { default: 0, min: 0, max: 10 }),
       allowedOrigins: env.list('ALLOWED_ORIGINS').map((origin) => {
         try {

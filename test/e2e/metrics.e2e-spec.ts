@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { chatJson, chatUser } from '../support/chat-helpers.js';
 import { eventually } from '../support/platform-api.js';
@@ -84,5 +85,37 @@ describe('metrics', () => {
     } finally {
       await guarded.app.close();
     }
+  });
+
+  it('in production serves the figures only behind METRICS_TOKEN: without one it answers 404 and warns at start', async () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRETS: randomBytes(32).toString('base64url'), ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}` };
+    const open = await startTestApp({ database: app.database, env: production });
+    try {
+      const refused = await request(open.baseUrl).get('/metrics');
+      expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 404, code: 'not_found' });
+      expect(refused.text).not.toContain('http_requests_total');
+      const warnings = open.logs.entries().filter((entry) => entry.level === 'warn' && String(entry.msg).includes('METRICS_TOKEN'));
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await open.app.close();
+    }
+
+    const token = randomBytes(24).toString('base64url');
+    const guarded = await startTestApp({ database: app.database, env: { ...production, METRICS_TOKEN: token } });
+    try {
+      await request(guarded.baseUrl).get('/metrics').expect(401);
+      await request(guarded.baseUrl).get('/metrics').set('Authorization', 'Bearer wrong').expect(401);
+      const scrape = await request(guarded.baseUrl).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(scrape.text).toContain('http_requests_total');
+      expect(guarded.logs.text()).not.toContain('METRICS_TOKEN is not set');
+    } finally {
+      await guarded.app.close();
+    }
+  });
+
+  it('outside production keeps /metrics open without a token, as before', async () => {
+    expect(app.config.isProduction).toBe(false);
+    await request(app.baseUrl).get('/metrics').expect(200);
+    expect(app.logs.text()).not.toContain('METRICS_TOKEN is not set');
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -174,6 +175,19 @@ describe('the server as a process (npm start)', () => {
 
     const missing = await runPlatformProcess({ NODE_ENV: 'production', DATA_DIR: dataDir, SESSION_SECRETS: undefined, ENCRYPTION_KEYS: undefined });
     expect(missing.output.trim()).toBe('Configuration error: SESSION_SECRETS is required in production');
+
+    // Long enough and no placeholder word, but one character 32 times.
+    const weak = await runPlatformProcess({
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      SESSION_SECRETS: 'a'.repeat(32),
+      ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    });
+    expect({ code: weak.code, output: weak.output.trim() }).toEqual({
+      code: 1,
+      output:
+        'Configuration error: SESSION_SECRETS holds a secret that is not random (a run, a repeat or too few different characters); production needs random secrets such as `openssl rand -base64 32`',
+    });
   });
 
   it('refuses TRUST_PROXY=true (only a hop count is accepted), with one line naming the variable', async () => {

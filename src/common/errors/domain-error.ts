@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   invalid_json: 400,
   bad_request: 400,
+  body_too_complex: 400,
   api_key_missing: 400,
   api_key_invalid: 400,
   assistant_inactive: 400,

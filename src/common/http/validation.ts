@@ -1,27 +1,50 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { DomainError, type ErrorDetail } from '../errors/domain-error.js';
 
-function collect(errors: ValidationError[], prefix: string, into: ErrorDetail[]): void {
+/** Problems listed in one answer at most: a body of thousands of bad fields still gets a short answer. */
+export const MAX_ERROR_DETAILS = 20;
+/** Longest field name or message in an answer, in characters (an unknown key may be as long as the body). */
+export const MAX_DETAIL_CHARS = 200;
+/** Longest summary (the envelope's `error`), in characters. */
+export const MAX_SUMMARY_CHARS = 1_000;
+
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+interface Collected {
+  details: ErrorDetail[];
+  total: number;
+}
+
+function collect(errors: ValidationError[], prefix: string, into: Collected): void {
   for (const error of errors) {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const field = clip(prefix ? `${prefix}.${error.property}` : error.property, MAX_DETAIL_CHARS);
     for (const message of Object.values(error.constraints ?? {})) {
+      into.total++;
+      if (into.details.length >= MAX_ERROR_DETAILS) continue;
       const unknownField = message.endsWith('should not exist');
-      into.push({
+      into.details.push({
         field,
-        message: unknownField ? `${field} is not an accepted field` : message.replace(error.property, field),
+        message: clip(unknownField ? `${field} is not an accepted field` : message.replace(error.property, field), MAX_DETAIL_CHARS),
       });
     }
     if (error.children?.length) collect(error.children, field, into);
   }
 }
 
-export function flattenValidationErrors(errors: ValidationError[]): ErrorDetail[] {
-  const details: ErrorDetail[] = [];
-  collect(errors, '', details);
-  return details;
+/** The problems as `{field, message}` (the first MAX_ERROR_DETAILS of them), and how many there were in all. */
+export function flattenValidationErrors(errors: ValidationError[]): Collected {
+  const collected: Collected = { details: [], total: 0 };
+  collect(errors, '', collected);
+  return collected;
 }
 
-/** Whitelists DTO fields, refuses unknown ones, converts types, and names each bad field. */
+function summaryOf({ details, total }: Collected): string {
+  if (details.length === 0) return 'The request is not valid';
+  const listed = clip(details.map((detail) => detail.message).join('; '), MAX_SUMMARY_CHARS);
+  return total > details.length ? `${listed} (and ${total - details.length} more)` : listed;
+}
+
+/** Whitelists DTO fields, refuses unknown ones, converts types, and names each bad field (up to a bound). */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
@@ -31,9 +54,8 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: false,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
-      const details = flattenValidationErrors(errors);
-      const summary = details.map((detail) => detail.message).join('; ');
-      return new DomainError('validation_failed', summary || 'The request is not valid', details);
+      const collected = flattenValidationErrors(errors);
+      return new DomainError('validation_failed', summaryOf(collected), collected.details);
     },
   });
 }

@@ -117,6 +117,7 @@ export const SERVER_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'upstream_bad_request',
   'conflict',
   'invalid_json',
+  'body_too_complex',
 ]);
 
 export function adviceFor(code: string, serverMessage: string, retryAfterSeconds?: number): ErrorAdvice {
