@@ -16,6 +16,17 @@ export interface RateLimitState {
   retryAfterSeconds: number;
 }
 
+/** One event to count: a rule and whom it is about (an e-mail, an address, a user id). */
+export interface RateLimitHit {
+  rule: RateLimitRule;
+  subject: string;
+}
+
+/** The answer to an event over its limit. */
+export function rateLimited(message: string, state: RateLimitState): DomainError {
+  return new DomainError('rate_limited', message, undefined, Math.max(1, state.retryAfterSeconds));
+}
+
 const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 const FLUSH_INTERVAL_MS = 200;
 /** Below this share of a limit, batched hits are only counted in memory until the next flush. */
@@ -74,12 +85,31 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
     return this.add(this.key(rule, subject), rule.windowSeconds, 1);
   }
 
+  /** Counts one event on each rule (each rule and subject at most once), in one statement; the states are in the order of `hits`. */
+  async hitAll(hits: RateLimitHit[]): Promise<RateLimitState[]> {
+    const keys = hits.map((hit) => this.key(hit.rule, hit.subject));
+    const rows = (await this.dataSource.query(UPSERT, [keys, keys.map(() => 1), hits.map((hit) => hit.rule.windowSeconds)])) as Array<{
+      key: string;
+      count: number;
+      remaining: number;
+    }>;
+    const byKey = new Map(rows.map((row) => [row.key, { count: row.count, retryAfterSeconds: Math.ceil(row.remaining) }]));
+    return keys.map((key) => byKey.get(key) ?? { count: 0, retryAfterSeconds: 0 });
+  }
+
+  /** The state of a counter, without counting anything. */
+  async peek(rule: RateLimitRule, subject: string): Promise<RateLimitState> {
+    const [row] = (await this.dataSource.query(
+      'SELECT count, EXTRACT(EPOCH FROM (reset_at - now()))::float AS remaining FROM rate_limit_counters WHERE key = $1 AND reset_at > now()',
+      [this.key(rule, subject)],
+    )) as Array<{ count: number; remaining: number }>;
+    return row ? { count: row.count, retryAfterSeconds: Math.ceil(row.remaining) } : { count: 0, retryAfterSeconds: 0 };
+  }
+
   /** Counts one event and refuses it once the window's limit is exceeded. */
   async consume(rule: RateLimitRule, subject: string, message: string): Promise<void> {
     const state = await this.hit(rule, subject);
-    if (state.count > rule.limit) {
-      throw new DomainError('rate_limited', message, undefined, Math.max(1, state.retryAfterSeconds));
-    }
+    if (state.count > rule.limit) throw rateLimited(message, state);
   }
 
   /** Like consume(), but cheap for frequent events: see the class comment. */
@@ -101,9 +131,7 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
     const state = await this.add(key, rule.windowSeconds, increment);
     entry.known = state.count;
     entry.resetAt = now + state.retryAfterSeconds * 1000;
-    if (state.count > rule.limit) {
-      throw new DomainError('rate_limited', message, undefined, Math.max(1, state.retryAfterSeconds));
-    }
+    if (state.count > rule.limit) throw rateLimited(message, state);
   }
 
   /**
@@ -113,9 +141,15 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
    * before any of them is counted.
    */
   async release(rule: RateLimitRule, subject: string): Promise<void> {
+    await this.releaseAll([{ rule, subject }]);
+  }
+
+  /** release() for several counters, in one statement. */
+  async releaseAll(hits: RateLimitHit[]): Promise<void> {
+    if (hits.length === 0) return;
     await this.dataSource.query(
-      'UPDATE rate_limit_counters SET count = GREATEST(count - 1, 0) WHERE key = $1 AND reset_at > now()',
-      [this.key(rule, subject)],
+      'UPDATE rate_limit_counters SET count = GREATEST(count - 1, 0) WHERE key = ANY($1::varchar[]) AND reset_at > now()',
+      [hits.map((hit) => this.key(hit.rule, hit.subject))],
     );
   }
 
