@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { ConfigError, EnvReader, type EnvSource } from './env-reader.js';
+import { readSignInConfig, type SignInConfig } from './sign-in-config.js';
 
 export { ConfigError } from './env-reader.js';
 
@@ -67,6 +68,7 @@ export interface AppConfig {
     requestsPerMinute: number;
     chatTurnsPerMinute: number;
   };
+  signIn: SignInConfig;
   openai: {
     baseUrl: string;
     /** Shared fallback key for users without their own; off unless set. */
@@ -297,6 +299,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
       requestsPerMinute: env.integer('RATE_LIMIT_REQUESTS_PER_MINUTE', { default: 600, min: 1 }),
       chatTurnsPerMinute: env.integer('RATE_LIMIT_CHAT_PER_MINUTE', { default: 20, min: 1 }),
     },
+    signIn: readSignInConfig(env),
     openai: {
       baseUrl: env.url('OPENAI_BASE_URL', 'https://api.openai.com/v1') as string,
       fallbackApiKey: env.optionalString('OPENAI_API_KEY'),

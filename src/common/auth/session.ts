@@ -164,8 +164,10 @@ export function signIn(request: Request, userId: string): Promise<void> {
       request.session.userId = userId;
       request.session.createdAt = now;
       request.session.lastSeenAt = now;
-      // Saved by express-session before the response is sent.
-      resolve();
+      // Stored now rather than when the response ends, so that the user's
+      // oldest sessions can be ended counting this one (express-session does
+      // not save it again: nothing changed since).
+      request.session.save((saveError) => (saveError ? reject(saveError) : resolve()));
     });
   });
 }
