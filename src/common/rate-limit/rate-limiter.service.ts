@@ -33,14 +33,25 @@ const FLUSH_INTERVAL_MS = 200;
 const EXACT_FROM = 0.8;
 const MAX_REMEMBERED_KEYS = 10_000;
 
+/*
+ * Statements that change several counters lock their rows in key order (the
+ * ORDER BY below and in RELEASE): two of them sharing counters (a client's
+ * address, an e-mail) then wait for each other instead of deadlocking.
+ */
 const UPSERT = `
   INSERT INTO rate_limit_counters AS counter (key, count, reset_at)
   SELECT hit.key, hit.count, now() + make_interval(secs => hit.window_seconds)
   FROM unnest($1::varchar[], $2::int[], $3::float8[]) AS hit(key, count, window_seconds)
+  ORDER BY hit.key
   ON CONFLICT (key) DO UPDATE SET
     count = CASE WHEN counter.reset_at <= now() THEN EXCLUDED.count ELSE counter.count + EXCLUDED.count END,
     reset_at = CASE WHEN counter.reset_at <= now() THEN EXCLUDED.reset_at ELSE counter.reset_at END
   RETURNING key, count, GREATEST(0, EXTRACT(EPOCH FROM (reset_at - now())))::float AS remaining`;
+
+const RELEASE = `
+  UPDATE rate_limit_counters AS counter SET count = GREATEST(counter.count - 1, 0)
+  FROM (SELECT key FROM rate_limit_counters WHERE key = ANY($1::varchar[]) AND reset_at > now() ORDER BY key FOR UPDATE) AS locked
+  WHERE counter.key = locked.key`;
 
 interface LocalCount {
   windowSeconds: number;
@@ -147,10 +158,7 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
   /** release() for several counters, in one statement. */
   async releaseAll(hits: RateLimitHit[]): Promise<void> {
     if (hits.length === 0) return;
-    await this.dataSource.query(
-      'UPDATE rate_limit_counters SET count = GREATEST(count - 1, 0) WHERE key = ANY($1::varchar[]) AND reset_at > now()',
-      [hits.map((hit) => this.key(hit.rule, hit.subject))],
-    );
+    await this.dataSource.query(RELEASE, [hits.map((hit) => this.key(hit.rule, hit.subject))]);
   }
 
   async reset(rule: RateLimitRule, subject: string): Promise<void> {
