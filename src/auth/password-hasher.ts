@@ -62,7 +62,8 @@ export class PasswordHasher {
       return await this.slots.run(task, client);
     } catch (error) {
       if (error instanceof AdmissionRefused) {
-        throw new DomainError('server_busy', 'The server is busy signing people in; try again shortly', undefined, Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+        const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+        throw new DomainError('server_busy', 'The server is busy signing people in; try again shortly', undefined, retryAfterSeconds);
       }
       throw error;
     }
