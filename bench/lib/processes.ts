@@ -210,6 +210,8 @@ export function platformEnv(options: PlatformOptions, port: number): Record<stri
     RATE_LIMIT_CHAT_PER_MINUTE: '100000000',
     RATE_LIMIT_LOGIN_FAILURES: '100000000',
     RATE_LIMIT_REGISTRATIONS: '100000000',
+    RATE_LIMIT_SIGNINS_PER_ADDRESS: '100000000',
+    RATE_LIMIT_SIGNINS_PER_ACCOUNT: '100000000',
     SSE_HEARTBEAT_MS: '2000',
     ...options.env,
   };

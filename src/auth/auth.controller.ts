@@ -24,6 +24,7 @@ export class AuthController {
   async register(@Body() dto: RegisterDto, @Req() request: Request): Promise<UserResponse> {
     const user = await this.auth.register(dto, request.ip ?? '');
     await signIn(request, user.id);
+    await this.auth.signedIn(user.id, request.sessionID);
     return toUserResponse(user);
   }
 
@@ -35,6 +36,7 @@ export class AuthController {
   async login(@Body() dto: LoginDto, @Req() request: Request): Promise<UserResponse> {
     const user = await this.auth.login(dto, request.ip ?? '');
     await signIn(request, user.id);
+    await this.auth.signedIn(user.id, request.sessionID);
     return toUserResponse(user);
   }
 

@@ -7,6 +7,7 @@ import { UserRateLimitGuard } from '../common/auth/user-rate-limit.guard.js';
 import { AccountEvents } from './account-events.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { LoginLimits } from './login-limits.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SessionRecord } from './session-record.entity.js';
 import { SessionsService } from './sessions.service.js';
@@ -18,6 +19,7 @@ import { UsersService } from './users.service.js';
   controllers: [AuthController],
   providers: [
     AuthService,
+    LoginLimits,
     UsersService,
     SessionsService,
     SessionCache,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
@@ -5,76 +6,87 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { RateLimiterService, type RateLimitRule } from '../common/rate-limit/rate-limiter.service.js';
 import { AccountEvents } from './account-events.js';
 import type { ChangePasswordDto, LoginDto, RegisterDto } from './auth.dto.js';
+import { LoginLimits } from './login-limits.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SessionsService } from './sessions.service.js';
 import type { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
-const LOGIN_THROTTLED = 'Too many failed sign-ins; wait before trying again';
+/** Whose turn a password hash is in the hashing queue: anonymous clients by address, signed-in ones by user. */
+const fromAddress = (ip: string) => `address:${ip}`;
+const fromUser = (userId: string) => `user:${userId}`;
 
 @Injectable()
 export class AuthService {
-  private readonly loginPerEmail: RateLimitRule;
-  private readonly loginPerIp: RateLimitRule;
   private readonly registrationsPerIp: RateLimitRule;
+  private readonly passwordChecksPerUser: RateLimitRule;
+  private readonly maxSessionsPerUser: number;
 
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly hasher: PasswordHasher,
     private readonly limiter: RateLimiterService,
+    private readonly loginLimits: LoginLimits,
     private readonly accountEvents: AccountEvents,
     @InjectConfig() config: AppConfig,
   ) {
-    const { loginFailuresPerWindow, loginWindowSeconds, registrationsPerWindow, registrationWindowSeconds } =
-      config.rateLimits;
-    this.loginPerEmail = { scope: 'login-email', limit: loginFailuresPerWindow, windowSeconds: loginWindowSeconds };
-    this.loginPerIp = { scope: 'login-ip', limit: loginFailuresPerWindow, windowSeconds: loginWindowSeconds };
-    this.registrationsPerIp = {
-      scope: 'register-ip',
-      limit: registrationsPerWindow,
-      windowSeconds: registrationWindowSeconds,
-    };
+    const { loginFailuresPerWindow, loginWindowSeconds, registrationsPerWindow, registrationWindowSeconds } = config.rateLimits;
+    this.registrationsPerIp = { scope: 'register-ip', limit: registrationsPerWindow, windowSeconds: registrationWindowSeconds };
+    this.passwordChecksPerUser = { scope: 'password-check-user', limit: loginFailuresPerWindow, windowSeconds: loginWindowSeconds };
+    this.maxSessionsPerUser = config.signIn.maxSessionsPerUser;
   }
 
   async register(dto: RegisterDto, ip: string): Promise<User> {
     await this.limiter.consume(this.registrationsPerIp, ip, 'Too many accounts created from this address; try later');
-    const passwordHash = await this.hasher.hash(dto.password);
+    let passwordHash: string;
+    try {
+      passwordHash = await this.hasher.hash(dto.password, fromAddress(ip));
+    } catch (error) {
+      // Refused before any work (server busy): it was no registration.
+      await this.limiter.release(this.registrationsPerIp, ip).catch(() => undefined);
+      throw error;
+    }
     return this.users.create(dto.email, passwordHash, dto.name?.length ? dto.name : null);
   }
 
   /**
    * Unknown e-mail and wrong password give the same answer after the same
-   * amount of hashing. Failures count per e-mail and per client address: each
-   * attempt is counted before the password is checked (so parallel guesses
-   * cannot all slip under the limit) and given back when it succeeds.
+   * amount of hashing (and the same back-off). See LoginLimits for what is
+   * counted and why.
    */
   async login(dto: LoginDto, ip: string): Promise<User> {
-    await this.countAttempt(dto.email, ip);
-    const user = await this.users.findByEmail(dto.email);
-    const valid = user
-      ? await this.hasher.verify(dto.password, user.passwordHash)
-      : await this.hasher.verifyAgainstNothing(dto.password);
-    if (!user || !valid) throw new DomainError('invalid_credentials', 'The e-mail or password is not correct');
-    await Promise.all([this.limiter.reset(this.loginPerEmail, dto.email), this.limiter.release(this.loginPerIp, ip)]);
+    const attempt = await this.loginLimits.begin(dto.email, ip);
+    let user: User | null;
+    let valid: boolean;
+    try {
+      if (attempt.delayMs > 0) await sleep(attempt.delayMs);
+      user = await this.users.findByEmail(dto.email);
+      valid = user
+        ? await this.hasher.verify(dto.password, user.passwordHash, fromAddress(ip))
+        : await this.hasher.verifyAgainstNothing(dto.password, fromAddress(ip));
+    } catch (error) {
+      await this.loginLimits.abandoned(attempt).catch(() => undefined);
+      throw error;
+    }
+    if (!user || !valid) {
+      await this.loginLimits.failed(attempt);
+      throw new DomainError('invalid_credentials', 'The e-mail or password is not correct');
+    }
+    await this.loginLimits.succeeded(attempt);
+    await this.upgradeHash(user, dto.password, fromAddress(ip));
     return user;
   }
 
-  /** Counts a sign-in attempt for the address, then for the e-mail; an address over its limit counts nothing against the e-mail. */
-  private async countAttempt(email: string, ip: string): Promise<void> {
-    await this.limiter.consume(this.loginPerIp, ip, LOGIN_THROTTLED);
-    try {
-      await this.limiter.consume(this.loginPerEmail, email, LOGIN_THROTTLED);
-    } catch (error) {
-      await this.limiter.release(this.loginPerIp, ip);
-      throw error;
-    }
+  /** After a sign-in: the user's oldest sessions beyond SESSION_MAX_PER_USER end (never the new one). */
+  async signedIn(userId: string, sessionId: string): Promise<void> {
+    await this.sessions.endOldest(userId, sessionId, this.maxSessionsPerUser);
   }
 
   /** Changes the password and ends every other session of the user. */
   async changePassword(userId: string, dto: ChangePasswordDto, currentSessionId: string): Promise<void> {
     const user = await this.verifiedUser(userId, dto.currentPassword, 'currentPassword');
-    await this.users.setPasswordHash(user.id, await this.hasher.hash(dto.newPassword));
+    await this.users.setPasswordHash(user.id, await this.hasher.hash(dto.newPassword, fromUser(user.id)));
     await this.sessions.endOthers(user.id, currentSessionId);
   }
 
@@ -86,15 +98,40 @@ export class AuthService {
     await this.sessions.endAll(user.id);
   }
 
+  /**
+   * The signed-in user's password check has its own limit, by user: failed
+   * sign-ins by others on the same e-mail never block it.
+   */
   private async verifiedUser(userId: string, password: string, field: string): Promise<User> {
     const user = await this.users.get(userId);
-    await this.limiter.consume(this.loginPerEmail, user.email, LOGIN_THROTTLED);
-    if (!(await this.hasher.verify(password, user.passwordHash))) {
+    await this.limiter.consume(this.passwordChecksPerUser, user.id, 'Too many wrong passwords; wait before trying again');
+    let valid: boolean;
+    try {
+      valid = await this.hasher.verify(password, user.passwordHash, fromUser(user.id));
+    } catch (error) {
+      await this.limiter.release(this.passwordChecksPerUser, user.id).catch(() => undefined);
+      throw error;
+    }
+    if (!valid) {
       throw new DomainError('validation_failed', 'The current password is not correct', [
         { field, message: 'The current password is not correct' },
       ]);
     }
-    await this.limiter.release(this.loginPerEmail, user.email);
+    await this.limiter.release(this.passwordChecksPerUser, user.id);
     return user;
+  }
+
+  /** Replaces a hash made at another cost than BCRYPT_COST, now that the password is known. */
+  private async upgradeHash(user: User, password: string, client: string): Promise<void> {
+    if (!this.hasher.needsRehash(user.passwordHash)) return;
+    let upgraded: string;
+    try {
+      upgraded = await this.hasher.hash(password, client);
+    } catch (error) {
+      // Busy: the next sign-in tries again.
+      if (error instanceof DomainError && error.code === 'server_busy') return;
+      throw error;
+    }
+    await this.users.replacePasswordHash(user.id, user.passwordHash, upgraded);
   }
 }

@@ -57,6 +57,11 @@ export class UsersService {
     await this.users.update({ id }, { passwordHash });
   }
 
+  /** Replaces the hash only if it is still `current` (a password changed meanwhile wins). */
+  async replacePasswordHash(id: string, current: string, passwordHash: string): Promise<void> {
+    await this.users.update({ id, passwordHash: current }, { passwordHash });
+  }
+
   /** Removes the user; every row the user owns goes with it (foreign keys cascade). */
   async delete(id: string): Promise<void> {
     await this.users.delete({ id });

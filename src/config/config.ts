@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { JsonShapeLimits } from '../common/http/json-shape.js';
 import { ConfigError, EnvReader, type EnvSource } from './env-reader.js';
 import { requireStrongSecrets } from './production-secrets.js';
+import { readSignInConfig, type SignInConfig } from './sign-in-config.js';
 
 export { ConfigError } from './env-reader.js';
 
@@ -73,6 +74,7 @@ export interface AppConfig {
     requestsPerMinute: number;
     chatTurnsPerMinute: number;
   };
+  signIn: SignInConfig;
   openai: {
     baseUrl: string;
     /** Shared fallback key for users without their own; off unless set. */
@@ -290,6 +292,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
       requestsPerMinute: env.integer('RATE_LIMIT_REQUESTS_PER_MINUTE', { default: 600, min: 1 }),
       chatTurnsPerMinute: env.integer('RATE_LIMIT_CHAT_PER_MINUTE', { default: 20, min: 1 }),
     },
+    signIn: readSignInConfig(env),
     openai: {
       baseUrl: env.url('OPENAI_BASE_URL', 'https://api.openai.com/v1') as string,
       fallbackApiKey: env.optionalString('OPENAI_API_KEY'),

@@ -77,6 +77,12 @@ export function processEnv(extra: Record<string, string | undefined>): NodeJS.Pr
     RATE_LIMIT_LOGIN_FAILURES: '10000',
     RATE_LIMIT_REQUESTS_PER_MINUTE: '100000',
     RATE_LIMIT_CHAT_PER_MINUTE: '100000',
+    RATE_LIMIT_SIGNINS_PER_ADDRESS: '100000',
+    RATE_LIMIT_SIGNINS_PER_ACCOUNT: '100000',
+    LOGIN_BACKOFF_AFTER_FAILURES: '100000',
+    SESSION_MAX_PER_USER: '10000',
+    BCRYPT_QUEUE_LENGTH: '100000',
+    BCRYPT_QUEUE_WAIT_MS: '60000',
   };
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete env[name];

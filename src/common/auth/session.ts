@@ -164,8 +164,16 @@ export function signIn(request: Request, userId: string): Promise<void> {
       request.session.userId = userId;
       request.session.createdAt = now;
       request.session.lastSeenAt = now;
-      // Saved by express-session before the response is sent.
-      resolve();
+      // Stored now rather than when the response ends, so that the user's
+      // oldest sessions can be ended counting this one. express-session saves
+      // a regenerated session again when the response ends: by then it is an
+      // ordinary save (an update), which cannot bring the row back if a
+      // racing sign-in has already ended this session.
+      request.session.save((saveError) => {
+        if (saveError) return reject(saveError);
+        delete (request.session as SignedInSession)[SIGNED_IN_HERE];
+        resolve();
+      });
     });
   });
 }

@@ -40,6 +40,7 @@ export const ERROR_STATUS = {
   upstream_unavailable: 502,
   database_unavailable: 503,
   server_shutting_down: 503,
+  server_busy: 503,
   upstream_timeout: 504,
 } as const;
 

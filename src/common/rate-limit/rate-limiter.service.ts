@@ -16,20 +16,42 @@ export interface RateLimitState {
   retryAfterSeconds: number;
 }
 
+/** One event to count: a rule and whom it is about (an e-mail, an address, a user id). */
+export interface RateLimitHit {
+  rule: RateLimitRule;
+  subject: string;
+}
+
+/** The answer to an event over its limit. */
+export function rateLimited(message: string, state: RateLimitState): DomainError {
+  return new DomainError('rate_limited', message, undefined, Math.max(1, state.retryAfterSeconds));
+}
+
 const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 const FLUSH_INTERVAL_MS = 200;
 /** Below this share of a limit, batched hits are only counted in memory until the next flush. */
 const EXACT_FROM = 0.8;
 const MAX_REMEMBERED_KEYS = 10_000;
 
+/*
+ * Statements that change several counters lock their rows in key order (the
+ * ORDER BY below and in RELEASE): two of them sharing counters (a client's
+ * address, an e-mail) then wait for each other instead of deadlocking.
+ */
 const UPSERT = `
   INSERT INTO rate_limit_counters AS counter (key, count, reset_at)
   SELECT hit.key, hit.count, now() + make_interval(secs => hit.window_seconds)
   FROM unnest($1::varchar[], $2::int[], $3::float8[]) AS hit(key, count, window_seconds)
+  ORDER BY hit.key
   ON CONFLICT (key) DO UPDATE SET
     count = CASE WHEN counter.reset_at <= now() THEN EXCLUDED.count ELSE counter.count + EXCLUDED.count END,
     reset_at = CASE WHEN counter.reset_at <= now() THEN EXCLUDED.reset_at ELSE counter.reset_at END
   RETURNING key, count, GREATEST(0, EXTRACT(EPOCH FROM (reset_at - now())))::float AS remaining`;
+
+const RELEASE = `
+  UPDATE rate_limit_counters AS counter SET count = GREATEST(counter.count - 1, 0)
+  FROM (SELECT key FROM rate_limit_counters WHERE key = ANY($1::varchar[]) AND reset_at > now() ORDER BY key FOR UPDATE) AS locked
+  WHERE counter.key = locked.key`;
 
 interface LocalCount {
   windowSeconds: number;
@@ -74,12 +96,31 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
     return this.add(this.key(rule, subject), rule.windowSeconds, 1);
   }
 
+  /** Counts one event on each rule (each rule and subject at most once), in one statement; the states are in the order of `hits`. */
+  async hitAll(hits: RateLimitHit[]): Promise<RateLimitState[]> {
+    const keys = hits.map((hit) => this.key(hit.rule, hit.subject));
+    const rows = (await this.dataSource.query(UPSERT, [keys, keys.map(() => 1), hits.map((hit) => hit.rule.windowSeconds)])) as Array<{
+      key: string;
+      count: number;
+      remaining: number;
+    }>;
+    const byKey = new Map(rows.map((row) => [row.key, { count: row.count, retryAfterSeconds: Math.ceil(row.remaining) }]));
+    return keys.map((key) => byKey.get(key) ?? { count: 0, retryAfterSeconds: 0 });
+  }
+
+  /** The state of a counter, without counting anything. */
+  async peek(rule: RateLimitRule, subject: string): Promise<RateLimitState> {
+    const [row] = (await this.dataSource.query(
+      'SELECT count, EXTRACT(EPOCH FROM (reset_at - now()))::float AS remaining FROM rate_limit_counters WHERE key = $1 AND reset_at > now()',
+      [this.key(rule, subject)],
+    )) as Array<{ count: number; remaining: number }>;
+    return row ? { count: row.count, retryAfterSeconds: Math.ceil(row.remaining) } : { count: 0, retryAfterSeconds: 0 };
+  }
+
   /** Counts one event and refuses it once the window's limit is exceeded. */
   async consume(rule: RateLimitRule, subject: string, message: string): Promise<void> {
     const state = await this.hit(rule, subject);
-    if (state.count > rule.limit) {
-      throw new DomainError('rate_limited', message, undefined, Math.max(1, state.retryAfterSeconds));
-    }
+    if (state.count > rule.limit) throw rateLimited(message, state);
   }
 
   /** Like consume(), but cheap for frequent events: see the class comment. */
@@ -101,9 +142,7 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
     const state = await this.add(key, rule.windowSeconds, increment);
     entry.known = state.count;
     entry.resetAt = now + state.retryAfterSeconds * 1000;
-    if (state.count > rule.limit) {
-      throw new DomainError('rate_limited', message, undefined, Math.max(1, state.retryAfterSeconds));
-    }
+    if (state.count > rule.limit) throw rateLimited(message, state);
   }
 
   /**
@@ -113,10 +152,13 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
    * before any of them is counted.
    */
   async release(rule: RateLimitRule, subject: string): Promise<void> {
-    await this.dataSource.query(
-      'UPDATE rate_limit_counters SET count = GREATEST(count - 1, 0) WHERE key = $1 AND reset_at > now()',
-      [this.key(rule, subject)],
-    );
+    await this.releaseAll([{ rule, subject }]);
+  }
+
+  /** release() for several counters, in one statement. */
+  async releaseAll(hits: RateLimitHit[]): Promise<void> {
+    if (hits.length === 0) return;
+    await this.dataSource.query(RELEASE, [hits.map((hit) => this.key(hit.rule, hit.subject))]);
   }
 
   async reset(rule: RateLimitRule, subject: string): Promise<void> {

@@ -105,6 +105,7 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   },
   database_unavailable: { message: 'The service is briefly unavailable.', action: 'Try again in a moment.' },
   server_shutting_down: { message: 'The server is restarting.', action: 'Try again in a moment.' },
+  server_busy: { message: 'The server is busy right now.', action: 'Try again in a moment.' },
   internal_error: { message: 'Something went wrong on the server.', action: 'Try again; if it keeps happening, tell the operator.' },
   network_error: { message: 'The server could not be reached.', action: 'Check your connection and try again.' },
   stream_interrupted: { message: 'The connection closed before the reply finished.', action: 'Reload the conversation, or Regenerate the reply.' },
