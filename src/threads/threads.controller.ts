@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Readable } from 'node:stream';
-import yazl from 'yazl';
+import type { Readable } from 'node:stream';
 import { ConfirmationResponse as Confirmation } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
@@ -21,17 +20,6 @@ import {
   UpdateThreadDto,
 } from './threads.dto.js';
 import { ThreadsService } from './threads.service.js';
-
-/** Names inside a zip must be unique: "a.txt", "a (2).txt", ... */
-function uniqueName(name: string, used: Set<string>): string {
-  let candidate = name;
-  for (let counter = 2; used.has(candidate.toLowerCase()); counter++) {
-    const dot = name.lastIndexOf('.');
-    candidate = dot > 0 ? `${name.slice(0, dot)} (${counter})${name.slice(dot)}` : `${name} (${counter})`;
-  }
-  used.add(candidate.toLowerCase());
-  return candidate;
-}
 
 @ApiTags('threads')
 @Controller('api')
@@ -139,18 +127,10 @@ export class ThreadsController {
   @ApiProduces('application/zip')
   async archive(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string, @Res() response: Response): Promise<void> {
     const thread = await this.threads.findOwned(user.id, id);
-    const files = await this.threads.threadFiles(user.id, id);
-    const zip = new yazl.ZipFile();
-    const used = new Set<string>();
-    for (const file of files) {
-      const name = uniqueName(file.relativePath ?? file.filename, used);
-      zip.addReadStream(Readable.from(this.files.content(file)), name, { mtime: file.createdAt, size: file.sizeBytes });
-    }
-    zip.end();
+    const output: Readable = this.files.archive(await this.threads.threadFiles(user.id, id));
     response.attachment(`${exportBaseName(thread)}-files.zip`);
     response.setHeader('Content-Type', 'application/zip');
     response.setHeader('X-Content-Type-Options', 'nosniff');
-    const output = zip.outputStream as unknown as Readable;
     output.on('error', () => response.destroy());
     response.on('close', () => {
       if (!response.writableFinished) output.destroy();
