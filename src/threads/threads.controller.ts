@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ConfirmationResponse as Confirmation } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
 import { FileResponse } from '../files/files.dto.js';
 import { FilesService } from '../files/files.service.js';
-import { exportBaseName, threadToJson, threadToMarkdown } from './thread-export.js';
+import { EXPORT_PAGE_SIZE, exportBaseName, threadToJson, threadToMarkdown } from './thread-export.js';
 import { toMessageResponse, toThreadResponse } from './thread.mapper.js';
 import {
   AddMessageDto,
@@ -105,14 +106,18 @@ export class ThreadsController {
     @Query() query: ExportQuery,
     @Res() response: Response,
   ): Promise<void> {
-    const { thread, messages } = await this.threads.conversation(user.id, id);
-    const name = exportBaseName(thread);
+    const thread = await this.threads.findOwned(user.id, id);
+    const pages = this.threads.conversationPages(user.id, thread.id, EXPORT_PAGE_SIZE);
+    const json = query.format === 'json';
+    response.attachment(`${exportBaseName(thread)}.${json ? 'json' : 'md'}`);
+    response.setHeader('Content-Type', json ? 'application/json; charset=utf-8' : 'text/markdown; charset=utf-8');
     response.setHeader('X-Content-Type-Options', 'nosniff');
-    if (query.format === 'json') {
-      response.attachment(`${name}.json`).type('application/json').send(JSON.stringify(threadToJson(thread, messages), null, 2));
-      return;
+    try {
+      await pipeline(Readable.from(json ? threadToJson(thread, pages) : threadToMarkdown(thread, pages)), response);
+    } catch (error) {
+      // The client went away mid-download: nothing left to answer.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
     }
-    response.attachment(`${name}.md`).type('text/markdown; charset=utf-8').send(threadToMarkdown(thread, messages));
   }
 
   @Get('threads/:id/files')
