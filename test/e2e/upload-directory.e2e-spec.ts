@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
 import { registerUser } from '../support/session-client.js';
-import { download, folderEntry, storedRowCounts } from '../support/platform-api.js';
+import { chatUser } from '../support/chat-helpers.js';
+import { download, folderEntry, rawBytes, storedRowCounts } from '../support/platform-api.js';
 import { minimalDocx, minimalPdf, peExecutable } from '../support/sample-files.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { unzip } from '../support/unzip.js';
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -190,5 +192,62 @@ describe('folder import from the server under UPLOAD_IMPORT_ROOT/<user id>', () 
     expect(own.body.files.map((file: { relativePath: string }) => file.relativePath)).toEqual(['mine.txt']);
     expect(own.body.skipped).toEqual([{ name: 'their-data.csv', reason: expect.stringMatching(/outside your import folder/) }]);
     expect(await storedRowCounts(testApp.dataSource, other.userId)).toEqual({ files: 1, chunks: 1 });
+  });
+});
+
+describe('folder paths from other systems, and archives of what is stored', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ fake: true });
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  const api = () => request(testApp.baseUrl);
+
+  it('stores C:/x, UNC and 400-level paths as safe relative paths, and zips the thread that holds them (200)', async () => {
+    const user = await chatUser(testApp);
+    const deep = `${Array.from({ length: 400 }, (_, index) => `d${index}`).join('/')}/deep.txt`;
+    // As a browser sends a chosen folder: each file's path in its file name.
+    const upload = await api()
+      .post('/api/upload-directory')
+      .set('Cookie', user.cookie)
+      .attach('files', Buffer.from('x\n'), folderEntry('C:/x'))
+      .attach('files', Buffer.from('unc\n'), folderEntry('\\\\server\\share\\folder\\unc.txt'))
+      .attach('files', Buffer.from('device\n'), folderEntry('\\\\?\\D:\\device\\dev.txt'))
+      .attach('files', Buffer.from('deep\n'), folderEntry(deep))
+      .expect(201);
+    const paths: string[] = upload.body.files.map((file: { relativePath: string }) => file.relativePath);
+    expect(paths.slice(0, 3)).toEqual(['x', 'folder/unc.txt', 'device/dev.txt']);
+    expect(paths[3].split('/')).toHaveLength(33);
+    expect(paths[3].endsWith('/d399/deep.txt')).toBe(true);
+
+    const thread = await api().post('/api/thread/new').set('Cookie', user.cookie).send({ assistantId: user.assistant.id }).expect(201);
+    await api()
+      .post(`/api/threads/${thread.body.id}/messages`)
+      .set('Cookie', user.cookie)
+      .send({ role: 'user', content: 'Files', fileIds: upload.body.fileIds })
+      .expect(201);
+    const archive = () => api().get(`/api/threads/${thread.body.id}/files/archive`).set('Cookie', user.cookie).buffer(true).parse(rawBytes);
+    const first = await archive().expect(200);
+    expect([...(await unzip(first.body as Buffer)).keys()]).toEqual(paths);
+
+    // Rows stored under older rules (or by hand) still make a valid archive.
+    const odd = ['C:/evil.txt', '../../up.txt', '/abs/root.txt', 'trailing/', '\\\\host\\share', ''];
+    for (const [index, path] of odd.entries()) {
+      await testApp.dataSource.query('UPDATE files SET relative_path = $1, filename = $2 WHERE id = $3 AND user_id = $4', [
+        path,
+        index === 5 ? 'C:name.txt' : `odd-${index}.txt`,
+        upload.body.fileIds[index % upload.body.fileIds.length],
+        user.userId,
+      ]);
+      const response = await archive();
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+      const names = [...(await unzip(response.body as Buffer)).keys()];
+      for (const name of names) expect(name).not.toMatch(/^([a-z]:|\/)|(^|\/)\.\.(\/|$)|\/$/i);
+    }
   });
 });

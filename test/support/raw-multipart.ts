@@ -150,7 +150,7 @@ export interface StreamSendOptions {
   pieces: Iterable<Buffer>;
   /** Stop sending after this many body bytes, wait for `beforeAbort`, then drop the connection (a client that goes away). */
   abortAfterBytes?: number;
-  beforeAbort?: () => Promise<void>;
+  beforeAbort?: () => Promise<unknown>;
   timeoutMs?: number;
 }
 
