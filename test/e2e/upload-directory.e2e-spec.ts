@@ -171,6 +171,9 @@ describe('folder import from the server under UPLOAD_IMPORT_ROOT/<user id>', () 
   it("never lets a user import another user's folder, by its name, by climbing to it, or through a link to it", async () => {
     const owner = await userWithProject();
     const other = await registerUser(testApp.baseUrl);
+    // The owner's folder as a sub-folder of the shared root: what any user could import before.
+    const shared = await importDir(other.cookie, `${owner.userId}/project`);
+    expect({ status: shared.status, code: shared.body.code }).toEqual({ status: 400, code: 'validation_failed' });
     // Without a folder of their own, the other user is told so.
     const noFolder = await importDir(other.cookie, 'project');
     expect({ status: noFolder.status, code: noFolder.body.code }).toEqual({ status: 400, code: 'validation_failed' });
@@ -182,7 +185,6 @@ describe('folder import from the server under UPLOAD_IMPORT_ROOT/<user id>', () 
     await symlink(join(owner.home, 'project', 'readme.md'), join(otherHome, 'readme-link.md'));
     await put(join(otherHome, 'own', 'mine.txt'), 'mine\n');
     await symlink(join(owner.home, 'project', 'data.csv'), join(otherHome, 'own', 'their-data.csv'));
-    // `<owner id>/project` is the owner's folder seen from the shared root: what any user could import before.
     for (const dir of [`${owner.userId}/project`, owner.userId, 'project', `../${owner.userId}/project`, 'borrowed', join(owner.home, 'project')]) {
       const response = await importDir(other.cookie, dir);
       expect({ dir, status: response.status, code: response.body.code }).toEqual({ dir, status: 400, code: 'validation_failed' });
