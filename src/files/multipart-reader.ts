@@ -26,6 +26,11 @@ function malformed(detail?: string): DomainError {
   return new DomainError('bad_request', detail ? `The upload form is not valid: ${detail}` : 'The upload could not be read (malformed or truncated multipart body)');
 }
 
+/** A failure of this server (a full disk, a folder it may not write), not of the client's form. */
+function isServerFault(error: unknown): boolean {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
 function addField(fields: Record<string, string | string[]>, rawName: string, value: string): void {
   const match = FIELD_NAME.exec(rawName);
   if (!match) throw new DomainError('validation_failed', `${rawName.slice(0, 100)} is not an accepted field`, [{ field: rawName.slice(0, 100), message: 'not an accepted field' }]);
@@ -83,7 +88,7 @@ export function readMultipart(request: Request, spool: UploadSpool, limits: Mult
       stop();
       // Destroying the parser ends the file being written; once every write has
       // settled, nothing can add to the spool while the caller removes it.
-      void Promise.allSettled(writes).then(() => reject(error instanceof DomainError ? error : malformed()));
+      void Promise.allSettled(writes).then(() => reject(error instanceof DomainError || isServerFault(error) ? error : malformed()));
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;

@@ -8,7 +8,9 @@ import { closeAfterAnswer } from '../common/http/lingering-close.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { readMultipart, requestTooLarge } from './multipart-reader.js';
-import type { SpooledFile } from './upload-spool.js';
+import type { AppLogger } from '../common/logging/logger.js';
+import { InjectLogger } from '../common/logging/logging.module.js';
+import type { SpooledFile, UploadSpool } from './upload-spool.js';
 import { UploadSpools } from './upload-spools.js';
 
 const ACCEPTS_FILES = 'acceptsFiles';
@@ -31,6 +33,7 @@ export class MultipartInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly spools: UploadSpools,
     @InjectConfig() private readonly config: AppConfig,
+    @InjectLogger() private readonly logger: AppLogger,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -56,10 +59,15 @@ export class MultipartInterceptor implements NestInterceptor {
       request.body = form.fields;
       received.set(request, form.files);
     } catch (error) {
-      await spool.dispose();
-      return refuse(error instanceof DomainError ? error : new DomainError('bad_request', 'The upload could not be read'));
+      await this.dispose(spool);
+      return refuse(error);
     }
-    return next.handle().pipe(finalize(() => void spool.dispose()));
+    return next.handle().pipe(finalize(() => void this.dispose(spool)));
+  }
+
+  /** Removes a spool; one that cannot be removed now is a leftover the next start removes. */
+  private async dispose(spool: UploadSpool): Promise<void> {
+    await spool.dispose().catch((error: unknown) => this.logger.warn({ err: error, folder: spool.dir }, 'could not remove an upload spool'));
   }
 }
 

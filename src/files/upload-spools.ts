@@ -1,4 +1,5 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { UploadSpool } from './upload-spool.js';
 /** How long another machine's leftovers are kept (it may share the folder and still be uploading). */
 const FOREIGN_LEFTOVER_MS = 24 * 60 * 60 * 1000;
 const HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host';
+/** The instances running in this process (more than one only in tests), by the token their spools carry. */
+const liveInstances = new Set<string>();
 
 function isAlive(pid: number): boolean {
   try {
@@ -24,15 +27,15 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Whether a spool folder (named host.pid.random) is a leftover: made by this
- * machine's process that is gone (or by an earlier process with this very
- * pid, as a restarted container has), or by another machine long ago.
+ * Whether a spool folder (named host.pid.instance.random) is a leftover: made
+ * on this machine by a process that is gone, or by an earlier process with
+ * this very pid (as a restarted container has), or on another machine long ago.
  */
 async function isLeftover(root: string, name: string): Promise<boolean> {
-  const match = /^(.+)\.(\d+)\.[^.]+$/.exec(name);
+  const match = /^(.+)\.(\d+)\.([0-9a-f]{8})\.[^.]+$/.exec(name);
   if (!match) return true;
-  const [, host, pid] = match;
-  if (host === HOST) return Number(pid) === process.pid || !isAlive(Number(pid));
+  const [, host, pid, instance] = match;
+  if (host === HOST) return Number(pid) === process.pid ? !liveInstances.has(instance) : !isAlive(Number(pid));
   const info = await stat(join(root, name)).catch(() => undefined);
   return info !== undefined && Date.now() - info.mtimeMs > FOREIGN_LEFTOVER_MS;
 }
@@ -44,7 +47,9 @@ async function isLeftover(root: string, name: string): Promise<boolean> {
  * when its request ends, however it ends.
  */
 @Injectable()
-export class UploadSpools implements OnModuleInit {
+export class UploadSpools implements OnModuleInit, OnModuleDestroy {
+  private readonly instance = randomBytes(4).toString('hex');
+
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly files: FilesService,
@@ -52,6 +57,7 @@ export class UploadSpools implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    liveInstances.add(this.instance);
     const root = this.config.uploads.tempDir;
     await mkdir(root, { recursive: true, mode: 0o700 });
     let removed = 0;
@@ -63,11 +69,15 @@ export class UploadSpools implements OnModuleInit {
     if (removed > 0) this.logger.info({ removed, folder: root }, 'removed uploads left behind by an earlier process');
   }
 
+  onModuleDestroy(): void {
+    liveInstances.delete(this.instance);
+  }
+
   async open(userId: string): Promise<UploadSpool> {
     const { maxFileBytes, maxFilesPerRequest, maxBytesPerUser, maxFilesPerUser, tempDir } = this.config.uploads;
     const usage = await this.files.usage(userId);
     await mkdir(tempDir, { recursive: true, mode: 0o700 });
-    const dir = await mkdtemp(join(tempDir, `${HOST}.${process.pid}.`));
+    const dir = await mkdtemp(join(tempDir, `${HOST}.${process.pid}.${this.instance}.`));
     return new UploadSpool(dir, {
       maxFileBytes,
       maxFiles: maxFilesPerRequest,

@@ -207,18 +207,18 @@ describe('the temporary upload folder at start', () => {
   it("removes what crashed processes left, and keeps what live ones (or another machine, lately) are writing", async () => {
     const leftovers = [
       // A process of this machine that is gone (beyond any pid in use), and an earlier one with this very pid.
-      `${host}.4194303.dead01`,
-      `${host}.${process.pid}.again1`,
+      `${host}.4194303.0dead001.a1b2c3`,
+      `${host}.${process.pid}.0a9a1100.d4e5f6`,
       'not-a-spool',
-      'other-machine.12.old001',
+      'other-machine.12.0000beef.old001',
     ];
-    const kept = [`${host}.${process.ppid}.alive1`, 'other-machine.12.new001'];
+    const kept = [`${host}.${process.ppid}.0a11fe00.x1y2z3`, 'other-machine.12.0000beef.new001'];
     for (const name of [...leftovers, ...kept]) {
       await mkdir(join(tempDir, name));
       await writeFile(join(tempDir, name, '0'), 'half an upload');
     }
     const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
-    await utimes(join(tempDir, 'other-machine.12.old001'), twoDaysAgo, twoDaysAgo);
+    await utimes(join(tempDir, 'other-machine.12.0000beef.old001'), twoDaysAgo, twoDaysAgo);
 
     app = await startTestApp({ env: { UPLOAD_TEMP_DIR: tempDir } });
     expect((await readdir(tempDir)).sort()).toEqual([...kept].sort());
