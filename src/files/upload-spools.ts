@@ -59,7 +59,9 @@ export class UploadSpools implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     liveInstances.add(this.instance);
     const root = this.config.uploads.tempDir;
-    await mkdir(root, { recursive: true, mode: 0o700 });
+    // Default modes: a restrictive one would also close the folders made above it (DATA_DIR, which the
+    // embedded database must enter); each spool is made private by mkdtemp (0700) and its files 0600.
+    await mkdir(root, { recursive: true });
     let removed = 0;
     for (const name of await readdir(root)) {
       if (!(await isLeftover(root, name))) continue;
@@ -76,7 +78,7 @@ export class UploadSpools implements OnModuleInit, OnModuleDestroy {
   async open(userId: string): Promise<UploadSpool> {
     const { maxFileBytes, maxFilesPerRequest, maxBytesPerUser, maxFilesPerUser, tempDir } = this.config.uploads;
     const usage = await this.files.usage(userId);
-    await mkdir(tempDir, { recursive: true, mode: 0o700 });
+    await mkdir(tempDir, { recursive: true });
     const dir = await mkdtemp(join(tempDir, `${HOST}.${process.pid}.${this.instance}.`));
     return new UploadSpool(dir, {
       maxFileBytes,
