@@ -105,8 +105,13 @@ export interface AppConfig {
     maxFileBytes: number;
     maxFilesPerRequest: number;
     maxBytesPerUser: number;
+    /** Files one account may keep, however small. */
+    maxFilesPerUser: number;
     maxRequestBytes: number;
+    /** Each user imports from their own folder under it: <importRoot>/<userId>. */
     importRoot: string | undefined;
+    /** Where upload parts wait, on disk, until they are stored or refused. */
+    tempDir: string;
   };
   upstreamSync: {
     enabled: boolean;
@@ -321,8 +326,10 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
       maxFileBytes: fileBytes,
       maxFilesPerRequest: env.integer('UPLOAD_MAX_FILES', { default: 100, min: 1, max: 10_000 }),
       maxBytesPerUser: parseByteSize('UPLOAD_MAX_BYTES_PER_USER', env.raw('UPLOAD_MAX_BYTES_PER_USER'), 1024 ** 3),
+      maxFilesPerUser: env.integer('UPLOAD_MAX_FILES_PER_USER', { default: 10_000, min: 1 }),
       maxRequestBytes: parseByteSize('UPLOAD_MAX_REQUEST_BYTES', env.raw('UPLOAD_MAX_REQUEST_BYTES'), 200 * 1024 ** 2),
       importRoot: importRoot === undefined ? undefined : resolve(importRoot),
+      tempDir: resolve(env.string('UPLOAD_TEMP_DIR', join(dataDir, 'upload-tmp'))),
     },
     upstreamSync: {
       enabled: env.boolean('UPSTREAM_SYNC_ENABLED', true),
@@ -358,6 +365,7 @@ export function publicConfig(config: AppConfig) {
       uploadFileBytes: config.uploads.maxFileBytes,
       uploadFilesPerRequest: config.uploads.maxFilesPerRequest,
       uploadBytesPerUser: config.uploads.maxBytesPerUser,
+      uploadFilesPerUser: config.uploads.maxFilesPerUser,
       chatInputChars: config.chat.maxInputChars,
       chatTurnsPerMinute: config.rateLimits.chatTurnsPerMinute,
     },

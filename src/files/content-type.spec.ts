@@ -1,5 +1,6 @@
 import { detectContentType, UnsupportedFileType } from './content-type.js';
-import { safeFileName, safeRelativePath } from './file-names.js';
+import { archiveEntryName } from './file-archive.js';
+import { MAX_PATH_DEPTH, safeFileName, safeRelativePath } from './file-names.js';
 import { zipEntryNames } from './zip-entries.js';
 import { minimalDocx, minimalPdf, minimalPng, peExecutable, zipOf } from '../../test/support/sample-files.js';
 
@@ -62,5 +63,33 @@ describe('file names', () => {
     expect(safeRelativePath('../../x/./y\\z.txt')).toBe('x/y/z.txt');
     expect(safeRelativePath('/abs/path.txt')).toBe('abs/path.txt');
     expect(safeRelativePath('..')).toBeNull();
+  });
+  it('drops Windows drive letters, UNC and device prefixes, and caps depth and length', () => {
+    expect(safeRelativePath('C:/x')).toBe('x');
+    expect(safeRelativePath('C:\\Users\\me\\a.txt')).toBe('Users/me/a.txt');
+    expect(safeRelativePath('/C:/x')).toBe('x');
+    expect(safeRelativePath('c:relative.txt')).toBe('relative.txt');
+    expect(safeRelativePath('\\\\server\\share\\folder\\x.txt')).toBe('folder/x.txt');
+    expect(safeRelativePath('//server/share/x')).toBe('x');
+    expect(safeRelativePath('\\\\?\\C:\\dir\\x')).toBe('dir/x');
+    expect(safeRelativePath('\\\\?\\UNC\\server\\share\\x')).toBe('x');
+    expect(safeRelativePath('\\\\server\\share')).toBeNull();
+    const deep = safeRelativePath(`${Array.from({ length: 400 }, () => 'a').join('/')}/leaf.txt`)!;
+    expect(deep.split('/')).toHaveLength(MAX_PATH_DEPTH + 1);
+    expect(deep.endsWith('/leaf.txt')).toBe(true);
+    const long = safeRelativePath(`${Array.from({ length: 30 }, (_, index) => `${index}`.padEnd(300, 'x')).join('/')}/leaf.txt`)!;
+    expect(long.length).toBeLessThanOrEqual(1024);
+    expect(long.split('/').every((segment) => segment.length <= 255)).toBe(true);
+    expect(long.endsWith('/leaf.txt')).toBe(true);
+    expect(safeFileName('C:report.pdf')).toBe('report.pdf');
+  });
+
+  it('names archive entries validly whatever a stored row holds', () => {
+    for (const relativePath of ['C:/evil.txt', '../../up.txt', '/abs/a.txt', 'trailing/', '\\\\host\\share', '', null]) {
+      for (const filename of ['C:name.txt', '..', '', 'plain.txt']) {
+        const name = archiveEntryName({ relativePath, filename });
+        expect({ relativePath, filename, name }).toEqual({ relativePath, filename, name: expect.not.stringMatching(/^([a-z]:|\/)|(^|\/)\.\.(\/|$)|\/$|^$/i) });
+      }
+    }
   });
 });

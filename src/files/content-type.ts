@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { zipEntryNames } from './zip-entries.js';
+import { sampleOf, type ContentSample } from './content-sample.js';
 
 export type FileKind = 'document' | 'image';
 
@@ -80,12 +80,12 @@ function detectImage(bytes: Buffer): DetectedType | undefined {
   return undefined;
 }
 
-function detectBinaryDocument(bytes: Buffer): DetectedType | undefined {
-  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
+function detectBinaryDocument(sample: ContentSample): DetectedType | undefined {
+  if (sample.head.subarray(0, 5).toString('latin1') === '%PDF-') {
     return { kind: 'document', mimeType: 'application/pdf', extension: '.pdf' };
   }
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) {
-    const names = zipEntryNames(bytes);
+  if (startsWith(sample.head, [0x50, 0x4b, 0x03, 0x04])) {
+    const names = sample.zipEntryNames;
     if (names?.includes('word/document.xml')) {
       return {
         kind: 'document',
@@ -104,23 +104,6 @@ function detectBinaryDocument(bytes: Buffer): DetectedType | undefined {
   return undefined;
 }
 
-/** UTF-8 without NUL bytes and with hardly any control characters. */
-export function looksLikeText(bytes: Buffer): boolean {
-  if (bytes.includes(0)) return false;
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return false;
-  }
-  let control = 0;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d && code !== 0x0c) control++;
-  }
-  return control <= text.length / 1000;
-}
-
 function looksLikeMarkup(bytes: Buffer): boolean {
   const head = bytes.subarray(0, 1024).toString('utf8').trimStart().toLowerCase();
   return head.startsWith('<') && /<(svg|html|!doctype|\?xml|script|body|head)/.test(head);
@@ -130,32 +113,28 @@ function isSvg(bytes: Buffer): boolean {
   return /<svg[\s>]/i.test(bytes.subarray(0, 4096).toString('utf8'));
 }
 
-function detectText(bytes: Buffer, extension: string): DetectedType | undefined {
-  if (!looksLikeText(bytes)) return undefined;
-  if (isSvg(bytes)) return undefined;
+function detectText(sample: ContentSample, extension: string): DetectedType | undefined {
+  if (!sample.isText) return undefined;
+  if (isSvg(sample.head)) return undefined;
   const mimeType = TEXT_TYPES[extension];
-  if (mimeType === 'application/json') {
-    try {
-      JSON.parse(bytes.toString('utf8'));
-    } catch {
-      return { kind: 'document', mimeType: 'text/plain', extension: '.txt' };
-    }
-  }
+  if (mimeType === 'application/json' && !sample.isJson) return { kind: 'document', mimeType: 'text/plain', extension: '.txt' };
   if (mimeType) return { kind: 'document', mimeType, extension };
-  if (looksLikeMarkup(bytes)) return { kind: 'document', mimeType: 'text/html', extension: '.html' };
+  if (looksLikeMarkup(sample.head)) return { kind: 'document', mimeType: 'text/html', extension: '.html' };
   return { kind: 'document', mimeType: 'text/plain', extension: '.txt' };
 }
 
 /**
- * Decides a file's type from its bytes. The name and the client's content
- * type are only used to refuse a mismatch (an "image" that is not one) and to
- * pick between text formats.
+ * Decides a file's type from its content (the bytes themselves, or the sample
+ * taken as they streamed). The name and the client's content type are only
+ * used to refuse a mismatch (an "image" that is not one) and to pick between
+ * text formats.
  */
-export function detectContentType(bytes: Buffer, filename: string, claimedType?: string): DetectedType {
-  if (bytes.length === 0) throw new UnsupportedFileType('the file is empty');
+export function detectContentType(content: Buffer | ContentSample, filename: string, claimedType?: string): DetectedType {
+  const sample = Buffer.isBuffer(content) ? sampleOf(content) : content;
+  if (sample.size === 0) throw new UnsupportedFileType('the file is empty');
   const extension = extname(filename).toLowerCase();
   const claimsImage = IMAGE_EXTENSIONS.has(extension) || (claimedType ?? '').toLowerCase().startsWith('image/');
-  const detected = detectImage(bytes) ?? detectBinaryDocument(bytes);
+  const detected = detectImage(sample.head) ?? detectBinaryDocument(sample);
   if (detected) {
     if (claimsImage && detected.kind !== 'image') {
       throw new UnsupportedFileType(`the file claims to be an image but its content is ${detected.mimeType}`);
@@ -166,7 +145,7 @@ export function detectContentType(bytes: Buffer, filename: string, claimedType?:
   if (BINARY_DOCUMENT_EXTENSIONS.has(extension)) {
     throw new UnsupportedFileType(`the content does not match the ${extension} extension`);
   }
-  const text = detectText(bytes, extension);
+  const text = detectText(sample, extension);
   if (text) return text;
   throw new UnsupportedFileType(
     'unsupported file type: documents (PDF, DOCX, PPTX, text, Markdown, CSV, JSON, HTML, code) and images (PNG, JPEG, GIF, WebP) are accepted',

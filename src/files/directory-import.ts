@@ -1,15 +1,11 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DomainError, validationFailed } from '../common/errors/domain-error.js';
-import type { IncomingFile } from './files.service.js';
-
-export interface DirectoryLimits {
-  maxFiles: number;
-  maxFileBytes: number;
-}
+import type { SpooledFile, UploadSpool } from './upload-spool.js';
 
 export interface DirectoryContents {
-  files: IncomingFile[];
+  files: SpooledFile[];
   skipped: Array<{ name: string; reason: string }>;
 }
 
@@ -17,31 +13,42 @@ function isInside(root: string, candidate: string): boolean {
   return candidate === root || candidate.startsWith(root + sep);
 }
 
+export function importRootNotConfigured(): DomainError {
+  return new DomainError(
+    'import_root_not_configured',
+    'Reading folders on the server is off; upload the folder from your browser instead (multipart form)',
+  );
+}
+
 /**
- * Reads a folder on the server, but only inside the operator's import root:
- * the path must be relative, must not climb with "..", and may not leave the
- * root through a symbolic link.
+ * Reads a folder on the server, but only inside the user's own folder of the
+ * operator's import root (<root>/<userId>): the path must be relative, must
+ * not climb with "..", and may not leave that folder through a symbolic link.
+ * Each file streams into the spool, counted against the upload's budget like
+ * a file sent in a form.
  */
-export async function readImportDirectory(importRoot: string | undefined, dir: string, limits: DirectoryLimits): Promise<DirectoryContents> {
-  if (!importRoot) {
-    throw new DomainError(
-      'import_root_not_configured',
-      'Reading folders on the server is off; upload the folder from your browser instead (multipart form)',
-    );
-  }
+export async function readImportDirectory(
+  importRoot: string,
+  userId: string,
+  dir: string,
+  spool: UploadSpool,
+  maxFileBytes: number,
+): Promise<DirectoryContents> {
   if (dir.includes('\0') || isAbsolute(dir) || dir.split(/[\\/]/).includes('..')) {
-    throw validationFailed('dir', 'dir must be a relative folder inside the import root, without ".."');
+    throw validationFailed('dir', 'dir must be a relative folder inside your import folder, without ".."');
   }
-  const root = await realpath(importRoot);
+  const root = await realpath(join(importRoot, userId)).catch(() => {
+    throw validationFailed('dir', 'You have no folder in the import root; the operator creates it as <import root>/<your user id>');
+  });
   const target = resolve(root, dir);
   let real: string;
   try {
     real = await realpath(target);
   } catch {
-    throw validationFailed('dir', 'dir does not exist inside the import root');
+    throw validationFailed('dir', 'dir does not exist inside your import folder');
   }
   if (!isInside(root, real) || !(await stat(real)).isDirectory()) {
-    throw validationFailed('dir', 'dir must be a folder inside the import root');
+    throw validationFailed('dir', 'dir must be a folder inside your import folder');
   }
 
   const contents: DirectoryContents = { files: [], skipped: [] };
@@ -55,7 +62,7 @@ export async function readImportDirectory(importRoot: string | undefined, dir: s
       if (info.isSymbolicLink()) {
         resolved = await realpath(path).catch(() => '');
         if (!resolved || !isInside(root, resolved)) {
-          contents.skipped.push({ name, reason: 'a link that leads outside the import root' });
+          contents.skipped.push({ name, reason: 'a link that leads outside your import folder' });
           continue;
         }
       }
@@ -65,14 +72,12 @@ export async function readImportDirectory(importRoot: string | undefined, dir: s
         continue;
       }
       if (!target.isFile()) continue;
-      if (target.size > limits.maxFileBytes) {
+      if (target.size > maxFileBytes) {
         contents.skipped.push({ name, reason: 'larger than the upload limit' });
         continue;
       }
-      if (contents.files.length >= limits.maxFiles) {
-        throw new DomainError('too_many_files', `The folder holds more than ${limits.maxFiles} files`);
-      }
-      contents.files.push({ originalName: entry.name, relativePath: name, bytes: await readFile(resolved) });
+      const slot = spool.claim();
+      contents.files.push(await spool.receive(slot, createReadStream(resolved), { fieldName: 'files', originalName: entry.name, relativePath: name }));
     }
   };
   await walk(real);

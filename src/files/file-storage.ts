@@ -6,11 +6,14 @@ import { FileChunk } from './file-chunk.entity.js';
 /**
  * Where uploaded bytes live. The default keeps them in PostgreSQL, so every
  * instance can serve every download; a disk or S3-compatible backend would
- * implement the same four operations.
+ * implement the same four operations. Bytes travel as streams both ways.
  */
 export abstract class FileStorage {
-  /** Stores the bytes, inside the caller's transaction when the backend supports one. */
-  abstract save(manager: EntityManager, file: { id: string; userId: string }, bytes: Buffer): Promise<void>;
+  /**
+   * Stores the bytes as they stream in, inside the caller's transaction when
+   * the backend supports one; resolves with the number of bytes stored.
+   */
+  abstract save(manager: EntityManager, file: { id: string; userId: string }, content: AsyncIterable<Buffer>): Promise<number>;
   abstract stream(fileId: string): AsyncIterable<Buffer>;
   abstract read(fileId: string): Promise<Buffer>;
   /** Removes the bytes of a deleted file (a no-op where rows cascade). */
@@ -25,15 +28,32 @@ export class PostgresFileStorage extends FileStorage {
     super();
   }
 
-  async save(manager: EntityManager, file: { id: string; userId: string }, bytes: Buffer): Promise<void> {
-    const chunks: Array<Partial<FileChunk>> = [];
-    for (let offset = 0, seq = 0; offset < bytes.length; offset += CHUNK_BYTES, seq++) {
-      chunks.push({ fileId: file.id, userId: file.userId, seq, data: bytes.subarray(offset, offset + CHUNK_BYTES) });
+  async save(manager: EntityManager, file: { id: string; userId: string }, content: AsyncIterable<Buffer>): Promise<number> {
+    let seq = 0;
+    let stored = 0;
+    const insert = async (data: Buffer) => {
+      await manager.createQueryBuilder().insert().into(FileChunk).values({ fileId: file.id, userId: file.userId, seq: seq++, data }).execute();
+      stored += data.length;
+    };
+    // Cut into fixed-size chunks whatever sizes the pieces arrive in; at most one chunk is held at a time.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    for await (const piece of content) {
+      let rest = piece;
+      while (pendingBytes + rest.length >= CHUNK_BYTES) {
+        const take = CHUNK_BYTES - pendingBytes;
+        await insert(Buffer.concat([...pending, rest.subarray(0, take)]));
+        rest = rest.subarray(take);
+        pending = [];
+        pendingBytes = 0;
+      }
+      if (rest.length > 0) {
+        pending.push(rest);
+        pendingBytes += rest.length;
+      }
     }
-    // A few chunks per statement keeps each insert's parameters small.
-    for (let index = 0; index < chunks.length; index += 8) {
-      await manager.createQueryBuilder().insert().into(FileChunk).values(chunks.slice(index, index + 8)).execute();
-    }
+    if (pendingBytes > 0) await insert(Buffer.concat(pending));
+    return stored;
   }
 
   async *stream(fileId: string): AsyncIterable<Buffer> {

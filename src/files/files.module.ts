@@ -4,11 +4,12 @@ import { FileChunk } from './file-chunk.entity.js';
 import { FileStorage, PostgresFileStorage } from './file-storage.js';
 import { FilesService } from './files.service.js';
 import { StoredFile } from './stored-file.entity.js';
+import { UploadSpools } from './upload-spools.js';
 
-/** Stored files and their bytes; knows nothing of assistants. */
+/** Stored files and their bytes, and the spools uploads wait in; knows nothing of assistants. */
 @Module({
   imports: [TypeOrmModule.forFeature([StoredFile, FileChunk])],
-  providers: [FilesService, { provide: FileStorage, useClass: PostgresFileStorage }],
-  exports: [FilesService],
+  providers: [FilesService, UploadSpools, { provide: FileStorage, useClass: PostgresFileStorage }],
+  exports: [FilesService, UploadSpools],
 })
 export class FilesModule {}

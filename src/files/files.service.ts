@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository, type EntityManager } from 'typeorm';
@@ -8,16 +9,19 @@ import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { UpstreamJobsService, type NewJob } from '../upstream-sync/upstream-jobs.service.js';
 import { UpstreamWorker } from '../upstream-sync/upstream-worker.js';
 import { detectContentType, UnsupportedFileType, type DetectedType } from './content-type.js';
+import { zipOfFiles } from './file-archive.js';
 import { safeFileName, safeRelativePath } from './file-names.js';
-import { FileStorage } from './file-storage.js';
+import { CHUNK_BYTES, FileStorage } from './file-storage.js';
 import type { FileAttachmentResponse, FileResponse } from './files.dto.js';
 import { StoredFile } from './stored-file.entity.js';
+import { fileCountExceeded, fileTooLarge, storageQuotaExceeded, tooManyFiles, type SpooledFile } from './upload-spool.js';
 
-export interface IncomingFile {
-  originalName: string;
-  relativePath?: string | null;
-  claimedType?: string;
-  bytes: Buffer;
+/** A file received whole (on disk, sampled as it streamed), not yet stored. */
+export type IncomingFile = Pick<SpooledFile, 'originalName' | 'relativePath' | 'claimedType' | 'path' | 'sample'>;
+
+export interface StorageUsage {
+  bytes: number;
+  files: number;
 }
 
 export interface AcceptedFile {
@@ -30,10 +34,6 @@ export interface FileListFilter {
   kind?: 'document' | 'image';
   limit: number;
   offset: number;
-}
-
-function megabytes(bytes: number): string {
-  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 }
 
 @Injectable()
@@ -49,14 +49,9 @@ export class FilesService {
 
   /** Types a file by its content; throws a 415 for what the platform does not accept. */
   accept(incoming: IncomingFile): AcceptedFile {
-    if (incoming.bytes.length > this.config.uploads.maxFileBytes) {
-      throw new DomainError(
-        'payload_too_large',
-        `${safeFileName(incoming.originalName)} is larger than ${megabytes(this.config.uploads.maxFileBytes)}`,
-      );
-    }
+    if (incoming.sample.size > this.config.uploads.maxFileBytes) throw fileTooLarge(incoming.originalName, this.config.uploads.maxFileBytes);
     try {
-      return { incoming, type: detectContentType(incoming.bytes, incoming.originalName, incoming.claimedType) };
+      return { incoming, type: detectContentType(incoming.sample, incoming.originalName, incoming.claimedType) };
     } catch (error) {
       if (error instanceof UnsupportedFileType) {
         throw new DomainError('unsupported_media_type', `${safeFileName(incoming.originalName)}: ${error.message}`);
@@ -65,32 +60,38 @@ export class FilesService {
     }
   }
 
+  /** What the user stores now: bytes and files. */
+  async usage(userId: string): Promise<StorageUsage> {
+    const [row] = (await this.dataSource.query(
+      'SELECT COALESCE(sum(size_bytes), 0)::bigint AS bytes, count(*)::int AS files FROM files WHERE user_id = $1',
+      [userId],
+    )) as Array<{ bytes: string; files: number }>;
+    return { bytes: Number(row.bytes), files: row.files };
+  }
+
   /**
    * Stores accepted files in one transaction (all or nothing), within the
-   * user's storage quota. `afterInsert` runs in the same transaction.
+   * user's storage quota and file count; the bytes stream from where they
+   * wait. `afterInsert` runs in the same transaction.
    */
   async store(
     userId: string,
     accepted: AcceptedFile[],
     afterInsert?: (manager: EntityManager, files: StoredFile[]) => Promise<void>,
   ): Promise<StoredFile[]> {
-    if (accepted.length > this.config.uploads.maxFilesPerRequest) {
-      throw new DomainError('too_many_files', `At most ${this.config.uploads.maxFilesPerRequest} files per request`);
-    }
+    const { maxFilesPerRequest, maxBytesPerUser, maxFilesPerUser } = this.config.uploads;
+    if (accepted.length > maxFilesPerRequest) throw tooManyFiles(maxFilesPerRequest);
     const stored = await this.dataSource.transaction(async (manager) => {
-      // Serializes a user's uploads so the quota check cannot be raced.
+      // Serializes a user's uploads so the quota checks cannot be raced (the
+      // upload was cut against the quota as it streamed; this is the last word).
       await manager.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);
-      const [{ used }] = (await manager.query(
-        'SELECT COALESCE(sum(size_bytes), 0)::bigint AS used FROM files WHERE user_id = $1',
+      const [{ used, count }] = (await manager.query(
+        'SELECT COALESCE(sum(size_bytes), 0)::bigint AS used, count(*)::int AS count FROM files WHERE user_id = $1',
         [userId],
-      )) as Array<{ used: string }>;
-      const incomingBytes = accepted.reduce((total, file) => total + file.incoming.bytes.length, 0);
-      if (Number(used) + incomingBytes > this.config.uploads.maxBytesPerUser) {
-        throw new DomainError(
-          'storage_quota_exceeded',
-          `Storing these files would exceed your ${megabytes(this.config.uploads.maxBytesPerUser)} storage; delete some files first`,
-        );
-      }
+      )) as Array<{ used: string; count: number }>;
+      const incomingBytes = accepted.reduce((total, file) => total + file.incoming.sample.size, 0);
+      if (Number(used) + incomingBytes > maxBytesPerUser) throw storageQuotaExceeded(maxBytesPerUser);
+      if (count + accepted.length > maxFilesPerUser) throw fileCountExceeded(maxFilesPerUser);
       const rows: StoredFile[] = [];
       for (const { incoming, type } of accepted) {
         const file = await manager.save(
@@ -100,14 +101,16 @@ export class FilesService {
             relativePath: incoming.relativePath ? safeRelativePath(incoming.relativePath) : null,
             mimeType: type.mimeType,
             kind: type.kind,
-            sizeBytes: incoming.bytes.length,
-            sha256: createHash('sha256').update(incoming.bytes).digest('hex'),
+            sizeBytes: incoming.sample.size,
+            sha256: incoming.sample.sha256,
             status: 'ready',
             statusError: null,
             upstreamFileId: null,
           }),
         );
-        await this.storage.save(manager, file, incoming.bytes);
+        const bytes = await this.storage.save(manager, file, createReadStream(incoming.path, { highWaterMark: CHUNK_BYTES }));
+        // The bytes on disk are the ones sampled; anything else is a broken spool, not an upload to keep.
+        if (bytes !== incoming.sample.size) throw new Error(`stored ${bytes} bytes of ${incoming.sample.size} for ${file.id}`);
         rows.push(file);
       }
       await afterInsert?.(manager, rows);
@@ -167,6 +170,11 @@ export class FilesService {
 
   bytes(file: StoredFile): Promise<Buffer> {
     return this.storage.read(file.id);
+  }
+
+  /** The files as one zip archive, streamed from storage. */
+  archive(files: StoredFile[]): Readable {
+    return zipOfFiles(files, (file) => this.content(file));
   }
 
   /**

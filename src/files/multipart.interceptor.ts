@@ -1,84 +1,83 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { Request, RequestHandler, Response } from 'express';
-import multer from 'multer';
-import type { Observable } from 'rxjs';
+import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { finalize, type Observable } from 'rxjs';
+import { currentUserOf, type AuthenticatedRequest } from '../common/auth/current-user.decorator.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { closeAfterAnswer } from '../common/http/lingering-close.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { readMultipart, requestTooLarge } from './multipart-reader.js';
+import type { AppLogger } from '../common/logging/logger.js';
+import { InjectLogger } from '../common/logging/logging.module.js';
+import type { SpooledFile, UploadSpool } from './upload-spool.js';
+import { UploadSpools } from './upload-spools.js';
 
-function megabytes(bytes: number): string {
-  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-}
+const ACCEPTS_FILES = 'acceptsFiles';
+
+/** Marks a route (or controller) that takes multipart/form-data uploads; every other route refuses them (415). */
+export const AcceptsFiles = () => SetMetadata(ACCEPTS_FILES, true);
+
+const received = new WeakMap<Request, SpooledFile[]>();
 
 /**
- * Reads a multipart body into memory (nothing touches the disk, so a refused
- * upload leaves nothing behind) and turns multer's failures into the error
- * envelope. Requests that are not multipart pass through untouched.
+ * The one place multipart bodies are let in, applied to every route: a route
+ * marked @AcceptsFiles() gets the form read into a spool on disk (fields in
+ * request.body, files through uploadedFiles), every other route answers 415
+ * without reading the body. The spool is removed when the request ends,
+ * whether it succeeded or not.
  */
 @Injectable()
 export class MultipartInterceptor implements NestInterceptor {
-  private readonly parse: RequestHandler;
-
-  constructor(@InjectConfig() private readonly config: AppConfig) {
-    const { maxFileBytes, maxFilesPerRequest } = config.uploads;
-    this.parse = multer({
-      storage: multer.memoryStorage(),
-      // Browsers put a chosen folder's relative path in the file name.
-      preservePath: true,
-      defParamCharset: 'utf8',
-      limits: {
-        fileSize: maxFileBytes,
-        files: maxFilesPerRequest,
-        fields: 2 * maxFilesPerRequest + 20,
-        fieldSize: 64 * 1024,
-        parts: 3 * maxFilesPerRequest + 20,
-        headerPairs: 100,
-      },
-    }).any();
-  }
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly spools: UploadSpools,
+    @InjectConfig() private readonly config: AppConfig,
+    @InjectLogger() private readonly logger: AppLogger,
+  ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const request = context.switchToHttp().getRequest<Request>();
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const response = context.switchToHttp().getResponse<Response>();
     if (!request.is('multipart/form-data')) return next.handle();
-    const length = Number(request.headers['content-length'] ?? 0);
-    if (length > this.config.uploads.maxRequestBytes) {
-      response.setHeader('Connection', 'close');
-      throw new DomainError('payload_too_large', `An upload request may carry at most ${megabytes(this.config.uploads.maxRequestBytes)}`);
+    const refuse = (error: unknown): never => {
+      // The rest of the body is never read: the connection cannot carry another request.
+      if (!request.complete) closeAfterAnswer(request, response);
+      throw error;
+    };
+    if (!this.reflector.getAllAndOverride<boolean>(ACCEPTS_FILES, [context.getHandler(), context.getClass()])) {
+      refuse(new DomainError('unsupported_media_type', 'This route takes a JSON body, not a multipart form (files go to POST /api/upload)'));
     }
-    await new Promise<void>((resolve, reject) =>
-      this.parse(request, response, (error?: unknown) => (error ? reject(this.toDomainError(error)) : resolve())),
-    );
-    return next.handle();
+    const { maxRequestBytes, maxFilesPerRequest } = this.config.uploads;
+    if (Number(request.headers['content-length'] ?? 0) > maxRequestBytes) refuse(requestTooLarge(maxRequestBytes));
+
+    // Uploads belong to a user: the spool's budget is what is left of theirs.
+    const spool = await this.spools.open(currentUserOf(context).id).catch(refuse);
+    try {
+      const form = await readMultipart(request, spool, { maxRequestBytes, maxFilesPerRequest });
+      request.body = form.fields;
+      received.set(request, form.files);
+    } catch (error) {
+      await this.dispose(spool);
+      return refuse(error);
+    }
+    return next.handle().pipe(finalize(() => void this.dispose(spool)));
   }
 
-  private toDomainError(error: unknown): DomainError {
-    if (error instanceof multer.MulterError) {
-      switch (error.code) {
-        case 'LIMIT_FILE_SIZE': {
-          const filename = (error as { filename?: string }).filename;
-          return new DomainError(
-            'payload_too_large',
-            `${filename ? `${filename} is` : 'A file is'} larger than ${megabytes(this.config.uploads.maxFileBytes)}`,
-          );
-        }
-        case 'LIMIT_FILE_COUNT':
-          return new DomainError('too_many_files', `At most ${this.config.uploads.maxFilesPerRequest} files per request`);
-        default:
-          return new DomainError('bad_request', `The upload form is not valid: ${error.message.toLowerCase()}`);
-      }
-    }
-    return new DomainError('bad_request', 'The upload could not be read (malformed or truncated multipart body)');
+  /** Removes a spool; one that cannot be removed now is a leftover the next start removes. */
+  private async dispose(spool: UploadSpool): Promise<void> {
+    await spool.dispose().catch((error: unknown) => this.logger.warn({ err: error, folder: spool.dir }, 'could not remove an upload spool'));
   }
 }
 
-/** The files of a parsed multipart request, from the accepted field names only. */
-export function uploadedFiles(request: Request, fieldNames: string[]): Express.Multer.File[] {
-  const files = (request.files as Express.Multer.File[] | undefined) ?? [];
-  const unexpected = files.find((file) => !fieldNames.includes(file.fieldname));
+/** The files of a multipart request, from the accepted field names only. */
+export function uploadedFiles(request: Request, fieldNames: string[]): SpooledFile[] {
+  const files = received.get(request) ?? [];
+  const unexpected = files.find((file) => !fieldNames.includes(file.fieldName));
   if (unexpected) {
     throw new DomainError('validation_failed', `Send files in the ${fieldNames.join(' or ')} field`, [
-      { field: unexpected.fieldname, message: `${unexpected.fieldname} is not an accepted file field` },
+      { field: unexpected.fieldName, message: `${unexpected.fieldName} is not an accepted file field` },
     ]);
   }
   return files;

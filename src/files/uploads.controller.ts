@@ -1,4 +1,4 @@
-import { Body, Controller, Post, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
@@ -6,21 +6,23 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { IdParam } from '../common/http/id-param.js';
 import { UploadDirectoryDto, UploadFieldsDto, UploadResponse } from './files.dto.js';
 import type { IncomingFile } from './files.service.js';
-import { MultipartInterceptor, refuseFields, uploadedFiles } from './multipart.interceptor.js';
+import { AcceptsFiles, refuseFields, uploadedFiles } from './multipart.interceptor.js';
+import type { SpooledFile } from './upload-spool.js';
 import { UploadsService } from './uploads.service.js';
 
-export function toIncoming(file: Express.Multer.File, relativePath?: string): IncomingFile {
+export function toIncoming(file: SpooledFile, relativePath?: string): IncomingFile {
   return {
-    originalName: file.originalname,
-    relativePath: relativePath ?? (/[\\/]/.test(file.originalname) ? file.originalname : null),
-    claimedType: file.mimetype,
-    bytes: file.buffer,
+    originalName: file.originalName,
+    relativePath: relativePath ?? (/[\\/]/.test(file.originalName) ? file.originalName : null),
+    claimedType: file.claimedType,
+    path: file.path,
+    sample: file.sample,
   };
 }
 
 @ApiTags('files')
 @Controller('api')
-@UseInterceptors(MultipartInterceptor)
+@AcceptsFiles()
 export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}
 
@@ -91,7 +93,7 @@ export class UploadsController {
     if (paths.length > 0 && paths.length !== files.length) {
       throw new DomainError('validation_failed', 'Send one path per file', [{ field: 'paths', message: 'Send one path per file' }]);
     }
-    const incoming = files.map((file, index) => toIncoming(file, paths[index] ?? file.originalname));
+    const incoming = files.map((file, index) => toIncoming(file, paths[index] ?? file.originalName));
     return this.uploads.upload(user.id, incoming, { assistantId: fields.assistantId, skipUnsupported: true });
   }
 }

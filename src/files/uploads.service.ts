@@ -4,9 +4,10 @@ import { InjectConfig } from '../config/config.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { AssistantFilesService } from '../assistants/assistant-files.service.js';
 import { AssistantsService } from '../assistants/assistants.service.js';
-import { readImportDirectory } from './directory-import.js';
+import { importRootNotConfigured, readImportDirectory } from './directory-import.js';
 import type { SkippedFile, UploadResponse } from './files.dto.js';
 import { FilesService, type AcceptedFile, type IncomingFile } from './files.service.js';
+import { UploadSpools } from './upload-spools.js';
 
 export interface UploadOptions {
   assistantId?: string;
@@ -20,6 +21,7 @@ export class UploadsService {
     private readonly files: FilesService,
     private readonly assistants: AssistantsService,
     private readonly assistantFiles: AssistantFilesService,
+    private readonly spools: UploadSpools,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -66,15 +68,19 @@ export class UploadsService {
     return response;
   }
 
-  /** The JSON form of a folder upload: reads a folder under the operator's import root. */
+  /** The JSON form of a folder upload: reads the user's folder under the operator's import root. */
   async importDirectory(userId: string, dir: string, assistantId?: string): Promise<UploadResponse> {
     if (assistantId) await this.assistants.findOwned(userId, assistantId);
-    const contents = await readImportDirectory(this.config.uploads.importRoot, dir, {
-      maxFiles: this.config.uploads.maxFilesPerRequest,
-      maxFileBytes: this.config.uploads.maxFileBytes,
-    });
-    const response = await this.upload(userId, contents.files, { assistantId, skipUnsupported: true });
-    response.skipped = [...contents.skipped, ...(response.skipped ?? [])];
-    return response;
+    const { importRoot, maxFileBytes } = this.config.uploads;
+    if (!importRoot) throw importRootNotConfigured();
+    const spool = await this.spools.open(userId);
+    try {
+      const contents = await readImportDirectory(importRoot, userId, dir, spool, maxFileBytes);
+      const response = await this.upload(userId, contents.files, { assistantId, skipUnsupported: true });
+      response.skipped = [...contents.skipped, ...(response.skipped ?? [])];
+      return response;
+    } finally {
+      await spool.dispose();
+    }
   }
 }

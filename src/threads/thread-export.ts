@@ -2,29 +2,49 @@ import type { Message } from './message.entity.js';
 import type { Thread } from './thread.entity.js';
 import { toMessageResponse, toThreadResponse } from './thread.mapper.js';
 
+/** Messages read at a time for an export: a thread of any length is never in memory at once. */
+export const EXPORT_PAGE_SIZE = 100;
+
 const STOPPED_NOTE: Partial<Record<Message['status'], string>> = {
   incomplete: 'the reply broke off',
   cancelled: 'the reply was stopped',
   streaming: 'the reply was still being written',
 };
 
-/** The conversation as a readable Markdown document. */
-export function threadToMarkdown(thread: Thread, messages: Message[]): string {
-  const lines = [`# ${thread.title ?? 'Conversation'}`, '', `Exported ${new Date().toISOString()}`, ''];
-  for (const message of messages) {
-    const speaker = message.role === 'user' ? 'You' : 'Assistant';
-    lines.push('---', '', `### ${speaker} · ${message.createdAt.toISOString()}`, '', message.content, '');
-    const note = STOPPED_NOTE[message.status];
-    if (note) lines.push(`_(${note}${message.statusReason ? `: ${message.statusReason}` : ''})_`, '');
-    if (message.citations.length > 0) {
-      lines.push(`Sources: ${[...new Set(message.citations.map((citation) => citation.filename))].join(', ')}`, '');
-    }
+function markdownLines(message: Message): string[] {
+  const speaker = message.role === 'user' ? 'You' : 'Assistant';
+  const lines = ['---', '', `### ${speaker} · ${message.createdAt.toISOString()}`, '', message.content, ''];
+  const note = STOPPED_NOTE[message.status];
+  if (note) lines.push(`_(${note}${message.statusReason ? `: ${message.statusReason}` : ''})_`, '');
+  if (message.citations.length > 0) {
+    lines.push(`Sources: ${[...new Set(message.citations.map((citation) => citation.filename))].join(', ')}`, '');
   }
-  return lines.join('\n');
+  return lines;
 }
 
-export function threadToJson(thread: Thread, messages: Message[]) {
-  return { thread: toThreadResponse(thread), messages: messages.map(toMessageResponse), exportedAt: new Date().toISOString() };
+/** The conversation as a readable Markdown document, written a page of messages at a time. */
+export async function* threadToMarkdown(thread: Thread, pages: AsyncIterable<Message[]>, exportedAt = new Date()): AsyncGenerator<string> {
+  yield [`# ${thread.title ?? 'Conversation'}`, '', `Exported ${exportedAt.toISOString()}`, ''].join('\n');
+  for await (const page of pages) yield page.map((message) => `\n${markdownLines(message).join('\n')}`).join('');
+}
+
+/** JSON.stringify(value, null, 2), shifted right to sit at the given depth of an enclosing document. */
+function nestedJson(value: unknown, indent: string): string {
+  // Newlines inside strings are escaped in JSON text, so every newline here is layout.
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+}
+
+/**
+ * The conversation as JSON, written a page of messages at a time; the text is
+ * exactly JSON.stringify({thread, messages, exportedAt}, null, 2).
+ */
+export async function* threadToJson(thread: Thread, pages: AsyncIterable<Message[]>, exportedAt = new Date()): AsyncGenerator<string> {
+  yield `{\n  "thread": ${nestedJson(toThreadResponse(thread), '  ')},\n  "messages": [`;
+  let count = 0;
+  for await (const page of pages) {
+    yield page.map((message) => `${count++ === 0 ? '' : ','}\n    ${nestedJson(toMessageResponse(message), '    ')}`).join('');
+  }
+  yield `${count === 0 ? ']' : '\n  ]'},\n  "exportedAt": ${JSON.stringify(exportedAt.toISOString())}\n}`;
 }
 
 /** A file name for downloads made from the thread's title. */

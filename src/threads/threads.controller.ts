@@ -2,13 +2,13 @@ import { Body, Controller, Delete, Get, Patch, Post, Query, Res } from '@nestjs/
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
-import yazl from 'yazl';
+import { pipeline } from 'node:stream/promises';
 import { ConfirmationResponse as Confirmation } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
 import { FileResponse } from '../files/files.dto.js';
 import { FilesService } from '../files/files.service.js';
-import { exportBaseName, threadToJson, threadToMarkdown } from './thread-export.js';
+import { EXPORT_PAGE_SIZE, exportBaseName, threadToJson, threadToMarkdown } from './thread-export.js';
 import { toMessageResponse, toThreadResponse } from './thread.mapper.js';
 import {
   AddMessageDto,
@@ -21,17 +21,6 @@ import {
   UpdateThreadDto,
 } from './threads.dto.js';
 import { ThreadsService } from './threads.service.js';
-
-/** Names inside a zip must be unique: "a.txt", "a (2).txt", ... */
-function uniqueName(name: string, used: Set<string>): string {
-  let candidate = name;
-  for (let counter = 2; used.has(candidate.toLowerCase()); counter++) {
-    const dot = name.lastIndexOf('.');
-    candidate = dot > 0 ? `${name.slice(0, dot)} (${counter})${name.slice(dot)}` : `${name} (${counter})`;
-  }
-  used.add(candidate.toLowerCase());
-  return candidate;
-}
 
 @ApiTags('threads')
 @Controller('api')
@@ -117,14 +106,18 @@ export class ThreadsController {
     @Query() query: ExportQuery,
     @Res() response: Response,
   ): Promise<void> {
-    const { thread, messages } = await this.threads.conversation(user.id, id);
-    const name = exportBaseName(thread);
+    const thread = await this.threads.findOwned(user.id, id);
+    const pages = this.threads.conversationPages(user.id, thread.id, EXPORT_PAGE_SIZE);
+    const json = query.format === 'json';
+    response.attachment(`${exportBaseName(thread)}.${json ? 'json' : 'md'}`);
+    response.setHeader('Content-Type', json ? 'application/json; charset=utf-8' : 'text/markdown; charset=utf-8');
     response.setHeader('X-Content-Type-Options', 'nosniff');
-    if (query.format === 'json') {
-      response.attachment(`${name}.json`).type('application/json').send(JSON.stringify(threadToJson(thread, messages), null, 2));
-      return;
+    try {
+      await pipeline(Readable.from(json ? threadToJson(thread, pages) : threadToMarkdown(thread, pages)), response);
+    } catch (error) {
+      // The client went away mid-download: nothing left to answer.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
     }
-    response.attachment(`${name}.md`).type('text/markdown; charset=utf-8').send(threadToMarkdown(thread, messages));
   }
 
   @Get('threads/:id/files')
@@ -139,18 +132,10 @@ export class ThreadsController {
   @ApiProduces('application/zip')
   async archive(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string, @Res() response: Response): Promise<void> {
     const thread = await this.threads.findOwned(user.id, id);
-    const files = await this.threads.threadFiles(user.id, id);
-    const zip = new yazl.ZipFile();
-    const used = new Set<string>();
-    for (const file of files) {
-      const name = uniqueName(file.relativePath ?? file.filename, used);
-      zip.addReadStream(Readable.from(this.files.content(file)), name, { mtime: file.createdAt, size: file.sizeBytes });
-    }
-    zip.end();
+    const output: Readable = this.files.archive(await this.threads.threadFiles(user.id, id));
     response.attachment(`${exportBaseName(thread)}-files.zip`);
     response.setHeader('Content-Type', 'application/zip');
     response.setHeader('X-Content-Type-Options', 'nosniff');
-    const output = zip.outputStream as unknown as Readable;
     output.on('error', () => response.destroy());
     response.on('close', () => {
       if (!response.writableFinished) output.destroy();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, In, MoreThan, type EntityManager } from 'typeorm';
 import type { Assistant } from '../assistants/assistant.entity.js';
 import { AssistantsService } from '../assistants/assistants.service.js';
 import type { User } from '../auth/user.entity.js';
@@ -212,14 +212,21 @@ export class ThreadsService {
     return saved;
   }
 
-  /** Messages of the current conversation (without replaced replies), oldest first, for export. */
-  async conversation(userId: string, threadId: string): Promise<{ thread: Thread; messages: Message[] }> {
-    const thread = await this.findOwned(userId, threadId);
-    const messages = await this.dataSource.getRepository(Message).find({
-      where: { threadId: thread.id, status: In(['completed', 'incomplete', 'cancelled', 'streaming']) },
-      order: { seq: 'ASC' },
-    });
-    return { thread, messages };
+  /**
+   * Messages of the current conversation (without replaced replies), oldest
+   * first, a page at a time (for export: a long thread is never read whole).
+   */
+  async *conversationPages(userId: string, threadId: string, pageSize: number): AsyncGenerator<Message[]> {
+    for (let after = -1; ; ) {
+      const page = await this.dataSource.getRepository(Message).find({
+        where: { threadId, userId, seq: MoreThan(after), status: In(['completed', 'incomplete', 'cancelled', 'streaming']) },
+        order: { seq: 'ASC' },
+        take: pageSize,
+      });
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1].seq;
+    }
   }
 
   /** The files attached to the thread's messages, in order of first use. */

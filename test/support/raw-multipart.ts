@@ -126,3 +126,88 @@ export function sendRaw(baseUrl: string, method: string, path: string, options: 
     });
   });
 }
+
+/** The pieces of a multipart body of `files` files of `fileBytes` bytes each (field `field`), made as they are sent. */
+export function* multipartPieces(boundary: string, files: number, fileBytes: number, field = 'files'): Generator<Buffer> {
+  const piece = Buffer.alloc(64 * 1024, 'a');
+  for (let index = 0; index < files; index++) {
+    yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="part-${index}.txt"\r\nContent-Type: text/plain\r\n\r\n`);
+    for (let left = fileBytes; left > 0; left -= piece.length) yield left >= piece.length ? piece : piece.subarray(0, left);
+    yield Buffer.from('\r\n');
+  }
+  yield Buffer.from(`--${boundary}--\r\n`);
+}
+
+export interface StreamedExchange extends RawExchange {
+  /** Body bytes written when the first byte of the answer arrived (all of them when it came after). */
+  sentBeforeAnswer: number;
+  /** The whole body was written before the connection closed. */
+  sentAll: boolean;
+}
+
+export interface StreamSendOptions {
+  headers: Record<string, string>;
+  pieces: Iterable<Buffer>;
+  /** Stop sending after this many body bytes, wait for `beforeAbort`, then drop the connection (a client that goes away). */
+  abortAfterBytes?: number;
+  beforeAbort?: () => Promise<unknown>;
+  timeoutMs?: number;
+}
+
+/**
+ * Sends a body with Transfer-Encoding: chunked (no Content-Length), piece by
+ * piece as the socket takes them, and stops as soon as the server answers or
+ * closes: what a client streaming an endless upload looks like.
+ */
+export function sendChunked(baseUrl: string, method: string, path: string, options: StreamSendOptions): Promise<StreamedExchange> {
+  const url = new URL(baseUrl);
+  const head =
+    `${method} ${path} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n` +
+    `${Object.entries(options.headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('')}\r\n`;
+  return new Promise((resolve) => {
+    const socket = connect(Number(url.port), url.hostname);
+    const chunks: Buffer[] = [];
+    let sent = 0;
+    let sentBeforeAnswer: number | undefined;
+    let closed = false;
+    let sentAll = false;
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ ...parseAnswer(Buffer.concat(chunks)), sentBeforeAnswer: sentBeforeAnswer ?? sent, sentAll });
+    };
+    const timer = setTimeout(finish, options.timeoutMs ?? 60_000);
+    socket.on('data', (chunk: Buffer) => {
+      sentBeforeAnswer ??= sent;
+      chunks.push(chunk);
+    });
+    socket.on('close', finish);
+    socket.on('error', finish);
+    const writable = () =>
+      new Promise<void>((done) => {
+        socket.once('drain', done);
+        socket.once('close', done);
+      });
+    socket.on('connect', async () => {
+      socket.write(head, 'latin1');
+      for (const piece of options.pieces) {
+        if (closed || sentBeforeAnswer !== undefined) return;
+        if (options.abortAfterBytes !== undefined && sent >= options.abortAfterBytes) {
+          await options.beforeAbort?.();
+          return finish();
+        }
+        const ok = socket.write(Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]));
+        sent += piece.length;
+        if (!ok) await writable();
+      }
+      if (!closed && sentBeforeAnswer === undefined) {
+        sentAll = true;
+        socket.write('0\r\n\r\n');
+      }
+    });
+  });
+}

@@ -29,6 +29,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   too_many_files: 413,
   storage_quota_exceeded: 413,
+  file_count_exceeded: 413,
   unsupported_media_type: 415,
   headers_too_large: 431,
   rate_limited: 429,

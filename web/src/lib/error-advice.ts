@@ -99,6 +99,7 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   payload_too_large: { message: 'That is too large to upload.', action: 'Choose a smaller file.' },
   too_many_files: { message: 'Too many files in one go.', action: 'Upload fewer files at a time.' },
   storage_quota_exceeded: { message: 'Your storage is full.', action: 'Delete files you no longer need, then try again.' },
+  file_count_exceeded: { message: 'You have as many files as one account may keep.', action: 'Delete files you no longer need, then try again.' },
   unsupported_media_type: {
     message: 'That kind of file is not supported.',
     action: 'Documents: PDF, Word, PowerPoint, text, Markdown, CSV, JSON, HTML or code. Images: PNG, JPEG, GIF or WebP.',
