@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { readChatAttachmentLimits, type ChatAttachmentLimits } from './chat-attachments.js';
 import { ConfigError, EnvReader, type EnvSource } from './env-reader.js';
 
 export { ConfigError } from './env-reader.js';
@@ -92,6 +93,7 @@ export interface AppConfig {
     heartbeatIntervalMs: number;
     autoTitles: boolean;
     titleWaitMs: number;
+    attachments: ChatAttachmentLimits;
   };
   uploads: {
     maxFileBytes: number;
@@ -320,6 +322,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
       heartbeatIntervalMs: env.integer('SSE_HEARTBEAT_MS', { default: 15_000, min: 10 }),
       autoTitles: env.boolean('AUTO_TITLES', true),
       titleWaitMs: env.integer('TITLE_WAIT_MS', { default: 3_000, min: 0 }),
+      attachments: readChatAttachmentLimits(env, (name, fallback) => parseByteSize(name, env.raw(name), fallback)),
     },
     uploads: {
       maxFileBytes: fileBytes,
