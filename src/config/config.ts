@@ -366,6 +366,8 @@ export function publicConfig(config: AppConfig) {
       uploadFilesPerRequest: config.uploads.maxFilesPerRequest,
       uploadBytesPerUser: config.uploads.maxBytesPerUser,
       chatInputChars: config.chat.maxInputChars,
+      chatImagesPerMessage: Math.min(config.chat.attachments.maxImagesPerMessage, config.chat.attachments.maxImagesPerTurn),
+      chatAttachmentBytesPerTurn: config.chat.attachments.maxBytesPerTurn,
       chatTurnsPerMinute: config.rateLimits.chatTurnsPerMinute,
     },
     features: {

@@ -72,15 +72,21 @@ describe('a chat turn with eight 16 MB images, on a server with a 384 MB heap', 
 
     const before = memoryMiB(pid).rss;
     const sampler = sampleRss(pid);
-    const first = await request(platform.baseUrl)
-      .post('/api/chat')
-      .set('Cookie', user.cookie)
-      .send({ assistantId: assistant.id, message: 'What do these show?', fileIds, stream: false });
-    const second = await request(platform.baseUrl)
-      .post('/api/chat')
-      .set('Cookie', user.cookie)
-      .send({ threadId: first.body.threadId, message: 'And the third one?', stream: false });
-    const highest = sampler.stop();
+    let highest: number;
+    let first: request.Response;
+    let second: request.Response;
+    try {
+      first = await request(platform.baseUrl)
+        .post('/api/chat')
+        .set('Cookie', user.cookie)
+        .send({ assistantId: assistant.id, message: 'What do these show?', fileIds, stream: false });
+      second = await request(platform.baseUrl)
+        .post('/api/chat')
+        .set('Cookie', user.cookie)
+        .send({ threadId: first.body.threadId, message: 'And the third one?', stream: false });
+    } finally {
+      highest = sampler.stop();
+    }
 
     expect(platform.child.exitCode).toBeNull();
     expect(platform.child.signalCode).toBeNull();
