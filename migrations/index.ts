@@ -2,6 +2,7 @@ import { Initial1795325000379 } from './1795325000379-Initial.js';
 import { AssistantsAndFiles1795325964366 } from './1795325964366-AssistantsAndFiles.js';
 import { ThreadsMessagesRuns1795327529190 } from './1795327529190-ThreadsMessagesRuns.js';
 import { VectorStoreClaim1796161038657 } from './1796161038657-VectorStoreClaim.js';
+import { ImageCopies1796398801250 } from './1796398801250-ImageCopies.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -9,4 +10,5 @@ export const MIGRATIONS: Function[] = [
   AssistantsAndFiles1795325964366,
   ThreadsMessagesRuns1795327529190,
   VectorStoreClaim1796161038657,
+  ImageCopies1796398801250,
 ];

@@ -7,6 +7,7 @@ import { ThreadsModule } from '../threads/threads.module.js';
 import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
 import { ContextService } from './context.service.js';
+import { ImageCopies } from './image-copies.js';
 import { RunRegistry } from './run-registry.js';
 import { Run } from './run.entity.js';
 import { RunsService } from './runs.service.js';
@@ -18,7 +19,7 @@ import { TurnScopes } from './turn-scope.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Run]), AuthModule, AssistantsModule, FilesModule, ThreadsModule],
   controllers: [ChatController],
-  providers: [ChatService, ContextService, RunsService, RunRegistry, TitlesService, SummariesService, TurnResponder, TurnScopes],
+  providers: [ChatService, ContextService, ImageCopies, RunsService, RunRegistry, TitlesService, SummariesService, TurnResponder, TurnScopes],
   exports: [RunRegistry],
 })
 export class ChatModule {}

@@ -172,6 +172,7 @@ export class ChatService {
       this.scopes.load(userId, dto.threadId ?? null, dto.assistantId ?? null, historyLimit),
       this.threads.checkReferences(userId, dto.threadId ?? null, dto.fileIds ?? [], dto.replyToId),
     );
+    this.llm.assertKeyReadable(scope.user);
 
     const { user, thread: existing, assistant } = scope;
     const threadId = existing?.id ?? randomUUID();
@@ -220,6 +221,7 @@ export class ChatService {
       this.lastMessage(userId, threadId),
     );
     if (!last) throw new DomainError('bad_request', 'The thread has no messages to answer; add one first');
+    this.llm.assertKeyReadable(user);
     const { run } = await this.runs.begin({ threadId, userId, kind: 'run' });
     return this.execute(
       {
@@ -261,6 +263,7 @@ export class ChatService {
     );
     if (!question) throw new DomainError('nothing_to_regenerate', 'There is no user message to answer again');
     const previous = lastReply && lastReply.seq > question.seq ? lastReply : null;
+    this.llm.assertKeyReadable(user);
     const { run } = await this.runs.begin({ threadId, userId, kind: 'regenerate' });
     return this.execute(
       {
@@ -320,14 +323,16 @@ export class ChatService {
     const draft = new ReplyDraft();
     const heartbeat = this.startHeartbeat(turn, draft, controller);
     const result: TurnResult = { threadId: turn.thread.id, userMessageId, reply: null, title: null, error: null };
-    let llm: UserLlm | undefined;
     let titling: Promise<string | null> | undefined;
     try {
-      llm = this.llm.forUser(turn.user);
+      const llm = this.llm.forUser(turn.user);
       const history = turn.history ?? (await this.context.history(turn.thread.id, turn.historyThroughId, turn.replacesId));
-      const request = await this.context.build(turn.thread, turn.assistant, turn.options, history);
-      if (turn.titleFrom !== null && this.titles.enabled) titling = this.titles.titleThread(turn.thread.id, llm, turn.titleFrom);
-      const outcome = await this.relay(llm, request, draft, events, controller.signal);
+      const context = { thread: turn.thread, assistant: turn.assistant, overrides: turn.options, history };
+      const outcome = await this.context.send(context, llm, controller.signal, (request) => {
+        // Once the request is ready (and not again when it is sent a second time).
+        if (turn.titleFrom !== null && this.titles.enabled) titling ??= this.titles.titleThread(turn.thread.id, llm, turn.titleFrom);
+        return this.relay(llm, request, draft, events, controller.signal);
+      });
       clearInterval(heartbeat);
       const stored = await this.store(turn, draft, {
         status: outcome.status,

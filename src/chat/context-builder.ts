@@ -1,6 +1,7 @@
 import type { AssistantTool } from '../assistants/assistant.entity.js';
 import type { ContextMode } from '../config/config.js';
 import type { LlmContentPart, LlmMessage, LlmRequest, LlmTool } from '../llm/llm-types.js';
+import { attachmentCost, type AttachmentKind } from '../threads/attachment-limits.js';
 
 export interface HistoryMessage {
   id: string;
@@ -9,8 +10,27 @@ export interface HistoryMessage {
   fileIds: string[];
 }
 
-/** What a message's files contribute to the model's input. */
-export type Attachment = { kind: 'image'; dataUrl: string } | { kind: 'text'; filename: string; text: string } | { kind: 'other'; filename: string };
+/** What the database says of an attached file, before any of its bytes are read. */
+export interface AttachmentInfo {
+  id: string;
+  kind: AttachmentKind;
+  filename: string;
+  sizeBytes: number;
+}
+
+/** What a file sent with a turn contributes, once loaded: an image by its copy at OpenAI, text as read. */
+export type Attachment =
+  | { kind: 'image'; upstreamFileId: string }
+  | { kind: 'text'; filename: string; text: string }
+  | { kind: 'other'; filename: string };
+
+export type LeftOutReason = 'image_limit' | 'attachment_budget';
+
+export interface LeftOut {
+  kind: AttachmentKind;
+  filename: string;
+  reason: LeftOutReason;
+}
 
 export interface AssistantProfile {
   model: string;
@@ -32,14 +52,40 @@ export interface ContextSettings {
   tokenBudget: number;
 }
 
-export interface ContextInput {
-  assistant: AssistantProfile;
+export interface AttachmentBudget {
+  maxImagesPerTurn: number;
+  maxBytesPerTurn: number;
+  maxTextChars: number;
+}
+
+export interface PlanInput {
+  instructions: string | null;
   summary: string | null;
   /** Oldest first; replaced replies already left out. */
   history: HistoryMessage[];
+  /** The attached files that still exist, by id. */
+  files: Map<string, AttachmentInfo>;
+  settings: ContextSettings;
+  budget: AttachmentBudget;
+}
+
+/** What a turn will send, decided before any file is read. */
+export interface ContextPlan {
+  /** The messages of the turn, oldest first. */
+  messages: HistoryMessage[];
+  /** The files to load, each once, the newest message's first. */
+  load: AttachmentInfo[];
+  /** Files of those messages that stay out of this turn, and why. */
+  leftOut: Map<string, LeftOut>;
+}
+
+export interface BuildInput {
+  assistant: AssistantProfile;
+  summary: string | null;
+  plan: Pick<ContextPlan, 'messages' | 'leftOut'>;
+  /** The loaded files; one missing here (deleted meanwhile) is left out silently. */
   attachments: Map<string, Attachment>;
   overrides: TurnOverrides;
-  settings: ContextSettings;
 }
 
 const IMAGE_TOKENS = 800;
@@ -50,12 +96,14 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4) + MESSAGE_OVERHEAD_TOKENS;
 }
 
-function messageTokens(message: HistoryMessage, attachments: Map<string, Attachment>): number {
+/** A message's tokens, its files estimated from their stored sizes (a byte is at most a character). */
+function messageTokens(message: HistoryMessage, input: PlanInput): number {
   let tokens = estimateTokens(message.content);
+  if (message.role !== 'user') return tokens;
   for (const fileId of message.fileIds) {
-    const attachment = attachments.get(fileId);
-    if (attachment?.kind === 'image') tokens += IMAGE_TOKENS;
-    else if (attachment?.kind === 'text') tokens += estimateTokens(attachment.text);
+    const file = input.files.get(fileId);
+    if (file?.kind === 'image') tokens += IMAGE_TOKENS;
+    else if (file?.kind === 'text') tokens += Math.ceil(Math.min(file.sizeBytes, input.budget.maxTextChars) / 4) + MESSAGE_OVERHEAD_TOKENS;
   }
   return tokens;
 }
@@ -64,13 +112,13 @@ function messageTokens(message: HistoryMessage, attachments: Map<string, Attachm
  * The newest messages that fit the token budget (in summary_window mode, at
  * most the window), oldest first. The newest message is always kept.
  */
-export function selectHistory(input: Pick<ContextInput, 'history' | 'attachments' | 'settings' | 'summary' | 'assistant'>): HistoryMessage[] {
+export function selectHistory(input: PlanInput): HistoryMessage[] {
   const { history, settings } = input;
   const candidates = settings.mode === 'summary_window' ? history.slice(-settings.windowMessages) : history;
-  let budget = settings.tokenBudget - estimateTokens(input.assistant.instructions ?? '') - (input.summary ? estimateTokens(input.summary) : 0);
+  let budget = settings.tokenBudget - estimateTokens(input.instructions ?? '') - (input.summary ? estimateTokens(input.summary) : 0);
   const selected: HistoryMessage[] = [];
   for (let index = candidates.length - 1; index >= 0; index--) {
-    const cost = messageTokens(candidates[index], input.attachments);
+    const cost = messageTokens(candidates[index], input);
     if (selected.length > 0 && cost > budget) break;
     selected.push(candidates[index]);
     budget -= cost;
@@ -78,15 +126,61 @@ export function selectHistory(input: Pick<ContextInput, 'history' | 'attachments
   return selected.reverse();
 }
 
-function toLlmMessage(message: HistoryMessage, attachments: Map<string, Attachment>): LlmMessage {
+/**
+ * Decides what a turn sends: the messages that fit, and of their files the
+ * newest within the turn's image count and attachment bytes (counted from
+ * the stored sizes). Older files past either limit are left out, named in a
+ * note, so a long thread stays answerable.
+ */
+export function planContext(input: PlanInput): ContextPlan {
+  const messages = selectHistory(input);
+  const load = new Map<string, AttachmentInfo>();
+  const leftOut = new Map<string, LeftOut>();
+  let images = 0;
+  let bytes = 0;
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index];
+    if (message.role !== 'user') continue;
+    for (const fileId of message.fileIds) {
+      const file = input.files.get(fileId);
+      if (!file || load.has(fileId) || leftOut.has(fileId)) continue;
+      const cost = attachmentCost(file.kind, file.sizeBytes, input.budget.maxTextChars);
+      const reason: LeftOutReason | null =
+        file.kind === 'image' && images >= input.budget.maxImagesPerTurn
+          ? 'image_limit'
+          : bytes + cost > input.budget.maxBytesPerTurn
+            ? 'attachment_budget'
+            : null;
+      if (reason) {
+        leftOut.set(fileId, { kind: file.kind, filename: file.filename, reason });
+        continue;
+      }
+      load.set(fileId, file);
+      bytes += cost;
+      if (file.kind === 'image') images++;
+    }
+  }
+  return { messages, load: [...load.values()], leftOut };
+}
+
+const LEFT_OUT_BECAUSE: Record<LeftOutReason, string> = {
+  image_limit: 'this turn already carries as many images as a turn may',
+  attachment_budget: "this turn's attachment budget is used up",
+};
+
+function toLlmMessage(message: HistoryMessage, input: BuildInput): LlmMessage {
   if (message.role === 'assistant' || message.fileIds.length === 0) return { role: message.role, content: message.content };
   const parts: LlmContentPart[] = [{ type: 'text', text: message.content }];
   for (const fileId of message.fileIds) {
-    const attachment = attachments.get(fileId);
-    if (!attachment) continue;
-    if (attachment.kind === 'image') parts.push({ type: 'image', dataUrl: attachment.dataUrl });
-    else if (attachment.kind === 'text') parts.push({ type: 'text', text: `Attached file ${attachment.filename}:\n${attachment.text}` });
-    else parts.push({ type: 'text', text: `(Attached file ${attachment.filename}; its content is not included.)` });
+    const attachment = input.attachments.get(fileId);
+    const leftOut = input.plan.leftOut.get(fileId);
+    if (attachment?.kind === 'image') parts.push({ type: 'image', fileId: attachment.upstreamFileId });
+    else if (attachment?.kind === 'text') parts.push({ type: 'text', text: `Attached file ${attachment.filename}:\n${attachment.text}` });
+    else if (attachment) parts.push({ type: 'text', text: `(Attached file ${attachment.filename}; its content is not included.)` });
+    else if (leftOut) {
+      const what = leftOut.kind === 'image' ? 'image' : 'file';
+      parts.push({ type: 'text', text: `(Attached ${what} ${leftOut.filename} is not included: ${LEFT_OUT_BECAUSE[leftOut.reason]}.)` });
+    }
   }
   return { role: 'user', content: parts };
 }
@@ -105,25 +199,22 @@ function toLlmTools(assistant: AssistantProfile): LlmTool[] {
 }
 
 /**
- * One turn's request: the assistant's instructions, the thread summary (if
- * any), the history that fits, the assistant's tools, and the turn's overrides.
+ * One turn's request, from its plan and loaded files: the assistant's
+ * instructions, the thread summary (if any), the planned messages, the
+ * assistant's tools, and the turn's overrides.
  */
-export function buildRequest(input: ContextInput): { request: LlmRequest; messages: HistoryMessage[] } {
-  const messages = selectHistory(input);
+export function buildRequest(input: BuildInput): LlmRequest {
   const llmInput: LlmMessage[] = [];
   if (input.summary) {
     llmInput.push({ role: 'developer', content: `Summary of the earlier part of this conversation:\n${input.summary}` });
   }
-  llmInput.push(...messages.map((message) => toLlmMessage(message, input.attachments)));
+  llmInput.push(...input.plan.messages.map((message) => toLlmMessage(message, input)));
   return {
-    messages,
-    request: {
-      model: input.overrides.model ?? input.assistant.model,
-      instructions: input.assistant.instructions,
-      input: llmInput,
-      temperature: input.overrides.temperature ?? input.assistant.temperature,
-      maxOutputTokens: input.overrides.maxOutputTokens ?? null,
-      tools: toLlmTools(input.assistant),
-    },
+    model: input.overrides.model ?? input.assistant.model,
+    instructions: input.assistant.instructions,
+    input: llmInput,
+    temperature: input.overrides.temperature ?? input.assistant.temperature,
+    maxOutputTokens: input.overrides.maxOutputTokens ?? null,
+    tools: toLlmTools(input.assistant),
   };
 }

@@ -2,28 +2,55 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Assistant } from '../assistants/assistant.entity.js';
+import { ConcurrencyLimit } from '../common/concurrency-limit.js';
+import type { AppLogger } from '../common/logging/logger.js';
+import { InjectLogger } from '../common/logging/logging.module.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { FilesService } from '../files/files.service.js';
+import type { StoredFile } from '../files/stored-file.entity.js';
 import type { LlmRequest } from '../llm/llm-types.js';
+import { LlmCallAborted } from '../llm/responses-stream.js';
+import { UpstreamFileMissing } from '../llm/upstream-errors.js';
+import type { UserLlm } from '../llm/user-llm.js';
+import { attachmentKind, textReadBytes } from '../threads/attachment-limits.js';
 import type { Thread } from '../threads/thread.entity.js';
-import { buildRequest, type Attachment, type HistoryMessage, type TurnOverrides } from './context-builder.js';
+import { buildRequest, planContext, type Attachment, type AttachmentInfo, type HistoryMessage, type TurnOverrides } from './context-builder.js';
+import { ImageCopies } from './image-copies.js';
 
 /** The messages that count as conversation: not replaced, not still being written, not empty. */
 export const CONTEXT_MESSAGES = "status NOT IN ('superseded', 'streaming') AND content <> ''";
 
 /** In full mode at most this many recent messages are read; the token budget trims further. */
 const FULL_MODE_READ_LIMIT = 1_000;
-const MAX_ATTACHED_TEXT = 100_000;
-const TEXT_MIME = /^(text\/|application\/(json|xml|yaml|sql))/;
 
-/** Reads what a turn needs from the database and builds its request. */
+export interface ContextTurn {
+  thread: Pick<Thread, 'id' | 'userId' | 'summary'>;
+  assistant: Pick<Assistant, 'model' | 'instructions' | 'temperature' | 'tools' | 'vectorStoreId'>;
+  overrides: TurnOverrides;
+  history: HistoryMessage[];
+}
+
+interface BuiltRequest {
+  request: LlmRequest;
+  /** The ids of the image copies at OpenAI the request refers to. */
+  copies: string[];
+}
+
+/**
+ * Reads what a turn needs and builds its request. What the turn sends is
+ * decided from the files' rows first (ContextPlan); only then are files
+ * loaded: text up to its cap, images copied to OpenAI (or their copies
+ * reused), a few at a time.
+ */
 @Injectable()
 export class ContextService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly files: FilesService,
+    private readonly images: ImageCopies,
     @InjectConfig() private readonly config: AppConfig,
+    @InjectLogger() private readonly logger: AppLogger,
   ) {}
 
   /** How many messages a turn reads: the summary window, or up to FULL_MODE_READ_LIMIT (the token budget trims). */
@@ -48,45 +75,112 @@ export class ContextService {
     return rows.reverse().map((row) => ({ id: row.id, role: row.role, content: row.content, fileIds: row.file_ids }));
   }
 
-  /** The request for a turn, from the thread's history (read here unless given). */
-  async build(
-    thread: Pick<Thread, 'id' | 'userId' | 'summary'>,
-    assistant: Pick<Assistant, 'model' | 'instructions' | 'temperature' | 'tools' | 'vectorStoreId'>,
-    overrides: TurnOverrides,
-    history: HistoryMessage[],
-  ): Promise<LlmRequest> {
-    const { contextMode, windowMessages, contextTokenBudget } = this.config.chat;
-    const summary = contextMode === 'summary_window' ? thread.summary : null;
-    const { request } = buildRequest({
-      assistant: {
-        model: assistant.model,
-        instructions: assistant.instructions,
-        temperature: assistant.temperature,
-        tools: assistant.tools,
-        vectorStoreId: assistant.vectorStoreId,
-      },
-      summary,
-      history,
-      attachments: await this.attachments(thread.userId, history),
-      overrides,
-      settings: { mode: contextMode, windowMessages, tokenBudget: contextTokenBudget },
-    });
-    return request;
+  /**
+   * Builds the turn's request and hands it to `send`. When OpenAI answers that
+   * a file the request referred to is gone (an image's copy expired or was
+   * deleted there), the turn's copies are forgotten, made again, and the
+   * request sent once more: a vanished copy costs one upload, not the thread.
+   */
+  async send<T>(turn: ContextTurn, llm: UserLlm, signal: AbortSignal, send: (request: LlmRequest) => Promise<T>): Promise<T> {
+    const first = await this.build(turn, llm, signal);
+    try {
+      return await send(first.request);
+    } catch (error) {
+      if (!(error instanceof UpstreamFileMissing) || first.copies.length === 0) throw error;
+      this.logger.info({ threadId: turn.thread.id, copies: first.copies.length }, 'OpenAI no longer has an image copy; copying again');
+      await this.images.forget(turn.thread.userId, first.copies);
+      const again = await this.build(turn, llm, signal);
+      return send(again.request);
+    }
   }
 
-  /** Images become data URLs; text documents are read; other files are named only. */
-  private async attachments(userId: string, history: HistoryMessage[]): Promise<Map<string, Attachment>> {
-    const ids = [...new Set(history.filter((message) => message.role === 'user').flatMap((message) => message.fileIds))];
-    const result = new Map<string, Attachment>();
-    for (const file of await this.files.findExisting(userId, ids)) {
-      if (file.kind === 'image') {
-        result.set(file.id, { kind: 'image', dataUrl: `data:${file.mimeType};base64,${(await this.files.bytes(file)).toString('base64')}` });
-      } else if (TEXT_MIME.test(file.mimeType)) {
-        result.set(file.id, { kind: 'text', filename: file.filename, text: (await this.files.bytes(file)).toString('utf8').slice(0, MAX_ATTACHED_TEXT) });
-      } else {
-        result.set(file.id, { kind: 'other', filename: file.filename });
-      }
-    }
-    return result;
+  private async build(turn: ContextTurn, llm: UserLlm, signal: AbortSignal): Promise<BuiltRequest> {
+    const { contextMode, windowMessages, contextTokenBudget, attachments: limits } = this.config.chat;
+    const summary = contextMode === 'summary_window' ? turn.thread.summary : null;
+    const stored = await this.attachedFiles(turn.thread.userId, turn.history);
+    const plan = planContext({
+      instructions: turn.assistant.instructions,
+      summary,
+      history: turn.history,
+      files: new Map([...stored.values()].map((file) => [file.id, infoOf(file)])),
+      settings: { mode: contextMode, windowMessages, tokenBudget: contextTokenBudget },
+      budget: limits,
+    });
+    const attachments = await this.load(plan.load.map((info) => stored.get(info.id)!), llm, signal);
+    const request = buildRequest({ assistant: turn.assistant, summary, plan, attachments, overrides: turn.overrides });
+    const copies = [...attachments.values()].flatMap((attachment) => (attachment.kind === 'image' ? [attachment.upstreamFileId] : []));
+    return { request, copies };
   }
+
+  /** The rows (never the bytes) of the files the user messages carry, by id. */
+  private async attachedFiles(userId: string, history: HistoryMessage[]): Promise<Map<string, StoredFile>> {
+    const ids = [...new Set(history.filter((message) => message.role === 'user').flatMap((message) => message.fileIds))];
+    return new Map((await this.files.findExisting(userId, ids)).map((file) => [file.id, file]));
+  }
+
+  /**
+   * Loads the planned files, at most uploadConcurrency at a time. On the first
+   * failure the rest are called off, and all are waited for, so that no
+   * upload outlives the turn.
+   */
+  private async load(files: StoredFile[], llm: UserLlm, turnSignal: AbortSignal): Promise<Map<string, Attachment>> {
+    const limit = new ConcurrencyLimit(this.config.chat.attachments.uploadConcurrency);
+    const failed = new AbortController();
+    const signal = AbortSignal.any([turnSignal, failed.signal]);
+    const settled = await Promise.allSettled(
+      files.map((file) =>
+        limit.run(async () => {
+          signal.throwIfAborted();
+          try {
+            return [file.id, await this.loadOne(file, llm, signal)] as const;
+          } catch (error) {
+            failed.abort(error);
+            throw error;
+          }
+        }),
+      ),
+    );
+    if (turnSignal.aborted) throw new LlmCallAborted();
+    // The first failure is the cause; those after it are the calling off.
+    if (failed.signal.aborted) throw failed.signal.reason;
+    const loaded = new Map<string, Attachment>();
+    for (const result of settled) {
+      if (result.status === 'fulfilled' && result.value[1]) loaded.set(result.value[0], result.value[1]);
+    }
+    return loaded;
+  }
+
+  private async loadOne(file: StoredFile, llm: UserLlm, signal: AbortSignal): Promise<Attachment | null> {
+    switch (attachmentKind(file)) {
+      case 'image': {
+        const upstreamFileId = await this.images.ensure(file, llm, signal);
+        return upstreamFileId ? { kind: 'image', upstreamFileId } : null;
+      }
+      case 'text':
+        return { kind: 'text', filename: file.filename, text: await this.readText(file) };
+      case 'other':
+        return { kind: 'other', filename: file.filename };
+    }
+  }
+
+  /** The start of a text file, up to the character cap: its first chunks are read, never the whole file. */
+  private async readText(file: StoredFile): Promise<string> {
+    const { maxTextChars } = this.config.chat.attachments;
+    const maxBytes = textReadBytes(maxTextChars);
+    const decoder = new TextDecoder('utf-8');
+    let text = '';
+    let read = 0;
+    for await (const chunk of this.files.content(file)) {
+      const taken = chunk.subarray(0, maxBytes - read);
+      read += taken.length;
+      text += decoder.decode(taken, { stream: true });
+      // Leaving the loop ends the storage's stream: no further chunk is fetched.
+      if (text.length >= maxTextChars || read >= maxBytes) break;
+    }
+    return text.slice(0, maxTextChars);
+  }
+}
+
+function infoOf(file: StoredFile): AttachmentInfo {
+  return { id: file.id, kind: attachmentKind(file), filename: file.filename, sizeBytes: file.sizeBytes };
 }

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { JsonShapeLimits } from '../common/http/json-shape.js';
+import { readChatAttachmentLimits, type ChatAttachmentLimits } from './chat-attachments.js';
 import { ConfigError, EnvReader, type EnvSource } from './env-reader.js';
 import { requireStrongSecrets } from './production-secrets.js';
 import { readSignInConfig, type SignInConfig } from './sign-in-config.js';
@@ -100,6 +101,7 @@ export interface AppConfig {
     heartbeatIntervalMs: number;
     autoTitles: boolean;
     titleWaitMs: number;
+    attachments: ChatAttachmentLimits;
   };
   uploads: {
     maxFileBytes: number;
@@ -321,6 +323,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
       heartbeatIntervalMs: env.integer('SSE_HEARTBEAT_MS', { default: 15_000, min: 10 }),
       autoTitles: env.boolean('AUTO_TITLES', true),
       titleWaitMs: env.integer('TITLE_WAIT_MS', { default: 3_000, min: 0 }),
+      attachments: readChatAttachmentLimits(env, (name, fallback) => parseByteSize(name, env.raw(name), fallback)),
     },
     uploads: {
       maxFileBytes: fileBytes,
@@ -367,6 +370,8 @@ export function publicConfig(config: AppConfig) {
       uploadBytesPerUser: config.uploads.maxBytesPerUser,
       uploadFilesPerUser: config.uploads.maxFilesPerUser,
       chatInputChars: config.chat.maxInputChars,
+      chatImagesPerMessage: Math.min(config.chat.attachments.maxImagesPerMessage, config.chat.attachments.maxImagesPerTurn),
+      chatAttachmentBytesPerTurn: config.chat.attachments.maxBytesPerTurn,
       chatTurnsPerMinute: config.rateLimits.chatTurnsPerMinute,
     },
     features: {

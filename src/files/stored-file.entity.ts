@@ -59,6 +59,14 @@ export class StoredFile {
   @Column({ type: 'varchar', length: 128, nullable: true })
   upstreamFileId!: string | null;
 
+  /** An image's copy: which key made it (another key may not see it); see UserLlm.keyRef. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  upstreamKeyRef!: string | null;
+
+  /** An image's copy: when OpenAI deletes it. */
+  @Column({ type: 'timestamptz', nullable: true })
+  upstreamExpiresAt!: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,5 +1,5 @@
-/** What the platform asks of a model, independent of the SDK's types. */
-export type LlmContentPart = { type: 'text'; text: string } | { type: 'image'; dataUrl: string };
+/** What the platform asks of a model, independent of the SDK's types. Images go by reference to their copy in OpenAI Files. */
+export type LlmContentPart = { type: 'text'; text: string } | { type: 'image'; fileId: string };
 
 export interface LlmMessage {
   role: 'user' | 'assistant' | 'developer';
@@ -41,4 +41,24 @@ export interface StreamOptions {
   firstTokenTimeoutMs: number;
   /** Longest silence between events once text has begun. */
   idleTimeoutMs: number;
+}
+
+/** An image to copy to OpenAI Files, read from the platform's storage as it is sent. */
+export interface ImageUpload {
+  /** The name given to the copy. */
+  filename: string;
+  mimeType: string;
+  /** The stored size: the bytes `open()` yields, exactly. */
+  sizeBytes: number;
+  /** Opens the bytes from the start (again for each attempt). */
+  open(): AsyncIterable<Buffer>;
+  /** How long OpenAI keeps the copy. */
+  expiresAfterSeconds: number;
+}
+
+/** A file at OpenAI, as the platform keeps track of it. */
+export interface UpstreamFile {
+  id: string;
+  /** When OpenAI deletes it, when it says so. */
+  expiresAt: Date | null;
 }

@@ -18,7 +18,17 @@ export class LlmService {
 
   /** OpenAI, as the given user: their own key (or the operator's fallback). */
   forUser(user: KeyHolder): UserLlm {
-    return new UserLlm(this.clients.forUser(user));
+    const { client, keyRef } = this.clients.forUser(user);
+    return new UserLlm(client, keyRef);
+  }
+
+  /**
+   * Throws api_key_unreadable when the user has a stored key that cannot be
+   * decrypted; checked before a turn stores anything. A missing key is left
+   * to the turn (it is reported after the user message is kept).
+   */
+  assertKeyReadable(user: KeyHolder): void {
+    if (user.apiKeyCiphertext !== null && user.apiKeyKeyId !== null) this.clients.forUser(user);
   }
 
   /** Drops cached clients after the user's key changed. */

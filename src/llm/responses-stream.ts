@@ -22,7 +22,7 @@ function toInputItem(message: LlmMessage): OpenAI.Responses.EasyInputMessage {
     content: message.content.map((part) =>
       part.type === 'text'
         ? { type: 'input_text' as const, text: part.text }
-        : { type: 'input_image' as const, image_url: part.dataUrl, detail: 'auto' as const },
+        : { type: 'input_image' as const, file_id: part.fileId, detail: 'auto' as const },
     ),
   };
 }

@@ -13,6 +13,21 @@ function retryAfterSeconds(headers: Headers | undefined, fallback: number): numb
   return Number.isNaN(date) ? fallback : Math.max(1, Math.ceil((date - Date.now()) / 1000));
 }
 
+/**
+ * OpenAI no longer has a file the request referred to (an image's copy that
+ * expired or was deleted there). Still an upstream_bad_request to anyone who
+ * does not look closer; a caller that made the copies can make them again.
+ */
+export class UpstreamFileMissing extends DomainError {
+  constructor(detail: string) {
+    super('upstream_bad_request', `OpenAI refused the request: ${detail}`);
+    this.name = 'UpstreamFileMissing';
+  }
+}
+
+/** The API's words for a file id it does not know ("No such File object", "File … not found", "does not exist"). */
+const MISSING_FILE = /\bfile\b.*\b(not found|does not exist|no such|not exist)|\bno such file\b/i;
+
 /** Whether a failure is worth another attempt (before any output was relayed). */
 export function isRetryable(error: DomainError): boolean {
   return error.code === 'upstream_unavailable' || error.code === 'upstream_rate_limited' || error.code === 'upstream_timeout';
@@ -54,6 +69,7 @@ export function toUpstreamError(error: unknown): DomainError {
   }
   if (error instanceof OpenAI.BadRequestError || error instanceof OpenAI.NotFoundError || error instanceof OpenAI.UnprocessableEntityError) {
     const detail = (error.error as { message?: string } | undefined)?.message ?? error.message;
+    if (!(error instanceof OpenAI.UnprocessableEntityError) && MISSING_FILE.test(detail)) return new UpstreamFileMissing(detail);
     return new DomainError('upstream_bad_request', `OpenAI refused the request: ${detail}`);
   }
   if (error instanceof OpenAI.PermissionDeniedError) {

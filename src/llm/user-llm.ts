@@ -1,6 +1,7 @@
 import OpenAI, { toFile } from 'openai';
-import type { LlmEvent, LlmRequest, StreamOptions } from './llm-types.js';
+import type { ImageUpload, LlmEvent, LlmRequest, StreamOptions, UpstreamFile } from './llm-types.js';
 import { outputText, streamResponse, toResponseParams } from './responses-stream.js';
+import { streamedForm } from './streamed-form.js';
 import { toUpstreamError } from './upstream-errors.js';
 
 export type IndexingState =
@@ -32,7 +33,15 @@ async function idempotentDelete(call: () => Promise<unknown>): Promise<void> {
  * upstream_* errors.
  */
 export class UserLlm {
-  constructor(private readonly client: OpenAI) {}
+  /**
+   * @param keyRef names the key behind the client (not the key itself): what a
+   *   copy made at OpenAI with this client belongs to, since another key may be
+   *   another OpenAI project that cannot see it.
+   */
+  constructor(
+    private readonly client: OpenAI,
+    readonly keyRef: string,
+  ) {}
 
   /** A reply, streamed as batches of normalized events (see streamResponse). */
   stream(request: LlmRequest, options: StreamOptions): AsyncGenerator<LlmEvent[]> {
@@ -50,6 +59,32 @@ export class UserLlm {
       this.client.files.create({ file: await toFile(bytes, filename), purpose: 'assistants' }),
     );
     return file.id;
+  }
+
+  /**
+   * Copies an image to OpenAI Files for vision input (`purpose: vision`, as the
+   * spec asks of images referenced by `file_id`), streamed from storage. A
+   * stream cannot be sent twice, so the SDK does not retry it; the caller may
+   * call again (the bytes are opened again).
+   */
+  async uploadImage(image: ImageUpload, signal?: AbortSignal): Promise<UpstreamFile> {
+    const form = streamedForm(
+      {
+        purpose: 'vision',
+        'expires_after[anchor]': 'created_at',
+        'expires_after[seconds]': String(image.expiresAfterSeconds),
+      },
+      { field: 'file', filename: image.filename, mimeType: image.mimeType, sizeBytes: image.sizeBytes, open: image.open },
+    );
+    const file = await upstream(() =>
+      this.client.post<OpenAI.FileObject>('/files', {
+        body: form.body,
+        headers: { 'Content-Type': form.contentType, 'Content-Length': String(form.contentLength) },
+        maxRetries: 0,
+        signal,
+      }),
+    );
+    return { id: file.id, expiresAt: typeof file.expires_at === 'number' ? new Date(file.expires_at * 1000) : null };
   }
 
   deleteFile(fileId: string): Promise<void> {

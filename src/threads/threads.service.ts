@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
+import { assertMessageAttachments } from './attachment-limits.js';
 import { Message, type MessageRole } from './message.entity.js';
 import { Thread } from './thread.entity.js';
 import { MESSAGE_RESPONSE_COLUMNS, messageResponseFromRow, THREAD_RESPONSE_COLUMNS, threadResponseFromRow } from './thread.mapper.js';
@@ -172,11 +173,13 @@ export class ThreadsService {
   }
 
   /**
-   * Checks that files are the user's and that a replied-to message is in the
+   * Checks that files are the user's and within what a message may carry
+   * (see assertMessageAttachments), and that a replied-to message is in the
    * thread (a thread that does not exist yet has none to reply to).
    */
   async checkReferences(userId: string, threadId: string | null, fileIds: string[], replyToId?: string | null): Promise<StoredFile[]> {
     const files = await this.files.findOwnedMany(userId, fileIds);
+    assertMessageAttachments(files, fileIds, this.config.chat.attachments);
     if (replyToId) {
       const found =
         threadId !== null && (await this.dataSource.getRepository(Message).exists({ where: { id: replyToId, threadId, userId } }));

@@ -172,8 +172,11 @@ describe('chat', () => {
     expect(sent.input.map((item: any) => item.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
     expect(sent.input.at(-1).content).toEqual([
       { type: 'input_text', text: 'What is in this picture?' },
-      { type: 'input_image', image_url: `data:image/png;base64,${minimalPng().toString('base64')}`, detail: 'auto' },
+      { type: 'input_image', file_id: expect.stringMatching(/^file-/), detail: 'auto' },
     ]);
+    // By reference: the image went to OpenAI Files once, for vision.
+    const copy = app.fake.files.get(sent.input.at(-1).content[1].file_id)!;
+    expect(copy).toMatchObject({ purpose: 'vision', contentType: 'image/png', bytes: minimalPng() });
   });
 
   it('still sends an image attached to an earlier message as an input_image part in later turns', async () => {
@@ -185,10 +188,12 @@ describe('chat', () => {
 
     const input = responseRequests(app).at(-1).input;
     expect(input.map((item: any) => item.role)).toEqual(['user', 'assistant', 'user']);
+    const firstInput = responseRequests(app).at(-2).input;
     expect(input[0].content).toEqual([
       { type: 'input_text', text: 'What is this?' },
-      { type: 'input_image', image_url: `data:image/png;base64,${minimalPng().toString('base64')}`, detail: 'auto' },
+      { type: 'input_image', file_id: firstInput[0].content[1].file_id, detail: 'auto' },
     ]);
+    expect(app.fake.files.get(input[0].content[1].file_id)?.bytes).toEqual(minimalPng());
     expect(input[1].content).toBe('A single pixel.');
     expect(input[2].content).toBe('What colour is it?');
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import yazl from 'yazl';
 
 /** Builds a ZIP archive in memory (stored entries), e.g. to make a .docx. */
@@ -59,6 +60,17 @@ export function minimalPng(): Buffer {
     'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
     'base64',
   );
+}
+
+/**
+ * A PNG of exactly `size` bytes as far as typing by content goes (a real
+ * signature and header, then filler), each one different.
+ */
+export function pngOfSize(size: number): Buffer {
+  const bytes = Buffer.alloc(size, 0x2a);
+  minimalPng().copy(bytes);
+  randomBytes(16).copy(bytes, Math.min(minimalPng().length, size - 16));
+  return bytes;
 }
 
 /** The start of a Windows executable: "MZ", then binary headers. */

@@ -186,6 +186,8 @@ export class OpenAIApi {
       // Not in the schema (prompt templates may carry the model), but the API requires it otherwise.
       this.reject(context, 'createResponse', [MISSING_MODEL]);
     }
+    // Before a script is taken: a request the API refuses does not use one up.
+    for (const fileId of referencedFileIds(body.input)) this.deps.stores.liveFile(fileId);
     const script = this.deps.scripts.next(body, context.recorded);
     const fault = failNextFault ?? script.fault;
     if (fault && !isStreamFault(fault)) {
@@ -386,6 +388,18 @@ export class OpenAIApi {
     });
     throw violationError(details);
   }
+}
+
+/** The `file_id`s of the input's `input_image` and `input_file` parts, which must name files the API has. */
+function referencedFileIds(input: unknown): string[] {
+  if (!Array.isArray(input)) return [];
+  return input.flatMap((item: unknown) => {
+    const content = isJsonObject(item) ? item.content : undefined;
+    if (!Array.isArray(content)) return [];
+    return content.flatMap((part: unknown) =>
+      isJsonObject(part) && (part.type === 'input_image' || part.type === 'input_file') && typeof part.file_id === 'string' ? [part.file_id] : [],
+    );
+  });
 }
 
 function isJsonObject(body: unknown): body is Record<string, unknown> {

@@ -88,6 +88,15 @@ export class OpenAIStores {
     return file;
   }
 
+  /** A file a request may use: one past its `expires_at` is gone, as the API deletes it then. */
+  liveFile(fileId: string): StoredFile {
+    const file = this.files.get(fileId);
+    if (!file || (file.expiresAt !== undefined && file.expiresAt <= unixSeconds())) {
+      throw notFound(`No such File object: ${fileId}`, 'input');
+    }
+    return file;
+  }
+
   deleteFile(fileId: string): void {
     this.file(fileId);
     this.files.delete(fileId);

@@ -34,6 +34,11 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
     action: 'Check the key (it may have been revoked) and save a valid one in Settings.',
     link: SETTINGS_LINK,
   },
+  api_key_unreadable: {
+    message: 'Your saved OpenAI API key can no longer be read on this server.',
+    action: 'Save your key again in Settings, then try again.',
+    link: SETTINGS_LINK,
+  },
   upstream_rate_limited: {
     message: 'OpenAI is rate limiting your API key.',
     action: 'Wait a moment, then try again.',
@@ -100,6 +105,9 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   too_many_files: { message: 'Too many files in one go.', action: 'Upload fewer files at a time.' },
   storage_quota_exceeded: { message: 'Your storage is full.', action: 'Delete files you no longer need, then try again.' },
   file_count_exceeded: { message: 'You have as many files as one account may keep.', action: 'Delete files you no longer need, then try again.' },
+  // The server's message names the limit.
+  too_many_images: { action: 'Send fewer images at a time, spread over several messages.' },
+  attachments_too_large: { action: 'Attach fewer or smaller files, spread over several messages.' },
   unsupported_media_type: {
     message: 'That kind of file is not supported.',
     action: 'Documents: PDF, Word, PowerPoint, text, Markdown, CSV, JSON, HTML or code. Images: PNG, JPEG, GIF or WebP.',

@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { FilesService } from '../files/files.service.js';
+import type { StoredFile } from '../files/stored-file.entity.js';
+import type { UpstreamFile } from '../llm/llm-types.js';
+import { isRetryable } from '../llm/upstream-errors.js';
+import type { UserLlm } from '../llm/user-llm.js';
+import { UpstreamJobsService } from '../upstream-sync/upstream-jobs.service.js';
+import { backoffMs, UpstreamWorker } from '../upstream-sync/upstream-worker.js';
+
+/** A copy this close to its expiry is made again rather than sent (a turn may take minutes). */
+const MIN_REMAINING_LIFETIME_MS = 15 * 60 * 1000;
+
+const EXTENSIONS: Record<string, string> = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/gif': '.gif', 'image/webp': '.webp' };
+
+type CopyRow = { upstream_file_id: string | null; upstream_key_ref: string | null; upstream_expires_at: Date | null };
+
+/**
+ * Images go to the model by reference: each is copied to OpenAI Files once
+ * (streamed from storage), and the copy is kept on the file's row with the
+ * key that made it and its expiry, so later turns send its id again. A copy
+ * made with another key (another OpenAI project may not see it), expiring,
+ * or reported gone by OpenAI is made again.
+ *
+ * The copy is recorded only if the row still holds what was read, so two
+ * turns copying one image at once keep one copy and delete the other, and a
+ * copy of a file deleted meanwhile is deleted too (file deletion removes the
+ * recorded copy; see FilesService.delete).
+ */
+@Injectable()
+export class ImageCopies {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly files: FilesService,
+    private readonly jobs: UpstreamJobsService,
+    private readonly worker: UpstreamWorker,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** The id of the image's copy for this key; null when the file was deleted meanwhile. */
+  async ensure(file: StoredFile, llm: UserLlm, signal: AbortSignal): Promise<string | null> {
+    if (usable(file, llm.keyRef)) return file.upstreamFileId;
+    const copy = await this.upload(file, llm, signal);
+    return this.record(file, copy, llm.keyRef);
+  }
+
+  /** Forgets copies OpenAI no longer has, so that the next use makes them again. */
+  async forget(userId: string, upstreamFileIds: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE files SET upstream_file_id = NULL, upstream_key_ref = NULL, upstream_expires_at = NULL
+       WHERE user_id = $1 AND kind = 'image' AND upstream_file_id = ANY($2::varchar[])`,
+      [userId, upstreamFileIds],
+    );
+  }
+
+  private async upload(file: StoredFile, llm: UserLlm, signal: AbortSignal): Promise<UpstreamFile> {
+    const image = {
+      filename: `${file.id}${EXTENSIONS[file.mimeType] ?? ''}`,
+      mimeType: file.mimeType,
+      sizeBytes: file.sizeBytes,
+      open: () => this.files.content(file),
+      expiresAfterSeconds: this.config.chat.attachments.upstreamCopySeconds,
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await llm.uploadImage(image, signal);
+      } catch (error) {
+        if (signal.aborted || !(error instanceof DomainError) || !isRetryable(error) || attempt >= this.config.openai.maxRetries) throw error;
+        await sleep(Math.max(backoffMs(attempt + 1), (error.retryAfterSeconds ?? 0) * 1000), undefined, { signal });
+      }
+    }
+  }
+
+  private async record(file: StoredFile, copy: UpstreamFile, keyRef: string): Promise<string | null> {
+    const [updated] = (await this.dataSource.query(
+      `UPDATE files SET upstream_file_id = $1, upstream_key_ref = $2, upstream_expires_at = $3
+       WHERE id = $4 AND user_id = $5 AND upstream_file_id IS NOT DISTINCT FROM $6 RETURNING id`,
+      [copy.id, keyRef, copy.expiresAt, file.id, file.userId, file.upstreamFileId],
+    )) as [unknown[], number];
+    if (updated.length > 0) return copy.id;
+    const [row] = (await this.dataSource.query(
+      'SELECT upstream_file_id, upstream_key_ref, upstream_expires_at FROM files WHERE id = $1 AND user_id = $2',
+      [file.id, file.userId],
+    )) as CopyRow[];
+    const theirs = row && usable({ upstreamFileId: row.upstream_file_id, upstreamKeyRef: row.upstream_key_ref, upstreamExpiresAt: row.upstream_expires_at }, keyRef);
+    if (!row || theirs) {
+      // Deleted meanwhile, or another turn recorded a good copy first: this one is not needed.
+      await this.jobs.enqueue([{ userId: file.userId, kind: 'delete_upstream_file', payload: { upstreamFileId: copy.id } }]);
+      this.worker.nudge();
+      return row ? row.upstream_file_id : null;
+    }
+    await this.dataSource.query(
+      'UPDATE files SET upstream_file_id = $1, upstream_key_ref = $2, upstream_expires_at = $3 WHERE id = $4 AND user_id = $5',
+      [copy.id, keyRef, copy.expiresAt, file.id, file.userId],
+    );
+    return copy.id;
+  }
+}
+
+function usable(file: Pick<StoredFile, 'upstreamFileId' | 'upstreamKeyRef' | 'upstreamExpiresAt'>, keyRef: string): boolean {
+  if (file.upstreamFileId === null || file.upstreamKeyRef !== keyRef) return false;
+  return file.upstreamExpiresAt === null || file.upstreamExpiresAt.getTime() - Date.now() > MIN_REMAINING_LIFETIME_MS;
+}
