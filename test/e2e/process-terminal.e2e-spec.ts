@@ -20,6 +20,18 @@ const SHUTTING_DOWN = 'shutting down: no new connections, finishing requests in 
 const STOPPING_NOW = 'asked again: stopping now without waiting for requests in flight';
 
 /** The server's log messages about stopping, in order (a worker's marked as such). */
+/**
+ * Asks again a short while after the first request, well inside the repeat
+ * window whatever the machine's load (the server times the window from when it
+ * took each request, and two requests this close are handled that close), then
+ * waits for the stop to show.
+ */
+async function repeatSoon(ask: () => void, output: () => string): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, REPEAT_WINDOW_MS / 8));
+  ask();
+  await eventually(() => output().includes('shutting down') || undefined);
+}
+
 function stopMessages(output: string): string[] {
   return output
     .split('\n')
@@ -122,10 +134,7 @@ describe('npm start in a terminal', () => {
     const snapshot = run.processes();
 
     run.pressCtrlC();
-    const pressedAt = Date.now();
-    await eventually(() => run.output().includes('shutting down') || undefined);
-    run.pressCtrlC();
-    expect(Date.now() - pressedAt).toBeLessThan(REPEAT_WINDOW_MS);
+    await repeatSoon(() => run.pressCtrlC(), run.output);
 
     // The reply in flight was allowed to finish: neither npm's copy of the signal nor the repeat cut it short.
     expect(completed(await reply.finished)).toBe(true);
@@ -164,8 +173,7 @@ describe('npm start in a terminal', () => {
     expect(listProcesses().find((entry) => entry.pid === process.pid)?.pgrp).not.toBe(group);
 
     process.kill(-group, 'SIGTERM');
-    await eventually(() => run.output().includes('shutting down') || undefined);
-    process.kill(-group, 'SIGTERM');
+    await repeatSoon(() => process.kill(-group, 'SIGTERM'), run.output);
 
     expect(completed(await reply.finished)).toBe(true);
     expect(await run.exited).toBe(0);
@@ -181,8 +189,7 @@ describe('npm start in a terminal', () => {
     const snapshot = run.processes();
 
     run.pressCtrlC();
-    await eventually(() => run.output().includes('shutting down') || undefined);
-    run.pressCtrlC();
+    await repeatSoon(() => run.pressCtrlC(), run.output);
 
     expect(completed(await reply.finished)).toBe(true);
     expect(await run.exited).toBe(0);

@@ -44,7 +44,8 @@ describe('the largest legitimate body of each route passes the shape and size li
 
   beforeAll(async () => {
     // Uploads stay on the platform: attaching 500 documents would otherwise start 500 upstream jobs.
-    app = await startTestApp({ env: { UPSTREAM_SYNC_ENABLED: 'false', UPLOAD_MAX_FILES: '250' } });
+    // Images per message at the DTO's own maximum, so the shape of the largest body is what is tried.
+    app = await startTestApp({ env: { UPSTREAM_SYNC_ENABLED: 'false', UPLOAD_MAX_FILES: '250', CHAT_MAX_IMAGES_PER_MESSAGE: '20' } });
   });
 
   afterAll(async () => {
