@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { dataSourceOptions } from './data-source.js';
 import { DatabaseNotifications } from './notifications.js';
+import { Sql, Transactions } from './sql.js';
 import { runMigrationsLocked } from './migrations.js';
 import { TypeOrmLogger } from './typeorm-logger.js';
 
@@ -19,8 +20,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       global: true,
-      providers: [DatabaseNotifications],
-      exports: [DatabaseNotifications],
+      providers: [DatabaseNotifications, Sql, Transactions],
+      exports: [DatabaseNotifications, Sql, Transactions],
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({

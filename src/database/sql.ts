@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type pg from 'pg';
+import { DataSource, type EntityManager } from 'typeorm';
+import { poolOf } from './data-source.js';
+
+/** A parameter of a statement: what node-postgres sends as text or binary. */
+export type SqlParam = string | number | boolean | bigint | Date | Buffer | null | readonly unknown[] | Record<string, unknown>;
+
+/**
+ * Runs statements. The pool and an open transaction are both executors, so a
+ * repository method takes either and a service decides the transaction.
+ * Results are node-postgres results: `rows` for every kind of statement, and
+ * `rowCount` for what an UPDATE or DELETE touched (TypeORM's own query() gives
+ * an UPDATE's rows in another shape than a SELECT's, a trap this layer avoids).
+ */
+export interface SqlExecutor {
+  /** The rows the statement returned, typed by the caller's row interface. */
+  rows<Row>(text: string, params?: readonly SqlParam[]): Promise<Row[]>;
+  /** The first row, or undefined. */
+  row<Row>(text: string, params?: readonly SqlParam[]): Promise<Row | undefined>;
+  /** How many rows an INSERT, UPDATE or DELETE touched. */
+  execute(text: string, params?: readonly SqlParam[]): Promise<number>;
+}
+
+abstract class ClientExecutor implements SqlExecutor {
+  protected abstract run<Row extends pg.QueryResultRow>(text: string, params: readonly SqlParam[]): Promise<pg.QueryResult<Row>>;
+
+  async rows<Row>(text: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    return (await this.run<Row & pg.QueryResultRow>(text, params)).rows;
+  }
+
+  async row<Row>(text: string, params: readonly SqlParam[] = []): Promise<Row | undefined> {
+    return (await this.run<Row & pg.QueryResultRow>(text, params)).rows[0];
+  }
+
+  async execute(text: string, params: readonly SqlParam[] = []): Promise<number> {
+    return (await this.run(text, params)).rowCount ?? 0;
+  }
+}
+
+/**
+ * An open transaction. Services receive one from `Sql.transaction()` and pass
+ * it to the repositories that must write together; they never query it.
+ */
+export class Transaction extends ClientExecutor {
+  private client: Promise<pg.PoolClient> | undefined;
+
+  /** `manager` lets repositories that still use TypeORM entities write in the same transaction. */
+  constructor(readonly manager: EntityManager) {
+    super();
+  }
+
+  protected async run<Row extends pg.QueryResultRow>(text: string, params: readonly SqlParam[]): Promise<pg.QueryResult<Row>> {
+    // The transaction's own connection, opened by TypeORM (BEGIN has run on it).
+    this.client ??= this.manager.queryRunner!.connect() as Promise<pg.PoolClient>;
+    return (await this.client).query<Row>(text, params as unknown[]);
+  }
+}
+
+/**
+ * The one way into PostgreSQL for repositories (statements on the pool) and
+ * for services (transaction boundaries). Only the database module and the
+ * repositories hold it.
+ */
+@Injectable()
+export class Sql extends ClientExecutor {
+  readonly pool: pg.Pool;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    super();
+    this.pool = poolOf(dataSource);
+  }
+
+  protected run<Row extends pg.QueryResultRow>(text: string, params: readonly SqlParam[]): Promise<pg.QueryResult<Row>> {
+    return this.pool.query<Row>(text, params as unknown[]);
+  }
+
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new Transaction(manager)));
+  }
+}
+
+/** The transaction boundary for services: they decide what is written together, repositories write it. */
+@Injectable()
+export class Transactions {
+  constructor(private readonly sql: Sql) {}
+
+  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.sql.transaction(work);
+  }
+}
