@@ -1,6 +1,9 @@
-import busboy from 'busboy';
 import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
+import multer from 'multer';
 import { DomainError } from '../common/errors/domain-error.js';
+import { SpoolStorage } from './spool-storage.js';
 import { megabytes, type SpooledFile, type UploadSpool } from './upload-spool.js';
 
 export interface MultipartLimits {
@@ -15,6 +18,7 @@ export interface MultipartForm {
 }
 
 const MAX_FIELD_BYTES = 64 * 1024;
+const MAX_FIELD_NAME_BYTES = 100;
 /** A plain name, optionally with the "[]" some clients add to repeated fields. */
 const FIELD_NAME = /^([A-Za-z][A-Za-z0-9_]{0,99})(\[\])?$/;
 
@@ -26,117 +30,129 @@ function malformed(detail?: string): DomainError {
   return new DomainError('bad_request', detail ? `The upload form is not valid: ${detail}` : 'The upload could not be read (malformed or truncated multipart body)');
 }
 
+function notAcceptedField(rawName: string): DomainError {
+  const field = rawName.slice(0, 100);
+  return new DomainError('validation_failed', `${field} is not an accepted field`, [{ field, message: 'not an accepted field' }]);
+}
+
 /** A failure of this server (a full disk, a folder it may not write), not of the client's form. */
 function isServerFault(error: unknown): boolean {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }
 
-function addField(fields: Record<string, string | string[]>, rawName: string, value: string): void {
-  const match = FIELD_NAME.exec(rawName);
-  if (!match) throw new DomainError('validation_failed', `${rawName.slice(0, 100)} is not an accepted field`, [{ field: rawName.slice(0, 100), message: 'not an accepted field' }]);
-  const name = match[1];
-  const existing = fields[name];
-  if (existing === undefined) fields[name] = match[2] ? [value] : value;
-  else fields[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+/** What the client is told of a form multer (or busboy under it) could not read. */
+function uploadError(error: unknown): unknown {
+  if (error instanceof DomainError || isServerFault(error)) return error;
+  if (!(error instanceof multer.MulterError)) return malformed();
+  const code: string = error.code;
+  const field = error.field ?? '';
+  switch (code) {
+    case 'LIMIT_FIELD_KEY':
+      return malformed('a field name is too long');
+    case 'LIMIT_FIELD_VALUE':
+      return malformed(`the field ${field.slice(0, 100)} is longer than ${MAX_FIELD_BYTES} bytes`);
+    case 'LIMIT_FIELD_COUNT':
+      return malformed('too many fields');
+    case 'LIMIT_PART_COUNT':
+      return malformed('too many parts');
+    case 'MISSING_FIELD_NAME':
+      return malformed('a part has no field name');
+    case 'INVALID_FIELD_NAME':
+      return notAcceptedField(field);
+    default:
+      return malformed();
+  }
 }
 
 /**
- * Reads a multipart/form-data request into the spool: fields into memory
- * (small and few), each file part to its own file on disk as it streams.
- * Every byte of the body is counted as it arrives and the read stops at the
- * first byte past a limit, so a body sent chunked, or longer than its
- * Content-Length claims, is cut just the same. On a refusal the request is
- * left unread (the caller answers and closes the connection).
+ * The request's body as multer reads it: every byte is counted as it
+ * arrives, whatever Content-Length or Transfer-Encoding announced, and the
+ * body fails at the first byte past the limit. multer sees this stream, never
+ * the request itself, so that ending the form (done or refused) stops the
+ * reading at once instead of draining whatever the client still sends.
  */
-export function readMultipart(request: Request, spool: UploadSpool, limits: MultipartLimits): Promise<MultipartForm> {
-  return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: request.headers,
-        // Browsers put a chosen folder's relative path in the file name.
-        preservePath: true,
-        defParamCharset: 'utf8',
-        limits: {
-          fields: 2 * limits.maxFilesPerRequest + 20,
-          fieldSize: MAX_FIELD_BYTES + 1,
-          parts: 3 * limits.maxFilesPerRequest + 20,
-          headerPairs: 100,
-        },
-      });
-    } catch {
-      reject(malformed());
-      return;
-    }
-    const fields: Record<string, string | string[]> = {};
-    const writes: Array<Promise<unknown>> = [];
-    let received = 0;
-    let settled = false;
+class CountedBody extends Transform {
+  readonly headers: IncomingHttpHeaders;
+  /** The form's fields, set by multer. */
+  body: Record<string, string | string[]> = {};
+  private received = 0;
 
-    const stop = () => {
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.pause();
-      parser.removeAllListeners();
-      // A late parser error after the refusal has nobody left to tell.
-      parser.on('error', () => undefined);
-      parser.destroy();
-    };
-    const fail = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      stop();
-      // Destroying the parser ends the file being written; once every write has
-      // settled, nothing can add to the spool while the caller removes it.
-      void Promise.allSettled(writes).then(() => reject(error instanceof DomainError || isServerFault(error) ? error : malformed()));
-    };
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limits.maxRequestBytes) return fail(requestTooLarge(limits.maxRequestBytes));
-      if (!parser.write(chunk)) {
-        request.pause();
-        parser.once('drain', () => !settled && request.resume());
-      }
-    };
-    const onEnd = () => parser.end();
-    request.on('data', onData);
-    request.on('end', onEnd);
-    request.on('error', () => fail(malformed('the upload was cut short')));
-    request.on('close', () => !request.complete && fail(malformed('the upload was cut short')));
+  constructor(
+    request: Request,
+    private readonly maxBytes: number,
+  ) {
+    super();
+    this.headers = request.headers;
+  }
 
-    parser.on('field', (name, value, info) => {
-      if (info.nameTruncated) return fail(malformed('a field name is too long'));
-      if (info.valueTruncated) return fail(malformed(`the field ${name.slice(0, 100)} is longer than ${MAX_FIELD_BYTES} bytes`));
-      try {
-        addField(fields, name, value);
-      } catch (error) {
-        fail(error);
-      }
-    });
-    parser.on('file', (name, stream, info) => {
-      // Destroying the parser on a refusal ends this stream with an error that is already handled.
-      stream.on('error', () => undefined);
-      if (!name) return fail(malformed('a file part has no field name'));
-      // A file input left empty sends a part without a file name: nothing to keep.
-      if (!info.filename) return stream.resume();
-      let slot: number;
-      try {
-        slot = spool.claim();
-      } catch (error) {
-        return fail(error);
-      }
-      const meta = { fieldName: name, originalName: info.filename, claimedType: info.mimeType };
-      writes.push(spool.receive(slot, stream, meta).catch(fail));
-    });
-    parser.on('partsLimit', () => fail(malformed('too many parts')));
-    parser.on('fieldsLimit', () => fail(malformed('too many fields')));
-    parser.on('error', () => fail(malformed()));
-    parser.on('close', () => {
-      void Promise.all(writes).then(() => {
-        if (settled) return;
-        settled = true;
-        resolve({ fields, files: spool.files });
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.received += chunk.length;
+    if (this.received > this.maxBytes) return callback(requestTooLarge(this.maxBytes));
+    callback(null, chunk);
+  }
+}
+
+/** multer's middleware as it is used here: on the counted body (a stream with the request's headers) rather than the request. */
+type FormParser = (body: CountedBody, response: unknown, done: (error?: unknown) => void) => void;
+
+/** multer 2's hook for feeding its parser (missing from its type declarations). */
+interface ParserOptions extends multer.Options {
+  streamHandler(body: Readable, parser: Writable): void;
+}
+
+/**
+ * Reads a multipart/form-data request with multer into the spool: fields
+ * into memory (small and few), each file part to its own file on disk as it
+ * streams (SpoolStorage). The request stops at the first byte past a limit,
+ * however it was sent. On a refusal the rest of the request is left unread
+ * (the caller answers and closes the connection) and the promise settles
+ * only once every file write has ended, so nothing adds to the spool while
+ * the caller removes it.
+ */
+export async function readMultipart(request: Request, spool: UploadSpool, limits: MultipartLimits): Promise<MultipartForm> {
+  const body = new CountedBody(request, limits.maxRequestBytes);
+  const storage = new SpoolStorage(spool);
+  const options: ParserOptions = {
+    storage,
+    // Browsers put a chosen folder's relative path in the file name.
+    preservePath: true,
+    defParamCharset: 'utf8',
+    limits: {
+      fieldNameSize: MAX_FIELD_NAME_BYTES,
+      fieldSize: MAX_FIELD_BYTES,
+      fields: 2 * limits.maxFilesPerRequest + 20,
+      parts: 3 * limits.maxFilesPerRequest + 19,
+      headerPairs: 100,
+    },
+    fileFilter: (_request, file, accept) => (file.fieldname ? accept(null, true) : accept(malformed('a file part has no field name'))),
+    streamHandler: (source, parser) => {
+      // multer builds the fields; names beyond a plain name (nested, indexed) are refused, as DTOs know none.
+      parser.on('field', (name: string | undefined, _value: string, info: { nameTruncated: boolean; valueTruncated: boolean }) => {
+        if (name !== undefined && !info.nameTruncated && !info.valueTruncated && !FIELD_NAME.test(name)) body.destroy(notAcceptedField(name));
       });
-    });
-  });
+      // multer lets go of the body once the form is read or refused: nothing more is read for it.
+      parser.once('unpipe', () => !body.readableEnded && body.destroy());
+      source.pipe(parser);
+    },
+  };
+  const parse = multer(options).any() as unknown as FormParser;
+
+  const cutShort = () => body.destroy(malformed('the upload was cut short'));
+  const onClose = () => !request.complete && cutShort();
+  request.on('error', cutShort);
+  request.on('close', onClose);
+  request.pipe(body);
+  try {
+    await new Promise<void>((resolve, reject) => parse(body, undefined, (error) => (error ? reject(error) : resolve())));
+  } catch (error) {
+    request.unpipe(body);
+    request.pause();
+    body.destroy();
+    await storage.settled();
+    throw uploadError(error);
+  } finally {
+    request.off('error', cutShort);
+    request.off('close', onClose);
+  }
+  return { fields: { ...body.body }, files: spool.files };
 }
