@@ -111,7 +111,11 @@ interface ParserOptions extends multer.Options {
  */
 export async function readMultipart(request: Request, spool: UploadSpool, limits: MultipartLimits): Promise<MultipartForm> {
   const body = new CountedBody(request, limits.maxRequestBytes);
-  const storage = new SpoolStorage(spool);
+  // Called once multer has a refusal (it has it first: every call comes after multer's own handler has run).
+  // multer would go on reading the form, draining what follows, until it has removed the parts it kept;
+  // without its body, it answers at once.
+  const stopReading = () => !body.readableEnded && body.destroy();
+  const storage = new SpoolStorage(spool, stopReading);
   const options: ParserOptions = {
     storage,
     // Browsers put a chosen folder's relative path in the file name.
@@ -124,14 +128,21 @@ export async function readMultipart(request: Request, spool: UploadSpool, limits
       parts: 3 * limits.maxFilesPerRequest + 19,
       headerPairs: 100,
     },
-    fileFilter: (_request, file, accept) => (file.fieldname ? accept(null, true) : accept(malformed('a file part has no field name'))),
+    fileFilter: (_request, file, accept) => {
+      if (file.fieldname) return accept(null, true);
+      accept(malformed('a file part has no field name'));
+      stopReading();
+    },
     streamHandler: (source, parser) => {
       // multer builds the fields; names beyond a plain name (nested, indexed) are refused, as DTOs know none.
       parser.on('field', (name: string | undefined, _value: string, info: { nameTruncated: boolean; valueTruncated: boolean }) => {
-        if (name !== undefined && !info.nameTruncated && !info.valueTruncated && !FIELD_NAME.test(name)) body.destroy(notAcceptedField(name));
+        if (name === undefined || info.nameTruncated || info.valueTruncated) return stopReading();
+        if (!FIELD_NAME.test(name)) body.destroy(notAcceptedField(name));
       });
-      // multer lets go of the body once the form is read or refused: nothing more is read for it.
-      parser.once('unpipe', () => !body.readableEnded && body.destroy());
+      parser.on('file', (name: string | undefined) => name === undefined && stopReading());
+      for (const limit of ['partsLimit', 'fieldsLimit']) parser.on(limit, stopReading);
+      // multer lets go of the body when it ends the form, whatever the reason (a malformed form among them).
+      parser.once('unpipe', stopReading);
       source.pipe(parser);
     },
   };

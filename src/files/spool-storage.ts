@@ -15,23 +15,31 @@ type StoredInfo = Partial<Express.Multer.File>;
 export class SpoolStorage implements StorageEngine {
   private readonly writes: Array<Promise<void>> = [];
 
-  constructor(private readonly spool: UploadSpool) {}
+  constructor(
+    private readonly spool: UploadSpool,
+    /** Called right after a part is refused, once multer has the refusal: the form is read no further. */
+    private readonly onRefusal: () => void,
+  ) {}
 
   _handleFile(_request: Request, file: Express.Multer.File, callback: (error: unknown, info?: StoredInfo) => void): void {
     let slot: number;
     try {
       slot = this.spool.claim();
     } catch (error) {
-      callback(error);
-      return;
+      return this.refuse(callback, error);
     }
     const meta = { fieldName: file.fieldname, originalName: file.originalname, claimedType: file.mimetype };
     this.writes.push(
       this.spool.receive(slot, file.stream, meta).then(
         (spooled) => callback(null, { path: spooled.path, size: spooled.sample.size }),
-        (error: unknown) => callback(error),
+        (error: unknown) => this.refuse(callback, error),
       ),
     );
+  }
+
+  private refuse(callback: (error: unknown) => void, error: unknown): void {
+    callback(error);
+    this.onRefusal();
   }
 
   _removeFile(_request: Request, file: Express.Multer.File, callback: (error: Error | null) => void): void {
