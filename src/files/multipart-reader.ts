@@ -121,6 +121,7 @@ export async function readMultipart(request: Request, spool: UploadSpool, limits
     // Browsers put a chosen folder's relative path in the file name.
     preservePath: true,
     defParamCharset: 'utf8',
+    // The most each may be (multer hands busboy one more for sizes and parts, to tell "at" from "past" the limit).
     limits: {
       fieldNameSize: MAX_FIELD_NAME_BYTES,
       fieldSize: MAX_FIELD_BYTES,

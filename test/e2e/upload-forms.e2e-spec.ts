@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, storedRowCounts, uploadFile } from '../support/platform-api.js';
-import { fieldPart, filePart, multipartBody, multipartPieces, sendChunked, type RawPart } from '../support/raw-multipart.js';
+import { fieldPart, filePart, multipartBody, multipartPieces, sendChunked, sendRaw, type RawPart } from '../support/raw-multipart.js';
 import { registerUser } from '../support/session-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -62,5 +62,29 @@ describe('upload forms refused for their contents, while they stream', () => {
 
     // The same user's next upload goes through.
     await uploadFile(app.baseUrl, user.cookie, Buffer.from('after the refusal\n'), 'after.txt');
+  });
+});
+
+describe('file names in a form', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('are read as browsers escape them (a quote is sent as %22, a line break as %0A), then made safe', async () => {
+    const user = await registerUser(app.baseUrl);
+    const body = multipartBody(BOUNDARY, [filePart('files', 'say %22hi%22.txt', 'quoted\n'), filePart('files', 'two%0Alines.txt', 'broken\n'), filePart('files', '50%.txt', 'percent\n')]);
+    const answer = await sendRaw(app.baseUrl, 'POST', '/api/upload', {
+      headers: { cookie: user.cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': String(body.length) },
+      body,
+    });
+    expect(answer.status).toBe(201);
+    const names = (answer.body as { files: Array<{ filename: string }> }).files.map((file) => file.filename);
+    expect(names).toEqual(['say "hi".txt', 'twolines.txt', '50%.txt']);
   });
 });
