@@ -22,8 +22,8 @@ const received = new WeakMap<Request, SpooledFile[]>();
 
 /**
  * The one place multipart bodies are let in, applied to every route: a route
- * marked @AcceptsFiles() gets the form read into a spool on disk (fields in
- * request.body, files through uploadedFiles), every other route answers 415
+ * marked @AcceptsFiles() gets the form read by multer into a spool on disk
+ * (fields in request.body, files through uploadedFiles), every other route answers 415
  * without reading the body. The spool is removed when the request ends,
  * whether it succeeded or not.
  */
