@@ -1,4 +1,4 @@
-import type { AppConfig } from './config.js';
+import type { AppConfig } from './app-config.js';
 import { ConfigError } from './env-reader.js';
 
 const PLACEHOLDER_PATTERN = /change|replace|example|placeholder|dummy|xxxx/i;
