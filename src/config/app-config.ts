@@ -9,6 +9,8 @@ import type { UploadsConfig, UpstreamSyncConfig } from './uploads.js';
 /** The whole configuration, typed; built once at start by loadConfig (config.ts) from each area's reader. */
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** LOG_PRETTY: `auto` prints readable lines in development on a terminal, JSON lines otherwise. */
+export type LogPretty = 'auto' | 'true' | 'false';
 
 export interface AppConfig {
   nodeEnv: NodeEnv;
@@ -18,6 +20,7 @@ export interface AppConfig {
   /** Folder for everything the platform keeps on local disk in development. */
   dataDir: string;
   logLevel: LogLevel;
+  logPretty: LogPretty;
   shutdownGraceMs: number;
   /** Server processes on this machine (node:cluster workers sharing the port); 1 runs the server in this process. */
   workers: number;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import type { AppConfig, LogLevel, NodeEnv } from './app-config.js';
+import type { AppConfig, LogLevel, LogPretty, NodeEnv } from './app-config.js';
 import { readChatConfig } from './chat.js';
 import { readDatabaseConfig } from './database.js';
 import { EnvReader, type EnvSource } from './env-reader.js';
@@ -16,7 +16,7 @@ export { ConfigError } from './env-reader.js';
 export { parseEncryptionKeys, type EncryptionKey } from './secrets.js';
 export type { ModelPrice } from './openai.js';
 export type { ContextMode } from './chat.js';
-export type { AppConfig, LogLevel, NodeEnv } from './app-config.js';
+export type { AppConfig, LogLevel, LogPretty, NodeEnv } from './app-config.js';
 
 /**
  * Builds the typed configuration from an environment map. The config folder
@@ -38,6 +38,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     port: env.integer('PORT', { default: 3000, min: 0, max: 65535 }),
     dataDir,
     logLevel: env.oneOf<LogLevel>('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    logPretty: env.oneOf<LogPretty>('LOG_PRETTY', ['auto', 'true', 'false'], 'auto'),
     shutdownGraceMs: env.integer('SHUTDOWN_GRACE_MS', { default: 10_000, min: 0, max: 600_000 }),
     workers: env.raw('WEB_CONCURRENCY') === 'auto' ? availableParallelism() : env.integer('WEB_CONCURRENCY', { default: 1, min: 1, max: 64 }),
     database: readDatabaseConfig(env, dataDir),
