@@ -35,7 +35,6 @@ const MAX_REMEMBERED_KEYS = 10_000;
 /** The port the limiter needs of its repository. */
 export type RateLimitCounters = Pick<RateLimitsRepository, keyof RateLimitsRepository>;
 
-
 interface LocalCount {
   windowSeconds: number;
   /** Epoch milliseconds when the window (as last seen in PostgreSQL) ends. */
