@@ -4,7 +4,7 @@ import { SecretBox } from '../common/crypto/secret-box.js';
 import { LlmService } from '../llm/llm.service.js';
 import { apiKeyHint } from './api-key-hint.js';
 import type { SettingsResponse } from './settings.dto.js';
-import { SettingsRepository } from './settings.repository.js';
+import { SettingsRepository, type SettingsRow } from './settings.repository.js';
 
 /** Checks default-assistant ids; provided by the assistants module. */
 export abstract class AssistantOwnership {
@@ -16,6 +16,10 @@ export type SettingsStore = Pick<SettingsRepository, 'find' | 'setApiKey' | 'cle
 
 /** What settings need of the model provider: a key check, and forgetting clients built from an old key. */
 export type ApiKeyProvider = Pick<LlmService, 'verifyApiKey' | 'forget'>;
+
+export function toSettingsResponse(row: SettingsRow): SettingsResponse {
+  return { hasApiKey: row.api_key_ciphertext !== null, apiKeyHint: row.api_key_hint, defaultAssistantId: row.default_assistant_id };
+}
 
 @Injectable()
 export class SettingsService {
@@ -29,11 +33,7 @@ export class SettingsService {
   async get(userId: string): Promise<SettingsResponse> {
     const row = await this.settings.find(userId);
     if (!row) throw notFound('User');
-    return {
-      hasApiKey: row.api_key_ciphertext !== null,
-      apiKeyHint: row.api_key_hint,
-      defaultAssistantId: row.default_assistant_id,
-    };
+    return toSettingsResponse(row);
   }
 
   /** Stores a key only after the provider accepted it; it is kept encrypted. */
