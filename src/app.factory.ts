@@ -2,12 +2,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { DataSource } from 'typeorm';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { createSessionMiddleware } from './common/auth/session.js';
 import { SessionCache } from './common/auth/session-cache.js';
 import { originCheck } from './common/http/origin-check.js';
-import { poolOf } from './database/data-source.js';
+import { Sql } from './database/sql.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { answerClientErrors } from './common/http/client-errors.js';
 import { jsonBodyParser } from './common/http/body-parsing.js';
@@ -66,7 +65,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   app.use(originCheck(config.http.allowedOrigins));
   app.use(jsonBodyParser(config.http));
   // Sessions belong to the API: health checks, metrics, docs and the client's files neither need nor create one.
-  const sessions = createSessionMiddleware(config, poolOf(app.get(DataSource)), logger, app.get(SessionCache));
+  const sessions = createSessionMiddleware(config, app.get(Sql).pool, logger, app.get(SessionCache));
   app.use((request: Request, response: Response, next: NextFunction) =>
     request.path.startsWith('/api/') ? sessions(request, response, next) : next(),
   );

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
-import { createLogger } from './common/logging/logger.js';
+import { createLogger, prettyLogs } from './common/logging/logger.js';
 import { gracefulShutdown } from './common/lifecycle/graceful-shutdown.js';
 import { listenForStopRequests } from './common/lifecycle/stop-requests.js';
 import { STOP_MESSAGE, superviseWorkers, type WorkerSupervisor } from './common/lifecycle/workers.js';
@@ -30,7 +30,9 @@ function loadConfigOrExit(): AppConfig {
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = cluster.isWorker ? createLogger(config.logLevel).child({ worker: cluster.worker!.id }) : createLogger(config.logLevel);
+  const pretty = prettyLogs({ pretty: config.logPretty, nodeEnv: config.nodeEnv, isTTY: process.stdout.isTTY === true });
+  const root = createLogger(config.logLevel, undefined, { pretty });
+  const logger = cluster.isWorker ? root.child({ worker: cluster.worker!.id }) : root;
   let database: ResolvedDatabase | undefined;
   /** Stops what runs, once it runs; resolves true when it stopped cleanly. */
   let stopServing: ((reason: string) => Promise<boolean>) | undefined;

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionAuthGuard } from '../common/auth/session-auth.guard.js';
 import { SessionCache } from '../common/auth/session-cache.js';
 import { UserRateLimitGuard } from '../common/auth/user-rate-limit.guard.js';
@@ -9,18 +8,19 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { LoginLimits } from './login-limits.js';
 import { PasswordHasher } from './password-hasher.js';
-import { SessionRecord } from './session-record.entity.js';
+import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
-import { User } from './user.entity.js';
+import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, SessionRecord])],
   controllers: [AuthController],
   providers: [
     AuthService,
     LoginLimits,
+    UsersRepository,
     UsersService,
+    SessionsRepository,
     SessionsService,
     SessionCache,
     PasswordHasher,
@@ -29,6 +29,6 @@ import { UsersService } from './users.service.js';
     { provide: APP_GUARD, useClass: SessionAuthGuard },
     { provide: APP_GUARD, useClass: UserRateLimitGuard },
   ],
-  exports: [UsersService, AccountEvents, SessionCache, TypeOrmModule],
+  exports: [UsersService, AccountEvents, SessionCache],
 })
 export class AuthModule {}

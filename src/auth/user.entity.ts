@@ -7,9 +7,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
-  type Relation,
 } from 'typeorm';
-import { Assistant } from '../assistants/assistant.entity.js';
 
 @Entity('users')
 export class User {
@@ -45,10 +43,10 @@ export class User {
   @Column({ type: 'uuid', nullable: true })
   defaultAssistantId!: string | null;
 
-  /** Cleared by the database when the assistant is deleted. */
-  @ManyToOne(() => Assistant, { onDelete: 'SET NULL', nullable: true })
+  /** Cleared by the database when the assistant is deleted (named by entity, so users do not import assistants). */
+  @ManyToOne('Assistant', { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'default_assistant_id', foreignKeyConstraintName: 'users_default_assistant_id_fkey' })
-  defaultAssistant?: Relation<Assistant> | null;
+  defaultAssistant?: { id: string } | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

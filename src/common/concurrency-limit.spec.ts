@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AdmissionRefused, ConcurrencyLimit } from './concurrency-limit.js';
 
 /** A task that runs until the test lets it finish. */
@@ -22,7 +23,7 @@ describe('ConcurrencyLimit', () => {
         limit.run(async () => {
           running++;
           peak = Math.max(peak, running);
-          await new Promise((resolve) => setTimeout(resolve, 5));
+          await sleep(5);
           running--;
           finished.push(index);
         }),

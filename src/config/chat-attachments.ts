@@ -20,12 +20,12 @@ export interface ChatAttachmentLimits {
 const MIN_COPY_SECONDS = 3_600;
 const MAX_COPY_SECONDS = 30 * 24 * 3_600;
 
-export function readChatAttachmentLimits(env: EnvReader, byteSize: (name: string, fallback: number) => number): ChatAttachmentLimits {
+export function readChatAttachmentLimits(env: EnvReader): ChatAttachmentLimits {
   return {
     maxImagesPerMessage: env.integer('CHAT_MAX_IMAGES_PER_MESSAGE', { default: 10, min: 0, max: 500 }),
     maxImagesPerTurn: env.integer('CHAT_MAX_IMAGES_PER_TURN', { default: 20, min: 0, max: 500 }),
     // Room for a message of the most images at the default upload size (10 x 20 MB).
-    maxBytesPerTurn: byteSize('CHAT_MAX_ATTACHMENT_BYTES_PER_TURN', 200 * 1024 ** 2),
+    maxBytesPerTurn: env.byteSize('CHAT_MAX_ATTACHMENT_BYTES_PER_TURN', 200 * 1024 ** 2),
     maxTextChars: env.integer('CHAT_MAX_TEXT_ATTACHMENT_CHARS', { default: 100_000, min: 1, max: 10_000_000 }),
     uploadConcurrency: env.integer('CHAT_IMAGE_UPLOAD_CONCURRENCY', { default: 3, min: 1, max: 32 }),
     upstreamCopySeconds: env.integer('CHAT_IMAGE_COPY_TTL_SECONDS', { default: MAX_COPY_SECONDS, min: MIN_COPY_SECONDS, max: MAX_COPY_SECONDS }),

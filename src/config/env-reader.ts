@@ -45,14 +45,16 @@ export class EnvReader {
     return this.checkRange(name, Number(value), options);
   }
 
-  number(name: string, options: NumberOptions): number {
+  /** A size in bytes: a number with an optional unit b, kb, mb or gb. */
+  byteSize(name: string, fallback: number): number {
     const value = this.raw(name);
-    if (value === undefined) return options.default;
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed)) {
-      throw new ConfigError(`${name} must be a number (got "${value}")`);
-    }
-    return this.checkRange(name, parsed, options);
+    if (value === undefined) return fallback;
+    const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(value);
+    if (!match) throw new ConfigError(`${name} must be a size like 1048576, 512kb or 20mb (got "${value}")`);
+    const units: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+    const bytes = Math.floor(Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()]);
+    if (bytes < 1) throw new ConfigError(`${name} must be at least 1 byte`);
+    return bytes;
   }
 
   boolean(name: string, fallback: boolean): boolean {

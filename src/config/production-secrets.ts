@@ -1,7 +1,8 @@
-import type { AppConfig } from './config.js';
+import type { AppConfig } from './app-config.js';
 import { ConfigError } from './env-reader.js';
 
-const PLACEHOLDER_PATTERN = /change|replace|example|placeholder|dummy|xxxx/i;
+/** Words of the examples people copy; a key that has one is refused. */
+export const PLACEHOLDER_PATTERN = /change|replace|example|placeholder|dummy|xxxx/i;
 /**
  * The least estimated entropy a production secret may have. Generated secrets
  * are far above it (32 random bytes in base64url: about 180 bits estimated;

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import type { AppLogger } from '../common/logging/logger.js';
+import { NOTIFICATION_CHANNELS } from '../common/notifications/notification-channels.js';
 import { dataSourceOptions } from './data-source.js';
 import { DatabaseNotifications } from './notifications.js';
 import { Sql, Transactions } from './sql.js';
@@ -20,8 +21,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       global: true,
-      providers: [DatabaseNotifications, Sql, Transactions],
-      exports: [DatabaseNotifications, Sql, Transactions],
+      providers: [DatabaseNotifications, { provide: NOTIFICATION_CHANNELS, useExisting: DatabaseNotifications }, Sql, Transactions],
+      exports: [DatabaseNotifications, NOTIFICATION_CHANNELS, Sql, Transactions],
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({

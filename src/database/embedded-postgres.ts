@@ -4,6 +4,7 @@ import { chownSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { PostgresProcess } from './postgres-process.js';
 import { closedFolderProblem, firstClosedFolder, resolveServiceUser, type ServiceUser } from './postgres-service-user.js';
@@ -285,8 +286,4 @@ async function isPostgresProcess(pid: number): Promise<boolean> {
     // Without /proc (macOS), trust a live pid from our own pid file.
     return platform() !== 'linux';
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

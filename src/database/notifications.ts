@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
+import type { NotificationChannels } from '../common/notifications/notification-channels.js';
 
 type Handler = (payload: string) => void;
 
@@ -16,7 +17,7 @@ const RECONNECT_MS = 2_000;
  * down, `listening` is false so that callers can fall back to the database.
  */
 @Injectable()
-export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdown {
+export class DatabaseNotifications implements NotificationChannels, OnModuleInit, OnApplicationShutdown {
   private readonly handlers = new Map<string, Handler[]>();
   private readonly stateHandlers: Array<(listening: boolean) => void> = [];
   private client: pg.Client | undefined;

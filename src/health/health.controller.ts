@@ -2,7 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/public.decorator.js';
 import { APP_INFO } from '../common/app-info.js';
-import { publicConfig, type AppConfig } from '../config/config.js';
+import type { AppConfig } from '../config/config.js';
+import { publicConfig } from '../config/public-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { HealthService } from './health.service.js';
 

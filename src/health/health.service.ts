@@ -1,8 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
 import { ShutdownState } from '../common/lifecycle/shutdown-state.js';
+import { Sql } from '../database/sql.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -16,7 +16,7 @@ export interface HealthReport {
 @Injectable()
 export class HealthService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
     private readonly shutdown: ShutdownState,
   ) {}
 
@@ -24,16 +24,18 @@ export class HealthService {
   async check(): Promise<HealthReport> {
     // A stopping instance reports itself down so load balancers send traffic elsewhere.
     this.shutdown.assertAccepting();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout exceeded when trying to connect')), CHECK_TIMEOUT_MS);
-    });
+    const timer = new AbortController();
     try {
-      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
+      await Promise.race([
+        this.sql.execute('SELECT 1'),
+        sleep(CHECK_TIMEOUT_MS, undefined, { signal: timer.signal }).then(() => {
+          throw new Error('timeout exceeded when trying to connect');
+        }),
+      ]);
     } catch {
       throw new DomainError('database_unavailable', 'The database is unreachable', undefined, 5);
     } finally {
-      clearTimeout(timer);
+      timer.abort();
     }
     return {
       status: 'ok',

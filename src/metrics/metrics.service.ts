@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { poolOf } from '../database/data-source.js';
+import type { SessionLookupCounter } from '../common/auth/session-lookups.js';
+import { Sql } from '../database/sql.js';
 
 /**
  * The platform's Prometheus metrics. Each application instance has its own
  * registry (several can share a process in tests).
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements SessionLookupCounter {
   readonly registry = new Registry();
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly durations: Histogram<'method' | 'route'>;
@@ -19,7 +18,7 @@ export class MetricsService {
   private readonly upstreamErrors: Counter<'code'>;
   private readonly sessionLookups: Counter<'result'>;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(sql: Sql) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
@@ -56,7 +55,7 @@ export class MetricsService {
       labelNames: ['state'],
       registers,
       collect() {
-        const pool = poolOf(dataSource);
+        const pool = sql.pool;
         this.set({ state: 'total' }, pool.totalCount);
         this.set({ state: 'idle' }, pool.idleCount);
         this.set({ state: 'waiting' }, pool.waitingCount);

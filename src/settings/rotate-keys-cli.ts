@@ -2,24 +2,25 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { createLogger } from '../common/logging/logger.js';
-import { createDataSource } from '../database/data-source.js';
 import { resolveDatabase } from '../database/database-server.js';
+import { openStandaloneSql } from '../database/standalone-sql.js';
 import { rotateApiKeys } from './key-rotation.js';
+import { SettingsRepository } from './settings.repository.js';
 
 /** `npm run keys:rotate`: re-encrypts stored API keys with the first key of ENCRYPTION_KEYS. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('warn');
   const database = await resolveDatabase(config, logger);
-  const dataSource = await createDataSource(database.config).initialize();
+  const connection = await openStandaloneSql(database.config);
   try {
     const secrets = new SecretBox(database.config.security.encryptionKeys);
-    const result = await rotateApiKeys(dataSource, secrets);
+    const result = await rotateApiKeys(new SettingsRepository(connection.sql), secrets);
     process.stdout.write(
       `re-encrypted ${result.rotated} API key(s) with key "${secrets.primaryKeyId}"; ${result.alreadyCurrent} already used it\n`,
     );
   } finally {
-    await dataSource.destroy();
+    await connection.close();
     await database.stop();
   }
 }

@@ -72,8 +72,4 @@ export class UpstreamJobsService {
       [id, delayMs / 1000, update.payload ? JSON.stringify(update.payload) : null, update.error ?? null],
     );
   }
-
-  async pendingCount(): Promise<number> {
-    return this.dataSource.getRepository(UpstreamJob).count();
-  }
 }

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { SecretBox } from '../../src/common/crypto/secret-box.js';
 import { parseEncryptionKeys } from '../../src/config/config.js';
+import { Sql } from '../../src/database/sql.js';
 import { rotateApiKeys } from '../../src/settings/key-rotation.js';
+import { SettingsRepository } from '../../src/settings/settings.repository.js';
 import { tablesContaining } from '../support/database-search.js';
 import { registerUser } from '../support/session-client.js';
 import { minimalPdf } from '../support/sample-files.js';
@@ -210,7 +212,7 @@ describe('shared fallback key and key rotation', () => {
     try {
       const [beforeRotation] = await both.dataSource.query('SELECT api_key_key_id FROM users WHERE id = $1', [user.userId]);
       expect(beforeRotation.api_key_key_id).toBe('k1');
-      const result = await rotateApiKeys(both.dataSource, new SecretBox(parseEncryptionKeys('ENCRYPTION_KEYS', [newEntry, oldEntry])));
+      const result = await rotateApiKeys(new SettingsRepository(both.app.get(Sql)), new SecretBox(parseEncryptionKeys('ENCRYPTION_KEYS', [newEntry, oldEntry])));
       expect(result.rotated).toBeGreaterThanOrEqual(1);
       const [afterRotation] = await both.dataSource.query('SELECT api_key_key_id FROM users WHERE id = $1', [user.userId]);
       expect(afterRotation.api_key_key_id).toBe('k2');

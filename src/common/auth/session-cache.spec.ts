@@ -1,12 +1,11 @@
 import { jest } from '@jest/globals';
 import type { SessionData } from 'express-session';
 import type { AppConfig } from '../../config/config.js';
-import type { DatabaseNotifications } from '../../database/notifications.js';
-import type { MetricsService } from '../../metrics/metrics.service.js';
+import type { NotificationChannels } from '../notifications/notification-channels.js';
 import { SESSIONS_ENDED_CHANNEL, SessionCache } from './session-cache.js';
 
 /** A stand-in for the LISTEN connection: the test decides when it is up and what it hears. */
-class Notifications {
+class Notifications implements NotificationChannels {
   listening = true;
   readonly channels = new Map<string, (payload: string) => void>();
   private readonly stateHandlers: Array<(listening: boolean) => void> = [];
@@ -39,8 +38,8 @@ describe('SessionCache', () => {
     lookups.length = 0;
     notifications = new Notifications();
     const config = { session: { cacheSeconds: 5, idleTimeoutSeconds: 3600 } } as AppConfig;
-    const metrics = { sessionLookup: (result: string) => lookups.push(result) } as unknown as MetricsService;
-    cache = new SessionCache(config, notifications as unknown as DatabaseNotifications, metrics);
+    const metrics = { sessionLookup: (result: string) => void lookups.push(result) };
+    cache = new SessionCache(config, notifications, metrics);
   });
 
   it('answers from memory what it read, as a copy the caller may change', () => {
@@ -101,7 +100,7 @@ describe('SessionCache', () => {
 
   it('is off with SESSION_CACHE_SECONDS=0', () => {
     const config = { session: { cacheSeconds: 0, idleTimeoutSeconds: 3600 } } as AppConfig;
-    const off = new SessionCache(config, notifications as unknown as DatabaseNotifications, { sessionLookup: () => undefined } as unknown as MetricsService);
+    const off = new SessionCache(config, notifications, { sessionLookup: () => undefined });
     off.remember('sid-1', session('user-a'), off.mark());
     expect(off.get('sid-1')).toBeUndefined();
   });

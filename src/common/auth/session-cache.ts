@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { SessionData } from 'express-session';
 import type { AppConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
-import { DatabaseNotifications } from '../../database/notifications.js';
-import { MetricsService } from '../../metrics/metrics.service.js';
+import { InjectNotificationChannels, type NotificationChannels } from '../notifications/notification-channels.js';
+import { InjectSessionLookupCounter, type SessionLookupCounter } from './session-lookups.js';
 
 /** The channel on which instances announce that a user's sessions ended (payload: the user id). */
 export const SESSIONS_ENDED_CHANNEL = 'sessions_ended';
@@ -35,8 +35,8 @@ export class SessionCache {
 
   constructor(
     @InjectConfig() config: AppConfig,
-    private readonly notifications: DatabaseNotifications,
-    private readonly metrics: MetricsService,
+    @InjectNotificationChannels() private readonly notifications: NotificationChannels,
+    @InjectSessionLookupCounter() private readonly metrics: SessionLookupCounter,
   ) {
     // Never longer than the interval at which the idle clock is written back.
     this.ttlMs = Math.min(config.session.cacheSeconds * 1000, Math.floor((config.session.idleTimeoutSeconds * 1000) / 4));

@@ -23,10 +23,6 @@ export const PLAIN_COOKIE_NAME = 'sid';
 /** Browsers only accept a __Host- cookie when it is Secure, host-only and for path /. */
 export const SECURE_COOKIE_NAME = '__Host-sid';
 
-export function sessionCookieNames(): string[] {
-  return [PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME];
-}
-
 const PgStore = connectPgSimple(session);
 
 /** SQL that ends a session and announces it, in one statement (see SessionCache). */

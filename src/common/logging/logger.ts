@@ -1,14 +1,36 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import type { LoggerService } from '@nestjs/common';
 import { redact, scrubText } from './redact.js';
 
 export type AppLogger = Logger;
 
+/** Where the log goes and in which form: JSON lines, or readable lines for a person at a terminal. */
+export interface LogOutput {
+  /** LOG_PRETTY: `auto`, `true` or `false`. */
+  pretty: 'auto' | 'true' | 'false';
+  nodeEnv: string;
+  /** Whether standard output is a terminal (process.stdout.isTTY). */
+  isTTY: boolean;
+}
+
+/** Readable lines when asked for, or, with `auto`, in development on a terminal; JSON lines otherwise (what log collectors read). */
+export function prettyLogs(output: LogOutput): boolean {
+  if (output.pretty !== 'auto') return output.pretty === 'true';
+  return output.nodeEnv === 'development' && output.isTTY;
+}
+
+/** Readable lines on standard output: time, level, message, then the fields. */
+function prettyStandardOutput(): DestinationStream {
+  return pinoPretty({ destination: 1, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+}
+
 /**
- * JSON logs with redaction applied to every object and message, so a secret
- * that reaches a log call by mistake is still masked.
+ * Logs with redaction applied to every object and message, so a secret that
+ * reaches a log call by mistake is still masked. JSON lines on standard
+ * output unless `pretty` (see prettyLogs) or another destination is given.
  */
-export function createLogger(level: string, destination?: DestinationStream): AppLogger {
+export function createLogger(level: string, destination?: DestinationStream, options: { pretty?: boolean } = {}): AppLogger {
   return pino(
     {
       level,
@@ -25,16 +47,19 @@ export function createLogger(level: string, destination?: DestinationStream): Ap
         },
       },
     },
-    destination ?? pino.destination({ fd: 1, sync: false }),
+    destination ?? (options.pretty ? prettyStandardOutput() : pino.destination({ fd: 1, sync: false })),
   );
 }
+
+/** Nest's start-up lines that list every controller and route: detail for debugging, not news. */
+const ROUTE_MAP_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer']);
 
 /** Lets Nest's own messages (start-up, route mapping, errors) use the same log. */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: AppLogger) {}
 
   log(message: unknown, context?: string): void {
-    this.write('info', message, context);
+    this.write(context !== undefined && ROUTE_MAP_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.write('error', message, context, trace);

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error.js';
+import { RateLimitsRepository } from './rate-limits.repository.js';
 
 export interface RateLimitRule {
   /** Names the counter family, e.g. "login-email". */
@@ -33,25 +32,8 @@ const FLUSH_INTERVAL_MS = 200;
 const EXACT_FROM = 0.8;
 const MAX_REMEMBERED_KEYS = 10_000;
 
-/*
- * Statements that change several counters lock their rows in key order (the
- * ORDER BY below and in RELEASE): two of them sharing counters (a client's
- * address, an e-mail) then wait for each other instead of deadlocking.
- */
-const UPSERT = `
-  INSERT INTO rate_limit_counters AS counter (key, count, reset_at)
-  SELECT hit.key, hit.count, now() + make_interval(secs => hit.window_seconds)
-  FROM unnest($1::varchar[], $2::int[], $3::float8[]) AS hit(key, count, window_seconds)
-  ORDER BY hit.key
-  ON CONFLICT (key) DO UPDATE SET
-    count = CASE WHEN counter.reset_at <= now() THEN EXCLUDED.count ELSE counter.count + EXCLUDED.count END,
-    reset_at = CASE WHEN counter.reset_at <= now() THEN EXCLUDED.reset_at ELSE counter.reset_at END
-  RETURNING key, count, GREATEST(0, EXTRACT(EPOCH FROM (reset_at - now())))::float AS remaining`;
-
-const RELEASE = `
-  UPDATE rate_limit_counters AS counter SET count = GREATEST(counter.count - 1, 0)
-  FROM (SELECT key FROM rate_limit_counters WHERE key = ANY($1::varchar[]) AND reset_at > now() ORDER BY key FOR UPDATE) AS locked
-  WHERE counter.key = locked.key`;
+/** The port the limiter needs of its repository. */
+export type RateLimitCounters = Pick<RateLimitsRepository, keyof RateLimitsRepository>;
 
 interface LocalCount {
   windowSeconds: number;
@@ -78,7 +60,7 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
   /** Keys computed lately (one is needed on every signed-in request). */
   private readonly keys = new Map<string, string>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@Inject(RateLimitsRepository) private readonly counters: RateLimitCounters) {}
 
   onModuleInit(): void {
     this.cleanupTimer = setInterval(() => void this.removeExpired().catch(() => undefined), CLEANUP_INTERVAL_MS);
@@ -99,21 +81,14 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
   /** Counts one event on each rule (each rule and subject at most once), in one statement; the states are in the order of `hits`. */
   async hitAll(hits: RateLimitHit[]): Promise<RateLimitState[]> {
     const keys = hits.map((hit) => this.key(hit.rule, hit.subject));
-    const rows = (await this.dataSource.query(UPSERT, [keys, keys.map(() => 1), hits.map((hit) => hit.rule.windowSeconds)])) as Array<{
-      key: string;
-      count: number;
-      remaining: number;
-    }>;
+    const rows = await this.counters.add(hits.map((hit, index) => ({ key: keys[index], increment: 1, windowSeconds: hit.rule.windowSeconds })));
     const byKey = new Map(rows.map((row) => [row.key, { count: row.count, retryAfterSeconds: Math.ceil(row.remaining) }]));
     return keys.map((key) => byKey.get(key) ?? { count: 0, retryAfterSeconds: 0 });
   }
 
   /** The state of a counter, without counting anything. */
   async peek(rule: RateLimitRule, subject: string): Promise<RateLimitState> {
-    const [row] = (await this.dataSource.query(
-      'SELECT count, EXTRACT(EPOCH FROM (reset_at - now()))::float AS remaining FROM rate_limit_counters WHERE key = $1 AND reset_at > now()',
-      [this.key(rule, subject)],
-    )) as Array<{ count: number; remaining: number }>;
+    const row = await this.counters.find(this.key(rule, subject));
     return row ? { count: row.count, retryAfterSeconds: Math.ceil(row.remaining) } : { count: 0, retryAfterSeconds: 0 };
   }
 
@@ -158,15 +133,15 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
   /** release() for several counters, in one statement. */
   async releaseAll(hits: RateLimitHit[]): Promise<void> {
     if (hits.length === 0) return;
-    await this.dataSource.query(RELEASE, [hits.map((hit) => this.key(hit.rule, hit.subject))]);
+    await this.counters.release(hits.map((hit) => this.key(hit.rule, hit.subject)));
   }
 
   async reset(rule: RateLimitRule, subject: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM rate_limit_counters WHERE key = $1', [this.key(rule, subject)]);
+    await this.counters.delete(this.key(rule, subject));
   }
 
   private async add(key: string, windowSeconds: number, increment: number): Promise<RateLimitState> {
-    const [row] = (await this.dataSource.query(UPSERT, [[key], [increment], [windowSeconds]])) as Array<{ count: number; remaining: number }>;
+    const [row] = await this.counters.add([{ key, increment, windowSeconds }]);
     return { count: row.count, retryAfterSeconds: Math.ceil(row.remaining) };
   }
 
@@ -188,11 +163,9 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
     const increments = batch.map(([, entry]) => entry.pending);
     for (const [, entry] of batch) entry.pending = 0;
     try {
-      const rows = (await this.dataSource.query(UPSERT, [
-        batch.map(([key]) => key),
-        increments,
-        batch.map(([, entry]) => entry.windowSeconds),
-      ])) as Array<{ key: string; count: number; remaining: number }>;
+      const rows = await this.counters.add(
+        batch.map(([key, entry], index) => ({ key, increment: increments[index], windowSeconds: entry.windowSeconds })),
+      );
       for (const row of rows) {
         const entry = this.local.get(row.key);
         if (!entry) continue;
@@ -220,6 +193,6 @@ export class RateLimiterService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async removeExpired(): Promise<void> {
-    await this.dataSource.query("DELETE FROM rate_limit_counters WHERE reset_at < now() - interval '1 minute'");
+    await this.counters.deleteExpired();
   }
 }
