@@ -1,4 +1,4 @@
-import { detectContentType, UnsupportedFileType } from './content-type.js';
+import { contentExtension, detectContentType, UnsupportedFileType } from './content-type.js';
 import { archiveEntryName } from './file-archive.js';
 import { MAX_PATH_DEPTH, safeFileName, safeRelativePath } from './file-names.js';
 import { zipEntryNames } from './zip-entries.js';
@@ -29,6 +29,15 @@ describe('detectContentType', () => {
       UnsupportedFileType,
     );
     await expect(detectContentType(minimalPptx(), 'deck')).resolves.toMatchObject({ extension: '.pptx' });
+  });
+
+  it('gives the extension that matches a stored type', () => {
+    expect(contentExtension('report', 'application/pdf')).toBe('.pdf');
+    expect(contentExtension('report.txt', 'application/pdf')).toBe('.pdf');
+    expect(contentExtension('notes.MD', 'text/markdown')).toBe('.md');
+    expect(contentExtension('broken.json', 'text/plain')).toBe('.txt');
+    expect(contentExtension('page', 'text/html')).toBe('.html');
+    expect(contentExtension('photo', 'image/jpeg')).toBe('.jpg');
   });
 
   it('types text by content and picks the text format from the extension', async () => {

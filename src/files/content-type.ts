@@ -166,3 +166,16 @@ export async function detectContentType(content: Buffer | ContentSample, filenam
     'unsupported file type: documents (PDF, DOCX, PPTX, text, Markdown, CSV, JSON, HTML, code) and images (PNG, JPEG, GIF, WebP) are accepted',
   );
 }
+
+/**
+ * The extension that matches a stored file's content, as detection gave it:
+ * the name's own for a text format it names, else the type's usual one.
+ */
+export function contentExtension(filename: string, mimeType: string): string {
+  const extension = extname(filename).toLowerCase();
+  if (TEXT_TYPES[extension] === mimeType) return extension;
+  const binary = Object.values(BINARY_TYPES).find((type) => type.mimeType === mimeType);
+  if (binary) return binary.extension;
+  if (mimeType === 'text/html') return '.html';
+  return '.txt';
+}
