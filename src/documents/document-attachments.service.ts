@@ -5,7 +5,7 @@ import type { SqlExecutor } from '../database/sql.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
 import { StoredFilesRepository } from '../files/stored-files.repository.js';
 import { AssistantDocumentsRepository, type AssistantDocumentsStore } from './assistant-documents.repository.js';
-import { UpstreamQueue } from './upstream-queue.js';
+import { UpstreamQueue, type JobQueue } from './upstream-queue.js';
 
 /** What attaching needs of stored files: their row locks. */
 export type FileLocks = Pick<StoredFilesRepository, 'lockOwned'>;
@@ -24,7 +24,7 @@ export class DocumentAttachments {
   constructor(
     @Inject(AssistantDocumentsRepository) private readonly attachments: AssistantDocumentsStore,
     @Inject(StoredFilesRepository) private readonly files: FileLocks,
-    private readonly queue: UpstreamQueue,
+    @Inject(UpstreamQueue) private readonly queue: JobQueue,
   ) {}
 
   /** The attached file ids of each of the user's assistants, oldest attachment first. */

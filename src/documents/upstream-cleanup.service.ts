@@ -9,7 +9,7 @@ import type { NewJob } from '../upstream-sync/upstream-jobs.service.js';
 import type { JobHandler } from '../upstream-sync/upstream-worker.js';
 import { AssistantDocumentsRepository, type AssistantDocumentsStore } from './assistant-documents.repository.js';
 import { UpstreamLlm } from './upstream-llm.js';
-import { UpstreamQueue } from './upstream-queue.js';
+import { UpstreamQueue, type JobQueue } from './upstream-queue.js';
 
 /** Clean-up is retried longer than indexing: a copy left at OpenAI is never seen again. */
 export const CLEANUP_ATTEMPTS = 20;
@@ -25,10 +25,10 @@ const PURGE_CONCURRENCY = 5;
 export class UpstreamCleanup {
   constructor(
     @Inject(AssistantDocumentsRepository) private readonly attachments: AssistantDocumentsStore,
-    private readonly assistants: AssistantsRepository,
-    private readonly storedFiles: StoredFilesRepository,
-    private readonly queue: UpstreamQueue,
-    private readonly llm: UpstreamLlm,
+    @Inject(AssistantsRepository) private readonly assistants: Pick<AssistantsRepository, 'vectorStoreIds'>,
+    @Inject(StoredFilesRepository) private readonly storedFiles: Pick<StoredFilesRepository, 'upstreamFileIds'>,
+    @Inject(UpstreamQueue) private readonly queue: JobQueue,
+    @Inject(UpstreamLlm) private readonly llm: Pick<UpstreamLlm, 'forUser'>,
     @InjectLogger() private readonly logger: AppLogger,
   ) {}
 
