@@ -27,6 +27,17 @@ export interface IndexPayload {
   polls?: number;
 }
 
+/** The job's payload as this service queued it (jsonb read back). */
+function indexPayload(payload: Record<string, unknown>): IndexPayload {
+  const { assistantId, fileId, phase, polls } = payload;
+  return {
+    assistantId: String(assistantId),
+    fileId: String(fileId),
+    phase: phase === 'poll' ? 'poll' : 'attach',
+    polls: typeof polls === 'number' ? polls : undefined,
+  };
+}
+
 /** The assistant's vector store, or why there is none to attach to. */
 type VectorStoreLookup = { vectorStoreId: string } | { creatingElsewhere: true } | { assistantGone: true };
 
@@ -55,7 +66,7 @@ export class DocumentIndexing {
   ) {}
 
   async run(job: ClaimedJob): Promise<JobOutcome> {
-    const payload = job.payload as unknown as IndexPayload;
+    const payload = indexPayload(job.payload);
     const attachment = await this.attachments.find(job.userId, payload.assistantId, payload.fileId);
     if (!attachment) return { done: true };
     const assistant = await this.assistants.findOwned(job.userId, payload.assistantId);
@@ -92,7 +103,7 @@ export class DocumentIndexing {
 
   /** After the last try failed: the attachment is marked failed with the reason. */
   async giveUp(job: ClaimedJob, error: Error): Promise<void> {
-    await this.recordState(job.userId, job.payload as unknown as IndexPayload, { status: 'failed', error: error.message });
+    await this.recordState(job.userId, indexPayload(job.payload), { status: 'failed', error: error.message });
   }
 
   /**

@@ -38,8 +38,8 @@ export class UpstreamCleanup {
       detach_file: {
         maxAttempts: CLEANUP_ATTEMPTS,
         run: async (job) => {
-          const { vectorStoreId, upstreamFileId } = job.payload as { vectorStoreId: string; upstreamFileId: string };
-          await (await this.llm.forUser(job.userId)).detachFile(vectorStoreId, upstreamFileId);
+          const { vectorStoreId, upstreamFileId } = job.payload;
+          await (await this.llm.forUser(job.userId)).detachFile(String(vectorStoreId), String(upstreamFileId));
           return { done: true };
         },
       },
