@@ -11,6 +11,7 @@ import { CryptoModule } from './common/crypto/crypto.module.js';
 import { LifecycleModule } from './common/lifecycle/shutdown-state.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { ChatModule } from './chat/chat.module.js';
+import { DocumentsModule } from './documents/documents.module.js';
 import { FileRoutesModule } from './files/file-routes.module.js';
 import { ThreadsModule } from './threads/threads.module.js';
 import { UsageModule } from './usage/usage.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         SettingsModule,
         AssistantsModule,
         FileRoutesModule,
+        DocumentsModule,
         ThreadsModule,
         ChatModule,
         UsageModule,

@@ -9,7 +9,6 @@ import {
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
-import { User } from '../auth/user.entity.js';
 
 export type ToolType = 'file_search' | 'web_search' | 'code_interpreter';
 
@@ -26,9 +25,10 @@ export class Assistant {
   @Column({ type: 'uuid' })
   userId!: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  /** The owner (named, not imported: the user entity refers to assistants for its default one). */
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'assistants_user_id_fkey' })
-  user?: Relation<User>;
+  user?: Relation<object>;
 
   @Column({ type: 'varchar', length: 256 })
   name!: string;

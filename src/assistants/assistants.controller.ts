@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { ConfirmationResponse } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
-import { AssistantFilesResponse, AssistantResponse, CreateAssistantDto, UpdateAssistantDto } from './assistants.dto.js';
+import { AssistantResponse, CreateAssistantDto, UpdateAssistantDto } from './assistants.dto.js';
 import { AssistantsService } from './assistants.service.js';
 
 @ApiTags('assistants')
@@ -48,24 +48,5 @@ export class AssistantsController {
   async delete(@CurrentUser() user: AuthUser, @IdParam('id', 'Assistant') id: string): Promise<ConfirmationResponse> {
     await this.assistants.delete(user.id, id);
     return { message: 'Assistant deleted' };
-  }
-
-  @Get(':id/files')
-  @ApiOperation({ summary: "The assistant's documents and its vector store" })
-  @ApiOkResponse({ type: AssistantFilesResponse })
-  files(@CurrentUser() user: AuthUser, @IdParam('id', 'Assistant') id: string): Promise<AssistantFilesResponse> {
-    return this.assistants.listFiles(user.id, id);
-  }
-
-  @Delete(':id/files/:fileId')
-  @ApiOperation({ summary: 'Detach a document from the assistant (the file itself stays)' })
-  @ApiOkResponse({ type: ConfirmationResponse })
-  async detach(
-    @CurrentUser() user: AuthUser,
-    @IdParam('id', 'Assistant') id: string,
-    @IdParam('fileId', 'File') fileId: string,
-  ): Promise<ConfirmationResponse> {
-    await this.assistants.detachFile(user.id, id, fileId);
-    return { message: 'File detached' };
   }
 }

@@ -1,12 +1,9 @@
 import { Injectable, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from '../auth/auth.module.js';
 import { FilesModule } from '../files/files.module.js';
 import { AssistantOwnership } from '../settings/settings.service.js';
-import { AssistantFile } from './assistant-file.entity.js';
-import { AssistantFilesService } from './assistant-files.service.js';
-import { Assistant } from './assistant.entity.js';
+import { AssistantDocumentsRegistry } from './assistant-documents.js';
 import { AssistantsController } from './assistants.controller.js';
+import { AssistantsRepository } from './assistants.repository.js';
 import { AssistantsService } from './assistants.service.js';
 
 @Injectable()
@@ -19,9 +16,14 @@ class AssistantOwnershipCheck implements AssistantOwnership {
 }
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Assistant, AssistantFile]), AuthModule, FilesModule],
+  imports: [FilesModule],
   controllers: [AssistantsController],
-  providers: [AssistantsService, AssistantFilesService, { provide: AssistantOwnership, useClass: AssistantOwnershipCheck }],
-  exports: [AssistantsService, AssistantFilesService, AssistantOwnership],
+  providers: [
+    AssistantsService,
+    AssistantsRepository,
+    AssistantDocumentsRegistry,
+    { provide: AssistantOwnership, useClass: AssistantOwnershipCheck },
+  ],
+  exports: [AssistantsService, AssistantsRepository, AssistantDocumentsRegistry, AssistantOwnership],
 })
 export class AssistantsModule {}

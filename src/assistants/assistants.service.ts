@@ -1,16 +1,13 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { AccountEvents } from '../auth/account-events.js';
+import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
+import { Transactions, type SqlExecutor } from '../database/sql.js';
 import { FilesService } from '../files/files.service.js';
-import { UpstreamJobsService } from '../upstream-sync/upstream-jobs.service.js';
-import { UpstreamWorker } from '../upstream-sync/upstream-worker.js';
-import { AssistantFilesService } from './assistant-files.service.js';
-import { Assistant } from './assistant.entity.js';
-import type { AssistantFilesResponse, AssistantResponse, CreateAssistantDto, UpdateAssistantDto } from './assistants.dto.js';
+import { AssistantDocumentsRegistry } from './assistant-documents.js';
+import type { Assistant } from './assistant.entity.js';
+import type { AssistantResponse, CreateAssistantDto, UpdateAssistantDto } from './assistants.dto.js';
+import { AssistantsRepository, type AssistantFields } from './assistants.repository.js';
 
 const EDITABLE_FIELDS = ['name', 'description', 'model', 'instructions', 'temperature', 'tools', 'metadata', 'isActive'] as const;
 
@@ -42,24 +39,18 @@ export function toAssistantResponse(assistant: Assistant, fileIds: string[]): As
 }
 
 @Injectable()
-export class AssistantsService implements OnModuleInit {
+export class AssistantsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly assistantFiles: AssistantFilesService,
+    private readonly assistants: AssistantsRepository,
+    private readonly transactions: Transactions,
+    private readonly registry: AssistantDocumentsRegistry,
     private readonly files: FilesService,
-    private readonly jobs: UpstreamJobsService,
-    private readonly worker: UpstreamWorker,
-    private readonly accountEvents: AccountEvents,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): void {
-    this.accountEvents.onAccountDeletion((user) => this.assistantFiles.purgeUpstream(user.id));
-  }
-
   /** The user's assistant, or 404 whether it does not exist or belongs to someone else. */
-  async findOwned(userId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<Assistant> {
-    const assistant = await manager.findOneBy(Assistant, { id, userId });
+  async findOwned(userId: string, id: string, db?: SqlExecutor): Promise<Assistant> {
+    const assistant = await this.assistants.findOwned(userId, id, db);
     if (!assistant) throw notFound('Assistant');
     return assistant;
   }
@@ -70,8 +61,11 @@ export class AssistantsService implements OnModuleInit {
   }
 
   async list(userId: string): Promise<AssistantResponse[]> {
-    const assistants = await this.dataSource.manager.find(Assistant, { where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
-    const fileIds = await this.assistantFiles.fileIdsByAssistant(assistants.map((assistant) => assistant.id));
+    const assistants = await this.assistants.listOwned(userId);
+    const fileIds = await this.documents.fileIdsByAssistant(
+      userId,
+      assistants.map((assistant) => assistant.id),
+    );
     return assistants.map((assistant) => toAssistantResponse(assistant, fileIds.get(assistant.id) ?? []));
   }
 
@@ -81,24 +75,22 @@ export class AssistantsService implements OnModuleInit {
 
   async create(userId: string, dto: CreateAssistantDto): Promise<AssistantResponse> {
     const files = await this.files.findOwnedMany(userId, dto.fileIds ?? []);
-    const assistant = await this.dataSource.transaction(async (manager) => {
-      const created = await manager.save(
-        manager.create(Assistant, {
-          userId,
-          name: dto.name,
-          description: dto.description ?? null,
-          model: dto.model ?? this.config.openai.defaultModel,
-          instructions: dto.instructions ?? null,
-          temperature: dto.temperature ?? null,
-          tools: dto.tools ?? (files.length > 0 ? [{ type: 'file_search' }] : []),
-          metadata: dto.metadata ?? {},
-          isActive: dto.isActive ?? true,
-          vectorStoreId: null,
-        }),
-      );
-      await this.assistantFiles.attach(created, files, manager);
+    const fields: AssistantFields = {
+      name: dto.name,
+      description: dto.description ?? null,
+      model: dto.model ?? this.config.openai.defaultModel,
+      instructions: dto.instructions ?? null,
+      temperature: dto.temperature ?? null,
+      tools: dto.tools ?? (files.length > 0 ? [{ type: 'file_search' }] : []),
+      metadata: dto.metadata ?? {},
+      isActive: dto.isActive ?? true,
+    };
+    const assistant = await this.transactions.run(async (tx) => {
+      const created = await this.assistants.insert(userId, fields, tx);
+      await this.documents.attach(created, files, tx);
       return created;
     });
+    this.documents.afterCommit();
     return this.respond(assistant);
   }
 
@@ -112,60 +104,45 @@ export class AssistantsService implements OnModuleInit {
         { field: 'removeFileIds', message: `File ${overlap.id} is both added and removed` },
       ]);
     }
-    const assistant = await this.dataSource.transaction(async (manager) => {
-      await this.findOwned(userId, id, manager);
-      const changes: Partial<Assistant> = {};
+    const assistant = await this.transactions.run(async (tx) => {
+      await this.findOwned(userId, id, tx);
+      const changes: Partial<AssistantFields> = {};
       for (const field of EDITABLE_FIELDS) {
         if (dto[field] !== undefined) Object.assign(changes, { [field]: dto[field] });
       }
-      if (Object.keys(changes).length > 0) await manager.update(Assistant, { id, userId }, changes);
-      const updated = await this.findOwned(userId, id, manager);
-      await this.assistantFiles.attach(updated, added, manager);
-      await this.assistantFiles.detach(updated, removed, manager);
+      await this.assistants.update(userId, id, changes, tx);
+      const updated = await this.findOwned(userId, id, tx);
+      await this.documents.attach(updated, added, tx);
+      await this.documents.detach(updated, removed, tx);
       return updated;
     });
+    this.documents.afterCommit();
     return this.respond(assistant);
   }
 
   /**
    * Deletes the assistant. Its threads stay readable (their assistant becomes
-   * null), it stops being anyone's default, and its vector store is deleted
-   * upstream in the background (retried if that fails).
+   * null), it stops being anyone's default, and its documents hear of it
+   * (its vector store is deleted upstream in the background).
    */
   async delete(userId: string, id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (tx) => {
       // The store's id comes from the deleted row itself, so one that indexing has
       // just recorded is not missed; a store recorded later finds no assistant and
       // is deleted by the job that created it.
-      const deleted = (await manager.query('DELETE FROM assistants WHERE id = $1 AND user_id = $2 RETURNING vector_store_id', [
-        id,
-        userId,
-      ])) as [Array<{ vector_store_id: string | null }>, number];
-      const [assistant] = deleted[0];
-      if (!assistant) throw notFound('Assistant');
-      if (assistant.vector_store_id) {
-        await this.jobs.enqueue([{ userId, kind: 'delete_vector_store', payload: { vectorStoreId: assistant.vector_store_id } }], manager);
-      }
+      const deleted = await this.assistants.delete(userId, id, tx);
+      if (!deleted) throw notFound('Assistant');
+      await this.documents.deleted({ id, userId, vectorStoreId: deleted.vectorStoreId }, tx);
     });
-    this.worker.nudge();
+    this.documents.afterCommit();
   }
 
-  async listFiles(userId: string, id: string): Promise<AssistantFilesResponse> {
-    const assistant = await this.findOwned(userId, id);
-    const [files] = await this.files.list(userId, { assistantId: id, limit: 10_000, offset: 0 });
-    return { vectorStoreId: assistant.vectorStoreId, files: await this.files.toResponses(userId, files) };
-  }
-
-  /** Detaches one document; 404 unless the file is the user's and attached to this assistant. */
-  async detachFile(userId: string, id: string, fileId: string): Promise<void> {
-    const assistant = await this.findOwned(userId, id);
-    const attached = await this.assistantFiles.fileIdsByAssistant([assistant.id]);
-    if (!attached.get(assistant.id)?.includes(fileId)) throw notFound('File');
-    await this.assistantFiles.detach(assistant, [fileId]);
+  private get documents() {
+    return this.registry.documents;
   }
 
   private async respond(assistant: Assistant): Promise<AssistantResponse> {
-    const fileIds = await this.assistantFiles.fileIdsByAssistant([assistant.id]);
+    const fileIds = await this.documents.fileIdsByAssistant(assistant.userId, [assistant.id]);
     return toAssistantResponse(assistant, fileIds.get(assistant.id) ?? []);
   }
 }

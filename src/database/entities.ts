@@ -1,4 +1,4 @@
-import { AssistantFile } from '../assistants/assistant-file.entity.js';
+import { AssistantFile } from '../documents/assistant-file.entity.js';
 import { Assistant } from '../assistants/assistant.entity.js';
 import { Run } from '../chat/run.entity.js';
 import { Message } from '../threads/message.entity.js';

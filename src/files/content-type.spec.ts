@@ -1,41 +1,66 @@
-import { detectContentType, UnsupportedFileType } from './content-type.js';
+import { contentExtension, detectContentType, UnsupportedFileType } from './content-type.js';
 import { archiveEntryName } from './file-archive.js';
 import { MAX_PATH_DEPTH, safeFileName, safeRelativePath } from './file-names.js';
 import { zipEntryNames } from './zip-entries.js';
-import { minimalDocx, minimalPdf, minimalPng, peExecutable, zipOf } from '../../test/support/sample-files.js';
+import { minimalDocx, minimalPdf, minimalPng, minimalPptx, peExecutable, zipOf } from '../../test/support/sample-files.js';
 
 describe('detectContentType', () => {
-  it('recognizes documents and images by their bytes, whatever the name says', () => {
-    expect(detectContentType(minimalPdf(), 'report.pdf')).toMatchObject({ kind: 'document', mimeType: 'application/pdf' });
-    expect(detectContentType(minimalPdf(), 'no-extension')).toMatchObject({ mimeType: 'application/pdf' });
-    expect(detectContentType(minimalDocx(), 'letter.docx')).toMatchObject({ extension: '.docx' });
-    expect(detectContentType(minimalPng(), 'photo.png')).toMatchObject({ kind: 'image', mimeType: 'image/png' });
-    expect(detectContentType(Buffer.from('GIF89a\x01\x00'), 'a.gif')).toMatchObject({ mimeType: 'image/gif' });
-    expect(detectContentType(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), 'a.jpg')).toMatchObject({ mimeType: 'image/jpeg' });
-    expect(detectContentType(Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 '), 'a.webp')).toMatchObject({ mimeType: 'image/webp' });
+  it('recognizes documents and images by their bytes, whatever the name says', async () => {
+    await expect(detectContentType(minimalPdf(), 'report.pdf')).resolves.toMatchObject({ kind: 'document', mimeType: 'application/pdf' });
+    await expect(detectContentType(minimalPdf(), 'no-extension')).resolves.toMatchObject({ mimeType: 'application/pdf' });
+    await expect(detectContentType(minimalDocx(), 'letter.docx')).resolves.toMatchObject({ extension: '.docx' });
+    await expect(detectContentType(minimalPng(), 'photo.png')).resolves.toMatchObject({ kind: 'image', mimeType: 'image/png' });
+    await expect(detectContentType(Buffer.from('GIF89a\x01\x00'), 'a.gif')).resolves.toMatchObject({ mimeType: 'image/gif' });
+    await expect(detectContentType(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), 'a.jpg')).resolves.toMatchObject({ mimeType: 'image/jpeg' });
+    await expect(detectContentType(Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 '), 'a.webp')).resolves.toMatchObject({ mimeType: 'image/webp' });
   });
 
-  it('types text by content and picks the text format from the extension', () => {
-    expect(detectContentType(Buffer.from('# Title\n'), 'notes.md')).toMatchObject({ mimeType: 'text/markdown' });
-    expect(detectContentType(Buffer.from('a,b\n1,2\n'), 'data.csv')).toMatchObject({ mimeType: 'text/csv' });
-    expect(detectContentType(Buffer.from('{"a":1}'), 'data.json')).toMatchObject({ mimeType: 'application/json' });
-    expect(detectContentType(Buffer.from('{"a":'), 'broken.json')).toMatchObject({ mimeType: 'text/plain' });
-    expect(detectContentType(Buffer.from('def f():\n  pass\n'), 'main.py')).toMatchObject({ mimeType: 'text/x-python' });
-    expect(detectContentType(Buffer.from('héllo wörld'), 'README')).toMatchObject({ mimeType: 'text/plain' });
-  });
-
-  it('refuses executables, disguised images, SVG and unknown binaries', () => {
-    expect(() => detectContentType(peExecutable(), 'invoice.pdf')).toThrow(UnsupportedFileType);
-    expect(() => detectContentType(peExecutable(), 'tool.exe')).toThrow(UnsupportedFileType);
-    expect(() => detectContentType(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'cat.png')).toThrow(
+  it('names Office packages by their declared main part, and by their entries when they declare none', async () => {
+    const declared = (main: string) =>
+      zipOf({
+        '[Content_Types].xml': `<?xml version="1.0"?><Types><Override PartName="/x.xml" ContentType="${main}.main+xml"/></Types>`,
+        'x.xml': '<x/>',
+      });
+    await expect(detectContentType(declared('application/vnd.openxmlformats-officedocument.wordprocessingml.document'), 'a')).resolves.toMatchObject({
+      extension: '.docx',
+    });
+    await expect(detectContentType(declared('application/vnd.ms-powerpoint.presentation.macroEnabled'), 'b')).resolves.toMatchObject({ extension: '.pptx' });
+    await expect(detectContentType(declared('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'), 'c.xlsx')).rejects.toThrow(
       UnsupportedFileType,
     );
-    expect(() => detectContentType(Buffer.from('<html><script>alert(1)</script></html>'), 'cat.jpg')).toThrow(UnsupportedFileType);
-    expect(() => detectContentType(Buffer.from('<html></html>'), 'x.txt', 'image/png')).toThrow(UnsupportedFileType);
-    expect(() => detectContentType(Buffer.from('<svg></svg>'), 'drawing.svg')).toThrow(UnsupportedFileType);
-    expect(() => detectContentType(minimalPdf(), 'photo.png')).toThrow(UnsupportedFileType);
-    expect(() => detectContentType(zipOf({ 'a.txt': 'x' }), 'archive.zip')).toThrow(UnsupportedFileType);
-    expect(() => detectContentType(Buffer.alloc(0), 'empty.txt')).toThrow(UnsupportedFileType);
+    await expect(detectContentType(minimalPptx(), 'deck')).resolves.toMatchObject({ extension: '.pptx' });
+  });
+
+  it('gives the extension that matches a stored type', () => {
+    expect(contentExtension('report', 'application/pdf')).toBe('.pdf');
+    expect(contentExtension('report.txt', 'application/pdf')).toBe('.pdf');
+    expect(contentExtension('notes.MD', 'text/markdown')).toBe('.md');
+    expect(contentExtension('broken.json', 'text/plain')).toBe('.txt');
+    expect(contentExtension('page', 'text/html')).toBe('.html');
+    expect(contentExtension('photo', 'image/jpeg')).toBe('.jpg');
+  });
+
+  it('types text by content and picks the text format from the extension', async () => {
+    await expect(detectContentType(Buffer.from('# Title\n'), 'notes.md')).resolves.toMatchObject({ mimeType: 'text/markdown' });
+    await expect(detectContentType(Buffer.from('a,b\n1,2\n'), 'data.csv')).resolves.toMatchObject({ mimeType: 'text/csv' });
+    await expect(detectContentType(Buffer.from('{"a":1}'), 'data.json')).resolves.toMatchObject({ mimeType: 'application/json' });
+    await expect(detectContentType(Buffer.from('{"a":'), 'broken.json')).resolves.toMatchObject({ mimeType: 'text/plain' });
+    await expect(detectContentType(Buffer.from('def f():\n  pass\n'), 'main.py')).resolves.toMatchObject({ mimeType: 'text/x-python' });
+    await expect(detectContentType(Buffer.from('héllo wörld'), 'README')).resolves.toMatchObject({ mimeType: 'text/plain' });
+  });
+
+  it('refuses executables, disguised images, SVG and unknown binaries', async () => {
+    await expect(detectContentType(peExecutable(), 'invoice.pdf')).rejects.toThrow(UnsupportedFileType);
+    await expect(detectContentType(peExecutable(), 'tool.exe')).rejects.toThrow(UnsupportedFileType);
+    await expect(detectContentType(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'cat.png')).rejects.toThrow(
+      UnsupportedFileType,
+    );
+    await expect(detectContentType(Buffer.from('<html><script>alert(1)</script></html>'), 'cat.jpg')).rejects.toThrow(UnsupportedFileType);
+    await expect(detectContentType(Buffer.from('<html></html>'), 'x.txt', 'image/png')).rejects.toThrow(UnsupportedFileType);
+    await expect(detectContentType(Buffer.from('<svg></svg>'), 'drawing.svg')).rejects.toThrow(UnsupportedFileType);
+    await expect(detectContentType(minimalPdf(), 'photo.png')).rejects.toThrow(UnsupportedFileType);
+    await expect(detectContentType(zipOf({ 'a.txt': 'x' }), 'archive.zip')).rejects.toThrow(UnsupportedFileType);
+    await expect(detectContentType(Buffer.alloc(0), 'empty.txt')).rejects.toThrow(UnsupportedFileType);
   });
 });
 

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
-import { sampleOf, type ContentSample } from './content-sample.js';
+import { fileTypeFromBuffer } from 'file-type';
+import { isZipStart, sampleOf, type ContentSample } from './content-sample.js';
 
 export type FileKind = 'document' | 'image';
 
@@ -65,41 +66,55 @@ const TEXT_TYPES: Record<string, string> = {
   '.conf': 'text/plain',
 };
 
-function startsWith(bytes: Buffer, signature: number[], offset = 0): boolean {
-  return signature.every((value, index) => bytes[offset + index] === value);
-}
+/** The binary formats the platform accepts, by the extension file-type names them with. */
+const PNG: DetectedType = { kind: 'image', mimeType: 'image/png', extension: '.png' };
+const PDF: DetectedType = { kind: 'document', mimeType: 'application/pdf', extension: '.pdf' };
+const DOCX: DetectedType = {
+  kind: 'document',
+  mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  extension: '.docx',
+};
+const PPTX: DetectedType = {
+  kind: 'document',
+  mimeType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  extension: '.pptx',
+};
+const BINARY_TYPES: Record<string, DetectedType> = {
+  png: PNG,
+  apng: PNG,
+  jpg: { kind: 'image', mimeType: 'image/jpeg', extension: '.jpg' },
+  gif: { kind: 'image', mimeType: 'image/gif', extension: '.gif' },
+  webp: { kind: 'image', mimeType: 'image/webp', extension: '.webp' },
+  pdf: PDF,
+  // Illustrator files are PDF documents with extra data.
+  ai: PDF,
+  // Word and PowerPoint packages of every flavour (macros, templates, shows) are read as documents and presentations.
+  docx: DOCX,
+  docm: DOCX,
+  dotx: DOCX,
+  dotm: DOCX,
+  pptx: PPTX,
+  pptm: PPTX,
+  potx: PPTX,
+  potm: PPTX,
+  ppsx: PPTX,
+  ppsm: PPTX,
+};
 
-function detectImage(bytes: Buffer): DetectedType | undefined {
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) {
-    return { kind: 'image', mimeType: 'image/png', extension: '.png' };
-  }
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { kind: 'image', mimeType: 'image/jpeg', extension: '.jpg' };
-  const head = bytes.subarray(0, 12).toString('latin1');
-  if (head.startsWith('GIF87a') || head.startsWith('GIF89a')) return { kind: 'image', mimeType: 'image/gif', extension: '.gif' };
-  if (head.startsWith('RIFF') && head.slice(8, 12) === 'WEBP') return { kind: 'image', mimeType: 'image/webp', extension: '.webp' };
-  return undefined;
-}
-
-function detectBinaryDocument(sample: ContentSample): DetectedType | undefined {
-  if (sample.head.subarray(0, 5).toString('latin1') === '%PDF-') {
-    return { kind: 'document', mimeType: 'application/pdf', extension: '.pdf' };
-  }
-  if (startsWith(sample.head, [0x50, 0x4b, 0x03, 0x04])) {
-    const names = sample.zipEntryNames;
-    if (names?.includes('word/document.xml')) {
-      return {
-        kind: 'document',
-        mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-        extension: '.docx',
-      };
-    }
-    if (names?.includes('ppt/presentation.xml')) {
-      return {
-        kind: 'document',
-        mimeType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-        extension: '.pptx',
-      };
-    }
+/**
+ * Images and binary documents by their signature (file-type). An Office
+ * package whose [Content_Types].xml names no main part is a plain ZIP to
+ * file-type; its central directory (listed as the upload streamed in) still
+ * tells a Word document or a presentation.
+ */
+async function detectBinary(content: Buffer, sample: ContentSample): Promise<DetectedType | undefined> {
+  const found = await fileTypeFromBuffer(content).catch(() => undefined);
+  const known = found && BINARY_TYPES[found.ext];
+  if (known) return known;
+  const names = sample.zipEntryNames;
+  if ((found === undefined || found.ext === 'zip') && isZipStart(sample.head) && names) {
+    if (names.includes('word/document.xml')) return DOCX;
+    if (names.includes('ppt/presentation.xml')) return PPTX;
   }
   return undefined;
 }
@@ -129,12 +144,12 @@ function detectText(sample: ContentSample, extension: string): DetectedType | un
  * used to refuse a mismatch (an "image" that is not one) and to pick between
  * text formats.
  */
-export function detectContentType(content: Buffer | ContentSample, filename: string, claimedType?: string): DetectedType {
+export async function detectContentType(content: Buffer | ContentSample, filename: string, claimedType?: string): Promise<DetectedType> {
   const sample = Buffer.isBuffer(content) ? sampleOf(content) : content;
   if (sample.size === 0) throw new UnsupportedFileType('the file is empty');
   const extension = extname(filename).toLowerCase();
   const claimsImage = IMAGE_EXTENSIONS.has(extension) || (claimedType ?? '').toLowerCase().startsWith('image/');
-  const detected = detectImage(sample.head) ?? detectBinaryDocument(sample);
+  const detected = await detectBinary(Buffer.isBuffer(content) ? content : sample.head, sample);
   if (detected) {
     if (claimsImage && detected.kind !== 'image') {
       throw new UnsupportedFileType(`the file claims to be an image but its content is ${detected.mimeType}`);
@@ -150,4 +165,17 @@ export function detectContentType(content: Buffer | ContentSample, filename: str
   throw new UnsupportedFileType(
     'unsupported file type: documents (PDF, DOCX, PPTX, text, Markdown, CSV, JSON, HTML, code) and images (PNG, JPEG, GIF, WebP) are accepted',
   );
+}
+
+/**
+ * The extension that matches a stored file's content, as detection gave it:
+ * the name's own for a text format it names, else the type's usual one.
+ */
+export function contentExtension(filename: string, mimeType: string): string {
+  const extension = extname(filename).toLowerCase();
+  if (TEXT_TYPES[extension] === mimeType) return extension;
+  const binary = Object.values(BINARY_TYPES).find((type) => type.mimeType === mimeType);
+  if (binary) return binary.extension;
+  if (mimeType === 'text/html') return '.html';
+  return '.txt';
 }

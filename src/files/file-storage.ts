@@ -1,38 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { FileChunk } from './file-chunk.entity.js';
+import { Sql, type SqlExecutor } from '../database/sql.js';
 
 /**
  * Where uploaded bytes live. The default keeps them in PostgreSQL, so every
  * instance can serve every download; a disk or S3-compatible backend would
  * implement the same four operations. Bytes travel as streams both ways.
  */
+/** Which file's bytes: its id and its owner. */
+export interface FileRef {
+  id: string;
+  userId: string;
+}
+
 export abstract class FileStorage {
   /**
    * Stores the bytes as they stream in, inside the caller's transaction when
    * the backend supports one; resolves with the number of bytes stored.
    */
-  abstract save(manager: EntityManager, file: { id: string; userId: string }, content: AsyncIterable<Buffer>): Promise<number>;
-  abstract stream(fileId: string): AsyncIterable<Buffer>;
-  abstract read(fileId: string): Promise<Buffer>;
+  abstract save(db: SqlExecutor, file: FileRef, content: AsyncIterable<Buffer>): Promise<number>;
+  abstract stream(file: FileRef): AsyncIterable<Buffer>;
+  abstract read(file: FileRef): Promise<Buffer>;
   /** Removes the bytes of a deleted file (a no-op where rows cascade). */
-  abstract remove(fileId: string): Promise<void>;
+  abstract remove(file: FileRef): Promise<void>;
+}
+
+interface ChunkRow {
+  data: Buffer;
 }
 
 export const CHUNK_BYTES = 256 * 1024;
 
 @Injectable()
 export class PostgresFileStorage extends FileStorage {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(private readonly sql: Sql) {
     super();
   }
 
-  async save(manager: EntityManager, file: { id: string; userId: string }, content: AsyncIterable<Buffer>): Promise<number> {
+  async save(db: SqlExecutor, file: FileRef, content: AsyncIterable<Buffer>): Promise<number> {
     let seq = 0;
     let stored = 0;
     const insert = async (data: Buffer) => {
-      await manager.createQueryBuilder().insert().into(FileChunk).values({ fileId: file.id, userId: file.userId, seq: seq++, data }).execute();
+      await db.execute('INSERT INTO file_chunks (file_id, user_id, seq, data) VALUES ($1, $2, $3, $4)', [file.id, file.userId, seq++, data]);
       stored += data.length;
     };
     // Cut into fixed-size chunks whatever sizes the pieces arrive in; at most one chunk is held at a time.
@@ -56,22 +64,24 @@ export class PostgresFileStorage extends FileStorage {
     return stored;
   }
 
-  async *stream(fileId: string): AsyncIterable<Buffer> {
+  async *stream(file: FileRef): AsyncIterable<Buffer> {
     for (let seq = 0; ; seq++) {
-      const rows = (await this.dataSource.query('SELECT data FROM file_chunks WHERE file_id = $1 AND seq = $2', [
-        fileId,
+      const chunk = await this.sql.row<ChunkRow>('SELECT data FROM file_chunks WHERE file_id = $1 AND user_id = $2 AND seq = $3', [
+        file.id,
+        file.userId,
         seq,
-      ])) as Array<{ data: Buffer }>;
-      if (rows.length === 0) return;
-      yield rows[0].data;
+      ]);
+      if (!chunk) return;
+      yield chunk.data;
     }
   }
 
-  async read(fileId: string): Promise<Buffer> {
-    const rows = (await this.dataSource.query('SELECT data FROM file_chunks WHERE file_id = $1 ORDER BY seq', [
-      fileId,
-    ])) as Array<{ data: Buffer }>;
-    return Buffer.concat(rows.map((row) => row.data));
+  async read(file: FileRef): Promise<Buffer> {
+    const chunks = await this.sql.rows<ChunkRow>('SELECT data FROM file_chunks WHERE file_id = $1 AND user_id = $2 ORDER BY seq', [
+      file.id,
+      file.userId,
+    ]);
+    return Buffer.concat(chunks.map((chunk) => chunk.data));
   }
 
   async remove(): Promise<void> {

@@ -1,10 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { ConfirmationResponse } from '../auth/auth.dto.js';
-import { AssistantFilesService } from '../assistants/assistant-files.service.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
 const DEFAULT_PAGE_SIZE = 50;
@@ -30,10 +29,7 @@ export async function sendAttachment(response: Response, file: { filename: strin
 @ApiTags('files')
 @Controller('api/files')
 export class FilesController {
-  constructor(
-    private readonly files: FilesService,
-    private readonly assistantFiles: AssistantFilesService,
-  ) {}
+  constructor(private readonly files: FilesService) {}
 
   @Get()
   @ApiOperation({ summary: "The user's files, newest first (total in X-Total-Count)" })
@@ -64,15 +60,6 @@ export class FilesController {
   async content(@CurrentUser() user: AuthUser, @IdParam('id', 'File') id: string, @Res() response: Response): Promise<void> {
     const file = await this.files.findOwned(user.id, id);
     await sendAttachment(response, file, this.files.content(file));
-  }
-
-  @Post(':id/retry')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Try the failed upstream indexing of this file again' })
-  @ApiOkResponse({ type: FileResponse })
-  async retry(@CurrentUser() user: AuthUser, @IdParam('id', 'File') id: string): Promise<FileResponse> {
-    await this.assistantFiles.retry(user.id, id);
-    return this.get(user, id);
   }
 
   @Delete(':id')

@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { FileChunk } from './file-chunk.entity.js';
+import { FileHooks } from './file-hooks.js';
 import { FileStorage, PostgresFileStorage } from './file-storage.js';
 import { FilesService } from './files.service.js';
-import { StoredFile } from './stored-file.entity.js';
+import { StoredFilesRepository } from './stored-files.repository.js';
 import { UploadSpools } from './upload-spools.js';
+import { UploadsService } from './uploads.service.js';
 
-/** Stored files and their bytes, and the spools uploads wait in; knows nothing of assistants. */
+/**
+ * Stored files and their bytes, uploads and the spools they wait in; knows
+ * nothing of assistants (features that use files register in FileHooks).
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([StoredFile, FileChunk])],
-  providers: [FilesService, UploadSpools, { provide: FileStorage, useClass: PostgresFileStorage }],
-  exports: [FilesService, UploadSpools],
+  providers: [FilesService, StoredFilesRepository, FileHooks, UploadSpools, UploadsService, { provide: FileStorage, useClass: PostgresFileStorage }],
+  exports: [FilesService, StoredFilesRepository, FileHooks, UploadSpools, UploadsService],
 })
 export class FilesModule {}

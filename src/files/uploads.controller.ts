@@ -3,10 +3,9 @@ import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from 
 import type { Request } from 'express';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { IdParam } from '../common/http/id-param.js';
 import { UploadDirectoryDto, UploadFieldsDto, UploadResponse } from './files.dto.js';
 import type { IncomingFile } from './files.service.js';
-import { AcceptsFiles, refuseFields, uploadedFiles } from './multipart.interceptor.js';
+import { AcceptsFiles, uploadedFiles } from './multipart.interceptor.js';
 import type { SpooledFile } from './upload-spool.js';
 import { UploadsService } from './uploads.service.js';
 
@@ -43,27 +42,6 @@ export class UploadsController {
   upload(@CurrentUser() user: AuthUser, @Req() request: Request, @Body() fields: UploadFieldsDto): Promise<UploadResponse> {
     const files = uploadedFiles(request, ['file', 'files']).map((file) => toIncoming(file));
     return this.uploads.upload(user.id, files, { assistantId: fields.assistantId });
-  }
-
-  @Post('assistants/:id/files')
-  @ApiTags('assistants')
-  @ApiOperation({ summary: 'Upload documents (field "file" or "files") and attach them to the assistant' })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      properties: { file: { type: 'string', format: 'binary' }, files: { type: 'array', items: { type: 'string', format: 'binary' } } },
-    },
-  })
-  @ApiCreatedResponse({ type: UploadResponse })
-  uploadToAssistant(
-    @CurrentUser() user: AuthUser,
-    @IdParam('id', 'Assistant') assistantId: string,
-    @Req() request: Request,
-  ): Promise<UploadResponse> {
-    refuseFields(request);
-    const files = uploadedFiles(request, ['file', 'files']).map((file) => toIncoming(file));
-    return this.uploads.upload(user.id, files, { assistantId });
   }
 
   @Post('upload-directory')

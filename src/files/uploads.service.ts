@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { AssistantFilesService } from '../assistants/assistant-files.service.js';
-import { AssistantsService } from '../assistants/assistants.service.js';
 import { importRootNotConfigured, readImportDirectory } from './directory-import.js';
 import type { SkippedFile, UploadResponse } from './files.dto.js';
+import { FileHooks } from './file-hooks.js';
 import { FilesService, type AcceptedFile, type IncomingFile } from './files.service.js';
 import { UploadSpools } from './upload-spools.js';
 
@@ -19,26 +18,27 @@ export interface UploadOptions {
 export class UploadsService {
   constructor(
     private readonly files: FilesService,
-    private readonly assistants: AssistantsService,
-    private readonly assistantFiles: AssistantFilesService,
+    private readonly hooks: FileHooks,
     private readonly spools: UploadSpools,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /**
-   * Stores the files (all or none) and attaches the documents to the
-   * assistant when one is given; images are kept for chat.
+   * Stores the files (all or none) and hands them to the upload target (the
+   * assistant) when one is given, in the same transaction.
    */
   async upload(userId: string, incoming: IncomingFile[], options: UploadOptions = {}): Promise<UploadResponse> {
     if (incoming.length === 0) {
       throw new DomainError('validation_failed', 'No file was sent', [{ field: 'file', message: 'Send at least one file' }]);
     }
-    const assistant = options.assistantId ? await this.assistants.findOwned(userId, options.assistantId) : undefined;
+    const { assistantId } = options;
+    const target = assistantId ? this.hooks.target() : undefined;
+    if (target && assistantId) await target.check(userId, assistantId);
     const accepted: AcceptedFile[] = [];
     const skipped: SkippedFile[] = [];
     for (const file of incoming) {
       try {
-        accepted.push(this.files.accept(file));
+        accepted.push(await this.files.accept(file));
       } catch (error) {
         if (!options.skipUnsupported || !(error instanceof DomainError) || error.code !== 'unsupported_media_type') throw error;
         skipped.push({ name: file.relativePath ?? file.originalName, reason: error.message });
@@ -47,19 +47,14 @@ export class UploadsService {
     if (accepted.length === 0) {
       throw new DomainError('unsupported_media_type', 'None of the files has a supported type', skipped.map((item) => ({ field: item.name, message: item.reason })));
     }
-    const stored = await this.files.store(userId, accepted, async (manager, rows) => {
-      if (assistant) {
-        await this.assistantFiles.attach(
-          assistant,
-          rows.filter((row) => row.kind === 'document'),
-          manager,
-        );
-      }
+    const stored = await this.files.store(userId, accepted, async (tx, rows) => {
+      if (target && assistantId) await target.receive(userId, assistantId, rows, tx);
     });
-    // Read back: attaching documents changed their status after the rows were built.
+    target?.afterCommit?.();
+    // Read back: the target may have changed their status after the rows were built.
     const current = await this.files.findOwnedMany(userId, stored.map((file) => file.id));
     const response: UploadResponse = {
-      assistantId: assistant?.id ?? null,
+      assistantId: assistantId ?? null,
       fileIds: stored.map((file) => file.id),
       message: `Uploaded ${stored.length} file(s)${skipped.length ? `; skipped ${skipped.length}` : ''}`,
       files: await this.files.toResponses(userId, current),
@@ -70,7 +65,7 @@ export class UploadsService {
 
   /** The JSON form of a folder upload: reads the user's folder under the operator's import root. */
   async importDirectory(userId: string, dir: string, assistantId?: string): Promise<UploadResponse> {
-    if (assistantId) await this.assistants.findOwned(userId, assistantId);
+    if (assistantId) await this.hooks.target().check(userId, assistantId);
     const { importRoot, maxFileBytes } = this.config.uploads;
     if (!importRoot) throw importRootNotConfigured();
     const spool = await this.spools.open(userId);

@@ -1,75 +1,40 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { UpstreamJob, type UpstreamJobKind } from './upstream-job.entity.js';
+import type { SqlExecutor } from '../database/sql.js';
+import type { UpstreamJob } from './upstream-job.entity.js';
+import { UpstreamJobsRepository, type NewJob, type UpstreamJobRow } from './upstream-jobs.repository.js';
 
-export interface NewJob {
-  userId: string;
-  kind: UpstreamJobKind;
-  payload: Record<string, unknown>;
-  delayMs?: number;
-}
+export type { NewJob } from './upstream-jobs.repository.js';
 
 /** How long a claim protects a job from other workers (a crashed worker's claim runs out). */
 const CLAIM_SECONDS = 120;
 
+/** A claimed job, as handlers see it. */
+export type ClaimedJob = Pick<UpstreamJob, 'id' | 'userId' | 'kind' | 'payload' | 'attempts'>;
+
+function toClaimedJob(row: UpstreamJobRow): ClaimedJob {
+  return { id: row.id, userId: row.user_id, kind: row.kind, payload: row.payload, attempts: row.attempts };
+}
+
 /** The durable queue of upstream work, claimed with SKIP LOCKED so instances never collide. */
 @Injectable()
 export class UpstreamJobsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly jobs: UpstreamJobsRepository) {}
 
   /** Adds jobs, inside the caller's transaction when one is given. */
-  async enqueue(jobs: NewJob[], manager: EntityManager = this.dataSource.manager): Promise<void> {
-    if (jobs.length === 0) return;
-    await manager.query(
-      `INSERT INTO upstream_jobs (user_id, kind, payload, run_at)
-       SELECT job.user_id, job.kind, job.payload, now() + make_interval(secs => job.delay_seconds)
-       FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::float8[]) AS job(user_id, kind, payload, delay_seconds)`,
-      [
-        jobs.map((job) => job.userId),
-        jobs.map((job) => job.kind),
-        jobs.map((job) => JSON.stringify(job.payload)),
-        jobs.map((job) => Math.max(0, job.delayMs ?? 0) / 1000),
-      ],
-    );
+  enqueue(jobs: NewJob[], db?: SqlExecutor): Promise<void> {
+    return this.jobs.insert(jobs, db);
   }
 
-  async claim(limit: number): Promise<UpstreamJob[]> {
-    const rows = (await this.dataSource.query(
-      `UPDATE upstream_jobs SET locked_until = now() + make_interval(secs => $2), attempts = attempts + 1
-       WHERE id IN (
-         SELECT id FROM upstream_jobs
-         WHERE run_at <= now() AND (locked_until IS NULL OR locked_until < now())
-         ORDER BY run_at
-         LIMIT $1
-         FOR UPDATE SKIP LOCKED)
-       RETURNING id, user_id, kind, payload, attempts`,
-      [limit, CLAIM_SECONDS],
-    )) as [Array<{ id: string; user_id: string; kind: UpstreamJobKind; payload: Record<string, unknown>; attempts: number }>, number];
-    return rows[0].map((row) =>
-      Object.assign(new UpstreamJob(), {
-        id: row.id,
-        userId: row.user_id,
-        kind: row.kind,
-        payload: row.payload,
-        attempts: row.attempts,
-      }),
-    );
+  async claim(limit: number): Promise<ClaimedJob[]> {
+    return (await this.jobs.claimDue(limit, CLAIM_SECONDS)).map(toClaimedJob);
   }
 
-  async complete(id: string): Promise<void> {
-    await this.dataSource.getRepository(UpstreamJob).delete({ id });
+  complete(job: ClaimedJob): Promise<void> {
+    return this.jobs.delete(job.id, job.userId);
   }
 
   /** Runs the job again later; progress (a new payload) starts its attempt count over. */
-  async reschedule(id: string, delayMs: number, update: { payload?: Record<string, unknown>; error?: string } = {}): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE upstream_jobs SET run_at = now() + make_interval(secs => $2), locked_until = NULL,
-         payload = COALESCE($3::jsonb, payload),
-         attempts = CASE WHEN $3::jsonb IS NULL THEN attempts ELSE 0 END,
-         last_error = $4
-       WHERE id = $1`,
-      [id, delayMs / 1000, update.payload ? JSON.stringify(update.payload) : null, update.error ?? null],
-    );
+  reschedule(job: ClaimedJob, delayMs: number, update: { payload?: Record<string, unknown>; error?: string } = {}): Promise<void> {
+    return this.jobs.reschedule(job.id, job.userId, delayMs, update.payload ?? null, update.error ?? null);
   }
 }

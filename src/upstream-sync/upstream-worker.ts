@@ -5,17 +5,17 @@ import { DomainError } from '../common/errors/domain-error.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
 import { isRetryable } from '../llm/upstream-errors.js';
-import type { UpstreamJob, UpstreamJobKind } from './upstream-job.entity.js';
-import { UpstreamJobsService } from './upstream-jobs.service.js';
+import type { UpstreamJobKind } from './upstream-job.entity.js';
+import { UpstreamJobsService, type ClaimedJob } from './upstream-jobs.service.js';
 
 export type JobOutcome = { done: true } | { retryInMs: number; payload?: Record<string, unknown> };
 
 export interface JobHandler {
-  run(job: UpstreamJob): Promise<JobOutcome>;
+  run(job: ClaimedJob): Promise<JobOutcome>;
   /** Attempts before giving up on retryable failures (default from configuration). */
   maxAttempts?: number;
   /** Called once when the job will not be tried again. */
-  giveUp?(job: UpstreamJob, error: DomainError): Promise<void>;
+  giveUp?(job: ClaimedJob, error: DomainError): Promise<void>;
 }
 
 const BATCH = 10;
@@ -88,31 +88,31 @@ export class UpstreamWorker implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async execute(job: UpstreamJob): Promise<void> {
+  private async execute(job: ClaimedJob): Promise<void> {
     const handler = this.handlers.get(job.kind);
     if (!handler) {
       this.logger.error({ jobId: job.id, kind: job.kind }, 'no handler for upstream job');
-      await this.jobs.complete(job.id);
+      await this.jobs.complete(job);
       return;
     }
     try {
       const outcome = await handler.run(job);
-      if ('done' in outcome) await this.jobs.complete(job.id);
-      else await this.jobs.reschedule(job.id, outcome.retryInMs, { payload: outcome.payload });
+      if ('done' in outcome) await this.jobs.complete(job);
+      else await this.jobs.reschedule(job, outcome.retryInMs, { payload: outcome.payload });
     } catch (thrown) {
       const error = thrown instanceof DomainError ? thrown : new DomainError('upstream_error', String((thrown as Error)?.message ?? thrown));
       const log = { jobId: job.id, kind: job.kind, attempt: job.attempts, code: error.code, err: error.message };
       if (isRetryable(error) && job.attempts < (handler.maxAttempts ?? this.config.upstreamSync.maxAttempts)) {
         this.logger.warn(log, 'upstream job failed; will retry');
         const wait = Math.max(backoffMs(job.attempts), (error.retryAfterSeconds ?? 0) * 1000);
-        await this.jobs.reschedule(job.id, wait, { error: error.message });
+        await this.jobs.reschedule(job, wait, { error: error.message });
         return;
       }
       this.logger.warn(log, 'upstream job gave up');
       await handler.giveUp?.(job, error).catch((giveUpError: unknown) =>
         this.logger.error({ jobId: job.id, err: giveUpError }, 'upstream job clean-up failed'),
       );
-      await this.jobs.complete(job.id);
+      await this.jobs.complete(job);
     }
   }
 }

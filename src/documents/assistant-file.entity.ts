@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, type Relation } from 'typeorm';
 import { StoredFile, type FileStatus } from '../files/stored-file.entity.js';
-import { Assistant } from './assistant.entity.js';
+import { Assistant } from '../assistants/assistant.entity.js';
 
 /** A document attached to an assistant, and the state of its copy in the assistant's vector store. */
 @Entity('assistant_files')

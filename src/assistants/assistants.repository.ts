@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { Sql, type SqlExecutor } from '../database/sql.js';
+import type { Assistant, AssistantTool } from './assistant.entity.js';
+
+export interface AssistantRow {
+  id: string;
+  user_id: string;
+  name: string;
+  description: string | null;
+  model: string;
+  instructions: string | null;
+  temperature: number | null;
+  tools: AssistantTool[];
+  metadata: Record<string, string>;
+  is_active: boolean;
+  vector_store_id: string | null;
+  vector_store_claimed_until: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type AssistantFields = Pick<Assistant, 'name' | 'description' | 'model' | 'instructions' | 'temperature' | 'tools' | 'metadata' | 'isActive'>;
+
+const COLUMNS = `id, user_id, name, description, model, instructions, temperature, tools, metadata, is_active,
+  vector_store_id, vector_store_claimed_until, created_at, updated_at`;
+
+/** The columns a change may set, and how each value is sent. */
+const EDITABLE: Record<keyof AssistantFields, { column: string; json?: true }> = {
+  name: { column: 'name' },
+  description: { column: 'description' },
+  model: { column: 'model' },
+  instructions: { column: 'instructions' },
+  temperature: { column: 'temperature' },
+  tools: { column: 'tools', json: true },
+  metadata: { column: 'metadata', json: true },
+  isActive: { column: 'is_active' },
+};
+
+export function toAssistant(row: AssistantRow): Assistant {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    description: row.description,
+    model: row.model,
+    instructions: row.instructions,
+    temperature: row.temperature,
+    tools: row.tools,
+    metadata: row.metadata,
+    isActive: row.is_active,
+    vectorStoreId: row.vector_store_id,
+    vectorStoreClaimedUntil: row.vector_store_claimed_until,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The assistants table, including each assistant's vector store and the lease on creating it. */
+@Injectable()
+export class AssistantsRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async findOwned(userId: string, id: string, db: SqlExecutor = this.sql): Promise<Assistant | undefined> {
+    const row = await db.row<AssistantRow>(`SELECT ${COLUMNS} FROM assistants WHERE id = $1 AND user_id = $2`, [id, userId]);
+    return row && toAssistant(row);
+  }
+
+  /** The user's assistants, newest first. */
+  async listOwned(userId: string): Promise<Assistant[]> {
+    const rows = await this.sql.rows<AssistantRow>(`SELECT ${COLUMNS} FROM assistants WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, [
+      userId,
+    ]);
+    return rows.map(toAssistant);
+  }
+
+  async insert(userId: string, fields: AssistantFields, db: SqlExecutor): Promise<Assistant> {
+    const row = await db.row<AssistantRow>(
+      `INSERT INTO assistants (user_id, name, description, model, instructions, temperature, tools, metadata, is_active)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9) RETURNING ${COLUMNS}`,
+      [
+        userId,
+        fields.name,
+        fields.description,
+        fields.model,
+        fields.instructions,
+        fields.temperature,
+        JSON.stringify(fields.tools),
+        JSON.stringify(fields.metadata),
+        fields.isActive,
+      ],
+    );
+    return toAssistant(row!);
+  }
+
+  /** Sets the given fields (and updated_at); nothing when no field is given. */
+  async update(userId: string, id: string, changes: Partial<AssistantFields>, db: SqlExecutor): Promise<void> {
+    const sets: string[] = [];
+    const params: Array<string | number | boolean | null> = [id, userId];
+    for (const [field, value] of Object.entries(changes) as Array<[keyof AssistantFields, AssistantFields[keyof AssistantFields]]>) {
+      const { column, json } = EDITABLE[field];
+      params.push(json ? JSON.stringify(value) : (value as string | number | boolean | null));
+      sets.push(`${column} = $${params.length}${json ? '::jsonb' : ''}`);
+    }
+    if (sets.length === 0) return;
+    await db.execute(`UPDATE assistants SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND user_id = $2`, params);
+  }
+
+  /** Deletes the assistant; its vector store as the deleted row held it, or undefined when there was no such assistant. */
+  async delete(userId: string, id: string, db: SqlExecutor): Promise<{ vectorStoreId: string | null } | undefined> {
+    const row = await db.row<{ vector_store_id: string | null }>('DELETE FROM assistants WHERE id = $1 AND user_id = $2 RETURNING vector_store_id', [
+      id,
+      userId,
+    ]);
+    return row && { vectorStoreId: row.vector_store_id };
+  }
+
+  /** Takes the lease on creating the assistant's vector store; false when it has one or another holds the lease. */
+  async claimVectorStore(userId: string, id: string, seconds: number): Promise<boolean> {
+    const claimed = await this.sql.execute(
+      `UPDATE assistants SET vector_store_claimed_until = now() + make_interval(secs => $3)
+       WHERE id = $1 AND user_id = $2 AND vector_store_id IS NULL
+         AND (vector_store_claimed_until IS NULL OR vector_store_claimed_until < now())`,
+      [id, userId, seconds],
+    );
+    return claimed > 0;
+  }
+
+  async releaseVectorStoreClaim(userId: string, id: string): Promise<void> {
+    await this.sql.execute('UPDATE assistants SET vector_store_claimed_until = NULL WHERE id = $1 AND user_id = $2 AND vector_store_id IS NULL', [
+      id,
+      userId,
+    ]);
+  }
+
+  /** Records the store unless one is recorded; the store now recorded (undefined when the assistant is gone). */
+  async recordVectorStore(userId: string, id: string, vectorStoreId: string): Promise<string | undefined> {
+    const row = await this.sql.row<{ vector_store_id: string }>(
+      `UPDATE assistants SET vector_store_id = COALESCE(vector_store_id, $1), vector_store_claimed_until = NULL
+       WHERE id = $2 AND user_id = $3 RETURNING vector_store_id`,
+      [vectorStoreId, id, userId],
+    );
+    return row?.vector_store_id;
+  }
+
+  /** The user's vector stores. */
+  async vectorStoreIds(userId: string): Promise<string[]> {
+    const rows = await this.sql.rows<{ vector_store_id: string }>(
+      'SELECT vector_store_id FROM assistants WHERE user_id = $1 AND vector_store_id IS NOT NULL',
+      [userId],
+    );
+    return rows.map((row) => row.vector_store_id);
+  }
+}
