@@ -78,15 +78,7 @@ export class RunsService {
         tx,
       );
       if (!claimed) return undefined;
-      const userMessage =
-        message && messageId
-          ? (
-              await this.messages.write(
-                { id: messageId, seq, threadId, userId, role: 'user', content: message.content, status: 'completed', fileIds: message.fileIds, replyToId: message.replyToId },
-                tx,
-              )
-            ).message
-          : null;
+      const userMessage = message && messageId ? await this.writeQuestion(start, messageId, seq, tx) : null;
       const count = await this.threads.recordActivity(
         userId,
         threadId,
@@ -95,6 +87,16 @@ export class RunsService {
       );
       return { run, userMessage, threadMessageCount: start.newThread ? null : (count ?? null) };
     });
+  }
+
+  /** The user's message that starts the turn, in the place reserved for it. */
+  private async writeQuestion(start: TurnStart, id: string, seq: string | undefined, tx: SqlExecutor): Promise<Message> {
+    const { content, fileIds, replyToId } = start.userMessage!;
+    const written = await this.messages.write(
+      { id, seq, threadId: start.threadId, userId: start.userId, role: 'user', content, status: 'completed', fileIds, replyToId },
+      tx,
+    );
+    return written.message;
   }
 
   /** Closes the thread's running run if its heartbeat went stale; true when it did. */
