@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import type { AppLogger } from '../common/logging/logger.js';
 import { loadConfig } from '../config/config.js';
 import type { FilesService } from '../files/files.service.js';
@@ -6,6 +5,7 @@ import type { StoredFile } from '../files/stored-file.entity.js';
 import type { LlmContentPart, LlmRequest } from '../llm/llm-types.js';
 import { UpstreamFileMissing } from '../llm/upstream-errors.js';
 import type { UserLlm } from '../llm/user-llm.js';
+import type { MessagesRepository } from '../threads/messages.repository.js';
 import type { HistoryMessage } from './context-builder.js';
 import { ContextService, type ContextTurn } from './context.service.js';
 import type { ImageCopies } from './image-copies.js';
@@ -83,7 +83,7 @@ function service(files: StoredFile[], storage: CountingStorage | undefined, copi
     content: () => storage!.stream(),
   } as unknown as FilesService;
   const logger = { info: () => undefined } as unknown as AppLogger;
-  return new ContextService({} as DataSource, filesService, copies as unknown as ImageCopies, config, logger);
+  return new ContextService({} as MessagesRepository, filesService, copies as unknown as ImageCopies, config, logger);
 }
 
 function turn(fileIds: string[]): ContextTurn {

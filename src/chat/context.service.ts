@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { Assistant } from '../assistants/assistant.entity.js';
 import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import type { AppLogger } from '../common/logging/logger.js';
@@ -14,12 +12,10 @@ import { LlmCallAborted } from '../llm/responses-stream.js';
 import { UpstreamFileMissing } from '../llm/upstream-errors.js';
 import type { UserLlm } from '../llm/user-llm.js';
 import { attachmentKind, textReadBytes } from '../threads/attachment-limits.js';
+import { MessagesRepository } from '../threads/messages.repository.js';
 import type { Thread } from '../threads/thread.entity.js';
 import { buildRequest, planContext, type Attachment, type AttachmentInfo, type HistoryMessage, type TurnOverrides } from './context-builder.js';
 import { ImageCopies } from './image-copies.js';
-
-/** The messages that count as conversation: not replaced, not still being written, not empty. */
-export const CONTEXT_MESSAGES = "status NOT IN ('superseded', 'streaming') AND content <> ''";
 
 /** In full mode at most this many recent messages are read; the token budget trims further. */
 const FULL_MODE_READ_LIMIT = 1_000;
@@ -46,7 +42,7 @@ interface BuiltRequest {
 @Injectable()
 export class ContextService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
     private readonly files: FilesService,
     private readonly images: ImageCopies,
     @InjectConfig() private readonly config: AppConfig,
@@ -63,15 +59,14 @@ export class ContextService {
    * @param throughId regenerate: the answered message (later messages are left out)
    * @param excludeId regenerate: the reply being replaced
    */
-  async history(threadId: string, throughId: string | null, excludeId: string | null, limit = this.historyLimit): Promise<HistoryMessage[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT id, role, content, file_ids FROM messages
-       WHERE thread_id = $1 AND ${CONTEXT_MESSAGES}
-         AND ($2::uuid IS NULL OR id <> $2)
-         AND ($3::uuid IS NULL OR seq <= (SELECT seq FROM messages WHERE id = $3))
-       ORDER BY seq DESC LIMIT $4`,
-      [threadId, excludeId, throughId, limit],
-    )) as Array<{ id: string; role: 'user' | 'assistant'; content: string; file_ids: string[] }>;
+  async history(
+    userId: string,
+    threadId: string,
+    throughId: string | null,
+    excludeId: string | null,
+    limit = this.historyLimit,
+  ): Promise<HistoryMessage[]> {
+    const rows = await this.messages.history(userId, threadId, throughId, excludeId, limit);
     return rows.reverse().map((row) => ({ id: row.id, role: row.role, content: row.content, fileIds: row.file_ids }));
   }
 

@@ -1,24 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
 import type { UpstreamFile } from '../llm/llm-types.js';
-import { isRetryable } from '../llm/upstream-errors.js';
+import { retryWaitMs } from '../llm/retry-rule.js';
 import type { UserLlm } from '../llm/user-llm.js';
 import { UpstreamJobsService } from '../upstream-sync/upstream-jobs.service.js';
-import { backoffMs, UpstreamWorker } from '../upstream-sync/upstream-worker.js';
+import { UpstreamWorker } from '../upstream-sync/upstream-worker.js';
+import { ChatFilesRepository } from './chat-files.repository.js';
 
 /** A copy this close to its expiry is made again rather than sent (a turn may take minutes). */
 const MIN_REMAINING_LIFETIME_MS = 15 * 60 * 1000;
 
 const EXTENSIONS: Record<string, string> = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/gif': '.gif', 'image/webp': '.webp' };
-
-type CopyRow = { upstream_file_id: string | null; upstream_key_ref: string | null; upstream_expires_at: Date | null };
 
 /**
  * Images go to the model by reference: each is copied to OpenAI Files once
@@ -35,7 +32,7 @@ type CopyRow = { upstream_file_id: string | null; upstream_key_ref: string | nul
 @Injectable()
 export class ImageCopies {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly copies: ChatFilesRepository,
     private readonly files: FilesService,
     private readonly jobs: UpstreamJobsService,
     private readonly worker: UpstreamWorker,
@@ -51,11 +48,7 @@ export class ImageCopies {
 
   /** Forgets copies OpenAI no longer has, so that the next use makes them again. */
   async forget(userId: string, upstreamFileIds: string[]): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE files SET upstream_file_id = NULL, upstream_key_ref = NULL, upstream_expires_at = NULL
-       WHERE user_id = $1 AND kind = 'image' AND upstream_file_id = ANY($2::varchar[])`,
-      [userId, upstreamFileIds],
-    );
+    await this.copies.forgetCopies(userId, upstreamFileIds);
   }
 
   private async upload(file: StoredFile, llm: UserLlm, signal: AbortSignal): Promise<UpstreamFile> {
@@ -70,23 +63,18 @@ export class ImageCopies {
       try {
         return await llm.uploadImage(image, signal);
       } catch (error) {
-        if (signal.aborted || !(error instanceof DomainError) || !isRetryable(error) || attempt >= this.config.openai.maxRetries) throw error;
-        await sleep(Math.max(backoffMs(attempt + 1), (error.retryAfterSeconds ?? 0) * 1000), undefined, { signal });
+        if (signal.aborted || !(error instanceof DomainError)) throw error;
+        const wait = retryWaitMs(error, 'call', attempt, 0, { maxRetries: this.config.openai.maxRetries });
+        if (wait === null) throw error;
+        await sleep(wait, undefined, { signal });
       }
     }
   }
 
   private async record(file: StoredFile, copy: UpstreamFile, keyRef: string): Promise<string | null> {
-    const [updated] = (await this.dataSource.query(
-      `UPDATE files SET upstream_file_id = $1, upstream_key_ref = $2, upstream_expires_at = $3
-       WHERE id = $4 AND user_id = $5 AND upstream_file_id IS NOT DISTINCT FROM $6 RETURNING id`,
-      [copy.id, keyRef, copy.expiresAt, file.id, file.userId, file.upstreamFileId],
-    )) as [unknown[], number];
-    if (updated.length > 0) return copy.id;
-    const [row] = (await this.dataSource.query(
-      'SELECT upstream_file_id, upstream_key_ref, upstream_expires_at FROM files WHERE id = $1 AND user_id = $2',
-      [file.id, file.userId],
-    )) as CopyRow[];
+    const made = { upstreamFileId: copy.id, keyRef, expiresAt: copy.expiresAt };
+    if (await this.copies.recordCopyIfUnchanged(file.userId, file.id, made, file.upstreamFileId)) return copy.id;
+    const row = await this.copies.copyOf(file.userId, file.id);
     const theirs = row && usable({ upstreamFileId: row.upstream_file_id, upstreamKeyRef: row.upstream_key_ref, upstreamExpiresAt: row.upstream_expires_at }, keyRef);
     if (!row || theirs) {
       // Deleted meanwhile, or another turn recorded a good copy first: this one is not needed.
@@ -94,10 +82,7 @@ export class ImageCopies {
       this.worker.nudge();
       return row ? row.upstream_file_id : null;
     }
-    await this.dataSource.query(
-      'UPDATE files SET upstream_file_id = $1, upstream_key_ref = $2, upstream_expires_at = $3 WHERE id = $4 AND user_id = $5',
-      [copy.id, keyRef, copy.expiresAt, file.id, file.userId],
-    );
+    await this.copies.recordCopy(file.userId, file.id, made);
     return copy.id;
   }
 }

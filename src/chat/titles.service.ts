@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
 import type { UserLlm } from '../llm/user-llm.js';
+import { ThreadsRepository } from '../threads/threads.repository.js';
 
 const TITLE_TIMEOUT_MS = 15_000;
 const MAX_TITLE = 80;
@@ -33,7 +32,7 @@ export function cleanTitle(raw: string): string {
 @Injectable()
 export class TitlesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly threads: ThreadsRepository,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: AppLogger,
   ) {}
@@ -46,7 +45,7 @@ export class TitlesService {
    * Generates and stores a title (unless the thread got one meanwhile);
    * resolves to the title the thread ends up with.
    */
-  async titleThread(threadId: string, llm: UserLlm, firstMessage: string): Promise<string | null> {
+  async titleThread(userId: string, threadId: string, llm: UserLlm, firstMessage: string): Promise<string | null> {
     let title: string;
     try {
       title = cleanTitle(
@@ -66,11 +65,7 @@ export class TitlesService {
       title = fallbackTitle(firstMessage);
     }
     try {
-      const [rows] = (await this.dataSource.query(
-        'UPDATE threads SET title = $2, updated_at = now() WHERE id = $1 AND title IS NULL RETURNING title',
-        [threadId, title],
-      )) as [Array<{ title: string }>, number];
-      return rows[0]?.title ?? null;
+      return await this.threads.setTitleIfNone(userId, threadId, title);
     } catch (error) {
       this.logger.warn({ threadId, err: error }, 'could not store the thread title');
       return null;

@@ -7,7 +7,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { toMessageResponse } from '../threads/thread.mapper.js';
 import type { MessageResponse } from '../threads/threads.dto.js';
 import type { ChatReply } from './chat.dto.js';
-import type { TurnEvents, TurnResult } from './chat.service.js';
+import type { TurnEvents, TurnResult } from './turn.js';
 import { SseStream } from './sse-stream.js';
 
 export type TurnRunner = (events: TurnEvents, clientGone: AbortSignal) => Promise<TurnResult>;

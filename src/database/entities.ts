@@ -1,6 +1,6 @@
 import { AssistantFile } from '../documents/assistant-file.entity.js';
 import { Assistant } from '../assistants/assistant.entity.js';
-import { Run } from '../chat/run.entity.js';
+import { Run } from '../runs/run.entity.js';
 import { Message } from '../threads/message.entity.js';
 import { Thread } from '../threads/thread.entity.js';
 import { FileChunk } from '../files/file-chunk.entity.js';

@@ -28,10 +28,8 @@ export class UpstreamFileMissing extends DomainError {
 /** The API's words for a file id it does not know ("No such File object", "File … not found", "does not exist"). */
 const MISSING_FILE = /\bfile\b.*\b(not found|does not exist|no such|not exist)|\bno such file\b/i;
 
-/** Whether a failure is worth another attempt (before any output was relayed). */
-export function isRetryable(error: DomainError): boolean {
-  return error.code === 'upstream_unavailable' || error.code === 'upstream_rate_limited' || error.code === 'upstream_timeout';
-}
+/** The retry rule lives in retry-rule.ts; background jobs find it here too. */
+export { isRetryable } from './retry-rule.js';
 
 /**
  * Translates what the OpenAI SDK throws into the platform's error codes. The

@@ -1,4 +1,4 @@
-import { Message } from './message.entity.js';
+import type { Message, MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
 import type { Thread } from './thread.entity.js';
 import type { MessageResponse, ThreadResponse } from './threads.dto.js';
 
@@ -46,7 +46,7 @@ export function toMessageResponse(message: Message): MessageResponse {
   };
 }
 
-const toNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const toNumber = (value: string | null): number | null => (value === null ? null : Number(value));
 
 /**
  * A timestamptz column as the API writes it (ISO-8601 in UTC with
@@ -62,25 +62,42 @@ export const THREAD_RESPONSE_COLUMNS = `id, title, assistant_id, is_archived, su
   ${isoTimestamp('last_message_at', 'last_message_at')}, ${isoTimestamp('last_activity_at', 'last_activity_at')},
   ${isoTimestamp('created_at', 'created_at')}, ${isoTimestamp('updated_at', 'updated_at')}`;
 
+/** A row of THREAD_RESPONSE_COLUMNS (times already formatted by PostgreSQL). */
+export interface ThreadResponseRow {
+  id: string;
+  title: string | null;
+  assistant_id: string | null;
+  is_archived: boolean;
+  summary: string | null;
+  message_count: number;
+  input_tokens: string;
+  output_tokens: string;
+  total_cost: string;
+  last_message_at: string | null;
+  last_activity_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
 /** A thread's API shape straight from a row of THREAD_RESPONSE_COLUMNS. */
-export function threadResponseFromRow(row: Record<string, unknown>): ThreadResponse {
+export function threadResponseFromRow(row: ThreadResponseRow): ThreadResponse {
   const inputTokens = Number(row.input_tokens);
   const outputTokens = Number(row.output_tokens);
   return {
-    id: row.id as string,
-    title: (row.title as string | null) ?? null,
-    assistantId: (row.assistant_id as string | null) ?? null,
-    isArchived: row.is_archived as boolean,
-    summary: (row.summary as string | null) ?? null,
-    messageCount: row.message_count as number,
+    id: row.id,
+    title: row.title,
+    assistantId: row.assistant_id,
+    isArchived: row.is_archived,
+    summary: row.summary,
+    messageCount: row.message_count,
     inputTokens,
     outputTokens,
     totalTokens: inputTokens + outputTokens,
     totalCost: Number(row.total_cost),
-    lastMessageAt: (row.last_message_at as string | null) ?? null,
-    lastActivityAt: row.last_activity_at as string,
-    createdAt: row.created_at as string,
-    updatedAt: row.updated_at as string,
+    lastMessageAt: row.last_message_at,
+    lastActivityAt: row.last_activity_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
@@ -88,47 +105,41 @@ export function threadResponseFromRow(row: Record<string, unknown>): ThreadRespo
 export const MESSAGE_RESPONSE_COLUMNS = `id, thread_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
   assistant_id, model, input_tokens, output_tokens, cost, ${isoTimestamp('created_at', 'created_at')}`;
 
-/** A message's API shape straight from a row of MESSAGE_RESPONSE_COLUMNS. */
-export function messageResponseFromRow(row: Record<string, unknown>): MessageResponse {
-  return {
-    id: row.id as string,
-    threadId: row.thread_id as string,
-    role: row.role as MessageResponse['role'],
-    content: row.content as string,
-    status: row.status as MessageResponse['status'],
-    statusReason: (row.status_reason as string | null) ?? null,
-    replyToId: (row.reply_to_id as string | null) ?? null,
-    fileIds: (row.file_ids as string[] | null) ?? [],
-    citations: (row.citations as MessageResponse['citations'] | null) ?? [],
-    usage: usageOf(toNumber(row.input_tokens), toNumber(row.output_tokens)),
-    cost: toNumber(row.cost),
-    model: (row.model as string | null) ?? null,
-    assistantId: (row.assistant_id as string | null) ?? null,
-    createdAt: row.created_at as string,
-  };
+/** A row of MESSAGE_RESPONSE_COLUMNS (the time already formatted by PostgreSQL). */
+export interface MessageResponseRow {
+  id: string;
+  thread_id: string;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  status_reason: string | null;
+  reply_to_id: string | null;
+  file_ids: string[] | null;
+  citations: MessageCitation[] | null;
+  assistant_id: string | null;
+  model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost: string | null;
+  created_at: string;
 }
 
-/** A message from a raw row (snake_case columns), as written by the hand-made statements of a turn. */
-export function messageFromRow(row: Record<string, unknown>): Message {
-  return Object.assign(new Message(), {
+/** A message's API shape straight from a row of MESSAGE_RESPONSE_COLUMNS. */
+export function messageResponseFromRow(row: MessageResponseRow): MessageResponse {
+  return {
     id: row.id,
-    seq: Number(row.seq),
     threadId: row.thread_id,
-    userId: row.user_id,
     role: row.role,
     content: row.content,
     status: row.status,
-    statusReason: row.status_reason ?? null,
-    replyToId: row.reply_to_id ?? null,
+    statusReason: row.status_reason,
+    replyToId: row.reply_to_id,
     fileIds: row.file_ids ?? [],
     citations: row.citations ?? [],
-    assistantId: row.assistant_id ?? null,
-    model: row.model ?? null,
-    inputTokens: toNumber(row.input_tokens),
-    outputTokens: toNumber(row.output_tokens),
+    usage: usageOf(row.input_tokens, row.output_tokens),
     cost: toNumber(row.cost),
-    upstreamResponseId: row.upstream_response_id ?? null,
-    createdAt: new Date(row.created_at as string),
-    updatedAt: new Date(row.updated_at as string),
-  });
+    model: row.model,
+    assistantId: row.assistant_id,
+    createdAt: row.created_at,
+  };
 }

@@ -1,6 +1,5 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, MoreThan, type EntityManager } from 'typeorm';
 import type { Assistant } from '../assistants/assistant.entity.js';
 import { AssistantsService } from '../assistants/assistants.service.js';
 import type { User } from '../auth/user.entity.js';
@@ -8,29 +7,22 @@ import { UsersService } from '../auth/users.service.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { Transactions } from '../database/sql.js';
 import { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
 import { assertMessageAttachments } from './attachment-limits.js';
-import { Message, type MessageRole } from './message.entity.js';
-import { Thread } from './thread.entity.js';
-import { MESSAGE_RESPONSE_COLUMNS, messageResponseFromRow, THREAD_RESPONSE_COLUMNS, threadResponseFromRow } from './thread.mapper.js';
+import type { Message } from './message.entity.js';
+import { MessagesRepository } from './messages.repository.js';
+import type { Thread } from './thread.entity.js';
+import { messageResponseFromRow, threadResponseFromRow } from './thread.mapper.js';
 import type { AddMessageDto, CreateThreadDto, ListThreadsQuery, MessageResponse, ThreadResponse, UpdateThreadDto } from './threads.dto.js';
+import { ThreadsRepository, type ThreadChanges } from './threads.repository.js';
 
 export interface MessagePage {
   limit: number;
   before?: string;
   after?: string;
 }
-
-export interface NewMessage {
-  id?: string;
-  role: MessageRole;
-  content: string;
-  fileIds?: string[];
-  replyToId?: string | null;
-}
-
-const ACTIVE_RUN = "EXISTS (SELECT 1 FROM runs WHERE runs.thread_id = $1 AND runs.status = 'running')";
 
 /** Neither an assistant in the request nor a default one to fall back on. */
 export function noAssistant(): DomainError {
@@ -40,7 +32,9 @@ export function noAssistant(): DomainError {
 @Injectable()
 export class ThreadsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly threads: ThreadsRepository,
+    private readonly messages: MessagesRepository,
+    private readonly transactions: Transactions,
     private readonly assistants: AssistantsService,
     private readonly users: UsersService,
     private readonly files: FilesService,
@@ -61,8 +55,8 @@ export class ThreadsService {
   }
 
   /** The user's thread, or 404 whether it does not exist or belongs to someone else. */
-  async findOwned(userId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<Thread> {
-    const thread = await manager.findOneBy(Thread, { id, userId });
+  async findOwned(userId: string, id: string): Promise<Thread> {
+    const thread = await this.threads.findOwned(userId, id);
     if (!thread) throw notFound('Thread');
     return thread;
   }
@@ -79,81 +73,53 @@ export class ThreadsService {
 
   async create(userId: string, dto: CreateThreadDto, assistant?: Assistant): Promise<Thread> {
     const chosen = assistant ?? (await this.assistantForNewThread(await this.users.get(userId), dto.assistantId));
-    return this.dataSource.manager.save(
-      this.dataSource.manager.create(Thread, {
-        userId,
-        assistantId: chosen.id,
-        title: dto.title?.length ? dto.title : null,
-        isArchived: false,
-      }),
-    );
+    return this.threads.insert(userId, { assistantId: chosen.id, title: dto.title?.length ? dto.title : null });
   }
 
   /** A page of the user's threads, newest activity first, with the total that match. */
   async list(userId: string, query: ListThreadsQuery): Promise<{ threads: ThreadResponse[]; total: number }> {
-    const parameters: unknown[] = [userId, query.archived ?? false];
-    const parameter = (value: unknown) => `$${parameters.push(value)}`;
-    const filters: string[] = [];
-    if (query.assistantId) filters.push(`assistant_id = ${parameter(query.assistantId)}`);
-    if (query.search) {
-      filters.push(`title ILIKE ${parameter(`%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} ESCAPE '\\'`);
-    }
-    const where = ['user_id = $1', 'is_archived = $2', ...filters].join(' AND ');
-    // The total comes with the page (one round trip); only a page past the end needs a count of its own.
-    const rows = (await this.dataSource.query(
-      `SELECT ${THREAD_RESPONSE_COLUMNS}, COUNT(*) OVER () AS total FROM threads WHERE ${where}
-       ORDER BY last_activity_at DESC, id DESC LIMIT ${parameter(query.limit ?? 50)} OFFSET ${parameter(query.offset ?? 0)}`,
-      parameters,
-    )) as Array<Record<string, unknown>>;
-    if (rows.length > 0) return { threads: rows.map(threadResponseFromRow), total: Number(rows[0].total) };
-    const [{ total }] = (await this.dataSource.query(
-      `SELECT COUNT(*)::int AS total FROM threads WHERE ${where}`,
-      parameters.slice(0, parameters.length - 2),
-    )) as Array<{ total: number }>;
-    return { threads: [], total };
+    const { rows, total } = await this.threads.list(userId, {
+      archived: query.archived ?? false,
+      assistantId: query.assistantId,
+      search: query.search,
+      limit: query.limit ?? 50,
+      offset: query.offset ?? 0,
+    });
+    return { threads: rows.map(threadResponseFromRow), total };
   }
 
   async update(userId: string, id: string, dto: UpdateThreadDto): Promise<Thread> {
     await this.findOwned(userId, id);
-    const changes: Partial<Thread> = {};
+    const changes: ThreadChanges = {};
     if (dto.title !== undefined) changes.title = dto.title?.length ? dto.title : null;
     if (dto.isArchived !== undefined) changes.isArchived = dto.isArchived;
     if (dto.assistantId !== undefined) {
       changes.assistantId = dto.assistantId === null ? null : (await this.assistants.findOwned(userId, dto.assistantId)).id;
     }
-    if (Object.keys(changes).length > 0) await this.dataSource.manager.update(Thread, { id, userId }, changes);
+    await this.threads.update(userId, id, changes);
     return this.findOwned(userId, id);
   }
 
   /** Deletes the thread with its messages and runs. */
   async delete(userId: string, id: string): Promise<void> {
     const thread = await this.findOwned(userId, id);
-    await this.dataSource.manager.delete(Thread, { id: thread.id, userId });
+    await this.threads.delete(userId, thread.id);
   }
 
   /**
    * A page of messages, oldest first: the newest page, or the page before /
-   * after a message. One hand-written statement on the hot path, with the
-   * ownership in it; only an empty page needs to tell a missing thread or
-   * cursor from an empty one.
+   * after a message. One statement on the hot path, with the ownership in
+   * it; only an empty page needs to tell a missing thread or cursor from an
+   * empty one.
    */
   async listMessages(userId: string, threadId: string, page: MessagePage): Promise<MessageResponse[]> {
-    const cursor = page.after ?? page.before ?? null;
-    const direction = page.after ? 'ASC' : 'DESC';
-    const rows = (await this.dataSource.query(
-      `SELECT ${MESSAGE_RESPONSE_COLUMNS} FROM messages
-       WHERE thread_id = $1 AND user_id = $2
-         AND ($3::uuid IS NULL OR seq ${page.after ? '>' : '<'} (SELECT anchor.seq FROM messages anchor WHERE anchor.id = $3 AND anchor.thread_id = $1))
-       ORDER BY seq ${direction} LIMIT $4`,
-      [threadId, userId, cursor, page.limit],
-    )) as Array<Record<string, unknown>>;
+    const anchorId = page.after ?? page.before ?? null;
+    const rows = await this.messages.page(userId, threadId, { limit: page.limit, anchorId, direction: page.after ? 'after' : 'before' });
     const messages = rows.map(messageResponseFromRow);
     if (!page.after) messages.reverse();
     if (messages.length === 0) {
       await this.findOwned(userId, threadId);
-      if (cursor && !(await this.dataSource.getRepository(Message).exists({ where: { id: cursor, threadId } }))) {
-        throw notFound('Message');
-      }
+      if (anchorId && !(await this.messages.exists(userId, threadId, anchorId))) throw notFound('Message');
     }
     return messages;
   }
@@ -163,12 +129,27 @@ export class ThreadsService {
     this.assertInputLength('content', dto.content);
     const thread = await this.findOwned(userId, threadId);
     await this.checkReferences(userId, thread.id, dto.fileIds ?? [], dto.replyToId);
-    return this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async (tx) => {
       // Under the thread's row lock: a turn in progress would be interleaved.
-      await manager.query('SELECT id FROM threads WHERE id = $1 FOR UPDATE', [thread.id]);
-      const [{ exists }] = (await manager.query(`SELECT ${ACTIVE_RUN} AS exists`, [thread.id])) as Array<{ exists: boolean }>;
-      if (exists) throw new DomainError('run_in_progress', 'The assistant is answering in this thread; wait for it or cancel it');
-      return this.insertMessage(manager, thread, dto);
+      await this.threads.lock(userId, thread.id, tx);
+      if (await this.threads.isAnswering(userId, thread.id, tx)) {
+        throw new DomainError('run_in_progress', 'The assistant is answering in this thread; wait for it or cancel it');
+      }
+      const { message } = await this.messages.write(
+        {
+          id: randomUUID(),
+          threadId: thread.id,
+          userId,
+          role: dto.role,
+          content: dto.content,
+          status: 'completed',
+          fileIds: dto.fileIds ?? [],
+          replyToId: dto.replyToId ?? null,
+        },
+        tx,
+      );
+      await this.threads.recordActivity(userId, thread.id, { messages: 1, messageWritten: true }, tx);
+      return message;
     });
   }
 
@@ -181,8 +162,7 @@ export class ThreadsService {
     const files = await this.files.findOwnedMany(userId, fileIds);
     assertMessageAttachments(files, fileIds, this.config.chat.attachments);
     if (replyToId) {
-      const found =
-        threadId !== null && (await this.dataSource.getRepository(Message).exists({ where: { id: replyToId, threadId, userId } }));
+      const found = threadId !== null && (await this.messages.exists(userId, threadId, replyToId));
       if (!found) {
         throw new DomainError('not_found', 'The message replied to is not in this thread', [
           { field: 'replyToId', message: 'The message replied to is not in this thread' },
@@ -192,40 +172,13 @@ export class ThreadsService {
     return files;
   }
 
-  /** Stores a message and moves the thread's counters and activity time. */
-  async insertMessage(manager: EntityManager, thread: Thread, message: NewMessage): Promise<Message> {
-    const saved = await manager.save(
-      manager.create(Message, {
-        ...(message.id ? { id: message.id } : {}),
-        threadId: thread.id,
-        userId: thread.userId,
-        role: message.role,
-        content: message.content,
-        status: 'completed',
-        fileIds: message.fileIds ?? [],
-        replyToId: message.replyToId ?? null,
-        citations: [],
-      }),
-    );
-    await manager.query(
-      `UPDATE threads SET message_count = message_count + 1, last_message_at = now(), last_activity_at = now(), updated_at = now()
-       WHERE id = $1`,
-      [thread.id],
-    );
-    return saved;
-  }
-
   /**
    * Messages of the current conversation (without replaced replies), oldest
    * first, a page at a time (for export: a long thread is never read whole).
    */
   async *conversationPages(userId: string, threadId: string, pageSize: number): AsyncGenerator<Message[]> {
     for (let after = -1; ; ) {
-      const page = await this.dataSource.getRepository(Message).find({
-        where: { threadId, userId, seq: MoreThan(after), status: In(['completed', 'incomplete', 'cancelled', 'streaming']) },
-        order: { seq: 'ASC' },
-        take: pageSize,
-      });
+      const page = await this.messages.conversationAfter(userId, threadId, after, pageSize);
       if (page.length > 0) yield page;
       if (page.length < pageSize) return;
       after = page[page.length - 1].seq;
@@ -235,14 +188,7 @@ export class ThreadsService {
   /** The files attached to the thread's messages, in order of first use. */
   async threadFiles(userId: string, threadId: string): Promise<StoredFile[]> {
     const thread = await this.findOwned(userId, threadId);
-    const rows = (await this.dataSource.query(
-      `SELECT attached.file_id FROM messages
-       CROSS JOIN LATERAL jsonb_array_elements_text(messages.file_ids) WITH ORDINALITY AS attached(file_id, position)
-       WHERE messages.thread_id = $1
-       ORDER BY messages.seq, attached.position`,
-      [thread.id],
-    )) as Array<{ file_id: string }>;
-    const ordered = [...new Set(rows.map((row) => row.file_id))];
+    const ordered = [...new Set(await this.messages.attachedFileIds(userId, thread.id))];
     return this.files.findExisting(userId, ordered);
   }
 }

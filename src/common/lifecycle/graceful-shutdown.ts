@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
-import { RunRegistry } from '../../chat/run-registry.js';
 import type { AppLogger } from '../logging/logger.js';
+import { SHUTDOWN_DRAIN, type ShutdownDrain } from './shutdown-drain.js';
 import { ShutdownState } from './shutdown-state.js';
 
 /**
@@ -15,13 +15,13 @@ export async function gracefulShutdown(app: INestApplication, graceMs: number, l
   const server = app.getHttpServer() as Server;
   server.close();
   server.closeIdleConnections();
-  const registry = app.get(RunRegistry);
-  if (registry.size > 0) {
-    logger.info({ runs: registry.size, graceMs }, 'waiting for replies in flight');
-    const finished = await registry.drain(graceMs);
+  const work = app.get<ShutdownDrain>(SHUTDOWN_DRAIN);
+  if (work.inFlight > 0) {
+    logger.info({ runs: work.inFlight, graceMs }, 'waiting for replies in flight');
+    const finished = await work.drain(graceMs);
     if (!finished) {
-      logger.warn({ runs: registry.size }, 'grace period over: ending the remaining replies');
-      await registry.stopAll('server_shutting_down');
+      logger.warn({ runs: work.inFlight }, 'grace period over: ending the remaining replies');
+      await work.stopRemaining();
     }
   }
   await app.close();

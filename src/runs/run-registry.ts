@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
+import type { ShutdownDrain } from '../common/lifecycle/shutdown-drain.js';
 import { DatabaseNotifications } from '../database/notifications.js';
 
 export type StopReason = 'cancelled' | 'client_disconnected' | 'server_shutting_down';
@@ -16,17 +18,18 @@ export interface ActiveRun {
 /**
  * The runs this instance is executing. A cancel that arrives on another
  * instance reaches this one through PostgreSQL NOTIFY; the run's heartbeat
- * also checks the cancel flag, in case a notification was missed.
+ * also checks the cancel flag, in case a notification was missed. On
+ * shutdown they are the work drained (ShutdownDrain).
  */
 @Injectable()
-export class RunRegistry {
+export class RunRegistry implements ShutdownDrain {
   private readonly runs = new Map<string, ActiveRun>();
 
   constructor(notifications: DatabaseNotifications) {
     notifications.subscribe(CANCEL_CHANNEL, (runId) => this.stop(runId, 'cancelled'));
   }
 
-  get size(): number {
+  get inFlight(): number {
     return this.runs.size;
   }
 
@@ -56,15 +59,18 @@ export class RunRegistry {
     await Promise.allSettled(runs.map((run) => run.finished));
   }
 
+  stopRemaining(): Promise<void> {
+    return this.stopAll('server_shutting_down');
+  }
+
   /** Waits for the local runs to finish on their own, up to the deadline; true if they all did. */
   async drain(timeoutMs: number): Promise<boolean> {
-    const all = Promise.allSettled([...this.runs.values()].map((run) => run.finished));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const result = await Promise.race([all.then(() => true), timeout]);
-    clearTimeout(timer);
-    return result;
+    const all = Promise.allSettled([...this.runs.values()].map((run) => run.finished)).then(() => true);
+    const deadline = new AbortController();
+    try {
+      return await Promise.race([all, sleep(timeoutMs, false, { signal: deadline.signal })]);
+    } finally {
+      deadline.abort();
+    }
   }
 }

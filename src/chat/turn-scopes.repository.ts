@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { Assistant } from '../assistants/assistant.entity.js';
 import { assertUsable } from '../assistants/assistants.service.js';
 import type { User } from '../auth/user.entity.js';
 import { notFound } from '../common/errors/domain-error.js';
+import { Sql } from '../database/sql.js';
+import { CONTEXT_MESSAGES } from '../threads/messages.repository.js';
 import type { Thread } from '../threads/thread.entity.js';
 import { noAssistant } from '../threads/threads.service.js';
 import type { HistoryMessage } from './context-builder.js';
-import { CONTEXT_MESSAGES } from './context.service.js';
 
 /** What a turn needs of its user: the key that pays for it. */
 export type TurnUser = Pick<User, 'id' | 'apiKeyCiphertext' | 'apiKeyKeyId' | 'apiKeyVersion' | 'defaultAssistantId'>;
@@ -39,26 +38,90 @@ const SCOPE = `
          a.id AS assistant_id, a.name AS assistant_name, a.is_active AS assistant_is_active, a.model AS assistant_model,
          a.instructions AS assistant_instructions, a.temperature AS assistant_temperature, a.tools AS assistant_tools,
          a.vector_store_id AS assistant_vector_store_id,
-         EXISTS (SELECT 1 FROM runs r WHERE r.thread_id = t.id AND r.status = 'running') AS thread_busy,
+         EXISTS (SELECT 1 FROM runs r WHERE r.thread_id = t.id AND r.user_id = u.id AND r.status = 'running') AS thread_busy,
          CASE WHEN $4::int > 0 THEN (
            SELECT COALESCE(json_agg(json_build_object('id', h.id, 'role', h.role, 'content', h.content, 'fileIds', h.file_ids) ORDER BY h.seq), '[]')
            FROM (SELECT id, role, content, file_ids, seq FROM messages
-                 WHERE thread_id = t.id AND ${CONTEXT_MESSAGES} ORDER BY seq DESC LIMIT $4) h
+                 WHERE thread_id = t.id AND user_id = u.id AND ${CONTEXT_MESSAGES} ORDER BY seq DESC LIMIT $4) h
          ) END AS history
   FROM users u
   LEFT JOIN threads t ON t.id = $2::uuid AND t.user_id = u.id
   LEFT JOIN assistants a ON a.id = COALESCE($3::uuid, t.assistant_id, u.default_assistant_id) AND a.user_id = u.id
   WHERE u.id = $1`;
 
-type ScopeRow = Record<string, unknown>;
+/** A row of SCOPE: the thread's and the assistant's columns are null when there is none. */
+interface ScopeRow {
+  user_id: string;
+  api_key_ciphertext: string | null;
+  api_key_key_id: string | null;
+  api_key_version: number;
+  default_assistant_id: string | null;
+  thread_id: string | null;
+  thread_assistant_id: string | null;
+  thread_title: string | null;
+  thread_summary: string | null;
+  thread_message_count: number | null;
+  wanted_assistant_id: string | null;
+  assistant_id: string | null;
+  assistant_name: string | null;
+  assistant_is_active: boolean | null;
+  assistant_model: string | null;
+  assistant_instructions: string | null;
+  assistant_temperature: number | null;
+  assistant_tools: Assistant['tools'] | null;
+  assistant_vector_store_id: string | null;
+  thread_busy: boolean;
+  history: HistoryMessage[] | null;
+}
 
+/** The one mapping of a scope row (ownership and the assistant's presence checked). */
+function scopeFromRow(row: ScopeRow, userId: string, threadId: string | null, historyLimit: number): TurnScope {
+  if (threadId && !row.thread_id) throw notFound('Thread');
+  if (!row.wanted_assistant_id) throw noAssistant();
+  if (!row.assistant_id) throw notFound('Assistant');
+  return {
+    user: {
+      id: row.user_id,
+      apiKeyCiphertext: row.api_key_ciphertext,
+      apiKeyKeyId: row.api_key_key_id,
+      apiKeyVersion: row.api_key_version,
+      defaultAssistantId: row.default_assistant_id,
+    },
+    thread: row.thread_id
+      ? {
+          id: row.thread_id,
+          userId,
+          assistantId: row.thread_assistant_id,
+          title: row.thread_title,
+          summary: row.thread_summary,
+          messageCount: row.thread_message_count ?? 0,
+        }
+      : null,
+    assistant: assertUsable({
+      id: row.assistant_id,
+      name: row.assistant_name ?? '',
+      isActive: row.assistant_is_active === true,
+      model: row.assistant_model ?? '',
+      instructions: row.assistant_instructions,
+      temperature: row.assistant_temperature,
+      tools: row.assistant_tools ?? [],
+      vectorStoreId: row.assistant_vector_store_id,
+    }),
+    busy: row.thread_busy === true,
+    history: historyLimit > 0 && row.thread_id ? (row.history ?? []) : undefined,
+  };
+}
+
+/** The scope of a turn, read in one statement with ownership in it. */
 @Injectable()
 export class TurnScopes {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   /** The scope of a turn on an existing thread (404 when it is not the user's). */
   async loadForThread(userId: string, threadId: string): Promise<TurnScope & { thread: TurnThread }> {
-    return (await this.load(userId, threadId, null)) as TurnScope & { thread: TurnThread };
+    const scope = await this.load(userId, threadId, null);
+    if (!scope.thread) throw notFound('Thread');
+    return { ...scope, thread: scope.thread };
   }
 
   /**
@@ -67,41 +130,8 @@ export class TurnScopes {
    * @param historyLimit also read this many of the thread's newest messages (0: none)
    */
   async load(userId: string, threadId: string | null, assistantId: string | null, historyLimit = 0): Promise<TurnScope> {
-    const [row] = (await this.dataSource.query(SCOPE, [userId, threadId, assistantId, historyLimit])) as ScopeRow[];
+    const row = await this.sql.row<ScopeRow>(SCOPE, [userId, threadId, assistantId, historyLimit]);
     if (!row) throw notFound('User');
-    if (threadId && !row.thread_id) throw notFound('Thread');
-    if (!row.wanted_assistant_id) throw noAssistant();
-    if (!row.assistant_id) throw notFound('Assistant');
-    return {
-      user: {
-        id: row.user_id as string,
-        apiKeyCiphertext: (row.api_key_ciphertext as string | null) ?? null,
-        apiKeyKeyId: (row.api_key_key_id as string | null) ?? null,
-        apiKeyVersion: row.api_key_version as number,
-        defaultAssistantId: (row.default_assistant_id as string | null) ?? null,
-      },
-      thread: row.thread_id
-        ? {
-            id: row.thread_id as string,
-            userId,
-            assistantId: (row.thread_assistant_id as string | null) ?? null,
-            title: (row.thread_title as string | null) ?? null,
-            summary: (row.thread_summary as string | null) ?? null,
-            messageCount: row.thread_message_count as number,
-          }
-        : null,
-      assistant: assertUsable({
-        id: row.assistant_id as string,
-        name: row.assistant_name as string,
-        isActive: row.assistant_is_active as boolean,
-        model: row.assistant_model as string,
-        instructions: (row.assistant_instructions as string | null) ?? null,
-        temperature: (row.assistant_temperature as number | null) ?? null,
-        tools: (row.assistant_tools as Assistant['tools'] | null) ?? [],
-        vectorStoreId: (row.assistant_vector_store_id as string | null) ?? null,
-      }),
-      busy: row.thread_busy === true,
-      history: historyLimit > 0 && row.thread_id ? (row.history as HistoryMessage[]) : undefined,
-    };
+    return scopeFromRow(row, userId, threadId, historyLimit);
   }
 }

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { AppLogger } from '../../common/logging/logger.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { loadConfig } from '../../config/config.js';
+import type { DatabaseNotifications } from '../../database/notifications.js';
+import type { Transactions } from '../../database/sql.js';
+import type { FilesService } from '../../files/files.service.js';
+import type { LlmEvent, LlmRequest, StreamOptions } from '../../llm/llm-types.js';
+import type { LlmService } from '../../llm/llm.service.js';
+import { LlmCallAborted } from '../../llm/responses-stream.js';
+import type { UserLlm } from '../../llm/user-llm.js';
+import type { MetricsService } from '../../metrics/metrics.service.js';
+import { RunHeartbeats } from '../../runs/run-heartbeat.js';
+import { RunRegistry } from '../../runs/run-registry.js';
+import type { RunsRepository } from '../../runs/runs.repository.js';
+import { RunsService } from '../../runs/runs.service.js';
+import { InMemoryRuns } from '../../runs/testing/in-memory-runs.js';
+import type { MessagesRepository } from '../../threads/messages.repository.js';
+import { asReal, ConversationStore, InMemoryThreads, InMemoryTransactions, type PublicOf } from '../../threads/testing/in-memory-conversations.js';
+import { InMemoryMessages } from '../../threads/testing/in-memory-messages.js';
+import type { ThreadsRepository } from '../../threads/threads.repository.js';
+import type { ChatFilesRepository, CitedFileRow } from '../chat-files.repository.js';
+import { ContextService } from '../context.service.js';
+import type { ImageCopies } from '../image-copies.js';
+import { ReplyRelay } from '../reply-relay.js';
+import { ReplyStore } from '../reply-store.js';
+import { SummariesService } from '../summaries.service.js';
+import { TitlesService } from '../titles.service.js';
+import { TurnExecutor } from '../turn-executor.js';
+import type { Turn, TurnEvents } from '../turn.js';
+
+/** One upstream reply: batches of events, or a failure before any; `hang` waits for the turn to be stopped. */
+export type Script = { batches: LlmEvent[][]; hang?: boolean } | { fail: DomainError };
+
+/** A model that answers each stream call with the next script. */
+export class ScriptedLlm {
+  readonly keyRef = 'k1:1';
+  readonly requests: LlmRequest[] = [];
+
+  constructor(private readonly scripts: Script[]) {}
+
+  async *stream(request: LlmRequest, options: StreamOptions): AsyncGenerator<LlmEvent[]> {
+    this.requests.push(request);
+    const script = this.scripts.shift() ?? { fail: new DomainError('upstream_error', 'no script left') };
+    if ('fail' in script) throw script.fail;
+    for (const batch of script.batches) yield batch;
+    if (script.hang) {
+      await new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve(), { once: true }));
+      throw new LlmCallAborted();
+    }
+  }
+
+  async complete(): Promise<string> {
+    return 'Salt in the sea';
+  }
+}
+
+class NoFiles implements PublicOf<ChatFilesRepository> {
+  byUpstreamIds = async (): Promise<CitedFileRow[]> => [];
+  forgetCopies = async () => undefined;
+  recordCopyIfUnchanged = async () => true;
+  copyOf = async () => undefined;
+  recordCopy = async () => undefined;
+}
+
+/** Collects what a turn tells its client. */
+export class CollectedEvents implements TurnEvents {
+  readonly log: string[] = [];
+  messageCreated = () => void this.log.push('message_created');
+  tokens = (deltas: string[]) => void this.log.push(`token:${deltas.join('')}`);
+  completed = () => void this.log.push('message_completed');
+  title = (title: string) => void this.log.push(`title:${title}`);
+  failed = (error: DomainError) => void this.log.push(`error:${error.code}`);
+}
+
+export const USER = 'a0000000-0000-4000-8000-000000000001';
+const ASSISTANT = { id: 'c0000000-0000-4000-8000-000000000003', name: 'Helper', isActive: true, model: 'gpt-4o', instructions: null, temperature: null, tools: [], vectorStoreId: null };
+
+/** The real executor, relay and store over in-memory repositories and a scripted model. */
+export function executorFixture(scripts: Script[], env: Record<string, string> = {}) {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    SESSION_SECRETS: 'unit-test-session-secret-0123456789abcdefghij',
+    ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+    OPENAI_MAX_RETRY_WAIT_MS: '3000',
+    TITLE_WAIT_MS: '1000',
+    ...env,
+  });
+  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as AppLogger;
+  const store = new ConversationStore();
+  const threads = asReal<ThreadsRepository>(new InMemoryThreads(store));
+  const fakeMessages = new InMemoryMessages(store);
+  const messages = asReal<MessagesRepository>(fakeMessages);
+  const runsRepository = new InMemoryRuns(store);
+  const transactions = asReal<Transactions>(new InMemoryTransactions(store));
+  const registry = new RunRegistry({ subscribe: () => undefined } as unknown as DatabaseNotifications);
+  const runs = new RunsService(asReal<RunsRepository>(runsRepository), threads, messages, transactions, registry, config);
+  const llm = new ScriptedLlm(scripts);
+  const upstreamFailures: string[] = [];
+  const metrics = { runFinished: () => undefined, tokensRelayed: () => undefined, upstreamFailed: (code: string) => void upstreamFailures.push(code) };
+  const files = { findExisting: async () => [] } as unknown as FilesService;
+  const context = new ContextService(messages, files, {} as ImageCopies, config, logger);
+  const executor = new TurnExecutor(
+    { forUser: () => llm as unknown as UserLlm } as unknown as LlmService,
+    registry,
+    new RunHeartbeats(runs, config, logger),
+    context,
+    new ReplyRelay(metrics as unknown as MetricsService, config, logger),
+    new ReplyStore(transactions, messages, threads, asReal<ChatFilesRepository>(new NoFiles()), runs, config, logger),
+    new TitlesService(threads, config, logger),
+    new SummariesService(threads, messages, config, logger),
+    metrics as unknown as MetricsService,
+    config,
+    logger,
+  );
+
+  /** Begins a chat turn on a new thread, as the entry points do. */
+  async function chatTurn(message: string): Promise<Turn> {
+    const threadId = randomUUID();
+    const { run, userMessage } = await runs.begin({
+      threadId,
+      userId: USER,
+      kind: 'chat',
+      newThread: { assistantId: ASSISTANT.id, title: null },
+      userMessage: { content: message, fileIds: [], replyToId: null },
+    });
+    return {
+      user: { id: USER, apiKeyCiphertext: null, apiKeyKeyId: null, apiKeyVersion: 1, defaultAssistantId: ASSISTANT.id },
+      thread: { id: threadId, userId: USER, assistantId: ASSISTANT.id, title: null, summary: null, messageCount: 0 },
+      assistant: ASSISTANT,
+      run,
+      kind: 'chat',
+      replyToId: userMessage!.id,
+      replacesId: null,
+      historyThroughId: null,
+      options: {},
+      titleFrom: message,
+    };
+  }
+
+  return { executor, store, runs, registry, llm, chatTurn, writes: fakeMessages.writes, upstreamFailures };
+}

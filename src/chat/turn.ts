@@ -1,0 +1,82 @@
+import type { DomainError } from '../common/errors/domain-error.js';
+import type { TokenUsage } from '../llm/llm-types.js';
+import type { ClaimedRun } from '../runs/runs.service.js';
+import type { RunKind, RunStatus } from '../runs/run.entity.js';
+import type { Message, MessageCitation, MessageStatus } from '../threads/message.entity.js';
+import type { MessageResponse } from '../threads/threads.dto.js';
+import type { TurnOptionsDto } from './chat.dto.js';
+import type { HistoryMessage } from './context-builder.js';
+import type { TurnAssistant, TurnThread, TurnUser } from './turn-scopes.repository.js';
+
+/** Where a turn's progress goes: an SSE stream, or a collector for the JSON reply. */
+export interface TurnEvents {
+  messageCreated(message: MessageResponse): void;
+  /** Text deltas in the order they arrived (all of one network read at once). */
+  tokens(deltas: string[]): void;
+  completed(message: MessageResponse): void;
+  title(title: string): void;
+  failed(error: DomainError, partial: MessageResponse | null): void;
+}
+
+export interface TurnResult {
+  threadId: string;
+  userMessageId: string | null;
+  reply: Message | null;
+  title: string | null;
+  error: DomainError | null;
+}
+
+/** A claimed turn, ready to execute. */
+export interface Turn {
+  user: TurnUser;
+  thread: TurnThread;
+  assistant: TurnAssistant;
+  run: ClaimedRun;
+  kind: RunKind;
+  /** The user message the reply answers. */
+  replyToId: string | null;
+  /** Regenerate: the reply the new one replaces. */
+  replacesId: string | null;
+  /** Regenerate: history stops at the answered message. */
+  historyThroughId: string | null;
+  options: TurnOptionsDto;
+  /** The first user message of a new, untitled thread (for its title). */
+  titleFrom: string | null;
+  /** The input's messages, when they were read with the turn's scope; read after the claim otherwise. */
+  history?: HistoryMessage[];
+}
+
+/** The reply as it streams in: its deltas are joined only when the text is read. */
+export class ReplyDraft {
+  private parts: string[] = [];
+  length = 0;
+  readonly citations: MessageCitation[] = [];
+
+  append(deltas: string[]): void {
+    for (const delta of deltas) {
+      this.parts.push(delta);
+      this.length += delta.length;
+    }
+  }
+
+  get text(): string {
+    if (this.parts.length > 1) this.parts = [this.parts.join('')];
+    return this.parts[0] ?? '';
+  }
+}
+
+/** How the upstream reply ended, when it ended in an answer. */
+export type StreamOutcome =
+  | { status: 'completed'; responseId: string; model: string; usage: TokenUsage | null }
+  | { status: 'incomplete'; responseId: string; model: string; usage: TokenUsage | null; reason: string };
+
+/** What is stored of a turn's end: the reply's status and the run's. */
+export interface StoredOutcome {
+  status: MessageStatus;
+  reason: string | null;
+  runStatus: RunStatus;
+  errorCode: string | null;
+  responseId?: string;
+  model?: string;
+  usage?: TokenUsage | null;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { SHUTDOWN_DRAIN } from '../common/lifecycle/shutdown-drain.js';
+import { ThreadsModule } from '../threads/threads.module.js';
+import { RunHeartbeats } from './run-heartbeat.js';
+import { RunRegistry } from './run-registry.js';
+import { RunsRepository } from './runs.repository.js';
+import { RunsService } from './runs.service.js';
+
+/** Runs: claims, heartbeats, cancels across instances, and the replies in flight a shutdown drains. */
+@Module({
+  imports: [ThreadsModule],
+  providers: [RunsService, RunsRepository, RunRegistry, RunHeartbeats, { provide: SHUTDOWN_DRAIN, useExisting: RunRegistry }],
+  exports: [RunsService, RunRegistry, RunHeartbeats, SHUTDOWN_DRAIN],
+})
+export class RunsModule {}

@@ -1,0 +1,260 @@
+import { Injectable } from '@nestjs/common';
+import { Sql, type SqlExecutor } from '../database/sql.js';
+import type { Message, MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
+import { MESSAGE_RESPONSE_COLUMNS, type MessageResponseRow } from './thread.mapper.js';
+
+/** The messages that count as conversation: not replaced, not still being written, not empty. */
+export const CONTEXT_MESSAGES = "status NOT IN ('superseded', 'streaming') AND content <> ''";
+
+/** A row of `messages` as node-postgres returns it (bigint and numeric as text). */
+export interface MessageRow {
+  id: string;
+  seq: string;
+  thread_id: string;
+  user_id: string;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  status_reason: string | null;
+  reply_to_id: string | null;
+  file_ids: string[] | null;
+  citations: MessageCitation[] | null;
+  assistant_id: string | null;
+  model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost: string | null;
+  upstream_response_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toNumber = (value: string | number | null): number | null => (value === null ? null : Number(value));
+
+/** The one mapping of a message row. */
+export function messageFromRow(row: MessageRow): Message {
+  return {
+    id: row.id,
+    seq: Number(row.seq),
+    threadId: row.thread_id,
+    userId: row.user_id,
+    role: row.role,
+    content: row.content,
+    status: row.status,
+    statusReason: row.status_reason,
+    replyToId: row.reply_to_id,
+    fileIds: row.file_ids ?? [],
+    citations: row.citations ?? [],
+    assistantId: row.assistant_id,
+    model: row.model,
+    inputTokens: toNumber(row.input_tokens),
+    outputTokens: toNumber(row.output_tokens),
+    cost: toNumber(row.cost),
+    upstreamResponseId: row.upstream_response_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A message as it is written: a user's message, or a reply (first written while it streams, then again as it ends). */
+export interface MessageWrite {
+  id: string;
+  /** A place reserved with reserveSeq (default: the next one when written). */
+  seq?: string;
+  threadId: string;
+  userId: string;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  statusReason?: string | null;
+  replyToId?: string | null;
+  fileIds?: string[];
+  citations?: MessageCitation[];
+  assistantId?: string | null;
+  model?: string | null;
+  inputTokens?: number | null;
+  outputTokens?: number | null;
+  cost?: number | null;
+  upstreamResponseId?: string | null;
+}
+
+export interface HistoryRow {
+  id: string;
+  role: MessageRole;
+  content: string;
+  file_ids: string[];
+}
+
+export interface MessageCursor {
+  limit: number;
+  /** The message the page starts after (ascending) or ends before (descending). */
+  anchorId: string | null;
+  direction: 'before' | 'after';
+}
+
+@Injectable()
+export class MessagesRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /**
+   * The one place a message row is written: inserted, or (a reply written
+   * again as it streams and ends) updated in place. `inserted` tells the
+   * caller whether the thread gained a message.
+   */
+  async write(message: MessageWrite, db: SqlExecutor = this.sql): Promise<{ message: Message; inserted: boolean }> {
+    const seq = message.seq === undefined ? { column: '', value: '' } : { column: ', seq', value: ', $17' };
+    const row = await db.row<MessageRow & { inserted: boolean }>(
+      `INSERT INTO messages (id, thread_id, user_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
+                             assistant_id, model, input_tokens, output_tokens, cost, upstream_response_id${seq.column})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13, $14, $15, $16${seq.value})
+       ON CONFLICT (id) DO UPDATE SET content = EXCLUDED.content, status = EXCLUDED.status, status_reason = EXCLUDED.status_reason,
+         citations = EXCLUDED.citations, model = EXCLUDED.model, input_tokens = EXCLUDED.input_tokens,
+         output_tokens = EXCLUDED.output_tokens, cost = EXCLUDED.cost, upstream_response_id = EXCLUDED.upstream_response_id,
+         updated_at = now()
+       WHERE messages.user_id = EXCLUDED.user_id
+       RETURNING *, (xmax = 0) AS inserted`,
+      [
+        message.id,
+        message.threadId,
+        message.userId,
+        message.role,
+        message.content,
+        message.status,
+        message.statusReason ?? null,
+        message.replyToId ?? null,
+        JSON.stringify(message.fileIds ?? []),
+        JSON.stringify(message.citations ?? []),
+        message.assistantId ?? null,
+        message.model ?? null,
+        message.inputTokens ?? null,
+        message.outputTokens ?? null,
+        message.cost ?? null,
+        message.upstreamResponseId ?? null,
+        ...(message.seq === undefined ? [] : [message.seq]),
+      ],
+    );
+    if (!row) throw new Error(`message ${message.id} belongs to another user`);
+    return { message: messageFromRow(row), inserted: row.inserted };
+  }
+
+  /**
+   * Takes the next place in the conversations' order for a message written
+   * later in the transaction: a turn's message keeps the place it had when
+   * the turn began, even when the turn then waits for the thread.
+   */
+  async reserveSeq(db: SqlExecutor = this.sql): Promise<string> {
+    const row = await db.row<{ seq: string }>("SELECT nextval(pg_get_serial_sequence('messages', 'seq'))::text AS seq");
+    return row!.seq;
+  }
+
+  /** A replaced reply stays, left out of context from now on. */
+  async markSuperseded(userId: string, threadId: string, id: string, db: SqlExecutor = this.sql): Promise<void> {
+    await db.execute(`UPDATE messages SET status = 'superseded', updated_at = now() WHERE id = $1 AND thread_id = $2 AND user_id = $3`, [
+      id,
+      threadId,
+      userId,
+    ]);
+  }
+
+  /** Replies left streaming by a run that died: kept, as incomplete. */
+  async markInterrupted(userId: string, ids: string[], db: SqlExecutor = this.sql): Promise<void> {
+    if (ids.length === 0) return;
+    await db.execute(
+      `UPDATE messages SET status = 'incomplete', status_reason = 'interrupted', updated_at = now()
+       WHERE id = ANY($1::uuid[]) AND user_id = $2 AND status = 'streaming'`,
+      [ids, userId],
+    );
+  }
+
+  /** A page of messages in their API shape, in the order read (newest first for `before`). */
+  async page(userId: string, threadId: string, cursor: MessageCursor): Promise<MessageResponseRow[]> {
+    const after = cursor.direction === 'after';
+    return this.sql.rows<MessageResponseRow>(
+      `SELECT ${MESSAGE_RESPONSE_COLUMNS} FROM messages
+       WHERE thread_id = $1 AND user_id = $2
+         AND ($3::uuid IS NULL OR seq ${after ? '>' : '<'}
+              (SELECT anchor.seq FROM messages anchor WHERE anchor.id = $3 AND anchor.thread_id = $1 AND anchor.user_id = $2))
+       ORDER BY seq ${after ? 'ASC' : 'DESC'} LIMIT $4`,
+      [threadId, userId, cursor.anchorId, cursor.limit],
+    );
+  }
+
+  async exists(userId: string, threadId: string, id: string): Promise<boolean> {
+    const row = await this.sql.row<{ id: string }>('SELECT id FROM messages WHERE id = $1 AND thread_id = $2 AND user_id = $3', [
+      id,
+      threadId,
+      userId,
+    ]);
+    return row !== undefined;
+  }
+
+  /** Messages of the current conversation (no replaced replies) after a position, oldest first. */
+  async conversationAfter(userId: string, threadId: string, afterSeq: number, limit: number): Promise<Message[]> {
+    const rows = await this.sql.rows<MessageRow>(
+      `SELECT * FROM messages
+       WHERE thread_id = $1 AND user_id = $2 AND seq > $3 AND status IN ('completed', 'incomplete', 'cancelled', 'streaming')
+       ORDER BY seq ASC LIMIT $4`,
+      [threadId, userId, afterSeq, limit],
+    );
+    return rows.map(messageFromRow);
+  }
+
+  /** The ids of the files the thread's messages carry, in order of use (repeats included). */
+  async attachedFileIds(userId: string, threadId: string): Promise<string[]> {
+    const rows = await this.sql.rows<{ file_id: string }>(
+      `SELECT attached.file_id FROM messages
+       CROSS JOIN LATERAL jsonb_array_elements_text(messages.file_ids) WITH ORDINALITY AS attached(file_id, position)
+       WHERE messages.thread_id = $1 AND messages.user_id = $2
+       ORDER BY messages.seq, attached.position`,
+      [threadId, userId],
+    );
+    return rows.map((row) => row.file_id);
+  }
+
+  /** The thread's newest message (of a role), superseded replies aside. */
+  async last(userId: string, threadId: string, role?: MessageRole): Promise<Pick<Message, 'id' | 'seq'> | null> {
+    const row = await this.sql.row<Pick<MessageRow, 'id' | 'seq'>>(
+      `SELECT id, seq FROM messages
+       WHERE thread_id = $1 AND user_id = $2 AND status <> 'superseded' AND ($3::text IS NULL OR role = $3)
+       ORDER BY seq DESC LIMIT 1`,
+      [threadId, userId, role ?? null],
+    );
+    return row ? { id: row.id, seq: Number(row.seq) } : null;
+  }
+
+  /**
+   * The newest messages that go into a turn's input, newest first.
+   * @param throughId regenerate: the answered message (later messages are left out)
+   * @param excludeId regenerate: the reply being replaced
+   */
+  async history(userId: string, threadId: string, throughId: string | null, excludeId: string | null, limit: number): Promise<HistoryRow[]> {
+    return this.sql.rows<HistoryRow>(
+      `SELECT id, role, content, file_ids FROM messages
+       WHERE thread_id = $1 AND user_id = $2 AND ${CONTEXT_MESSAGES}
+         AND ($3::uuid IS NULL OR id <> $3)
+         AND ($4::uuid IS NULL OR seq <= (SELECT seq FROM messages WHERE id = $4 AND user_id = $2))
+       ORDER BY seq DESC LIMIT $5`,
+      [threadId, userId, excludeId, throughId, limit],
+    );
+  }
+
+  /** The position of the oldest message of the newest `window` (superseded aside): what precedes it is summarized. */
+  async windowStart(userId: string, threadId: string, window: number): Promise<string | undefined> {
+    const row = await this.sql.row<{ seq: string }>(
+      `SELECT seq FROM messages WHERE thread_id = $1 AND user_id = $2 AND status <> 'superseded'
+       ORDER BY seq DESC OFFSET $3 LIMIT 1`,
+      [threadId, userId, window - 1],
+    );
+    return row?.seq;
+  }
+
+  /** Messages between two positions to summarize, newest first and at most `limit`. */
+  async between(userId: string, threadId: string, fromSeq: string, toSeq: string, limit: number): Promise<Array<{ seq: string; role: MessageRole; content: string }>> {
+    return this.sql.rows(
+      `SELECT seq, role, content FROM messages
+       WHERE thread_id = $1 AND user_id = $2 AND status <> 'superseded' AND seq > $3 AND seq < $4 AND content <> ''
+       ORDER BY seq DESC LIMIT $5`,
+      [threadId, userId, fromSeq, toSeq, limit],
+    );
+  }
+}

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Sql, type SqlExecutor, type SqlParam } from '../database/sql.js';
+import type { Thread } from './thread.entity.js';
+import { THREAD_RESPONSE_COLUMNS, type ThreadResponseRow } from './thread.mapper.js';
+
+/** A row of `threads` as node-postgres returns it (bigint and numeric as text). */
+export interface ThreadRow {
+  id: string;
+  user_id: string;
+  assistant_id: string | null;
+  title: string | null;
+  is_archived: boolean;
+  summary: string | null;
+  summary_message_count: number;
+  summary_through_seq: string | null;
+  summary_updated_at: Date | null;
+  message_count: number;
+  input_tokens: string;
+  output_tokens: string;
+  total_cost: string;
+  last_message_at: Date | null;
+  last_activity_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The one mapping of a thread row. */
+export function threadFromRow(row: ThreadRow): Thread {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    assistantId: row.assistant_id,
+    title: row.title,
+    isArchived: row.is_archived,
+    summary: row.summary,
+    summaryMessageCount: row.summary_message_count,
+    summaryThroughSeq: row.summary_through_seq === null ? null : Number(row.summary_through_seq),
+    summaryUpdatedAt: row.summary_updated_at,
+    messageCount: row.message_count,
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    totalCost: Number(row.total_cost),
+    lastMessageAt: row.last_message_at,
+    lastActivityAt: row.last_activity_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface NewThread {
+  id?: string;
+  assistantId: string | null;
+  title: string | null;
+}
+
+export interface ThreadChanges {
+  title?: string | null;
+  isArchived?: boolean;
+  assistantId?: string | null;
+}
+
+/** What a turn or a new message adds to a thread's counters. */
+export interface ThreadActivity {
+  /** Messages added. */
+  messages: number;
+  /** A message was written (its time becomes the thread's last message time). */
+  messageWritten: boolean;
+  inputTokens?: number;
+  outputTokens?: number;
+  cost?: number;
+  /** Moves the thread to this assistant. */
+  assistantId?: string | null;
+}
+
+export interface ThreadListFilter {
+  archived: boolean;
+  assistantId?: string;
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface SummaryState {
+  summary: string | null;
+  summaryThroughSeq: string | null;
+  messageCount: number;
+  summaryMessageCount: number;
+}
+
+@Injectable()
+export class ThreadsRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async findOwned(userId: string, id: string, db: SqlExecutor = this.sql): Promise<Thread | undefined> {
+    const row = await db.row<ThreadRow>('SELECT * FROM threads WHERE id = $1 AND user_id = $2', [id, userId]);
+    return row && threadFromRow(row);
+  }
+
+  async insert(userId: string, thread: NewThread, db: SqlExecutor = this.sql): Promise<Thread> {
+    const row = await db.row<ThreadRow>(
+      'INSERT INTO threads (id, user_id, assistant_id, title, is_archived) VALUES ($1, $2, $3, $4, false) RETURNING *',
+      [thread.id ?? randomUUID(), userId, thread.assistantId, thread.title],
+    );
+    return threadFromRow(row!);
+  }
+
+  /** A page of threads in their API shape, newest activity first, with the total that match. */
+  async list(userId: string, filter: ThreadListFilter): Promise<{ rows: ThreadResponseRow[]; total: number }> {
+    const parameters: SqlParam[] = [userId, filter.archived];
+    const parameter = (value: SqlParam) => `$${parameters.push(value)}`;
+    const filters: string[] = [];
+    if (filter.assistantId) filters.push(`assistant_id = ${parameter(filter.assistantId)}`);
+    if (filter.search) {
+      filters.push(`title ILIKE ${parameter(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} ESCAPE '\\'`);
+    }
+    const where = ['user_id = $1', 'is_archived = $2', ...filters].join(' AND ');
+    // The total comes with the page (one round trip); only a page past the end needs a count of its own.
+    const rows = await this.sql.rows<ThreadResponseRow & { total: string }>(
+      `SELECT ${THREAD_RESPONSE_COLUMNS}, COUNT(*) OVER () AS total FROM threads WHERE ${where}
+       ORDER BY last_activity_at DESC, id DESC LIMIT ${parameter(filter.limit)} OFFSET ${parameter(filter.offset)}`,
+      parameters,
+    );
+    if (rows.length > 0) return { rows, total: Number(rows[0].total) };
+    const count = await this.sql.row<{ total: number }>(
+      `SELECT COUNT(*)::int AS total FROM threads WHERE ${where}`,
+      parameters.slice(0, parameters.length - 2),
+    );
+    return { rows: [], total: count?.total ?? 0 };
+  }
+
+  async update(userId: string, id: string, changes: ThreadChanges): Promise<void> {
+    const parameters: SqlParam[] = [id, userId];
+    const sets: string[] = [];
+    if (changes.title !== undefined) sets.push(`title = $${parameters.push(changes.title)}`);
+    if (changes.isArchived !== undefined) sets.push(`is_archived = $${parameters.push(changes.isArchived)}`);
+    if (changes.assistantId !== undefined) sets.push(`assistant_id = $${parameters.push(changes.assistantId)}`);
+    if (sets.length === 0) return;
+    await this.sql.execute(`UPDATE threads SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND user_id = $2`, parameters);
+  }
+
+  /** Deletes the thread; its messages and runs go with it (foreign keys). */
+  async delete(userId: string, id: string): Promise<void> {
+    await this.sql.execute('DELETE FROM threads WHERE id = $1 AND user_id = $2', [id, userId]);
+  }
+
+  /** Takes the thread's row lock for the rest of the transaction; false when it is not the user's. */
+  async lock(userId: string, id: string, db: SqlExecutor): Promise<boolean> {
+    return (await db.row<{ id: string }>('SELECT id FROM threads WHERE id = $1 AND user_id = $2 FOR UPDATE', [id, userId])) !== undefined;
+  }
+
+  /** Whether a reply is being written in the thread. */
+  async isAnswering(userId: string, id: string, db: SqlExecutor = this.sql): Promise<boolean> {
+    const row = await db.row<{ answering: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM runs WHERE thread_id = $1 AND user_id = $2 AND status = 'running') AS answering`,
+      [id, userId],
+    );
+    return row?.answering ?? false;
+  }
+
+  /**
+   * The one place a thread's counters move: message count, tokens, cost and
+   * activity times. Answers the message count after the change (none when
+   * the thread is not the user's).
+   */
+  async recordActivity(userId: string, id: string, activity: ThreadActivity, db: SqlExecutor = this.sql): Promise<number | undefined> {
+    const row = await db.row<{ message_count: number }>(
+      `UPDATE threads SET message_count = message_count + $3, input_tokens = input_tokens + $4, output_tokens = output_tokens + $5,
+         total_cost = total_cost + $6, last_message_at = CASE WHEN $7 THEN now() ELSE last_message_at END,
+         last_activity_at = now(), updated_at = now(), assistant_id = COALESCE($8::uuid, assistant_id)
+       WHERE id = $1 AND user_id = $2
+       RETURNING message_count`,
+      [
+        id,
+        userId,
+        activity.messages,
+        activity.inputTokens ?? 0,
+        activity.outputTokens ?? 0,
+        activity.cost ?? 0,
+        activity.messageWritten,
+        activity.assistantId ?? null,
+      ],
+    );
+    return row?.message_count;
+  }
+
+  /** Names the thread unless it has a title already; the title it ends up with, or null when unchanged. */
+  async setTitleIfNone(userId: string, id: string, title: string): Promise<string | null> {
+    const row = await this.sql.row<{ title: string }>(
+      'UPDATE threads SET title = $3, updated_at = now() WHERE id = $1 AND user_id = $2 AND title IS NULL RETURNING title',
+      [id, userId, title],
+    );
+    return row?.title ?? null;
+  }
+
+  async summaryState(userId: string, id: string): Promise<SummaryState | undefined> {
+    const row = await this.sql.row<Pick<ThreadRow, 'summary' | 'summary_through_seq' | 'message_count' | 'summary_message_count'>>(
+      'SELECT summary, summary_through_seq, message_count, summary_message_count FROM threads WHERE id = $1 AND user_id = $2',
+      [id, userId],
+    );
+    return (
+      row && {
+        summary: row.summary,
+        summaryThroughSeq: row.summary_through_seq,
+        messageCount: row.message_count,
+        summaryMessageCount: row.summary_message_count,
+      }
+    );
+  }
+
+  /** Stores a summary unless a newer one (covering later messages) was stored meanwhile. */
+  async saveSummary(userId: string, id: string, summary: string, throughSeq: string): Promise<void> {
+    await this.sql.execute(
+      `UPDATE threads SET summary = $3, summary_through_seq = $4, summary_message_count = message_count,
+         summary_updated_at = now(), updated_at = now()
+       WHERE id = $1 AND user_id = $2 AND (summary_through_seq IS NULL OR summary_through_seq < $4)`,
+      [id, userId, summary, throughSeq],
+    );
+  }
+}
