@@ -62,8 +62,9 @@ function replies(page: Page) {
   return page.getByRole('article', { name: 'Assistant reply' });
 }
 
+/** Waits for the reply being written to end: a streamed reply takes a few seconds. */
 async function waitUntilIdle(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Send' }).waitFor();
+  await page.getByRole('button', { name: 'Send' }).waitFor({ timeout: 15_000 });
   await page.locator('article[aria-busy="true"]').waitFor({ state: 'detached' });
 }
 

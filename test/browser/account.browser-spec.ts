@@ -36,18 +36,23 @@ describe('accounts and settings in the browser', () => {
     const { page } = browser;
     const email = await registerInBrowser(page, app.baseUrl);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await expect(page.getByRole('heading', { level: 1 })).toShow('Sign in');
 
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('alert').getByText('The email or password is not right').waitFor();
+    await expect(page.getByRole('alert')).toShow('The email or password is not right');
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    expect((await page.request.get(`${app.baseUrl}/api/user`)).status()).toBe(401);
 
     await page.getByRole('link', { name: 'Create an account' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toShow('Create your account');
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('alert').getByText('An account with this email already exists').waitFor();
+    await expect(page.getByRole('alert')).toShow('An account with this email already exists');
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    expect((await page.request.get(`${app.baseUrl}/api/user`)).status()).toBe(401);
   });
 
   it('saves the API key showing only its hint, refuses a bad key with advice, and deletes it', async () => {
@@ -82,18 +87,25 @@ describe('accounts and settings in the browser', () => {
     await page.getByLabel('Current password').fill(PASSWORD);
     await page.getByLabel('New password', { exact: true }).fill(newPassword);
     await page.getByLabel('Repeat the new password').fill('something else');
+    const changed = page.waitForResponse((response) => response.url().endsWith('/api/user/password'));
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByText('The two new passwords differ.').waitFor();
+    await expect(page.getByRole('main')).toShow('The two new passwords differ.');
     await page.getByLabel('Repeat the new password').fill(newPassword);
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByText('Password changed').waitFor();
+    // The mismatch was caught on the page: the one request sent is the good one.
+    expect((await changed).status()).toBe(200);
+    await expect(page.getByRole('main')).toShow('Password changed');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('alert').getByText('The email or password is not right').waitFor();
+    await expect(page.getByRole('alert')).toShow('The email or password is not right');
+    expect((await page.request.get(`${app.baseUrl}/api/user`)).status()).toBe(401);
     await signInInBrowser(page, email, newPassword);
+    const user = await page.request.get(`${app.baseUrl}/api/user`);
+    expect(user.status()).toBe(200);
+    expect((await user.json()).email).toBe(email);
   });
 
   it('deletes the account only after the password and a typed confirmation', async () => {
@@ -108,13 +120,13 @@ describe('accounts and settings in the browser', () => {
     await dialog.getByLabel('Type "delete" to confirm').fill('delete');
     await screenshot(page, '04-delete-account');
     await confirm.click();
-    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await expect(page.getByRole('heading', { level: 1 })).toShow('Create your account');
 
     await page.goto(`${app.baseUrl}/signin`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('alert').getByText('The email or password is not right').waitFor();
+    await expect(page.getByRole('alert')).toShow('The email or password is not right');
   });
 });
 

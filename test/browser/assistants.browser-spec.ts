@@ -11,8 +11,15 @@ function documentRow(page: Page, name: string) {
   return page.locator('table.documents tbody tr').filter({ has: page.getByRole('link', { name, exact: true }) });
 }
 
-async function waitForStatus(page: Page, name: string, status: 'ready' | 'failed' | 'processing'): Promise<void> {
-  await documentRow(page, name).and(page.locator(`[data-status="${status}"]`)).waitFor();
+/** A document reaches `status`; indexing upstream takes up to the few seconds the fake is told. */
+async function expectStatus(page: Page, name: string, status: 'ready' | 'failed' | 'processing'): Promise<void> {
+  await expect(documentRow(page, name)).toHaveAttributeValue('data-status', status, { timeout: 15_000 });
+}
+
+/** The names of the assistant's documents, as the API lists them. */
+async function documentNames(page: Page, baseUrl: string, assistantId: string): Promise<string[]> {
+  const { files } = await (await page.request.get(`${baseUrl}/api/assistants/${assistantId}/files`)).json();
+  return (files as Array<{ filename: string; relativePath: string | null }>).map((file) => file.relativePath ?? file.filename).sort();
 }
 
 describe('assistants and their documents in the browser', () => {
@@ -114,13 +121,13 @@ describe('assistants and their documents in the browser', () => {
       { name: 'prices.csv', mimeType: 'text/csv', buffer: Buffer.from('item,price\ntea,2\n') },
     ]);
     await page.getByText('2 files added.').waitFor();
-    await waitForStatus(page, 'faq.md', 'processing');
-    await waitForStatus(page, 'prices.csv', 'processing');
+    await expectStatus(page, 'faq.md', 'processing');
+    await expectStatus(page, 'prices.csv', 'processing');
     expect(await documentRow(page, 'faq.md').getByText('Processing…').count()).toBe(1);
     expect(await page.getByTestId('documents-summary').innerText()).toContain('2 processing');
 
-    await waitForStatus(page, 'faq.md', 'ready');
-    await waitForStatus(page, 'prices.csv', 'ready');
+    await expectStatus(page, 'faq.md', 'ready');
+    await expectStatus(page, 'prices.csv', 'ready');
     expect(await documentRow(page, 'faq.md').getByText('Ready', { exact: true }).count()).toBe(1);
     expect(await page.getByTestId('documents-summary').innerText()).toContain('0 processing');
     app.fake.setFileProcessing({});
@@ -131,8 +138,8 @@ describe('assistants and their documents in the browser', () => {
     const upload = page.waitForResponse((response) => response.url().endsWith('/api/upload-directory'));
     await page.getByTestId('folder-input').setInputFiles(join(folder, 'handbook'));
     expect((await upload).status()).toBe(201);
-    await waitForStatus(page, 'handbook/intro.md', 'ready');
-    await waitForStatus(page, 'handbook/policies/leave.txt', 'ready');
+    await expectStatus(page, 'handbook/intro.md', 'ready');
+    await expectStatus(page, 'handbook/policies/leave.txt', 'ready');
 
     const id = assistantUrl.split('/').pop();
     const { files } = await (await page.request.get(`${app.baseUrl}/api/assistants/${id}/files`)).json();
@@ -150,7 +157,7 @@ describe('assistants and their documents in the browser', () => {
     const zone = page.getByTestId('drop-zone');
     await zone.dispatchEvent('dragover', { dataTransfer });
     await zone.dispatchEvent('drop', { dataTransfer });
-    await waitForStatus(page, 'dropped.txt', 'ready');
+    await expectStatus(page, 'dropped.txt', 'ready');
     expect(await page.getByTestId('documents-summary').innerText()).toContain('5 ready');
     await screenshot(page, '07-assistant-editor');
   });
@@ -161,19 +168,30 @@ describe('assistants and their documents in the browser', () => {
     await page.getByTestId('documents-input').setInputFiles([
       { name: 'broken.txt', mimeType: 'text/plain', buffer: Buffer.from('This one will fail upstream.') },
     ]);
-    await waitForStatus(page, 'broken.txt', 'failed');
+    await expectStatus(page, 'broken.txt', 'failed');
+    await expect(documentRow(page, 'broken.txt')).toShow('Failed');
+    expect(await documentRow(page, 'broken.txt').locator('.field-error').innerText()).not.toBe('');
+    expect(await page.getByTestId('documents-summary').innerText()).toContain('1 failed');
     await documentRow(page, 'broken.txt').scrollIntoViewIfNeeded();
     await screenshot(page, '08-document-failed');
 
     app.fake.setFileProcessing({ after: 0, outcome: 'completed' });
     await page.getByRole('button', { name: 'Retry broken.txt' }).click();
-    await waitForStatus(page, 'broken.txt', 'ready');
+    await expectStatus(page, 'broken.txt', 'ready');
+    await expect(documentRow(page, 'broken.txt')).toShow('Ready');
+    expect(await documentRow(page, 'broken.txt').locator('.field-error').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Retry broken.txt' }).count()).toBe(0);
+    expect(await page.getByTestId('documents-summary').innerText()).toContain('0 failed');
   });
 
   it('removes a document from the assistant', async () => {
     const { page } = browser;
+    const id = assistantUrl.split('/').pop()!;
+    expect(await documentNames(page, app.baseUrl, id)).toContain('prices.csv');
     await page.getByRole('button', { name: 'Remove prices.csv' }).click();
-    await documentRow(page, 'prices.csv').waitFor({ state: 'detached' });
+    await expect(documentRow(page, 'prices.csv')).toBeGone();
+    expect(await documentNames(page, app.baseUrl, id)).not.toContain('prices.csv');
+    expect(await documentNames(page, app.baseUrl, id)).toContain('faq.md');
   });
 
   it('lists the assistant and makes it the default in settings', async () => {
@@ -214,6 +232,8 @@ describe('assistants and their documents in the browser', () => {
     await page.getByRole('button', { name: 'Delete assistant' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete assistant' }).click();
     await page.waitForURL(`${app.baseUrl}/assistants`);
-    await page.getByText('No assistants yet.').waitFor();
+    await expect(page.getByRole('main')).toShow('No assistants yet.');
+    expect(await page.getByRole('link', { name: 'Handbook helper' }).count()).toBe(0);
+    expect((await page.request.get(`${app.baseUrl}/api/assistants/${assistantUrl.split('/').pop()}`)).status()).toBe(404);
   });
 });

@@ -13,6 +13,7 @@ import {
   saveApiKeyInBrowser,
   signInInBrowser,
   startWebApp,
+  TEST_API_KEY,
 } from './support/web-app.js';
 
 const STORY = ['Once', ' upon', ' a', ' time', ' a', ' lighthouse', ' keeper', ' counted', ' the', ' ships', ' passing', ' by', ' at', ' night.'];
@@ -56,17 +57,14 @@ async function send(page: Page, message: string): Promise<void> {
   await page.getByLabel('Message', { exact: true }).press('Enter');
 }
 
-/** Waits until the composer holds `value`. */
-async function waitForComposer(page: Page, value: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while ((await page.getByLabel('Message', { exact: true }).inputValue()) !== value) {
-    if (Date.now() > deadline) throw new Error(`the composer never held "${value}"`);
-    await sleep(50);
-  }
+/** The composer holds `value`. */
+async function expectComposer(page: Page, value: string): Promise<void> {
+  await expect(page.getByLabel('Message', { exact: true })).toHoldValue(value);
 }
 
+/** Waits for the reply being written to end: a streamed reply takes a few seconds. */
 async function waitUntilIdle(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Send' }).waitFor();
+  await page.getByRole('button', { name: 'Send' }).waitFor({ timeout: 15_000 });
   await liveReply(page).waitFor({ state: 'detached' });
 }
 
@@ -105,7 +103,15 @@ describe('a whole journey in the browser', () => {
       { name: 'style.md', mimeType: 'text/markdown', buffer: Buffer.from('# Style\n\nShort sentences.\n') },
     ]);
     await page.getByTestId('folder-input').setInputFiles(join(folder, 'harbour'));
-    await page.locator('table.documents tbody tr[data-status="ready"]').nth(1).waitFor();
+    const rows = page.locator('table.documents tbody tr');
+    for (const name of ['style.md', 'harbour/ships.txt']) {
+      const row = rows.filter({ has: page.getByRole('link', { name, exact: true }) });
+      await expect(row).toHaveAttributeValue('data-status', 'ready', { timeout: 15_000 });
+    }
+    expect(await rows.count()).toBe(2);
+    expect(await page.getByTestId('documents-summary').innerText()).toContain('2 ready');
+    const settings = await (await page.request.get(`${app.baseUrl}/api/settings`)).json();
+    expect(settings).toMatchObject({ hasApiKey: true, apiKeyHint: expect.stringMatching(new RegExp(`${TEST_API_KEY.slice(-4)}$`)) });
   });
 
   it('starts a conversation and shows the reply growing as it streams in', async () => {
@@ -310,9 +316,18 @@ describe('a whole journey in the browser', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await signInInBrowser(page, email);
     await sidebar(page).getByRole('link', { name: /Lighthouse stories/ }).click();
-    await page.getByRole('article', { name: 'Your message' }).getByText('Tell me a story').waitFor();
-    await replies(page).getByText('A shorter story: the light stayed on.').waitFor();
-    await page.getByRole('img', { name: 'pixel.png' }).waitFor();
+    await expect(page.getByRole('heading', { level: 1 })).toShow('Lighthouse stories');
+    const questions = page.getByRole('article', { name: 'Your message' });
+    await expect(questions.first()).toShow('Tell me a story');
+    expect(await questions.allInnerTexts()).toEqual([
+      expect.stringContaining('Tell me a story'),
+      expect.stringContaining('Now a very long story, please'),
+      expect.stringContaining('What is in this picture?'),
+      expect.stringContaining('Which ships are in the harbour log?'),
+    ]);
+    expect(await replies(page).nth(1).innerText()).toContain('A shorter story: the light stayed on.');
+    expect(await replies(page).last().innerText()).toContain('two ships');
+    expect(await questions.nth(2).getByRole('img', { name: 'pixel.png' }).count()).toBe(1);
   });
 
   it('pages back through a long conversation', async () => {
@@ -341,35 +356,41 @@ describe('a whole journey in the browser', () => {
     const { page } = browser;
     await page.getByLabel('Message', { exact: true }).fill('A draft I have not sent yet');
     await page.reload();
-    await page.getByRole('heading', { name: 'Lighthouse stories' }).waitFor();
-    await waitForComposer(page, 'A draft I have not sent yet');
+    await expect(page.getByRole('heading', { level: 1 })).toShow('Lighthouse stories');
+    await expectComposer(page, 'A draft I have not sent yet');
     await page.getByLabel('Message', { exact: true }).fill('');
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toShow('Lighthouse stories');
+    await expectComposer(page, '');
   });
 
   it('explains each failure and what to do, then answers once it is fixed', async () => {
     const { page } = browser;
     app.fake.failNext('responses', { kind: 'insufficient_quota' });
     await send(page, 'Will this work?');
-    await page.getByRole('alert').getByText('run out of quota').waitFor();
+    await expect(page.getByRole('alert')).toShow('run out of quota');
     await waitUntilIdle(page);
 
     await page.request.delete(`${app.baseUrl}/api/settings/apikey`);
     await page.getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByRole('alert')).toShow('No OpenAI API key is saved');
     const alert = page.getByRole('alert').filter({ hasText: 'No OpenAI API key is saved' });
-    await alert.waitFor();
     await screenshot(page, '16-chat-error');
 
     const conversation = page.url();
     await alert.getByRole('link', { name: 'Open settings' }).click();
     await page.getByLabel('API key', { exact: true }).fill('sk-test-browser-replacement-key-0123');
     await page.getByRole('button', { name: 'Save key' }).click();
-    await page.getByText('API key saved').waitFor();
+    await expect(page.getByRole('main')).toShow('API key saved');
     await page.goBack();
     await page.waitForURL(conversation);
     app.fake.enqueueResponse({ text: 'Yes, it works now.' });
     await page.getByRole('button', { name: 'Try again' }).click();
-    await replies(page).last().getByText('Yes, it works now.').waitFor();
-    await page.getByRole('button', { name: 'Try again' }).waitFor({ state: 'detached' });
+    await expect(replies(page).last()).toShow('Yes, it works now.');
+    await expect(page.getByRole('button', { name: 'Try again' })).toBeGone();
+    await expect(page.getByRole('alert')).toBeGone();
+    const answered = app.fake.requestsTo('POST', '/v1/responses').at(-1);
+    expect(JSON.stringify(answered?.body)).toContain('Will this work?');
   });
 
   it('keeps the message being sent when the session has ended, and sends it after signing in again', async () => {
@@ -386,13 +407,13 @@ describe('a whole journey in the browser', () => {
     await dialog.getByRole('button', { name: 'Sign in' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
-    await waitForComposer(page, message);
+    await expectComposer(page, message);
     expect(await page.getByRole('article', { name: 'Your message' }).getByText(message).count()).toBe(0);
     app.fake.enqueueResponse({ text: 'Received after signing in again.' });
     await page.getByLabel('Message', { exact: true }).press('Enter');
     await replies(page).last().getByText('Received after signing in again.').waitFor();
     await page.getByRole('article', { name: 'Your message' }).getByText(message).waitFor();
-    await waitForComposer(page, '');
+    await expectComposer(page, '');
   });
 
   it('gives a refused message back to fix and send again', async () => {
@@ -410,7 +431,7 @@ describe('a whole journey in the browser', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'This assistant is switched off' });
     await alert.waitFor();
     await alert.getByRole('link', { name: 'Open assistants' }).waitFor();
-    await waitForComposer(page, 'Are you there?');
+    await expectComposer(page, 'Are you there?');
     expect(await page.getByRole('article', { name: 'Your message' }).getByText('Are you there?').count()).toBe(0);
   });
 });
@@ -456,7 +477,7 @@ describe('the chat rate limit in the browser', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Too many messages in a short time' });
     await alert.waitFor();
     await alert.getByText(/You can try again in (\d+ seconds?|1 minute)\./).waitFor();
-    await waitForComposer(page, message);
+    await expectComposer(page, message);
     await waitUntilIdle(page);
     expect(await page.getByRole('article', { name: 'Your message' }).getByText(message).count()).toBe(0);
     expect(await replies(page).count()).toBe(2);

@@ -1,17 +1,9 @@
 import request from 'supertest';
+import { eventually } from '../support/eventually.js';
 import { registerUser } from '../support/session-client.js';
 import { hostAndPort, TcpProxy } from '../support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return false;
-}
 
 describe('database outage', () => {
   let database: TestDatabase;
@@ -57,7 +49,10 @@ describe('database outage', () => {
     await request(testApp.baseUrl).get('/config').expect(200);
 
     proxy.up();
-    const recovered = await eventually(async () => (await request(testApp.baseUrl).get('/health')).status === 200, 10_000);
+    const recovered = await eventually(async () => ((await request(testApp.baseUrl).get('/health')).status === 200 ? true : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 200,
+    });
     expect(recovered).toBe(true);
     await request(testApp.baseUrl).get('/api/user').set('Cookie', cookie).expect(200);
   });

@@ -77,12 +77,21 @@ describe('database restart under load', () => {
     };
     const load = Promise.all([chatLoop(), chatLoop(), chatLoop(), readLoop(), readLoop()]);
 
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const served = (from: number, kind: Outcome['kind']) =>
+      outcomes.slice(from).filter((outcome) => outcome.kind === kind && outcome.status === 200).length;
+    const under = (from: number) => () => (served(from, 'chat') >= 3 && served(from, 'read') >= 3 ? true : undefined);
+    const state = () => outcomes.slice(-5);
+
+    // Under load: chats and reads answered before the restart.
+    await eventually(under(0), { timeoutMs: 20_000, describe: state });
     await server.stop();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // The gap shows: requests are refused while the database is away.
+    await eventually(() => (outcomes.some((outcome) => outcome.status !== 200) ? true : undefined), { timeoutMs: 20_000, describe: state });
     await server.start();
     await eventually(async () => ((await request(app.baseUrl).get('/health')).status === 200 ? true : undefined), { timeoutMs: 20_000 });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // And the load is served again afterwards.
+    const recovered = outcomes.length;
+    await eventually(under(recovered), { timeoutMs: 20_000, describe: state });
     running = false;
     await load;
 

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import request from 'supertest';
 import { REPEAT_WINDOW_MS } from '../../src/common/lifecycle/stop-requests.js';
 import { FakeOpenAI } from '../support/fake-openai/index.js';
@@ -27,7 +28,7 @@ const STOPPING_NOW = 'asked again: stopping now without waiting for requests in 
  * waits for the stop to show.
  */
 async function repeatSoon(ask: () => void, output: () => string): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, REPEAT_WINDOW_MS / 8));
+  await delay(REPEAT_WINDOW_MS / 8);
   ask();
   await eventually(() => output().includes('shutting down') || undefined);
 }
@@ -151,8 +152,9 @@ describe('npm start in a terminal', () => {
 
     run.pressCtrlC();
     await eventually(() => run.output().includes('shutting down') || undefined);
-    // Counted from when the server had taken the first request: the second comes after its window.
-    await new Promise((resolve) => setTimeout(resolve, REPEAT_WINDOW_MS + 200));
+    // Counted from when the server had taken the first request: the second comes after its window
+    // (the time passing is what is under test).
+    await delay(REPEAT_WINDOW_MS + 200);
     run.pressCtrlC();
 
     expect(await run.exited).toBe(1);

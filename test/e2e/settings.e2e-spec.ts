@@ -6,19 +6,24 @@ import { Sql } from '../../src/database/sql.js';
 import { rotateApiKeys } from '../../src/settings/key-rotation.js';
 import { SettingsRepository } from '../../src/settings/settings.repository.js';
 import { tablesContaining } from '../support/database-search.js';
+import { eventually } from '../support/eventually.js';
 import { registerUser } from '../support/session-client.js';
 import { minimalPdf } from '../support/sample-files.js';
 import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/test-app.js';
 
 const newKey = () => `sk-test-${randomBytes(16).toString('hex')}`;
 
+/** The file once its status is one of `statuses`. */
 async function waitForStatus(app: TestApp, cookie: string, fileId: string, statuses: string[]): Promise<any> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const response = await request(app.baseUrl).get(`/api/files/${fileId}`).set('Cookie', cookie).expect(200);
-    if (statuses.includes(response.body.status) || Date.now() > deadline) return response.body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  let last: { status?: string } | undefined;
+  return eventually(
+    async () => {
+      const response = await request(app.baseUrl).get(`/api/files/${fileId}`).set('Cookie', cookie).expect(200);
+      last = response.body;
+      return statuses.includes(response.body.status) ? response.body : undefined;
+    },
+    { intervalMs: 50, describe: () => last },
+  );
 }
 
 describe('per-user OpenAI API keys', () => {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import OpenAI, { NotFoundError, toFile } from 'openai';
 import { FakeOpenAI } from '../support/fake-openai/index.js';
 
@@ -105,7 +106,7 @@ describe('fake OpenAI: files and vector stores', () => {
     const store = await client.vectorStores.create({ name: 'Docs', file_ids: [file.id] });
 
     const early = await client.vectorStores.files.retrieve(file.id, { vector_store_id: store.id });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await delay(60);
     const later = await client.vectorStores.files.retrieve(file.id, { vector_store_id: store.id });
 
     expect(store.file_counts).toMatchObject({ in_progress: 1, total: 1 });

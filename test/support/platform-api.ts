@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import request from 'supertest';
+import { eventually } from './eventually.js';
 import { registerUser } from './session-client.js';
 
 /** A key the fake OpenAI server accepts. */
@@ -45,25 +46,8 @@ export async function uploadFile(
   return response.body;
 }
 
-/**
- * Polls `probe` until it returns something other than undefined. On the
- * deadline it fails with `describe()`, so a timeout shows the last state seen.
- */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  options: { timeoutMs?: number; intervalMs?: number; describe?: () => unknown } = {},
-): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      const state = options.describe ? ` (last state: ${JSON.stringify(await options.describe())})` : '';
-      throw new Error(`condition not met in time${state}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
-  }
-}
+/** Polling helper, kept importable from here for the specs that already do. */
+export { eventually };
 
 /** Polls GET /api/files/:id until the file's status is `status`; returns the file. */
 export async function waitForFileStatus(baseUrl: string, cookie: string, fileId: string, status: 'ready' | 'failed' | 'processing'): Promise<any> {

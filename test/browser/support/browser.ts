@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { WAIT_TIMEOUT_MS } from './matchers.js';
 
 /** Debian's package; nothing is downloaded. Override with CHROMIUM_PATH. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,7 +36,9 @@ export async function launchBrowser(): Promise<Browser> {
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
   });
-  context.setDefaultTimeout(15_000);
+  // Actions and waits fail in seconds; loading a screen may take longer on a busy machine.
+  context.setDefaultTimeout(WAIT_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(15_000);
   const dialogs: string[] = [];
   context.on('page', (page) => watchDialogs(page, dialogs));
   const page = context.pages()[0] ?? (await context.newPage());

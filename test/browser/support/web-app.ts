@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp, type TestAppOptions } from '../../support/test-app.js';
+import './matchers.js';
 
 export const TEST_API_KEY = 'sk-test-browser-0123456789abcdefghij';
 export const PASSWORD = 'correct horse battery staple';
@@ -25,7 +26,7 @@ export async function registerInBrowser(page: Page, baseUrl: string, email = uni
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toShow();
   return email;
 }
 
@@ -33,7 +34,7 @@ export async function signInInBrowser(page: Page, email: string, password = PASS
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toShow();
 }
 
 /** Saves the OpenAI key on the settings screen. */
@@ -41,7 +42,7 @@ export async function saveApiKeyInBrowser(page: Page, baseUrl: string, apiKey = 
   await page.goto(`${baseUrl}/settings`);
   await page.getByLabel('API key', { exact: true }).fill(apiKey);
   await page.getByRole('button', { name: 'Save key' }).click();
-  await page.getByText('API key saved').waitFor();
+  await expect(page.getByRole('main')).toShow('API key saved');
 }
 
 /** Creates an assistant with the given name through the editor; returns its id. */
