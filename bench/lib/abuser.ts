@@ -77,7 +77,16 @@ export class Abuser {
 
   constructor(private readonly options: AbuserOptions) {}
 
+  /** Requests still going this long after the phase are abandoned (not counted). */
+  private readonly stop = new AbortController();
+  /** Requests abandoned at the end of the phase. */
+  abandoned = 0;
+
   private record(kind: string, sent: Sent): Sent {
+    if (sent.error === 'aborted') {
+      this.abandoned++;
+      return sent;
+    }
     const byStatus = this.answers.get(kind) ?? new Map<number, number>();
     byStatus.set(sent.status, (byStatus.get(sent.status) ?? 0) + 1);
     this.answers.set(kind, byStatus);
@@ -88,7 +97,7 @@ export class Abuser {
 
   private async call(kind: string, options: Omit<SendOptions, 'url'> & { path: string; signedIn?: boolean }): Promise<Sent> {
     const headers = { ...options.headers, ...(options.signedIn === false ? {} : { cookie: this.options.cookie }) };
-    const sent = await send({ localAddress: this.options.address, timeoutMs: 120_000, ...options, url: `${this.options.baseUrl}${options.path}`, headers });
+    const sent = await send({ localAddress: this.options.address, timeoutMs: 120_000, signal: this.stop.signal, ...options, url: `${this.options.baseUrl}${options.path}`, headers });
     return this.record(kind, sent);
   }
 
@@ -225,13 +234,18 @@ export class Abuser {
       body: JSON.stringify({ email: this.options.victimEmail, password: `wrong-${index}-${Math.random()}` }),
       localAddress: addresses[index % addresses.length],
       agent: keepAliveAgent,
+      signal: this.stop.signal,
       timeoutMs: 60_000,
     }).then((sent) => this.record("wrong password for the victim's e-mail (bursts of 20)", sent));
   }
 
-  /** Every abuse in its own loop(s) until `until` (performance.now) or its count is reached. */
-  async run(until: number): Promise<{ actions: number; seconds: number }> {
+  /**
+   * Every abuse in its own loop(s) until `until` (performance.now) or its count
+   * is reached; what is still going `graceMs` later is abandoned.
+   */
+  async run(until: number, graceMs: number): Promise<{ actions: number; seconds: number; abandoned: number }> {
     const started = performance.now();
+    const stopper = setTimeout(() => this.stop.abort(), Math.max(0, until - started) + graceMs);
     let actions = 0;
     // BENCH_ABUSES=name,name: only the abuses whose names contain one of these (to see what each costs the victim).
     const only = process.env.BENCH_ABUSES?.split(',').filter(Boolean);
@@ -240,7 +254,7 @@ export class Abuser {
       kinds.flatMap((kind) => {
         let started = 0;
         return Array.from({ length: kind.workers }, async () => {
-          while (started < kind.max && performance.now() < until) {
+          while (started < kind.max && performance.now() < until && !this.stop.signal.aborted) {
             started++;
             actions++;
             await kind.action();
@@ -248,7 +262,8 @@ export class Abuser {
         });
       }),
     );
-    return { actions, seconds: (performance.now() - started) / 1000 };
+    clearTimeout(stopper);
+    return { actions, seconds: (performance.now() - started) / 1000, abandoned: this.abandoned };
   }
 
   /** "413 x 3, 0 x 1" per abuse. */

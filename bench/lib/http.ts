@@ -16,6 +16,8 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Keep at most this many characters of the answer. */
   keepChars?: number;
+  /** Abandons the request (the connection is closed; reported with error "aborted"). */
+  signal?: AbortSignal;
 }
 
 export interface Sent {
@@ -54,6 +56,7 @@ function sendOnce(options: SendOptions): Promise<Sent> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
       result.ms = performance.now() - started;
       if (error && !result.error) result.error = error;
       resolve(result);
@@ -91,6 +94,12 @@ function sendOnce(options: SendOptions): Promise<Sent> {
       const reset = error.code === 'ECONNRESET' || error.message === 'socket hang up';
       finish(reset && req.reusedSocket && result.status === 0 ? 'reused socket closed' : (error.code ?? error.message));
     });
+    const abort = () => {
+      req.destroy();
+      finish('aborted');
+    };
+    if (options.signal?.aborted) abort();
+    else options.signal?.addEventListener('abort', abort, { once: true });
     const body = options.body;
     if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) {
       req.end(body);

@@ -18,6 +18,8 @@ const CHAT_WORKERS = 2;
 const THREADS_PAUSE_MS = 5;
 /** The victim signs in from a fresh address this far into the abuse (the wrong-password flood is under way). */
 const SIGN_IN_AFTER_MS = 6_000;
+/** The abuser's requests still going this long after the phase are abandoned. */
+const ABUSE_GRACE_MS = 5_000;
 const MIB = 1024 ** 2;
 const MB = 1_000_000;
 const RSS_MARGIN_MB = 150;
@@ -126,7 +128,7 @@ interface RoundEntry {
   threadsP99Ratio: number;
   addedTtftP99Ratio: number;
   victimSignIn: { status: number; ms: number; error: string | undefined };
-  abuse: { actions: number; seconds: number; answers: Record<string, string>; examples: Record<string, string> };
+  abuse: { actions: number; seconds: number; abandoned: number; answers: Record<string, string>; examples: Record<string, string> };
 }
 
 /**
@@ -180,7 +182,7 @@ export const neighbour: Scenario = async (context) => {
           timeoutMs: 60_000,
         }),
       );
-      const [shared, abuse, victimSignIn] = await Promise.all([victimWorkload(platform, fake, victim, threads, upstream, until), abuser.run(until), signIn]);
+      const [shared, abuse, victimSignIn] = await Promise.all([victimWorkload(platform, fake, victim, threads, upstream, until), abuser.run(until, ABUSE_GRACE_MS), signIn]);
       const withAbuser = summarize(shared);
       const entry: RoundEntry = {
         alone,
@@ -192,7 +194,7 @@ export const neighbour: Scenario = async (context) => {
       };
       rounds.push(entry);
       context.log(`  round ${index + 1}, victim with the abuser: ${JSON.stringify(withAbuser)}`);
-      context.log(`  round ${index + 1}, victim sign-in from a fresh address: ${JSON.stringify(entry.victimSignIn)}; abuser: ${abuse.actions} actions in ${entry.abuse.seconds} s`);
+      context.log(`  round ${index + 1}, victim sign-in from a fresh address: ${JSON.stringify(entry.victimSignIn)}; abuser: ${abuse.actions} actions in ${entry.abuse.seconds} s, ${abuse.abandoned} requests abandoned at the end`);
       for (const [kind, answers] of Object.entries(entry.abuse.answers)) context.log(`    abuser | ${kind}: ${answers}`);
       // The next round's victim-alone phase starts once the abuser's last requests are over.
       await sleep(1_000);
