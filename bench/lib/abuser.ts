@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { BENCH_PASSWORD } from './fixture.js';
 import { keepAliveAgent, manyKeysJson, multipart, multipartLength, MULTIPART_TYPE, send, sessionCookie, type Part, type Sent, type SendOptions } from './http.js';
@@ -75,7 +76,10 @@ export class Abuser {
   private imageIds: string[] = [];
   private extraImageId: string | undefined;
 
-  constructor(private readonly options: AbuserOptions) {}
+  constructor(private readonly options: AbuserOptions) {
+    // Every request in flight listens for the end of the phase.
+    setMaxListeners(1_000, this.stop.signal);
+  }
 
   /** Requests still going this long after the phase are abandoned (not counted). */
   private readonly stop = new AbortController();
