@@ -1,5 +1,5 @@
 /**
- * npm run api:types: builds the server (nest build), takes its OpenAPI document
+ * npm run api:types: builds the server (npm run build, so dist/ keeps the web client), takes its OpenAPI document
  * without a database, and writes the web client's types (web/src/api/schema.d.ts).
  */
 import { writeFileSync } from 'node:fs';
