@@ -19,6 +19,7 @@ import { api } from './scenarios/api.js';
 import { growth } from './scenarios/growth.js';
 import { logins } from './scenarios/logins.js';
 import { machine } from './scenarios/machine.js';
+import { neighbour } from './scenarios/neighbour.js';
 import { open } from './scenarios/open.js';
 import { queries } from './scenarios/queries.js';
 import { relay } from './scenarios/relay.js';
@@ -26,10 +27,11 @@ import { ttft } from './scenarios/ttft.js';
 
 /**
  * `machine` first (how fast this machine was during the run), then the six
- * figures with targets; `queries` is a diagnostic (round trips and SQL per request).
+ * figures with targets, then `neighbour` (one user abusing every limit while
+ * another works); `queries` is a diagnostic (round trips and SQL per request).
  */
-const SCENARIOS: Record<string, Scenario> = { machine, ttft, relay, open, api, growth, logins, queries };
-const DEFAULT_SCENARIOS = ['machine', 'ttft', 'relay', 'open', 'api', 'growth', 'logins'];
+const SCENARIOS: Record<string, Scenario> = { machine, ttft, relay, open, api, growth, logins, neighbour, queries };
+const DEFAULT_SCENARIOS = ['machine', 'ttft', 'relay', 'open', 'api', 'growth', 'logins', 'neighbour'];
 
 function parseArgs(argv: string[]) {
   const names: string[] = [];

@@ -4,7 +4,7 @@ import type {
   Assistant,
   AssistantFields,
   Message,
-  MessageResponse,
+  Confirmation,
   Settings,
   StoredFile,
   Thread,
@@ -21,20 +21,20 @@ export const auth = {
     requestJson<User>('POST', '/api/register', { body, ignoreUnauthorized: true }),
   login: (body: { email: string; password: string }) =>
     requestJson<User>('POST', '/api/login', { body, ignoreUnauthorized: true }),
-  logout: () => requestJson<MessageResponse>('POST', '/api/logout', { ignoreUnauthorized: true }),
+  logout: () => requestJson<Confirmation>('POST', '/api/logout', { ignoreUnauthorized: true }),
   /** The signed-in user; a 401 here just means "not signed in". */
   currentUser: () => requestJson<User>('GET', '/api/user', { ignoreUnauthorized: true }),
   changePassword: (body: { currentPassword: string; newPassword: string }) =>
-    requestJson<MessageResponse>('POST', '/api/user/password', { body }),
-  deleteAccount: (password: string) => requestJson<MessageResponse>('DELETE', '/api/user', { body: { password } }),
+    requestJson<Confirmation>('POST', '/api/user/password', { body }),
+  deleteAccount: (password: string) => requestJson<Confirmation>('DELETE', '/api/user', { body: { password } }),
 };
 
 export const settings = {
   get: () => requestJson<Settings>('GET', '/api/settings'),
-  setApiKey: (apiKey: string) => requestJson<MessageResponse>('POST', '/api/settings/apikey', { body: { apiKey } }),
-  deleteApiKey: () => requestJson<MessageResponse>('DELETE', '/api/settings/apikey'),
+  setApiKey: (apiKey: string) => requestJson<Confirmation>('POST', '/api/settings/apikey', { body: { apiKey } }),
+  deleteApiKey: () => requestJson<Confirmation>('DELETE', '/api/settings/apikey'),
   setDefaultAssistant: (assistantId: string | null) =>
-    requestJson<MessageResponse>('POST', '/api/settings/default-assistant', { body: { assistantId } }),
+    requestJson<Confirmation>('POST', '/api/settings/default-assistant', { body: { assistantId } }),
 };
 
 export const assistants = {
@@ -45,7 +45,7 @@ export const assistants = {
     requestJson<Assistant>('POST', '/api/assistants', { body: fields }),
   update: (assistantId: string, fields: Partial<AssistantFields>) =>
     requestJson<Assistant>('PATCH', `/api/assistants/${id(assistantId)}`, { body: fields }),
-  remove: (assistantId: string) => requestJson<MessageResponse>('DELETE', `/api/assistants/${id(assistantId)}`),
+  remove: (assistantId: string) => requestJson<Confirmation>('DELETE', `/api/assistants/${id(assistantId)}`),
   files: (assistantId: string) =>
     requestJson<{ vectorStoreId: string | null; files: StoredFile[] }>('GET', `/api/assistants/${id(assistantId)}/files`),
   upload: (assistantId: string, files: File[]) => {
@@ -54,7 +54,7 @@ export const assistants = {
     return requestJson<UploadResult>('POST', `/api/assistants/${id(assistantId)}/files`, { form });
   },
   detachFile: (assistantId: string, fileId: string) =>
-    requestJson<MessageResponse>('DELETE', `/api/assistants/${id(assistantId)}/files/${id(fileId)}`),
+    requestJson<Confirmation>('DELETE', `/api/assistants/${id(assistantId)}/files/${id(fileId)}`),
 };
 
 /** A file picked from a folder, with its path inside the folder. */
@@ -98,7 +98,7 @@ export const threads = {
   get: (threadId: string) => requestJson<Thread>('GET', `/api/threads/${id(threadId)}`),
   update: (threadId: string, body: { title?: string; isArchived?: boolean; assistantId?: string | null }) =>
     requestJson<Thread>('PATCH', `/api/threads/${id(threadId)}`, { body }),
-  remove: (threadId: string) => requestJson<MessageResponse>('DELETE', `/api/threads/${id(threadId)}`),
+  remove: (threadId: string) => requestJson<Confirmation>('DELETE', `/api/threads/${id(threadId)}`),
   messages: (threadId: string, query: { limit?: number; before?: string } = {}) =>
     requestJson<Message[]>('GET', withQuery(`/api/threads/${id(threadId)}/messages`, query)),
   /** The files used in the thread (a list, or `{files}`: both shapes are read). */
@@ -106,7 +106,7 @@ export const threads = {
     const result = await requestJson<StoredFile[] | { files: StoredFile[] }>('GET', `/api/threads/${id(threadId)}/files`);
     return Array.isArray(result) ? result : (result.files ?? []);
   },
-  cancel: (threadId: string) => requestJson<MessageResponse>('POST', `/api/threads/${id(threadId)}/cancel`),
+  cancel: (threadId: string) => requestJson<Confirmation>('POST', `/api/threads/${id(threadId)}/cancel`),
   exportUrl: (threadId: string, format: 'markdown' | 'json') =>
     withQuery(`/api/threads/${id(threadId)}/export`, { format }),
   archiveUrl: (threadId: string) => `/api/threads/${id(threadId)}/files/archive`,

@@ -1,123 +1,42 @@
-// Shapes of the platform's HTTP API, as described in DESIGN.md.
+// Shapes of the platform's HTTP API: aliases of the types generated from the
+// server's OpenAPI document (schema.d.ts, `npm run api:types`), plus the few
+// shapes the document does not describe (streamed events, form fields).
+import type { components } from './schema';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-  hasApiKey: boolean;
-  apiKeyHint: string | null;
-  defaultAssistantId: string | null;
-  createdAt: string;
-}
+type Schemas = components['schemas'];
 
-export interface Settings {
-  hasApiKey: boolean;
-  apiKeyHint: string | null;
-  defaultAssistantId: string | null;
-}
-
-export interface MessageResponse {
-  message: string;
-}
+export type User = Schemas['UserResponse'];
+export type Settings = Schemas['SettingsResponse'];
+/** `{message}`: what a route answers when it has nothing else to return (the server's ConfirmationResponse). */
+export type Confirmation = Schemas['ConfirmationResponse'];
+export type CancelResult = Schemas['CancelResponse'];
 
 export type ToolType = 'file_search' | 'web_search' | 'code_interpreter';
-
-export interface Assistant {
-  id: string;
-  userId: string;
-  name: string;
-  description: string | null;
-  model: string;
-  instructions: string | null;
-  temperature: number | null;
-  tools: Array<{ type: ToolType }>;
-  fileIds: string[];
-  vectorStoreId: string | null;
-  isActive: boolean;
-  metadata: Record<string, string>;
-  createdAt: string;
-  updatedAt: string;
+export interface AssistantTool {
+  type: ToolType;
 }
 
-export interface AssistantFields {
-  name: string;
-  description: string | null;
-  model: string;
-  instructions: string | null;
-  temperature: number | null;
-  tools: Array<{ type: ToolType }>;
-  metadata: Record<string, string>;
-  isActive: boolean;
-}
+/** The document lists an assistant's tools as strings; the server sends `{type}` objects. */
+export type Assistant = Omit<Schemas['AssistantResponse'], 'tools'> & { tools: AssistantTool[] };
 
-export type FileStatus = 'processing' | 'ready' | 'failed';
+/** The fields the assistant form edits (create and update take them). */
+export type AssistantFields = Pick<Assistant, 'name' | 'description' | 'model' | 'instructions' | 'temperature' | 'tools' | 'metadata' | 'isActive'>;
 
-export interface StoredFile {
-  id: string;
-  filename: string;
-  relativePath: string | null;
-  mimeType: string;
-  kind: 'document' | 'image';
-  sizeBytes: number;
-  status: FileStatus;
-  error: string | null;
-  assistants: Array<{ assistantId: string; status: FileStatus; error: string | null }>;
-  createdAt: string;
-  updatedAt: string;
-}
+export type StoredFile = Schemas['FileResponse'];
+export type FileStatus = StoredFile['status'];
+export type UploadResult = Schemas['UploadResponse'];
+export type AssistantFiles = Schemas['AssistantFilesResponse'];
 
-export interface UploadResult {
-  assistantId: string | null;
-  fileIds: string[];
-  message: string;
-  files?: StoredFile[];
-  skipped?: Array<{ name: string; reason: string }>;
-}
+export type Thread = Schemas['ThreadResponse'];
 
-export interface Thread {
-  id: string;
-  title: string | null;
-  assistantId: string | null;
-  isArchived: boolean;
-  messageCount: number;
-  totalTokens: number;
-  totalCost: number | null;
-  summary: string | null;
-  createdAt: string;
-  updatedAt: string;
-  lastMessageAt: string | null;
-}
+/** A message of a thread (the server's MessageResponse). */
+export type Message = Schemas['MessageResponse'];
+export type MessageStatus = Message['status'];
+export type TokenUsage = Schemas['UsageResponse'];
+export type Citation = Schemas['CitationResponse'];
+export type ChatReply = Schemas['ChatReply'];
 
-export type MessageStatus = 'completed' | 'streaming' | 'incomplete' | 'cancelled' | 'failed' | 'superseded';
-
-export interface TokenUsage {
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-}
-
-export interface Citation {
-  fileId: string;
-  filename: string;
-  index: number;
-}
-
-export interface Message {
-  id: string;
-  threadId: string;
-  role: 'user' | 'assistant';
-  /** Plain text; older shapes send text parts. */
-  content: string | Array<{ type: string; text?: string }>;
-  status: MessageStatus;
-  replyToId: string | null;
-  fileIds: string[];
-  usage: TokenUsage | null;
-  cost: number | null;
-  citations?: Citation[];
-  createdAt: string;
-}
-
-/** Events of a streamed chat, run or regenerate. */
+/** Events of a streamed chat, run or regenerate (Server-Sent Events: not in the document). */
 export type ChatEvent =
   | { type: 'message_created'; message: Message }
   | { type: 'token'; delta: string }
@@ -126,22 +45,7 @@ export type ChatEvent =
   | { type: 'error'; error: string; code: string }
   | { type: 'done' };
 
-export type UsageGroupBy = 'day' | 'assistant' | 'thread' | 'model';
-
-export interface UsageFigures {
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  cost: number | null;
-  turns: number;
-}
-
-export interface UsageGroup extends UsageFigures {
-  key: string | null;
-  label: string | null;
-}
-
-export interface UsageReport {
-  totals: UsageFigures;
-  groups: UsageGroup[];
-}
+export type UsageReport = Schemas['UsageReport'];
+export type UsageGroupBy = UsageReport['groupBy'];
+export type UsageFigures = Schemas['UsageFigures'];
+export type UsageGroup = Schemas['UsageGroup'];

@@ -93,10 +93,14 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
         role: 'assistant',
         content: chat.live.text,
         status: 'streaming',
+        statusReason: null,
         replyToId: null,
         fileIds: [],
+        citations: [],
         usage: null,
         cost: null,
+        model: null,
+        assistantId: null,
         createdAt: new Date().toISOString(),
       }
     : null;

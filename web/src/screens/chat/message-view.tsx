@@ -9,7 +9,6 @@ import { useMarkdown } from './use-markdown';
 const STATUS_NOTES: Partial<Record<Message['status'], string>> = {
   cancelled: 'Stopped',
   incomplete: 'Incomplete',
-  failed: 'Failed',
   streaming: 'Writing…',
 };
 

@@ -27,8 +27,7 @@ export interface ChatCallbacks {
 }
 
 export function messageText(message: Pick<Message, 'content'>): string {
-  if (typeof message.content === 'string') return message.content;
-  return message.content.map((part) => part.text ?? '').join('');
+  return message.content;
 }
 
 export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) {
@@ -185,10 +184,14 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
       role: 'user',
       content: text,
       status: 'completed',
+      statusReason: null,
       replyToId: null,
       fileIds,
+      citations: [],
       usage: null,
       cost: null,
+      model: null,
+      assistantId: null,
       createdAt: new Date().toISOString(),
     };
     setMessages((current) => [...current, pending]);
