@@ -27,6 +27,7 @@ const shared = {
 const withDatabase = {
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  setupFilesAfterEnv: ['<rootDir>/test/support/after-each-file.ts'],
 };
 
 const unitSpecs = ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/browser/*.spec.ts'];

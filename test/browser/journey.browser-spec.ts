@@ -1,11 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Page } from 'playwright-core';
 import { minimalPng } from '../support/sample-files.js';
 import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, screenshot, type Browser } from './support/browser.js';
+import { expectComposer, replies, send, sidebar, waitUntilIdle, watchReplyGrow } from './support/chat-page.js';
 import {
   createAssistantInBrowser,
   PASSWORD,
@@ -18,55 +17,6 @@ import {
 
 const STORY = ['Once', ' upon', ' a', ' time', ' a', ' lighthouse', ' keeper', ' counted', ' the', ' ships', ' passing', ' by', ' at', ' night.'];
 const TITLE = 'The lighthouse keeper';
-
-function liveReply(page: Page) {
-  return page.locator('article[aria-busy="true"]');
-}
-
-function replies(page: Page) {
-  return page.getByRole('article', { name: 'Assistant reply' });
-}
-
-function sidebar(page: Page) {
-  return page.getByRole('complementary', { name: 'Conversations' });
-}
-
-/** The text of the reply being written, each time it changes, until it is complete. */
-async function watchReplyGrow(page: Page, onSample?: (count: number) => Promise<void>): Promise<string[]> {
-  const seen: string[] = [];
-  await liveReply(page).waitFor();
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const text = await liveReply(page)
-      .locator('.markdown, .plain-text')
-      .first()
-      .innerText({ timeout: 200 })
-      .catch(() => null);
-    if (text === null) break;
-    if (text !== seen.at(-1)) {
-      seen.push(text);
-      await onSample?.(seen.length);
-    }
-    await sleep(40);
-  }
-  return seen;
-}
-
-async function send(page: Page, message: string): Promise<void> {
-  await page.getByLabel('Message', { exact: true }).fill(message);
-  await page.getByLabel('Message', { exact: true }).press('Enter');
-}
-
-/** The composer holds `value`. */
-async function expectComposer(page: Page, value: string): Promise<void> {
-  await expect(page.getByLabel('Message', { exact: true })).toHoldValue(value);
-}
-
-/** Waits for the reply being written to end: a streamed reply takes a few seconds. */
-async function waitUntilIdle(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Send' }).waitFor({ timeout: 15_000 });
-  await liveReply(page).waitFor({ state: 'detached' });
-}
 
 describe('a whole journey in the browser', () => {
   let app: TestApp;
@@ -433,55 +383,5 @@ describe('a whole journey in the browser', () => {
     await alert.getByRole('link', { name: 'Open assistants' }).waitFor();
     await expectComposer(page, 'Are you there?');
     expect(await page.getByRole('article', { name: 'Your message' }).getByText('Are you there?').count()).toBe(0);
-  });
-});
-
-describe('the chat rate limit in the browser', () => {
-  let app: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = await startWebApp({ env: { RATE_LIMIT_CHAT_PER_MINUTE: '2' } });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
-  it('says when the turns per minute are used up, with the wait, and keeps the message in the composer', async () => {
-    const { page } = browser;
-    await registerInBrowser(page, app.baseUrl);
-    await saveApiKeyInBrowser(page, app.baseUrl);
-    await createAssistantInBrowser(page, app.baseUrl, 'Limited');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
-    await page.getByRole('heading', { name: 'New conversation' }).waitFor();
-    // Sending waits until the screen knows the assistant to talk to.
-    await page.getByRole('combobox', { name: 'Assistant' }).getByRole('option', { name: 'Limited' }).waitFor({ state: 'attached' });
-    for (const [question, answer] of [
-      ['First question', 'First answer.'],
-      ['Second question', 'Second answer.'],
-    ]) {
-      app.fake.enqueueResponse({ text: answer });
-      await send(page, question);
-      await page.getByRole('article', { name: 'Your message' }).getByText(question).waitFor();
-      await waitUntilIdle(page);
-      await replies(page).last().getByText(answer).waitFor();
-    }
-
-    const message = 'One message too many';
-    const refused = page.waitForResponse((response) => response.url().endsWith('/api/chat') && response.request().method() === 'POST');
-    await send(page, message);
-    expect((await refused).status()).toBe(429);
-    const alert = page.getByRole('alert').filter({ hasText: 'Too many messages in a short time' });
-    await alert.waitFor();
-    await alert.getByText(/You can try again in (\d+ seconds?|1 minute)\./).waitFor();
-    await expectComposer(page, message);
-    await waitUntilIdle(page);
-    expect(await page.getByRole('article', { name: 'Your message' }).getByText(message).count()).toBe(0);
-    expect(await replies(page).count()).toBe(2);
-    expect(app.fake.requestsTo('POST', '/v1/responses')).toHaveLength(2);
-    await screenshot(page, '19-chat-rate-limited');
   });
 });

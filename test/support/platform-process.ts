@@ -101,10 +101,32 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /** Starts `node main.js` on a free port and waits until it answers HTTP. */
+/** Servers started by this test file and not yet exited. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Kills the servers a test file left running (one that failed before stopping
+ * its server): a live child would keep the test run from ending.
+ */
+export async function killLeftoverPlatformProcesses(): Promise<void> {
+  const leftovers = [...running];
+  await Promise.all(
+    leftovers.map(
+      (child) =>
+        new Promise<void>((done) => {
+          child.once('exit', () => done());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
 export async function startPlatformProcess(env: Record<string, string | undefined>): Promise<PlatformProcess> {
   const main = await processBuild();
   const port = await freePort();
   const child = spawn(process.execPath, [main], { env: processEnv({ ...env, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,0 +1,4 @@
+import { killLeftoverPlatformProcesses } from './platform-process.js';
+
+// Whatever a test file's outcome, no server it started outlives it.
+afterAll(killLeftoverPlatformProcesses);
