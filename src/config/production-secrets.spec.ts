@@ -69,6 +69,12 @@ describe('production secrets', () => {
   it('still refuses placeholders and short secrets first, with their own line', () => {
     expect(refusal({ SESSION_SECRETS: 'replace-with-a-long-random-secret-of-48-characters' })).toMatch(/placeholder/);
     expect(refusal({ SESSION_SECRETS: randomBytes(12).toString('base64url') })).toMatch(/shorter than 32 characters/);
+    expect(refusal({ SESSION_SECRETS: `sk-xxxx-${randomBytes(32).toString('base64url')}` })).toMatch(/placeholder/);
+  });
+
+  it('accepts a random secret that happens to hold a run of x inside it', () => {
+    const random = randomBytes(32).toString('base64url').replace(/[-_]/g, 'a');
+    expect(refusal({ SESSION_SECRETS: `${random.slice(0, 20)}xXxx${random.slice(20)}` })).toBeUndefined();
   });
 
   it('refuses encryption keys whose bytes are not random, and accepts random ones', () => {
