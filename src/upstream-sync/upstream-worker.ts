@@ -4,7 +4,7 @@ import { InjectConfig } from '../config/config.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
-import { isRetryable } from '../llm/upstream-errors.js';
+import { backoffMs, isRetryable } from '../llm/retry-rule.js';
 import type { UpstreamJobKind } from './upstream-job.entity.js';
 import { UpstreamJobsService, type ClaimedJob } from './upstream-jobs.service.js';
 
@@ -19,12 +19,6 @@ export interface JobHandler {
 }
 
 const BATCH = 10;
-const MAX_BACKOFF_MS = 60_000;
-
-export function backoffMs(attempt: number, baseMs = 500): number {
-  const exponential = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exponential * (0.75 + Math.random() * 0.5));
-}
 
 /**
  * Runs queued upstream work in the background, on every instance: polls
