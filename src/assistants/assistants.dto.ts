@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -21,6 +21,13 @@ import { FileResponse } from '../files/files.dto.js';
 import type { AssistantTool, ToolType } from './assistant.entity.js';
 
 export const TOOL_TYPES: readonly ToolType[] = ['file_search', 'web_search', 'code_interpreter'];
+
+/** How the API document describes a list of tools: objects naming their type. */
+const TOOL_LIST_SCHEMA: ApiPropertyOptions = {
+  type: 'array',
+  items: { type: 'object', properties: { type: { type: 'string', enum: [...TOOL_TYPES] } }, required: ['type'] },
+  example: [{ type: 'file_search' }],
+};
 /** Names earlier assistant tools used for the same capability. */
 const TOOL_ALIASES: Record<string, ToolType> = { retrieval: 'file_search', web_search_preview: 'web_search' };
 const MAX_METADATA_PAIRS = 16;
@@ -109,7 +116,7 @@ class AssistantFieldsDto {
   @Max(2)
   temperature?: number | null;
 
-  @ApiPropertyOptional({ example: [{ type: 'file_search' }], description: 'file_search (or retrieval), web_search, code_interpreter' })
+  @ApiPropertyOptional({ ...TOOL_LIST_SCHEMA, description: 'file_search (or retrieval), web_search, code_interpreter' })
   @OptionalNotNull()
   @Transform(normalizeTools)
   @IsToolList()
@@ -174,7 +181,7 @@ export class AssistantResponse {
   @ApiProperty() model!: string;
   @ApiProperty({ nullable: true, type: String }) instructions!: string | null;
   @ApiProperty({ nullable: true, type: Number }) temperature!: number | null;
-  @ApiProperty({ example: [{ type: 'file_search' }] }) tools!: AssistantTool[];
+  @ApiProperty(TOOL_LIST_SCHEMA) tools!: AssistantTool[];
   @ApiProperty({ type: [String] }) fileIds!: string[];
   @ApiProperty({ nullable: true, type: String }) vectorStoreId!: string | null;
   @ApiProperty() isActive!: boolean;

@@ -226,41 +226,6 @@ export interface paths {
         patch: operations["AssistantsController_update"];
         trace?: never;
     };
-    "/api/assistants/{id}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The assistant's documents and its vector store */
-        get: operations["AssistantsController_files"];
-        put?: never;
-        /** Upload documents (field "file" or "files") and attach them to the assistant */
-        post: operations["UploadsController_uploadToAssistant"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assistants/{id}/files/{fileId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Detach a document from the assistant (the file itself stays) */
-        delete: operations["AssistantsController_detach"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/upload": {
         parameters: {
             query?: never;
@@ -347,6 +312,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assistants/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The assistant's documents and its vector store */
+        get: operations["DocumentsController_list"];
+        put?: never;
+        /** Upload documents (field "file" or "files") and attach them to the assistant */
+        post: operations["DocumentsController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistants/{id}/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Detach a document from the assistant (the file itself stays) */
+        delete: operations["DocumentsController_detach"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files/{id}/retry": {
         parameters: {
             query?: never;
@@ -357,7 +357,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Try the failed upstream indexing of this file again */
-        post: operations["FilesController_retry"];
+        post: operations["DocumentsController_retry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -654,7 +654,10 @@ export interface components {
              *       }
              *     ]
              */
-            tools: string[];
+            tools: {
+                /** @enum {string} */
+                type: "file_search" | "web_search" | "code_interpreter";
+            }[];
             fileIds: string[];
             vectorStoreId: string | null;
             isActive: boolean;
@@ -683,7 +686,10 @@ export interface components {
              *       }
              *     ]
              */
-            tools?: string[];
+            tools?: {
+                /** @enum {string} */
+                type: "file_search" | "web_search" | "code_interpreter";
+            }[];
             /**
              * @example {
              *       "team": "support"
@@ -716,7 +722,10 @@ export interface components {
              *       }
              *     ]
              */
-            tools?: string[];
+            tools?: {
+                /** @enum {string} */
+                type: "file_search" | "web_search" | "code_interpreter";
+            }[];
             /**
              * @example {
              *       "team": "support"
@@ -761,10 +770,6 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        AssistantFilesResponse: {
-            vectorStoreId: string | null;
-            files: components["schemas"]["FileResponse"][];
-        };
         SkippedFile: {
             name: string;
             reason: string;
@@ -789,6 +794,10 @@ export interface components {
             dir?: string;
             /** @description Multipart form: relative paths, in the order of the files */
             paths?: string[];
+        };
+        AssistantFilesResponse: {
+            vectorStoreId: string | null;
+            files: components["schemas"]["FileResponse"][];
         };
         CreateThreadDto: {
             /** @example Trip planning */
@@ -1369,78 +1378,6 @@ export interface operations {
             };
         };
     };
-    AssistantsController_files: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AssistantFilesResponse"];
-                };
-            };
-        };
-    };
-    UploadsController_uploadToAssistant: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file?: string;
-                    files?: string[];
-                };
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UploadResponse"];
-                };
-            };
-        };
-    };
-    AssistantsController_detach: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                fileId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ConfirmationResponse"];
-                };
-            };
-        };
-    };
     UploadsController_upload: {
         parameters: {
             query?: never;
@@ -1579,7 +1516,79 @@ export interface operations {
             };
         };
     };
-    FilesController_retry: {
+    DocumentsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantFilesResponse"];
+                };
+            };
+        };
+    };
+    DocumentsController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file?: string;
+                    files?: string[];
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadResponse"];
+                };
+            };
+        };
+    };
+    DocumentsController_detach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationResponse"];
+                };
+            };
+        };
+    };
+    DocumentsController_retry: {
         parameters: {
             query?: never;
             header?: never;

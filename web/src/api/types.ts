@@ -11,13 +11,9 @@ export type Settings = Schemas['SettingsResponse'];
 export type Confirmation = Schemas['ConfirmationResponse'];
 export type CancelResult = Schemas['CancelResponse'];
 
-export type ToolType = 'file_search' | 'web_search' | 'code_interpreter';
-export interface AssistantTool {
-  type: ToolType;
-}
-
-/** The document lists an assistant's tools as strings; the server sends `{type}` objects. */
-export type Assistant = Omit<Schemas['AssistantResponse'], 'tools'> & { tools: AssistantTool[] };
+export type Assistant = Schemas['AssistantResponse'];
+export type AssistantTool = Assistant['tools'][number];
+export type ToolType = AssistantTool['type'];
 
 /** The fields the assistant form edits (create and update take them). */
 export type AssistantFields = Pick<Assistant, 'name' | 'description' | 'model' | 'instructions' | 'temperature' | 'tools' | 'metadata' | 'isActive'>;
