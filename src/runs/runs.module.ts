@@ -5,11 +5,12 @@ import { RunHeartbeats } from './run-heartbeat.js';
 import { RunRegistry } from './run-registry.js';
 import { RunsRepository } from './runs.repository.js';
 import { RunsService } from './runs.service.js';
+import { TurnStartRepository } from './turn-start.repository.js';
 
 /** Runs: claims, heartbeats, cancels across instances, and the replies in flight a shutdown drains. */
 @Module({
   imports: [ThreadsModule],
-  providers: [RunsService, RunsRepository, RunRegistry, RunHeartbeats, { provide: SHUTDOWN_DRAIN, useExisting: RunRegistry }],
+  providers: [RunsService, RunsRepository, TurnStartRepository, RunRegistry, RunHeartbeats, { provide: SHUTDOWN_DRAIN, useExisting: RunRegistry }],
   exports: [RunsService, RunRegistry, RunHeartbeats, SHUTDOWN_DRAIN],
 })
 export class RunsModule {}

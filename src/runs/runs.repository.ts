@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Sql, type SqlExecutor } from '../database/sql.js';
+import { Sql, type SqlExecutor, type SqlParam } from '../database/sql.js';
+import { CompositeStatement } from '../database/statement.js';
 import type { Run, RunKind, RunStatus } from './run.entity.js';
 
 /** A row of `runs`. */
@@ -46,21 +47,21 @@ export interface RunClaim {
 }
 
 /** One running run per thread, held by the partial unique index `runs_one_running_per_thread`. */
+/** The claim as a part of a larger statement, named `name`: a row when it claimed the thread, none when a run holds it. */
+export function claimRunPart(statement: CompositeStatement, name: string, claim: RunClaim): void {
+  const p = (value: SqlParam) => statement.param(value);
+  statement.with(
+    name,
+    `INSERT INTO runs (id, thread_id, user_id, kind, status, assistant_message_id, user_message_id)
+     VALUES (${p(claim.id)}, ${p(claim.threadId)}, ${p(claim.userId)}, ${p(claim.kind)}, 'running', ${p(claim.assistantMessageId)}, ${p(claim.userMessageId)})
+     ON CONFLICT (thread_id) WHERE status = 'running' DO NOTHING
+     RETURNING *`,
+  );
+}
+
 @Injectable()
 export class RunsRepository {
   constructor(private readonly sql: Sql) {}
-
-  /** Inserts the thread's running run; undefined when the thread has one already. */
-  async claim(claim: RunClaim, db: SqlExecutor = this.sql): Promise<Run | undefined> {
-    const row = await db.row<RunRow>(
-      `INSERT INTO runs (id, thread_id, user_id, kind, status, assistant_message_id, user_message_id)
-       VALUES ($1, $2, $3, $4, 'running', $5, $6)
-       ON CONFLICT (thread_id) WHERE status = 'running' DO NOTHING
-       RETURNING *`,
-      [claim.id, claim.threadId, claim.userId, claim.kind, claim.assistantMessageId, claim.userMessageId],
-    );
-    return row && runFromRow(row);
-  }
 
   /** Fails the thread's running run if its heartbeat is older than `staleSeconds`; the id of its reply when it did. */
   async abandonStale(userId: string, threadId: string, staleSeconds: number, db: SqlExecutor = this.sql): Promise<Array<string | null> | undefined> {

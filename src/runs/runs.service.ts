@@ -6,10 +6,10 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { Transactions, type SqlExecutor } from '../database/sql.js';
 import type { Message } from '../threads/message.entity.js';
 import { MessagesRepository } from '../threads/messages.repository.js';
-import { ThreadsRepository } from '../threads/threads.repository.js';
 import type { RunKind, RunStatus } from './run.entity.js';
 import { RunRegistry } from './run-registry.js';
 import { RunsRepository } from './runs.repository.js';
+import { TurnStartRepository } from './turn-start.repository.js';
 
 export interface ClaimedRun {
   id: string;
@@ -41,7 +41,7 @@ export interface BegunTurn {
 export class RunsService {
   constructor(
     private readonly runs: RunsRepository,
-    private readonly threads: ThreadsRepository,
+    private readonly turnStart: TurnStartRepository,
     private readonly messages: MessagesRepository,
     private readonly transactions: Transactions,
     private readonly registry: RunRegistry,
@@ -49,7 +49,7 @@ export class RunsService {
   ) {}
 
   /**
-   * Starts a turn in one transaction: creates the thread when it is new,
+   * Starts a turn in one statement: creates the thread when it is new,
    * claims it with a running run (the partial unique index allows one), and
    * stores the user's message with the thread's counters. A run whose
    * heartbeat went stale (its process died) is closed first, its partial
@@ -64,39 +64,18 @@ export class RunsService {
     return begun;
   }
 
-  private tryBegin(start: TurnStart): Promise<BegunTurn | undefined> {
-    const { userId, threadId } = start;
+  private async tryBegin(start: TurnStart): Promise<BegunTurn | undefined> {
     const run = { id: randomUUID(), replyId: randomUUID() };
-    const message = start.userMessage;
-    const messageId = message ? randomUUID() : null;
-    return this.transactions.run(async (tx) => {
-      if (start.newThread) await this.threads.insert(userId, { id: threadId, ...start.newThread }, tx);
-      // The message's place in the thread is taken before the claim, which may wait for the thread.
-      const seq = message ? await this.messages.reserveSeq(tx) : undefined;
-      const claimed = await this.runs.claim(
-        { id: run.id, threadId, userId, kind: start.kind, assistantMessageId: run.replyId, userMessageId: messageId },
-        tx,
-      );
-      if (!claimed) return undefined;
-      const userMessage = message && messageId ? await this.writeQuestion(start, messageId, seq, tx) : null;
-      const count = await this.threads.recordActivity(
-        userId,
-        threadId,
-        { messages: userMessage ? 1 : 0, messageWritten: userMessage !== null, assistantId: start.assistantId },
-        tx,
-      );
-      return { run, userMessage, threadMessageCount: start.newThread ? null : (count ?? null) };
-    });
-  }
-
-  /** The user's message that starts the turn, in the place reserved for it. */
-  private async writeQuestion(start: TurnStart, id: string, seq: string | undefined, tx: SqlExecutor): Promise<Message> {
-    const { content, fileIds, replyToId } = start.userMessage!;
-    const written = await this.messages.write(
-      { id, seq, threadId: start.threadId, userId: start.userId, role: 'user', content, status: 'completed', fileIds, replyToId },
-      tx,
-    );
-    return written.message;
+    const claim = {
+      id: run.id,
+      threadId: start.threadId,
+      userId: start.userId,
+      kind: start.kind,
+      assistantMessageId: run.replyId,
+      userMessageId: start.userMessage ? randomUUID() : null,
+    };
+    const started = await this.turnStart.begin({ claim, newThread: start.newThread, assistantId: start.assistantId, question: start.userMessage });
+    return started && { run, ...started };
   }
 
   /** Closes the thread's running run if its heartbeat went stale; true when it did. */

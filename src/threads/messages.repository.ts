@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Sql, type SqlExecutor } from '../database/sql.js';
+import { Sql, type SqlExecutor, type SqlParam } from '../database/sql.js';
+import { CompositeStatement } from '../database/statement.js';
 import type { Message, MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
 import { MESSAGE_RESPONSE_COLUMNS, type MessageResponseRow } from './thread.mapper.js';
 
@@ -59,8 +60,6 @@ export function messageFromRow(row: MessageRow): Message {
 /** A message as it is written: a user's message, or a reply (first written while it streams, then again as it ends). */
 export interface MessageWrite {
   id: string;
-  /** A place reserved with reserveSeq (default: the next one when written). */
-  seq?: string;
   threadId: string;
   userId: string;
   role: MessageRole;
@@ -92,6 +91,45 @@ export interface MessageCursor {
   direction: 'before' | 'after';
 }
 
+/**
+ * The write as a part of a larger statement, named `name` (its rows: the
+ * message and `inserted`). With `onlyIf`, written only when that part
+ * returned a row (a turn's message only when its run claimed the thread).
+ */
+export function writeMessagePart(statement: CompositeStatement, name: string, message: MessageWrite, onlyIf?: string): void {
+  const p = (value: SqlParam) => statement.param(value);
+  const values = [
+    `${p(message.id)}::uuid`,
+    `${p(message.threadId)}::uuid`,
+    `${p(message.userId)}::uuid`,
+    `${p(message.role)}::text`,
+    `${p(message.content)}::text`,
+    `${p(message.status)}::text`,
+    `${p(message.statusReason ?? null)}::text`,
+    `${p(message.replyToId ?? null)}::uuid`,
+    `${p(JSON.stringify(message.fileIds ?? []))}::jsonb`,
+    `${p(JSON.stringify(message.citations ?? []))}::jsonb`,
+    `${p(message.assistantId ?? null)}::uuid`,
+    `${p(message.model ?? null)}::text`,
+    `${p(message.inputTokens ?? null)}::int`,
+    `${p(message.outputTokens ?? null)}::int`,
+    `${p(message.cost ?? null)}::numeric`,
+    `${p(message.upstreamResponseId ?? null)}::text`,
+  ].join(', ');
+  statement.with(
+    name,
+    `INSERT INTO messages (id, thread_id, user_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
+                           assistant_id, model, input_tokens, output_tokens, cost, upstream_response_id)
+     SELECT ${values}${onlyIf ? ` WHERE EXISTS (SELECT 1 FROM ${onlyIf})` : ''}
+     ON CONFLICT (id) DO UPDATE SET content = EXCLUDED.content, status = EXCLUDED.status, status_reason = EXCLUDED.status_reason,
+       citations = EXCLUDED.citations, model = EXCLUDED.model, input_tokens = EXCLUDED.input_tokens,
+       output_tokens = EXCLUDED.output_tokens, cost = EXCLUDED.cost, upstream_response_id = EXCLUDED.upstream_response_id,
+       updated_at = now()
+     WHERE messages.user_id = EXCLUDED.user_id
+     RETURNING *, (xmax = 0) AS inserted`,
+  );
+}
+
 @Injectable()
 export class MessagesRepository {
   constructor(private readonly sql: Sql) {}
@@ -102,49 +140,11 @@ export class MessagesRepository {
    * caller whether the thread gained a message.
    */
   async write(message: MessageWrite, db: SqlExecutor = this.sql): Promise<{ message: Message; inserted: boolean }> {
-    const seq = message.seq === undefined ? { column: '', value: '' } : { column: ', seq', value: ', $17' };
-    const row = await db.row<MessageRow & { inserted: boolean }>(
-      `INSERT INTO messages (id, thread_id, user_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
-                             assistant_id, model, input_tokens, output_tokens, cost, upstream_response_id${seq.column})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13, $14, $15, $16${seq.value})
-       ON CONFLICT (id) DO UPDATE SET content = EXCLUDED.content, status = EXCLUDED.status, status_reason = EXCLUDED.status_reason,
-         citations = EXCLUDED.citations, model = EXCLUDED.model, input_tokens = EXCLUDED.input_tokens,
-         output_tokens = EXCLUDED.output_tokens, cost = EXCLUDED.cost, upstream_response_id = EXCLUDED.upstream_response_id,
-         updated_at = now()
-       WHERE messages.user_id = EXCLUDED.user_id
-       RETURNING *, (xmax = 0) AS inserted`,
-      [
-        message.id,
-        message.threadId,
-        message.userId,
-        message.role,
-        message.content,
-        message.status,
-        message.statusReason ?? null,
-        message.replyToId ?? null,
-        JSON.stringify(message.fileIds ?? []),
-        JSON.stringify(message.citations ?? []),
-        message.assistantId ?? null,
-        message.model ?? null,
-        message.inputTokens ?? null,
-        message.outputTokens ?? null,
-        message.cost ?? null,
-        message.upstreamResponseId ?? null,
-        ...(message.seq === undefined ? [] : [message.seq]),
-      ],
-    );
+    const statement = new CompositeStatement();
+    writeMessagePart(statement, 'message', message);
+    const row = await db.row<MessageRow & { inserted: boolean }>(statement.text('SELECT * FROM message'), statement.params);
     if (!row) throw new Error(`message ${message.id} belongs to another user`);
     return { message: messageFromRow(row), inserted: row.inserted };
-  }
-
-  /**
-   * Takes the next place in the conversations' order for a message written
-   * later in the transaction: a turn's message keeps the place it had when
-   * the turn began, even when the turn then waits for the thread.
-   */
-  async reserveSeq(db: SqlExecutor = this.sql): Promise<string> {
-    const row = await db.row<{ seq: string }>("SELECT nextval(pg_get_serial_sequence('messages', 'seq'))::text AS seq");
-    return row!.seq;
   }
 
   /** A replaced reply stays, left out of context from now on. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Sql, type SqlExecutor, type SqlParam } from '../database/sql.js';
+import { CompositeStatement } from '../database/statement.js';
 import type { Thread } from './thread.entity.js';
 import { THREAD_RESPONSE_COLUMNS, type ThreadResponseRow } from './thread.mapper.js';
 
@@ -88,6 +89,44 @@ export interface SummaryState {
   summaryMessageCount: number;
 }
 
+/**
+ * The insert as a part of a larger statement, named `name`. A thread that
+ * starts with its first message (a new conversation's turn) counts it from
+ * the start: a statement cannot update a row it inserts.
+ */
+export function insertThreadPart(statement: CompositeStatement, name: string, userId: string, thread: NewThread, withFirstMessage: boolean): void {
+  const p = (value: SqlParam) => statement.param(value);
+  statement.with(
+    name,
+    `INSERT INTO threads (id, user_id, assistant_id, title, is_archived, message_count, last_message_at, last_activity_at)
+     VALUES (${p(thread.id ?? randomUUID())}, ${p(userId)}, ${p(thread.assistantId)}, ${p(thread.title)}, false,
+             ${withFirstMessage ? '1, now()' : '0, NULL'}, now())
+     RETURNING *`,
+  );
+}
+
+/** The same as a part of a larger statement, named `name`; with `onlyIf`, only when that part returned a row. */
+export function recordThreadActivityPart(
+  statement: CompositeStatement,
+  name: string,
+  userId: string,
+  id: string,
+  activity: ThreadActivity,
+  onlyIf?: string,
+): void {
+  const p = (value: SqlParam) => statement.param(value);
+  statement.with(
+    name,
+    `UPDATE threads SET message_count = message_count + ${p(activity.messages)}::int,
+       input_tokens = input_tokens + ${p(activity.inputTokens ?? 0)}::bigint, output_tokens = output_tokens + ${p(activity.outputTokens ?? 0)}::bigint,
+       total_cost = total_cost + ${p(activity.cost ?? 0)}::numeric,
+       last_message_at = CASE WHEN ${p(activity.messageWritten)}::boolean THEN now() ELSE last_message_at END,
+       last_activity_at = now(), updated_at = now(), assistant_id = COALESCE(${p(activity.assistantId ?? null)}::uuid, assistant_id)
+     WHERE id = ${p(id)} AND user_id = ${p(userId)}${onlyIf ? ` AND EXISTS (SELECT 1 FROM ${onlyIf})` : ''}
+     RETURNING message_count`,
+  );
+}
+
 @Injectable()
 export class ThreadsRepository {
   constructor(private readonly sql: Sql) {}
@@ -98,10 +137,9 @@ export class ThreadsRepository {
   }
 
   async insert(userId: string, thread: NewThread, db: SqlExecutor = this.sql): Promise<Thread> {
-    const row = await db.row<ThreadRow>(
-      'INSERT INTO threads (id, user_id, assistant_id, title, is_archived) VALUES ($1, $2, $3, $4, false) RETURNING *',
-      [thread.id ?? randomUUID(), userId, thread.assistantId, thread.title],
-    );
+    const statement = new CompositeStatement();
+    insertThreadPart(statement, 'thread', userId, thread, false);
+    const row = await db.row<ThreadRow>(statement.text('SELECT * FROM thread'), statement.params);
     return threadFromRow(row!);
   }
 
@@ -164,24 +202,9 @@ export class ThreadsRepository {
    * the thread is not the user's).
    */
   async recordActivity(userId: string, id: string, activity: ThreadActivity, db: SqlExecutor = this.sql): Promise<number | undefined> {
-    const row = await db.row<{ message_count: number }>(
-      `UPDATE threads SET message_count = message_count + $3, input_tokens = input_tokens + $4, output_tokens = output_tokens + $5,
-         total_cost = total_cost + $6, last_message_at = CASE WHEN $7 THEN now() ELSE last_message_at END,
-         last_activity_at = now(), updated_at = now(), assistant_id = COALESCE($8::uuid, assistant_id)
-       WHERE id = $1 AND user_id = $2
-       RETURNING message_count`,
-      [
-        id,
-        userId,
-        activity.messages,
-        activity.inputTokens ?? 0,
-        activity.outputTokens ?? 0,
-        activity.cost ?? 0,
-        activity.messageWritten,
-        activity.assistantId ?? null,
-      ],
-    );
-    return row?.message_count;
+    const statement = new CompositeStatement();
+    recordThreadActivityPart(statement, 'activity', userId, id, activity);
+    return (await db.row<{ message_count: number }>(statement.text('SELECT message_count FROM activity'), statement.params))?.message_count;
   }
 
   /** Names the thread unless it has a title already; the title it ends up with, or null when unchanged. */

@@ -8,6 +8,8 @@ import type { Transactions } from '../../database/sql.js';
 import type { FilesService } from '../../files/files.service.js';
 import type { LlmService } from '../../llm/llm.service.js';
 import { RunRegistry } from '../../runs/run-registry.js';
+import { InMemoryTurnStart } from '../../runs/testing/in-memory-turn-start.js';
+import type { TurnStartRepository } from '../../runs/turn-start.repository.js';
 import type { RunsRepository } from '../../runs/runs.repository.js';
 import { RunsService } from '../../runs/runs.service.js';
 import { InMemoryRuns } from '../../runs/testing/in-memory-runs.js';
@@ -101,7 +103,7 @@ export function chatFixture(env: Record<string, string> = {}) {
   const registry = new RunRegistry({ subscribe: () => undefined } as unknown as DatabaseNotifications);
   const runs = new RunsService(
     asReal<RunsRepository>(runsRepository),
-    asReal<ThreadsRepository>(threadsRepository),
+    asReal<TurnStartRepository>(new InMemoryTurnStart(runsRepository, threadsRepository, messages)),
     asReal<MessagesRepository>(messages),
     transactions,
     registry,

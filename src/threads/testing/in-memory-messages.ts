@@ -38,7 +38,7 @@ export class InMemoryMessages implements PublicOf<MessagesRepository> {
     const now = new Date();
     const message: Message = {
       id: write.id,
-      seq: write.seq === undefined ? this.store.nextSeq() : Number(write.seq),
+      seq: this.store.nextSeq(),
       threadId: write.threadId,
       userId: write.userId,
       role: write.role,
@@ -61,9 +61,6 @@ export class InMemoryMessages implements PublicOf<MessagesRepository> {
     return { message: { ...message }, inserted: true };
   }
 
-  async reserveSeq(): Promise<string> {
-    return String(this.store.nextSeq());
-  }
 
   async markSuperseded(userId: string, threadId: string, id: string): Promise<void> {
     for (const message of this.of(userId, threadId)) if (message.id === id) message.status = 'superseded';
