@@ -35,7 +35,10 @@ async function inOrder<T extends readonly unknown[]>(...promises: { [K in keyof 
 /**
  * The ways a turn starts (chat, run, regenerate) and stops (cancel): each
  * checks what the request may do, claims the thread, and hands the turn to
- * the executor. The user's message is stored before anything can fail.
+ * the executor. Every refusal that can be known up front (limits, the
+ * thread, the assistant, the attachments, the key) comes before anything is
+ * stored; once the turn is claimed, the user's message is kept whatever
+ * happens to the reply.
  */
 @Injectable()
 export class ChatService {
@@ -68,7 +71,7 @@ export class ChatService {
       this.scopes.load(userId, dto.threadId ?? null, dto.assistantId ?? null, historyLimit),
       this.threads.checkReferences(userId, dto.threadId ?? null, dto.fileIds ?? [], dto.replyToId),
     );
-    this.llm.assertKeyReadable(scope.user);
+    this.llm.assertKeyUsable(scope.user);
 
     const { user, thread: existing, assistant } = scope;
     const threadId = existing?.id ?? randomUUID();
@@ -114,7 +117,7 @@ export class ChatService {
       this.messages.last(userId, threadId),
     );
     if (!last) throw new DomainError('bad_request', 'The thread has no messages to answer; add one first');
-    this.llm.assertKeyReadable(user);
+    this.llm.assertKeyUsable(user);
     const { run } = await this.runs.begin({ threadId, userId, kind: 'run' });
     const turn = { user, thread, assistant, run, kind: 'run' as const, replyToId: lastUser?.id ?? null, replacesId: null, historyThroughId: null, options, titleFrom: null };
     return this.executor.execute(turn, null, events, clientGone);
@@ -141,7 +144,7 @@ export class ChatService {
     );
     if (!question) throw new DomainError('nothing_to_regenerate', 'There is no user message to answer again');
     const previous = lastReply && lastReply.seq > question.seq ? lastReply : null;
-    this.llm.assertKeyReadable(user);
+    this.llm.assertKeyUsable(user);
     const { run } = await this.runs.begin({ threadId, userId, kind: 'regenerate' });
     const turn = {
       user,

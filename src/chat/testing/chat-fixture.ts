@@ -112,7 +112,7 @@ export function chatFixture(env: Record<string, string> = {}) {
   const shutdown = new ShutdownState();
   const turnsTaken: string[] = [];
   const limiter = { consume: async (_rule: unknown, userId: string) => void turnsTaken.push(userId) } as unknown as RateLimiterService;
-  const llm = { assertKeyReadable: () => undefined } as unknown as LlmService;
+  const llm = { assertKeyUsable: () => undefined } as unknown as LlmService;
   const context = { historyLimit: 20 } as ContextService;
   const chat = new ChatService(threads, asReal<MessagesRepository>(messages), llm, runs, asReal<TurnScopes>(scopes), context, asReal<TurnExecutor>(executor), limiter, shutdown, config);
   return { chat, store, messages, runsRepository, scopes, executor, shutdown, registry, turnsTaken, threads: threadsRepository };
