@@ -44,8 +44,8 @@ export class InMemoryTurnScopes implements PublicOf<TurnScopes> {
     const thread = stored?.userId === userId ? stored : undefined;
     if (threadId && !thread) throw Object.assign(new Error('Thread not found'), { code: 'not_found' });
     const wanted = assistantId ?? thread?.assistantId ?? user.defaultAssistantId;
-    const assistant = wanted ? this.assistants.get(wanted) : undefined;
-    if (!assistant || assistant.userId !== userId) throw Object.assign(new Error('Assistant not found'), { code: 'not_found' });
+    const assistant = wanted ? this.assistants.get(wanted) : null;
+    if (assistant === undefined || (assistant && assistant.userId !== userId)) throw Object.assign(new Error('Assistant not found'), { code: 'not_found' });
     const history = thread && historyLimit > 0 ? (await this.messages.history(userId, thread.id, null, null, historyLimit)).reverse() : undefined;
     return {
       user,

@@ -373,7 +373,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a thread (with the default assistant when none is given) */
+        /** Start a thread (with the default assistant when none is given, else without one) */
         post: operations["ThreadsController_create"];
         delete?: never;
         options?: never;
@@ -910,7 +910,7 @@ export interface components {
             threadId?: string;
             /**
              * Format: uuid
-             * @description Who answers; defaults to the thread’s assistant, then the default one
+             * @description Who answers; defaults to the thread’s assistant, then the default one, else the plain chat (no instructions or tools)
              */
             assistantId?: string;
         };
