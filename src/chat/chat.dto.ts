@@ -45,7 +45,7 @@ export class ChatDto extends IntersectionType(TurnOptionsDto, MessageReferencesD
   @IsUUID('all', { message: 'threadId must be a thread id (UUID)' })
   threadId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Who answers; defaults to the thread’s assistant, then the default one' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Who answers; defaults to the thread’s assistant, then the default one, else the plain chat (no instructions or tools)' })
   @IsOptional()
   @IsUUID('all', { message: 'assistantId must be an assistant id (UUID)' })
   assistantId?: string;

@@ -4,11 +4,13 @@ import { AuthModule } from '../auth/auth.module.js';
 import { FilesModule } from '../files/files.module.js';
 import { RunsModule } from '../runs/runs.module.js';
 import { ThreadsModule } from '../threads/threads.module.js';
+import { UsageModule } from '../usage/usage.module.js';
 import { ChatFilesRepository } from './chat-files.repository.js';
 import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
 import { ContextService } from './context.service.js';
 import { ImageCopies } from './image-copies.js';
+import { MeteredCalls } from './metered-calls.js';
 import { ReplyRelay } from './reply-relay.js';
 import { ReplyStore } from './reply-store.js';
 import { SummariesService } from './summaries.service.js';
@@ -18,13 +20,14 @@ import { TurnResponder } from './turn-responder.js';
 import { TurnScopes } from './turn-scopes.repository.js';
 
 @Module({
-  imports: [AuthModule, AssistantsModule, FilesModule, ThreadsModule, RunsModule],
+  imports: [AuthModule, AssistantsModule, FilesModule, ThreadsModule, RunsModule, UsageModule],
   controllers: [ChatController],
   providers: [
     ChatService,
     ChatFilesRepository,
     ContextService,
     ImageCopies,
+    MeteredCalls,
     ReplyRelay,
     ReplyStore,
     SummariesService,

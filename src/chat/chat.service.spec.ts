@@ -45,6 +45,30 @@ describe('chat entry points', () => {
     expect(store.threads.get(first.threadId)).toMatchObject({ assistantId: OTHER_ASSISTANT, messageCount: 2 });
   });
 
+  it('answers without an assistant when none is asked for, on the thread or by default: the plain chat on CHAT_DEFAULT_MODEL', async () => {
+    const { chat, store, executor } = withUsers({ CHAT_DEFAULT_MODEL: 'gpt-4.1-nano' });
+    const first = await chat.chat(BOB, { message: 'Just chatting' }, IGNORED_EVENTS, gone());
+    expect(store.threads.get(first.threadId)).toMatchObject({ userId: BOB, assistantId: null, messageCount: 1 });
+    expect(executor.turns[0].assistant).toEqual({
+      id: null,
+      name: 'Plain chat',
+      isActive: true,
+      model: 'gpt-4.1-nano',
+      instructions: null,
+      temperature: null,
+      tools: [],
+      vectorStoreId: null,
+    });
+    expect(executor.turns[0].thread.assistantId).toBeNull();
+  });
+
+  it('refuses a turn without an assistant (400 no_assistant) when CHAT_WITHOUT_ASSISTANT is off, storing nothing', async () => {
+    const { chat, store } = withUsers({ CHAT_WITHOUT_ASSISTANT: 'false' });
+    await expect(chat.chat(BOB, { message: 'Anyone?' }, IGNORED_EVENTS, gone())).rejects.toMatchObject({ code: 'no_assistant' });
+    expect(store.threads.size).toBe(0);
+    expect(store.messages).toEqual([]);
+  });
+
   it('answers 409 while a reply is running, storing nothing, and takes over a run whose heartbeat went stale', async () => {
     const { chat, store, executor } = withUsers({ RUN_STALE_AFTER_SECONDS: '5' });
     const first = await chat.chat(ALICE, { message: 'One' }, IGNORED_EVENTS, gone());

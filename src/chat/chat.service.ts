@@ -14,6 +14,7 @@ import { ThreadsService } from '../threads/threads.service.js';
 import type { ChatDto, TurnOptionsDto } from './chat.dto.js';
 import type { HistoryMessage } from './context-builder.js';
 import { ContextService } from './context.service.js';
+import { answererOf } from './plain-chat.js';
 import { TurnExecutor } from './turn-executor.js';
 import { TurnScopes, type TurnThread } from './turn-scopes.repository.js';
 import type { TurnEvents, TurnResult } from './turn.js';
@@ -35,11 +36,15 @@ async function inOrder<T extends readonly unknown[]>(...promises: { [K in keyof 
 /**
  * The ways a turn starts (chat, run, regenerate) and stops (cancel): each
  * checks what the request may do, claims the thread, and hands the turn to
- * the executor. The user's message is stored before anything can fail.
+ * the executor. Every refusal that can be known up front (limits, the
+ * thread, the assistant, the attachments, the key) comes before anything is
+ * stored; once the turn is claimed, the user's message is kept whatever
+ * happens to the reply.
  */
 @Injectable()
 export class ChatService {
   private readonly chatRule: RateLimitRule;
+  private readonly plainChat: AppConfig['openai']['plainChat'];
 
   constructor(
     private readonly threads: ThreadsService,
@@ -54,6 +59,7 @@ export class ChatService {
     @InjectConfig() config: AppConfig,
   ) {
     this.chatRule = { scope: 'chat-turns', limit: config.rateLimits.chatTurnsPerMinute, windowSeconds: 60 };
+    this.plainChat = config.openai.plainChat;
   }
 
   /** POST /api/chat: a user message and the reply to it; starts a thread when none is given. */
@@ -68,16 +74,17 @@ export class ChatService {
       this.scopes.load(userId, dto.threadId ?? null, dto.assistantId ?? null, historyLimit),
       this.threads.checkReferences(userId, dto.threadId ?? null, dto.fileIds ?? [], dto.replyToId),
     );
-    this.llm.assertKeyReadable(scope.user);
+    const assistant = answererOf(scope.assistant, this.plainChat);
+    this.llm.assertKeyUsable(scope.user);
 
-    const { user, thread: existing, assistant } = scope;
+    const { user, thread: existing } = scope;
     const threadId = existing?.id ?? randomUUID();
     const { run, userMessage, threadMessageCount } = await this.runs.begin({
       threadId,
       userId,
       kind: 'chat',
       newThread: existing ? undefined : { assistantId: assistant.id, title: null },
-      assistantId: existing && existing.assistantId !== assistant.id ? assistant.id : undefined,
+      assistantId: existing && assistant.id !== null && existing.assistantId !== assistant.id ? assistant.id : undefined,
       userMessage: { content: dto.message, fileIds: dto.fileIds ?? [], replyToId: dto.replyToId ?? null },
     });
     const message = userMessage!;
@@ -107,14 +114,15 @@ export class ChatService {
   /** POST /api/threads/:id/run: the assistant answers the thread as it stands. */
   async run(userId: string, threadId: string, options: TurnOptionsDto, events: TurnEvents, clientGone: AbortSignal): Promise<TurnResult> {
     this.shutdown.assertAccepting();
-    const [, { user, thread, assistant }, lastUser, last] = await inOrder(
+    const [, { user, thread, assistant: chosen }, lastUser, last] = await inOrder(
       this.consumeTurn(userId),
       this.scopes.loadForThread(userId, threadId),
       this.messages.last(userId, threadId, 'user'),
       this.messages.last(userId, threadId),
     );
     if (!last) throw new DomainError('bad_request', 'The thread has no messages to answer; add one first');
-    this.llm.assertKeyReadable(user);
+    const assistant = answererOf(chosen, this.plainChat);
+    this.llm.assertKeyUsable(user);
     const { run } = await this.runs.begin({ threadId, userId, kind: 'run' });
     const turn = { user, thread, assistant, run, kind: 'run' as const, replyToId: lastUser?.id ?? null, replacesId: null, historyThroughId: null, options, titleFrom: null };
     return this.executor.execute(turn, null, events, clientGone);
@@ -133,7 +141,7 @@ export class ChatService {
     clientGone: AbortSignal,
   ): Promise<TurnResult> {
     this.shutdown.assertAccepting();
-    const [, { user, thread, assistant }, question, lastReply] = await inOrder(
+    const [, { user, thread, assistant: chosen }, question, lastReply] = await inOrder(
       this.consumeTurn(userId),
       this.scopes.loadForThread(userId, threadId),
       this.messages.last(userId, threadId, 'user'),
@@ -141,7 +149,8 @@ export class ChatService {
     );
     if (!question) throw new DomainError('nothing_to_regenerate', 'There is no user message to answer again');
     const previous = lastReply && lastReply.seq > question.seq ? lastReply : null;
-    this.llm.assertKeyReadable(user);
+    const assistant = answererOf(chosen, this.plainChat);
+    this.llm.assertKeyUsable(user);
     const { run } = await this.runs.begin({ threadId, userId, kind: 'regenerate' });
     const turn = {
       user,

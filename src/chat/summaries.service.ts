@@ -6,6 +6,7 @@ import { InjectLogger } from '../common/logging/logging.module.js';
 import type { UserLlm } from '../llm/user-llm.js';
 import { MessagesRepository } from '../threads/messages.repository.js';
 import { ThreadsRepository } from '../threads/threads.repository.js';
+import { MeteredCalls } from './metered-calls.js';
 
 const SUMMARY_TIMEOUT_MS = 60_000;
 const MAX_TRANSCRIPT_CHARS = 60_000;
@@ -28,6 +29,7 @@ export class SummariesService {
   constructor(
     private readonly threads: ThreadsRepository,
     private readonly messages: MessagesRepository,
+    private readonly calls: MeteredCalls,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: AppLogger,
   ) {}
@@ -60,7 +62,9 @@ export class SummariesService {
       .map((message) => `${message.role === 'user' ? 'User' : 'Assistant'}: ${message.content.slice(0, MAX_MESSAGE_CHARS)}`)
       .join('\n\n');
     if (transcript.length > MAX_TRANSCRIPT_CHARS) transcript = transcript.slice(transcript.length - MAX_TRANSCRIPT_CHARS);
-    const summary = await llm.complete(
+    const summary = await this.calls.complete(
+      llm,
+      { userId, threadId, purpose: 'summary' },
       {
         model: this.config.openai.summaryModel,
         instructions: INSTRUCTIONS,

@@ -5,6 +5,7 @@ import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
 import type { UserLlm } from '../llm/user-llm.js';
 import { ThreadsRepository } from '../threads/threads.repository.js';
+import { MeteredCalls } from './metered-calls.js';
 
 const TITLE_TIMEOUT_MS = 15_000;
 const MAX_TITLE = 80;
@@ -33,6 +34,7 @@ export function cleanTitle(raw: string): string {
 export class TitlesService {
   constructor(
     private readonly threads: ThreadsRepository,
+    private readonly calls: MeteredCalls,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: AppLogger,
   ) {}
@@ -49,7 +51,9 @@ export class TitlesService {
     let title: string;
     try {
       title = cleanTitle(
-        await llm.complete(
+        await this.calls.complete(
+          llm,
+          { userId, threadId, purpose: 'title' },
           {
             model: this.config.openai.titleModel,
             instructions: INSTRUCTIONS,

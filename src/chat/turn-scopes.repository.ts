@@ -6,19 +6,22 @@ import { notFound } from '../common/errors/domain-error.js';
 import { Sql } from '../database/sql.js';
 import { CONTEXT_MESSAGES } from '../threads/messages.repository.js';
 import type { Thread } from '../threads/thread.entity.js';
-import { noAssistant } from '../threads/threads.service.js';
 import type { HistoryMessage } from './context-builder.js';
 
 /** What a turn needs of its user: the key that pays for it. */
 export type TurnUser = Pick<User, 'id' | 'apiKeyCiphertext' | 'apiKeyKeyId' | 'apiKeyVersion' | 'defaultAssistantId'>;
 export type TurnThread = Pick<Thread, 'id' | 'userId' | 'assistantId' | 'title' | 'summary' | 'messageCount'>;
-export type TurnAssistant = Pick<Assistant, 'id' | 'name' | 'isActive' | 'model' | 'instructions' | 'temperature' | 'tools' | 'vectorStoreId'>;
+/** Who answers: an assistant of the user's, or (id null) the plain chat's profile without instructions or tools. */
+export type TurnAssistant = Pick<Assistant, 'name' | 'isActive' | 'model' | 'instructions' | 'temperature' | 'tools' | 'vectorStoreId'> & {
+  id: string | null;
+};
 
 export interface TurnScope {
   user: TurnUser;
   /** Null when the turn starts a thread. */
   thread: TurnThread | null;
-  assistant: TurnAssistant;
+  /** Null when no assistant is asked for, the thread has none and the user has no default one. */
+  assistant: TurnAssistant | null;
   /** A run was answering in the thread when it was read. */
   busy: boolean;
   /** The newest messages of the thread's conversation, oldest first, when they were asked for. */
@@ -29,6 +32,7 @@ export interface TurnScope {
  * The user, the thread and the assistant that answers, read in one
  * statement with ownership in it. The assistant is the one asked for, else
  * the thread's, else the user's default; it must be the user's and active.
+ * There may be none (a plain chat).
  */
 const SCOPE = `
   SELECT u.id AS user_id, u.api_key_ciphertext, u.api_key_key_id, u.api_key_version, u.default_assistant_id,
@@ -74,11 +78,10 @@ interface ScopeRow {
   history: HistoryMessage[] | null;
 }
 
-/** The one mapping of a scope row (ownership and the assistant's presence checked). */
+/** The one mapping of a scope row (ownership, and the presence of an assistant asked for, checked). */
 function scopeFromRow(row: ScopeRow, userId: string, threadId: string | null, historyLimit: number): TurnScope {
   if (threadId && !row.thread_id) throw notFound('Thread');
-  if (!row.wanted_assistant_id) throw noAssistant();
-  if (!row.assistant_id) throw notFound('Assistant');
+  if (row.wanted_assistant_id && !row.assistant_id) throw notFound('Assistant');
   return {
     user: {
       id: row.user_id,
@@ -97,7 +100,7 @@ function scopeFromRow(row: ScopeRow, userId: string, threadId: string | null, hi
           messageCount: row.thread_message_count ?? 0,
         }
       : null,
-    assistant: assertUsable({
+    assistant: row.assistant_id === null ? null : assertUsable({
       id: row.assistant_id,
       name: row.assistant_name ?? '',
       isActive: row.assistant_is_active === true,

@@ -18,6 +18,8 @@ export interface OpenAiConfig {
   defaultModel: string;
   titleModel: string;
   summaryModel: string;
+  /** Chats without an assistant: whether they are allowed, and the model that answers them. */
+  plainChat: { enabled: boolean; model: string };
   pricing: Record<string, ModelPrice>;
 }
 
@@ -71,6 +73,10 @@ export function readOpenAiConfig(env: EnvReader): OpenAiConfig {
     defaultModel: env.string('DEFAULT_MODEL', 'gpt-4o'),
     titleModel: env.string('TITLE_MODEL', 'gpt-4o-mini'),
     summaryModel: env.string('SUMMARY_MODEL', 'gpt-4o-mini'),
+    plainChat: {
+      enabled: env.boolean('CHAT_WITHOUT_ASSISTANT', true),
+      model: env.string('CHAT_DEFAULT_MODEL', 'gpt-4o-mini'),
+    },
     pricing: parsePricing('MODEL_PRICING', env.raw('MODEL_PRICING')),
   };
 }

@@ -6,6 +6,8 @@ export function publicConfig(config: AppConfig) {
     environment: config.nodeEnv,
     defaultModel: config.openai.defaultModel,
     titleModel: config.openai.titleModel,
+    /** The model of chats without an assistant (null: such chats are refused). */
+    chatModel: config.openai.plainChat.enabled ? config.openai.plainChat.model : null,
     models: Object.keys(config.openai.pricing),
     pricing: config.openai.pricing,
     contextManagement: {

@@ -8,6 +8,7 @@ import { StoredFile } from '../files/stored-file.entity.js';
 import { UpstreamJob } from '../upstream-sync/upstream-job.entity.js';
 import { SessionRecord } from '../auth/session-record.entity.js';
 import { User } from '../auth/user.entity.js';
+import { ModelCall } from '../usage/model-call.entity.js';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity.js';
 
 /** Every entity of the platform, listed explicitly (no file globs in an ESM build). */
@@ -23,4 +24,5 @@ export const ENTITIES: Function[] = [
   Thread,
   Message,
   Run,
+  ModelCall,
 ];

@@ -26,6 +26,13 @@ export interface TokenUsage {
   totalTokens: number;
 }
 
+/** A short reply in one piece: its text, the model that wrote it, and what it used. */
+export interface Completion {
+  text: string;
+  model: string;
+  usage: TokenUsage | null;
+}
+
 /** A reply as it streams in, normalized from the Responses API events. */
 export type LlmEvent =
   | { type: 'delta'; text: string }

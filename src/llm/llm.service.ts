@@ -23,12 +23,12 @@ export class LlmService {
   }
 
   /**
-   * Throws api_key_unreadable when the user has a stored key that cannot be
-   * decrypted; checked before a turn stores anything. A missing key is left
-   * to the turn (it is reported after the user message is kept).
+   * Throws api_key_missing when the user has no key and there is no shared
+   * one, api_key_unreadable when the stored key cannot be decrypted: checked
+   * before a turn stores anything, so a refused turn leaves nothing behind.
    */
-  assertKeyReadable(user: KeyHolder): void {
-    if (user.apiKeyCiphertext !== null && user.apiKeyKeyId !== null) this.clients.forUser(user);
+  assertKeyUsable(user: KeyHolder): void {
+    this.clients.forUser(user);
   }
 
   /** Drops cached clients after the user's key changed. */

@@ -1,6 +1,6 @@
 import OpenAI, { toFile } from 'openai';
-import type { ImageUpload, LlmEvent, LlmRequest, StreamOptions, UpstreamFile } from './llm-types.js';
-import { outputText, streamResponse, toResponseParams } from './responses-stream.js';
+import type { Completion, ImageUpload, LlmEvent, LlmRequest, StreamOptions, UpstreamFile } from './llm-types.js';
+import { outputText, streamResponse, toResponseParams, toUsage } from './responses-stream.js';
 import { streamedForm } from './streamed-form.js';
 import { toUpstreamError } from './upstream-errors.js';
 
@@ -50,8 +50,13 @@ export class UserLlm {
 
   /** A short reply in one piece (titles, summaries). */
   async complete(request: LlmRequest, timeoutMs: number): Promise<string> {
+    return (await this.completion(request, timeoutMs)).text;
+  }
+
+  /** A short reply in one piece, with the model that wrote it and what it used (for the user's usage). */
+  async completion(request: LlmRequest, timeoutMs: number): Promise<Completion> {
     const response = await upstream(() => this.client.responses.create(toResponseParams(request), { timeout: timeoutMs, maxRetries: 0 }));
-    return outputText(response).trim();
+    return { text: outputText(response).trim(), model: response.model || request.model, usage: toUsage(response.usage) };
   }
 
   async uploadFile(filename: string, bytes: Buffer): Promise<string> {

@@ -21,8 +21,8 @@ export interface TurnStart {
   threadId: string;
   userId: string;
   kind: RunKind;
-  /** Creates the thread with the turn (a new conversation). */
-  newThread?: { assistantId: string; title: string | null };
+  /** Creates the thread with the turn (a new conversation; no assistant: a plain chat). */
+  newThread?: { assistantId: string | null; title: string | null };
   /** Moves an existing thread to this assistant. */
   assistantId?: string;
   /** The user's message that starts the turn (none for run and regenerate). */

@@ -31,7 +31,7 @@ export class ThreadsController {
   ) {}
 
   @Post('thread/new')
-  @ApiOperation({ summary: 'Start a thread (with the default assistant when none is given)' })
+  @ApiOperation({ summary: 'Start a thread (with the default assistant when none is given, else without one)' })
   @ApiCreatedResponse({ type: ThreadResponse })
   async create(@CurrentUser() user: AuthUser, @Body() dto: CreateThreadDto): Promise<ThreadResponse> {
     return toThreadResponse(await this.threads.create(user.id, dto));

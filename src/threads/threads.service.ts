@@ -63,17 +63,19 @@ export class ThreadsService {
 
   /**
    * The assistant that answers a new conversation: the one asked for, else
-   * the user's default; it must be active.
+   * the user's default; it must be active. Null without either: a plain chat
+   * (refused with no_assistant when CHAT_WITHOUT_ASSISTANT is off).
    */
-  async assistantForNewThread(user: Pick<User, 'id' | 'defaultAssistantId'>, assistantId?: string): Promise<Assistant> {
+  async assistantForNewThread(user: Pick<User, 'id' | 'defaultAssistantId'>, assistantId?: string): Promise<Assistant | null> {
     if (assistantId) return this.assistants.findUsable(user.id, assistantId);
-    if (!user.defaultAssistantId) throw noAssistant();
-    return this.assistants.findUsable(user.id, user.defaultAssistantId);
+    if (user.defaultAssistantId) return this.assistants.findUsable(user.id, user.defaultAssistantId);
+    if (this.config.openai.plainChat.enabled) return null;
+    throw noAssistant();
   }
 
-  async create(userId: string, dto: CreateThreadDto, assistant?: Assistant): Promise<Thread> {
-    const chosen = assistant ?? (await this.assistantForNewThread(await this.users.get(userId), dto.assistantId));
-    return this.threads.insert(userId, { assistantId: chosen.id, title: dto.title?.length ? dto.title : null });
+  async create(userId: string, dto: CreateThreadDto): Promise<Thread> {
+    const chosen = await this.assistantForNewThread(await this.users.get(userId), dto.assistantId);
+    return this.threads.insert(userId, { assistantId: chosen?.id ?? null, title: dto.title?.length ? dto.title : null });
   }
 
   /** A page of the user's threads, newest activity first, with the total that match. */

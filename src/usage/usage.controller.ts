@@ -10,7 +10,7 @@ export class UsageController {
   constructor(private readonly usage: UsageService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Tokens and cost of replies, in total and grouped by day, assistant, thread or model' })
+  @ApiOperation({ summary: 'Tokens and cost of every call made with your key (replies, titles, summaries): in total, by purpose, and grouped by day, assistant, thread or model' })
   @ApiOkResponse({ type: UsageReport })
   report(@CurrentUser() user: AuthUser, @Query() query: UsageQuery): Promise<UsageReport> {
     return this.usage.report(user.id, query);

@@ -26,6 +26,22 @@ export class UsageFigures {
   @ApiProperty() totalTokens!: number;
   @ApiProperty({ description: 'US dollars' }) cost!: number;
   @ApiProperty({ description: 'Assistant replies' }) turns!: number;
+  @ApiProperty({ description: 'Calls to a model: replies, titles and summaries' }) calls!: number;
+}
+
+/** What the calls made for one purpose used. */
+export class PurposeFigures {
+  @ApiProperty() inputTokens!: number;
+  @ApiProperty() outputTokens!: number;
+  @ApiProperty() totalTokens!: number;
+  @ApiProperty({ description: 'US dollars' }) cost!: number;
+  @ApiProperty() calls!: number;
+}
+
+export class UsageByPurpose {
+  @ApiProperty({ type: PurposeFigures, description: 'Assistant replies' }) reply!: PurposeFigures;
+  @ApiProperty({ type: PurposeFigures, description: 'Thread titles' }) title!: PurposeFigures;
+  @ApiProperty({ type: PurposeFigures, description: 'Summaries of long threads' }) summary!: PurposeFigures;
 }
 
 export class UsageGroup extends UsageFigures {
@@ -37,6 +53,7 @@ export class UsageReport {
   @ApiProperty({ format: 'date-time' }) from!: string;
   @ApiProperty({ format: 'date-time' }) to!: string;
   @ApiProperty({ enum: ['day', 'assistant', 'thread', 'model'] }) groupBy!: UsageGrouping;
-  @ApiProperty({ type: UsageFigures }) totals!: UsageFigures;
+  @ApiProperty({ type: UsageFigures, description: 'Every call: replies, titles and summaries' }) totals!: UsageFigures;
+  @ApiProperty({ type: UsageByPurpose }) byPurpose!: UsageByPurpose;
   @ApiProperty({ type: [UsageGroup] }) groups!: UsageGroup[];
 }

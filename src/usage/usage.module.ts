@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ModelCallsRepository } from './model-calls.repository.js';
 import { UsageController } from './usage.controller.js';
 import { UsageRepository } from './usage.repository.js';
 import { UsageService } from './usage.service.js';
 
-@Module({ controllers: [UsageController], providers: [UsageRepository, UsageService] })
+@Module({ controllers: [UsageController], providers: [UsageRepository, UsageService, ModelCallsRepository], exports: [ModelCallsRepository] })
 export class UsageModule {}

@@ -15,6 +15,7 @@ class RecordedUsage implements UsageStore {
   constructor(
     private readonly groupRows: UsageRow[],
     private readonly totalRow: UsageRow,
+    private readonly purposeRows: UsageRow[] = [],
   ) {}
   async groups(userId: string, groupBy: UsageGrouping, from: Date, to: Date): Promise<UsageRow[]> {
     this.queries.push({ userId, groupBy, from, to });
@@ -24,24 +25,34 @@ class RecordedUsage implements UsageStore {
     this.queries.push({ userId, from, to });
     return this.totalRow;
   }
+
+  async purposes(userId: string, from: Date, to: Date): Promise<UsageRow[]> {
+    this.queries.push({ userId, from, to });
+    return this.purposeRows;
+  }
 }
 
-const row = (key: string | null, label: string, input: number, output: number, cost: string, turns: number): UsageRow => ({
+const row = (key: string | null, label: string, input: number, output: number, cost: string, turns: number, calls = turns): UsageRow => ({
   key,
   label,
   input_tokens: String(input),
   output_tokens: String(output),
   cost,
   turns: String(turns),
+  calls: String(calls),
 });
 
 describe('UsageService', () => {
-  const totals = row(null, '', 150, 50, '0.001250', 3);
+  const totals = row(null, '', 150, 50, '0.001250', 3, 4);
   let store: RecordedUsage;
   let usage: UsageService;
 
   beforeEach(() => {
-    store = new RecordedUsage([row('2026-01-02', '2026-01-02', 100, 40, '0.001000', 2), row('2026-01-03', '2026-01-03', 50, 10, '0.000250', 1)], totals);
+    store = new RecordedUsage(
+      [row('2026-01-02', '2026-01-02', 100, 40, '0.001000', 2, 3), row('2026-01-03', '2026-01-03', 50, 10, '0.000250', 1)],
+      totals,
+      [row('reply', 'reply', 120, 45, '0.001200', 3), row('title', 'title', 30, 5, '0.000050', 0, 1)],
+    );
     usage = new UsageService(store);
   });
 
@@ -51,10 +62,15 @@ describe('UsageService', () => {
       from: '2026-01-01T00:00:00.000Z',
       to: '2026-01-31T00:00:00.000Z',
       groupBy: 'day',
-      totals: { inputTokens: 150, outputTokens: 50, totalTokens: 200, cost: 0.00125, turns: 3 },
+      totals: { inputTokens: 150, outputTokens: 50, totalTokens: 200, cost: 0.00125, turns: 3, calls: 4 },
+      byPurpose: {
+        reply: { inputTokens: 120, outputTokens: 45, totalTokens: 165, cost: 0.0012, calls: 3 },
+        title: { inputTokens: 30, outputTokens: 5, totalTokens: 35, cost: 0.00005, calls: 1 },
+        summary: { inputTokens: 0, outputTokens: 0, totalTokens: 0, cost: 0, calls: 0 },
+      },
       groups: [
-        { key: '2026-01-02', label: '2026-01-02', inputTokens: 100, outputTokens: 40, totalTokens: 140, cost: 0.001, turns: 2 },
-        { key: '2026-01-03', label: '2026-01-03', inputTokens: 50, outputTokens: 10, totalTokens: 60, cost: 0.00025, turns: 1 },
+        { key: '2026-01-02', label: '2026-01-02', inputTokens: 100, outputTokens: 40, totalTokens: 140, cost: 0.001, turns: 2, calls: 3 },
+        { key: '2026-01-03', label: '2026-01-03', inputTokens: 50, outputTokens: 10, totalTokens: 60, cost: 0.00025, turns: 1, calls: 1 },
       ],
     });
     expect(store.queries.every((query) => query.userId === 'user-1')).toBe(true);

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validationFailed } from '../common/errors/domain-error.js';
-import type { UsageFigures, UsageGroup, UsageGrouping, UsageReport } from './usage.dto.js';
+import type { UsagePurpose } from './model-call.entity.js';
+import type { PurposeFigures, UsageByPurpose, UsageFigures, UsageGroup, UsageGrouping, UsageReport } from './usage.dto.js';
 import { UsageRepository, type UsageRow } from './usage.repository.js';
 
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366 * 2;
 
 /** The port UsageService needs of its repository. */
-export type UsageStore = Pick<UsageRepository, 'groups' | 'totals'>;
+export type UsageStore = Pick<UsageRepository, 'groups' | 'totals' | 'purposes'>;
 
 /** A `from`/`to` value as a Date: some ISO-8601 forms (week dates, `20240101`) pass validation but name no instant in JavaScript. */
 function instant(field: 'from' | 'to', value: string): Date {
@@ -19,10 +20,21 @@ function instant(field: 'from' | 'to', value: string): Date {
 function figures(row: UsageRow): UsageFigures {
   const inputTokens = Number(row.input_tokens);
   const outputTokens = Number(row.output_tokens);
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, cost: Number(row.cost), turns: Number(row.turns) };
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, cost: Number(row.cost), turns: Number(row.turns), calls: Number(row.calls) };
 }
 
-/** Tokens and cost of the user's replies over a period, in total and per group. */
+/** Every purpose, with zeros for those without calls. */
+function byPurpose(rows: UsageRow[]): UsageByPurpose {
+  const of = (purpose: UsagePurpose): PurposeFigures => {
+    const row = rows.find((candidate) => candidate.key === purpose);
+    if (!row) return { inputTokens: 0, outputTokens: 0, totalTokens: 0, cost: 0, calls: 0 };
+    const { inputTokens, outputTokens, totalTokens, cost, calls } = figures(row);
+    return { inputTokens, outputTokens, totalTokens, cost, calls };
+  };
+  return { reply: of('reply'), title: of('title'), summary: of('summary') };
+}
+
+/** Tokens and cost of the calls made with the user's key over a period (replies, titles, summaries): in total, per purpose and per group. */
 @Injectable()
 export class UsageService {
   constructor(@Inject(UsageRepository) private readonly usage: UsageStore) {}
@@ -35,11 +47,13 @@ export class UsageService {
     const groupBy = query.groupBy ?? 'day';
     const groups = await this.usage.groups(userId, groupBy, from, to);
     const totals = await this.usage.totals(userId, from, to);
+    const purposes = await this.usage.purposes(userId, from, to);
     return {
       from: from.toISOString(),
       to: to.toISOString(),
       groupBy,
       totals: figures(totals),
+      byPurpose: byPurpose(purposes),
       groups: groups.map((row): UsageGroup => ({ key: row.key, label: row.label, ...figures(row) })),
     };
   }

@@ -179,3 +179,49 @@ describe('a stored key that cannot be decrypted', () => {
     expect(copy.upstream_key_ref).toMatch(/^shared:[0-9a-f]{16}$/);
   });
 });
+
+describe('a user without a key', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ fake: true });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('answers 400 api_key_missing before anything is stored, on chat, run and regenerate; retries leave no untitled threads', async () => {
+    const user = await chatUser(app);
+    const thread = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Hello' }).expect(200);
+    await request(app.baseUrl).delete('/api/settings/apikey').set('Cookie', user.cookie).expect(200);
+    const before = await conversationRows(app, user.userId);
+    expect(before).toEqual({ threads: 1, messages: 2, runs: 1 });
+    const requests = responseRequests(app).length;
+
+    const attempts = [
+      chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'No key' }),
+      chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'No key, again' }),
+      chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'No key, streamed', stream: true }),
+      request(app.baseUrl).post('/api/chat').set('Cookie', user.cookie).set('Accept', 'text/event-stream').send({ message: 'Streamed by Accept', assistantId: user.assistant.id }),
+      chatJson(app, user.cookie, { threadId: thread.body.threadId, message: 'In the thread' }),
+      request(app.baseUrl).post(`/api/threads/${thread.body.threadId}/run`).set('Cookie', user.cookie).send({ stream: false }),
+      request(app.baseUrl).post(`/api/threads/${thread.body.threadId}/regenerate`).set('Cookie', user.cookie).send({ stream: true }),
+    ];
+    for (const response of await Promise.all(attempts)) {
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.body).toEqual({ code: 'api_key_missing', error: expect.stringMatching(/settings/) });
+    }
+    expect(await conversationRows(app, user.userId)).toEqual(before);
+    const listed = await request(app.baseUrl).get('/api/threads').set('Cookie', user.cookie).expect(200);
+    expect(listed.headers['x-total-count']).toBe('1');
+    expect(responseRequests(app)).toHaveLength(requests);
+
+    // With a key again, the next turn starts one thread, and the old thread answers.
+    await request(app.baseUrl).post('/api/settings/apikey').set('Cookie', user.cookie).send({ apiKey: user.apiKey }).expect(200);
+    await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'With a key' }).expect(200);
+    await chatJson(app, user.cookie, { threadId: thread.body.threadId, message: 'With a key, here too' }).expect(200);
+    expect(await conversationRows(app, user.userId)).toEqual({ threads: 2, messages: 6, runs: 3 });
+  });
+});

@@ -113,40 +113,6 @@ describe('chat when the provider fails', () => {
       await expectAftermath(user, result.events[0].data.message.threadId, fault, question);
     });
   });
-
-  it('answers api_key_missing, with the user message kept, when the user has no key', async () => {
-    const user = await chatUser(app);
-    await request(app.baseUrl).delete('/api/settings/apikey').set('Cookie', user.cookie).expect(200);
-    const response = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'No key' });
-    expect(response.status).toBe(400);
-    expect(response.body.code).toBe('api_key_missing');
-    expect(response.body.error).toMatch(/settings/);
-    const messages = await messagesOf(app, user.cookie, response.body.details[0].threadId);
-    expect(messages.map((message: any) => message.content)).toEqual(['No key']);
-  });
-
-  it('sends an api_key_missing error event, then done, on a stream when the user has no key, and frees the thread', async () => {
-    const user = await chatUser(app);
-    await request(app.baseUrl).delete('/api/settings/apikey').set('Cookie', user.cookie).expect(200);
-    const sent = responseRequests(app).length;
-    const result = await postSse(`${app.baseUrl}/api/chat`, {
-      cookie: user.cookie,
-      body: { assistantId: user.assistant.id, message: 'No key, streamed', stream: true },
-    });
-    expect(result.events.map((event) => event.event)).toEqual(['message_created', 'error', 'done']);
-    const threadId = result.events[0].data.message.threadId;
-    expect(result.events[1].data).toEqual({ code: 'api_key_missing', error: expect.stringMatching(/settings/) });
-    expect(result.events[2].data).toEqual({ threadId, messageId: null });
-    expect(responseRequests(app)).toHaveLength(sent);
-
-    const messages = await messagesOf(app, user.cookie, threadId);
-    expect(messages.map((message: any) => [message.role, message.content])).toEqual([['user', 'No key, streamed']]);
-    const runs = await app.dataSource.query('SELECT status, error_code FROM runs WHERE thread_id = $1', [threadId]);
-    expect(runs).toEqual([{ status: 'failed', error_code: 'api_key_missing' }]);
-    // With a key again, the same thread takes the next turn.
-    await request(app.baseUrl).post('/api/settings/apikey').set('Cookie', user.cookie).send({ apiKey: user.apiKey }).expect(200);
-    await chatJson(app, user.cookie, { threadId, message: 'With a key' }).expect(200);
-  });
 });
 
 describe('retries before the first token', () => {

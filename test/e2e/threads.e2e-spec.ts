@@ -75,11 +75,10 @@ describe('threads and messages', () => {
     expect({ messages, runs }).toEqual({ messages: 0, runs: 0 });
   });
 
-  it('needs an assistant for a new thread: the default one, else 400', async () => {
+  it('starts a new thread with the default assistant, else without one', async () => {
     const user = await chatUser(app);
-    const none = await request(app.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({});
-    expect(none.status).toBe(400);
-    expect(none.body.code).toBe('no_assistant');
+    const none = await request(app.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({}).expect(201);
+    expect(none.body.assistantId).toBeNull();
     await request(app.baseUrl).post('/api/settings/default-assistant').set('Cookie', user.cookie).send({ assistantId: user.assistant.id }).expect(200);
     const withDefault = await request(app.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({}).expect(201);
     expect(withDefault.body.assistantId).toBe(user.assistant.id);
@@ -226,9 +225,9 @@ describe('threads and messages', () => {
     const thread = await request(app.baseUrl).get(`/api/threads/${chat.body.threadId}`).set('Cookie', user.cookie).expect(200);
     expect(thread.body.assistantId).toBeNull();
     expect((await messagesOf(app, user.cookie, chat.body.threadId)).map((message: any) => message.content)[0]).toBe('Remember me');
-    const orphan = await chatJson(app, user.cookie, { threadId: chat.body.threadId, message: 'Anyone?' });
-    expect(orphan.status).toBe(400);
-    expect(orphan.body.code).toBe('no_assistant');
+    // Without an assistant (and no default one) the thread goes on as a chat without assistant.
+    const orphan = await chatJson(app, user.cookie, { threadId: chat.body.threadId, message: 'Anyone?' }).expect(200);
+    expect(orphan.body.message.assistantId).toBeNull();
     const replacement = await request(app.baseUrl).post('/api/assistants').set('Cookie', user.cookie).send({ name: 'New' }).expect(201);
     await request(app.baseUrl).patch(`/api/threads/${chat.body.threadId}`).set('Cookie', user.cookie).send({ assistantId: replacement.body.id }).expect(200);
     await chatJson(app, user.cookie, { threadId: chat.body.threadId, message: 'Hello again' }).expect(200);

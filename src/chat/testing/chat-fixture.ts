@@ -46,8 +46,8 @@ export class InMemoryTurnScopes implements PublicOf<TurnScopes> {
     const thread = stored?.userId === userId ? stored : undefined;
     if (threadId && !thread) throw Object.assign(new Error('Thread not found'), { code: 'not_found' });
     const wanted = assistantId ?? thread?.assistantId ?? user.defaultAssistantId;
-    const assistant = wanted ? this.assistants.get(wanted) : undefined;
-    if (!assistant || assistant.userId !== userId) throw Object.assign(new Error('Assistant not found'), { code: 'not_found' });
+    const assistant = wanted ? this.assistants.get(wanted) : null;
+    if (assistant === undefined || (assistant && assistant.userId !== userId)) throw Object.assign(new Error('Assistant not found'), { code: 'not_found' });
     const history = thread && historyLimit > 0 ? (await this.messages.history(userId, thread.id, null, null, historyLimit)).reverse() : undefined;
     return {
       user,
@@ -114,7 +114,7 @@ export function chatFixture(env: Record<string, string> = {}) {
   const shutdown = new ShutdownState();
   const turnsTaken: string[] = [];
   const limiter = { consume: async (_rule: unknown, userId: string) => void turnsTaken.push(userId) } as unknown as RateLimiterService;
-  const llm = { assertKeyReadable: () => undefined } as unknown as LlmService;
+  const llm = { assertKeyUsable: () => undefined } as unknown as LlmService;
   const context = { historyLimit: 20 } as ContextService;
   const chat = new ChatService(threads, asReal<MessagesRepository>(messages), llm, runs, asReal<TurnScopes>(scopes), context, asReal<TurnExecutor>(executor), limiter, shutdown, config);
   return { chat, store, messages, runsRepository, scopes, executor, shutdown, registry, turnsTaken, threads: threadsRepository };

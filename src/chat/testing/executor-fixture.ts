@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/config.js';
 import type { DatabaseNotifications } from '../../database/notifications.js';
 import type { Transactions } from '../../database/sql.js';
 import type { FilesService } from '../../files/files.service.js';
-import type { LlmEvent, LlmRequest, StreamOptions } from '../../llm/llm-types.js';
+import type { Completion, LlmEvent, LlmRequest, StreamOptions } from '../../llm/llm-types.js';
 import type { LlmService } from '../../llm/llm.service.js';
 import { LlmCallAborted } from '../../llm/responses-stream.js';
 import type { UserLlm } from '../../llm/user-llm.js';
@@ -21,9 +21,11 @@ import type { MessagesRepository } from '../../threads/messages.repository.js';
 import { asReal, ConversationStore, InMemoryThreads, InMemoryTransactions, type PublicOf } from '../../threads/testing/in-memory-conversations.js';
 import { InMemoryMessages } from '../../threads/testing/in-memory-messages.js';
 import type { ThreadsRepository } from '../../threads/threads.repository.js';
+import type { ModelCallsRepository } from '../../usage/model-calls.repository.js';
 import type { ChatFilesRepository, CitedFileRow } from '../chat-files.repository.js';
 import { ContextService } from '../context.service.js';
 import type { ImageCopies } from '../image-copies.js';
+import { MeteredCalls } from '../metered-calls.js';
 import { ReplyRelay } from '../reply-relay.js';
 import { ReplyStore } from '../reply-store.js';
 import { SummariesService } from '../summaries.service.js';
@@ -52,8 +54,8 @@ export class ScriptedLlm {
     }
   }
 
-  async complete(): Promise<string> {
-    return 'Salt in the sea';
+  async completion(request: LlmRequest): Promise<Completion> {
+    return { text: 'Salt in the sea', model: request.model, usage: null };
   }
 }
 
@@ -103,6 +105,7 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
   const upstreamFailures: string[] = [];
   const metrics = { runFinished: () => undefined, tokensRelayed: () => undefined, upstreamFailed: (code: string) => void upstreamFailures.push(code) };
   const files = { findExisting: async () => [] } as unknown as FilesService;
+  const calls = new MeteredCalls({ record: async () => true } as unknown as ModelCallsRepository, config, logger);
   const context = new ContextService(messages, files, {} as ImageCopies, config, logger);
   const executor = new TurnExecutor(
     { forUser: () => llm as unknown as UserLlm } as unknown as LlmService,
@@ -111,8 +114,8 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
     context,
     new ReplyRelay(metrics as unknown as MetricsService, config, logger),
     new ReplyStore(transactions, messages, threads, asReal<ChatFilesRepository>(new NoFiles()), runs, config, logger),
-    new TitlesService(threads, config, logger),
-    new SummariesService(threads, messages, config, logger),
+    new TitlesService(threads, calls, config, logger),
+    new SummariesService(threads, messages, calls, config, logger),
     metrics as unknown as MetricsService,
     config,
     logger,

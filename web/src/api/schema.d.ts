@@ -373,7 +373,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a thread (with the default assistant when none is given) */
+        /** Start a thread (with the default assistant when none is given, else without one) */
         post: operations["ThreadsController_create"];
         delete?: never;
         options?: never;
@@ -569,7 +569,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Tokens and cost of replies, in total and grouped by day, assistant, thread or model */
+        /** Tokens and cost of every call made with your key (replies, titles, summaries): in total, by purpose, and grouped by day, assistant, thread or model */
         get: operations["UsageController_report"];
         put?: never;
         post?: never;
@@ -910,7 +910,7 @@ export interface components {
             threadId?: string;
             /**
              * Format: uuid
-             * @description Who answers; defaults to the thread’s assistant, then the default one
+             * @description Who answers; defaults to the thread’s assistant, then the default one, else the plain chat (no instructions or tools)
              */
             assistantId?: string;
         };
@@ -965,6 +965,24 @@ export interface components {
             cost: number;
             /** @description Assistant replies */
             turns: number;
+            /** @description Calls to a model: replies, titles and summaries */
+            calls: number;
+        };
+        PurposeFigures: {
+            inputTokens: number;
+            outputTokens: number;
+            totalTokens: number;
+            /** @description US dollars */
+            cost: number;
+            calls: number;
+        };
+        UsageByPurpose: {
+            /** @description Assistant replies */
+            reply: components["schemas"]["PurposeFigures"];
+            /** @description Thread titles */
+            title: components["schemas"]["PurposeFigures"];
+            /** @description Summaries of long threads */
+            summary: components["schemas"]["PurposeFigures"];
         };
         UsageGroup: {
             inputTokens: number;
@@ -974,6 +992,8 @@ export interface components {
             cost: number;
             /** @description Assistant replies */
             turns: number;
+            /** @description Calls to a model: replies, titles and summaries */
+            calls: number;
             key: string | null;
             label: string;
         };
@@ -984,7 +1004,9 @@ export interface components {
             to: string;
             /** @enum {string} */
             groupBy: "day" | "assistant" | "thread" | "model";
+            /** @description Every call: replies, titles and summaries */
             totals: components["schemas"]["UsageFigures"];
+            byPurpose: components["schemas"]["UsageByPurpose"];
             groups: components["schemas"]["UsageGroup"][];
         };
     };

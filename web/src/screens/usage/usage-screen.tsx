@@ -17,7 +17,7 @@ function fillDays(groups: UsageGroup[], days: number): UsageGroup[] {
   const today = Date.now();
   return Array.from({ length: days }, (_, index) => {
     const key = new Date(today - (days - 1 - index) * DAY_MS).toISOString().slice(0, 10);
-    return byKey.get(key) ?? { key, label: key, inputTokens: 0, outputTokens: 0, totalTokens: 0, cost: 0, turns: 0 };
+    return byKey.get(key) ?? { key, label: key, inputTokens: 0, outputTokens: 0, totalTokens: 0, cost: 0, turns: 0, calls: 0 };
   });
 }
 
@@ -123,7 +123,7 @@ export function UsageScreen() {
                 </thead>
                 <tbody>
                   {dayGroups
-                    .filter((group) => group.turns > 0)
+                    .filter((group) => group.calls > 0)
                     .map((group) => (
                       <tr key={group.key}>
                         <th scope="row">{formatDay(group.key ?? '')}</th>
