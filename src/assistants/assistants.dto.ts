@@ -185,6 +185,12 @@ export class AssistantResponse {
   @ApiProperty({ type: [String] }) fileIds!: string[];
   @ApiProperty({ nullable: true, type: String }) vectorStoreId!: string | null;
   @ApiProperty() isActive!: boolean;
+  @ApiProperty({
+    description:
+      'True when the assistant has ready documents but no file_search among its tools, so its replies do not search them ' +
+      '(the user turned file_search off while it had documents; add it to tools to search them)',
+  })
+  documentsUnused!: boolean;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metadata!: Record<string, string>;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

@@ -661,6 +661,8 @@ export interface components {
             fileIds: string[];
             vectorStoreId: string | null;
             isActive: boolean;
+            /** @description True when the assistant has ready documents but no file_search among its tools, so its replies do not search them (the user turned file_search off while it had documents; add it to tools to search them) */
+            documentsUnused: boolean;
             metadata: {
                 [key: string]: string;
             };
