@@ -4,6 +4,7 @@ import { ThreadsMessagesRuns1795327529190 } from './1795327529190-ThreadsMessage
 import { VectorStoreClaim1796161038657 } from './1796161038657-VectorStoreClaim.js';
 import { ImageCopies1796398801250 } from './1796398801250-ImageCopies.js';
 import { FileSearchOff1796471230001 } from './1796471230001-FileSearchOff.js';
+import { FileContentIndex1796471230002 } from './1796471230002-FileContentIndex.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: Function[] = [
   VectorStoreClaim1796161038657,
   ImageCopies1796398801250,
   FileSearchOff1796471230001,
+  FileContentIndex1796471230002,
 ];

@@ -779,8 +779,10 @@ export interface components {
         UploadResponse: {
             /** Format: uuid */
             assistantId: string | null;
-            /** @description Ids of the files stored by this request */
+            /** @description Ids of the request's files, each content once; a file the user already stores with the same content answers with its id */
             fileIds: string[];
+            /** @description Those of fileIds that were stored before (same content): nothing was stored again */
+            existingFileIds: string[];
             message: string;
             files: components["schemas"]["FileResponse"][];
             /** @description Folder uploads: files left out and why */
