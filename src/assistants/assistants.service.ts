@@ -8,6 +8,7 @@ import { AssistantDocumentsRegistry, type AssistantDocumentState } from './assis
 import type { Assistant, AssistantTool } from './assistant.entity.js';
 import type { AssistantResponse, CreateAssistantDto, UpdateAssistantDto } from './assistants.dto.js';
 import { AssistantsRepository, type AssistantFields } from './assistants.repository.js';
+import { ModelNames } from './model-names.js';
 
 const EDITABLE_FIELDS = ['name', 'description', 'model', 'instructions', 'temperature', 'tools', 'metadata', 'isActive'] as const;
 
@@ -59,6 +60,7 @@ export class AssistantsService {
     private readonly transactions: Transactions,
     private readonly registry: AssistantDocumentsRegistry,
     private readonly files: FilesService,
+    private readonly modelNames: ModelNames,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -89,6 +91,7 @@ export class AssistantsService {
 
   async create(userId: string, dto: CreateAssistantDto): Promise<AssistantResponse> {
     const files = await this.files.findOwnedMany(userId, dto.fileIds ?? []);
+    if (dto.model !== undefined) await this.modelNames.assertAvailable(userId, dto.model);
     const tools = dto.tools ?? (files.length > 0 ? [{ type: 'file_search' as const }] : []);
     const fields: AssistantFields = {
       name: dto.name,
@@ -119,6 +122,10 @@ export class AssistantsService {
       throw new DomainError('validation_failed', `File ${overlap.id} is both added and removed`, [
         { field: 'removeFileIds', message: `File ${overlap.id} is both added and removed` },
       ]);
+    }
+    // A model it already has is kept without asking (the provider may have retired it since).
+    if (dto.model !== undefined && dto.model !== (await this.findOwned(userId, id)).model) {
+      await this.modelNames.assertAvailable(userId, dto.model);
     }
     const assistant = await this.transactions.run(async (tx) => {
       await this.findOwned(userId, id, tx);

@@ -19,6 +19,8 @@ export interface OpenAiConfig {
   titleModel: string;
   summaryModel: string;
   pricing: Record<string, ModelPrice>;
+  /** How long a user's list of models (GET /v1/models) is reused to check model names; 0: asked every time. */
+  modelsCacheSeconds: number;
 }
 
 const DEFAULT_PRICING: Record<string, ModelPrice> = {
@@ -72,5 +74,6 @@ export function readOpenAiConfig(env: EnvReader): OpenAiConfig {
     titleModel: env.string('TITLE_MODEL', 'gpt-4o-mini'),
     summaryModel: env.string('SUMMARY_MODEL', 'gpt-4o-mini'),
     pricing: parsePricing('MODEL_PRICING', env.raw('MODEL_PRICING')),
+    modelsCacheSeconds: env.integer('MODELS_CACHE_SECONDS', { default: 600, min: 0, max: 86_400 }),
   };
 }
