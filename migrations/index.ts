@@ -5,6 +5,7 @@ import { VectorStoreClaim1796161038657 } from './1796161038657-VectorStoreClaim.
 import { ImageCopies1796398801250 } from './1796398801250-ImageCopies.js';
 import { FileSearchOff1796471230001 } from './1796471230001-FileSearchOff.js';
 import { FileContentIndex1796471230002 } from './1796471230002-FileContentIndex.js';
+import { ThreadMetadata1796471230003 } from './1796471230003-ThreadMetadata.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: Function[] = [
   ImageCopies1796398801250,
   FileSearchOff1796471230001,
   FileContentIndex1796471230002,
+  ThreadMetadata1796471230003,
 ];

@@ -11,6 +11,7 @@ export interface ThreadRow {
   assistant_id: string | null;
   title: string | null;
   is_archived: boolean;
+  metadata: Record<string, string>;
   summary: string | null;
   summary_message_count: number;
   summary_through_seq: string | null;
@@ -33,6 +34,7 @@ export function threadFromRow(row: ThreadRow): Thread {
     assistantId: row.assistant_id,
     title: row.title,
     isArchived: row.is_archived,
+    metadata: row.metadata,
     summary: row.summary,
     summaryMessageCount: row.summary_message_count,
     summaryThroughSeq: row.summary_through_seq === null ? null : Number(row.summary_through_seq),
@@ -52,11 +54,13 @@ export interface NewThread {
   id?: string;
   assistantId: string | null;
   title: string | null;
+  metadata?: Record<string, string>;
 }
 
 export interface ThreadChanges {
   title?: string | null;
   isArchived?: boolean;
+  metadata?: Record<string, string>;
   assistantId?: string | null;
 }
 
@@ -99,8 +103,8 @@ export class ThreadsRepository {
 
   async insert(userId: string, thread: NewThread, db: SqlExecutor = this.sql): Promise<Thread> {
     const row = await db.row<ThreadRow>(
-      'INSERT INTO threads (id, user_id, assistant_id, title, is_archived) VALUES ($1, $2, $3, $4, false) RETURNING *',
-      [thread.id ?? randomUUID(), userId, thread.assistantId, thread.title],
+      'INSERT INTO threads (id, user_id, assistant_id, title, is_archived, metadata) VALUES ($1, $2, $3, $4, false, $5::jsonb) RETURNING *',
+      [thread.id ?? randomUUID(), userId, thread.assistantId, thread.title, JSON.stringify(thread.metadata ?? {})],
     );
     return threadFromRow(row!);
   }
@@ -134,6 +138,7 @@ export class ThreadsRepository {
     const sets: string[] = [];
     if (changes.title !== undefined) sets.push(`title = $${parameters.push(changes.title)}`);
     if (changes.isArchived !== undefined) sets.push(`is_archived = $${parameters.push(changes.isArchived)}`);
+    if (changes.metadata !== undefined) sets.push(`metadata = $${parameters.push(JSON.stringify(changes.metadata))}::jsonb`);
     if (changes.assistantId !== undefined) sets.push(`assistant_id = $${parameters.push(changes.assistantId)}`);
     if (sets.length === 0) return;
     await this.sql.execute(`UPDATE threads SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND user_id = $2`, parameters);

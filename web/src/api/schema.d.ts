@@ -811,6 +811,14 @@ export interface components {
              * @description Defaults to the user’s default assistant
              */
             assistantId?: string;
+            /**
+             * @example {
+             *       "ticket": "T-1234"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            };
         };
         ThreadResponse: {
             /** Format: uuid */
@@ -819,6 +827,9 @@ export interface components {
             /** Format: uuid */
             assistantId: string | null;
             isArchived: boolean;
+            metadata: {
+                [key: string]: string;
+            };
             summary: string | null;
             messageCount: number;
             inputTokens: number;
@@ -843,6 +854,15 @@ export interface components {
              * @description Reassign the thread (null: none)
              */
             assistantId?: string | null;
+            /**
+             * @description Replaces the whole metadata
+             * @example {
+             *       "ticket": "T-1234"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            };
         };
         CitationResponse: {
             fileId: string;
