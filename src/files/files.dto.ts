@@ -38,6 +38,12 @@ export class UploadResponse {
   fileIds!: string[];
   @ApiProperty({ type: [String], description: 'Those of fileIds that were stored before (same content): nothing was stored again' })
   existingFileIds!: string[];
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    description: "With assistantId: the ids of all the assistant's documents after this upload, oldest first",
+  })
+  assistantFileIds!: string[] | null;
   @ApiProperty() message!: string;
   @ApiProperty({ type: [FileResponse] }) files!: FileResponse[];
   @ApiPropertyOptional({ type: [SkippedFile], description: 'Folder uploads: files left out and why' })

@@ -58,6 +58,7 @@ export class UploadsService {
       assistantId: assistantId ?? null,
       fileIds: stored.map((file) => file.id),
       existingFileIds: existingIds,
+      assistantFileIds: assistantId ? await this.hooks.attachedTo(userId, assistantId) : null,
       message: `Uploaded ${stored.length - existingIds.length} file(s)${kept}${skipped.length ? `; skipped ${skipped.length}` : ''}`,
       files: await this.files.toResponses(userId, current),
     };

@@ -783,6 +783,8 @@ export interface components {
             fileIds: string[];
             /** @description Those of fileIds that were stored before (same content): nothing was stored again */
             existingFileIds: string[];
+            /** @description With assistantId: the ids of all the assistant's documents after this upload, oldest first */
+            assistantFileIds: string[] | null;
             message: string;
             files: components["schemas"]["FileResponse"][];
             /** @description Folder uploads: files left out and why */
