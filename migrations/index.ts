@@ -4,6 +4,9 @@ import { ThreadsMessagesRuns1795327529190 } from './1795327529190-ThreadsMessage
 import { VectorStoreClaim1796161038657 } from './1796161038657-VectorStoreClaim.js';
 import { ImageCopies1796398801250 } from './1796398801250-ImageCopies.js';
 import { ModelCalls1796458077897 } from './1796458077897-ModelCalls.js';
+import { FileSearchOff1796471230001 } from './1796471230001-FileSearchOff.js';
+import { FileContentIndex1796471230002 } from './1796471230002-FileContentIndex.js';
+import { ThreadMetadata1796471230003 } from './1796471230003-ThreadMetadata.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -13,4 +16,7 @@ export const MIGRATIONS: Function[] = [
   VectorStoreClaim1796161038657,
   ImageCopies1796398801250,
   ModelCalls1796458077897,
+  FileSearchOff1796471230001,
+  FileContentIndex1796471230002,
+  ThreadMetadata1796471230003,
 ];

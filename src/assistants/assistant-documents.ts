@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { SqlExecutor } from '../database/sql.js';
-import type { StoredFile } from '../files/stored-file.entity.js';
+import type { FileStatus, StoredFile } from '../files/stored-file.entity.js';
 import type { Assistant } from './assistant.entity.js';
+
+/** One of an assistant's documents and how far its indexing is. */
+export interface AssistantDocumentState {
+  fileId: string;
+  status: FileStatus;
+}
 
 /**
  * What an assistant's documents do when the assistant changes. Assistants
@@ -9,9 +15,12 @@ import type { Assistant } from './assistant.entity.js';
  * module starts), so that assistants do not depend on documents.
  */
 export interface AssistantDocuments {
-  /** The attached file ids of each of the user's assistants, oldest attachment first. */
-  fileIdsByAssistant(userId: string, assistantIds: string[]): Promise<Map<string, string[]>>;
-  /** Attaches the user's documents, in the caller's transaction. */
+  /** The attached documents of each of the user's assistants, oldest attachment first. */
+  documentsByAssistant(userId: string, assistantIds: string[]): Promise<Map<string, AssistantDocumentState[]>>;
+  /**
+   * Attaches the user's documents, in the caller's transaction; an assistant
+   * that gains documents gets file_search unless the user turned it off.
+   */
   attach(assistant: Assistant, files: StoredFile[], db: SqlExecutor): Promise<void>;
   /** Detaches files, in the caller's transaction. */
   detach(assistant: Assistant, fileIds: string[], db: SqlExecutor): Promise<void>;

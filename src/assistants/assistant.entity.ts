@@ -54,6 +54,14 @@ export class Assistant {
   @Column({ type: 'boolean', default: true })
   isActive!: boolean;
 
+  /**
+   * The user turned file_search off while the assistant had documents (by
+   * setting tools without it); documents added later then leave tools as
+   * they are. Setting tools with file_search clears it.
+   */
+  @Column({ type: 'boolean', default: false })
+  fileSearchOff!: boolean;
+
   /** The OpenAI vector store holding this assistant's documents, created with the first one. */
   @Column({ type: 'varchar', length: 128, nullable: true })
   vectorStoreId!: string | null;

@@ -16,7 +16,7 @@ import {
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
-import { ModelId, OptionalNotNull, Trimmed } from '../common/http/dto-helpers.js';
+import { IsMetadata, ModelId, OptionalNotNull, Trimmed } from '../common/http/dto-helpers.js';
 import { FileResponse } from '../files/files.dto.js';
 import type { AssistantTool, ToolType } from './assistant.entity.js';
 
@@ -30,7 +30,6 @@ const TOOL_LIST_SCHEMA: ApiPropertyOptions = {
 };
 /** Names earlier assistant tools used for the same capability. */
 const TOOL_ALIASES: Record<string, ToolType> = { retrieval: 'file_search', web_search_preview: 'web_search' };
-const MAX_METADATA_PAIRS = 16;
 
 /** Accepts `["file_search"]` or `[{"type": "retrieval"}]`; stores `{type}` with current names. */
 function normalizeTools({ value }: { value: unknown }): unknown {
@@ -58,28 +57,6 @@ function IsToolList(options?: ValidationOptions) {
           return keys && types.every((type) => TOOL_TYPES.includes(type as ToolType)) && new Set(types).size === types.length;
         },
         defaultMessage: () => `tools must be a list of distinct tools among ${TOOL_TYPES.join(', ')} (retrieval is accepted for file_search)`,
-      },
-    });
-}
-
-function IsMetadata(options?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isMetadata',
-      target: target.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate(value: unknown) {
-          if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-          const entries = Object.entries(value);
-          return (
-            entries.length <= MAX_METADATA_PAIRS &&
-            entries.every(([key, item]) => key.length >= 1 && key.length <= 64 && typeof item === 'string' && item.length <= 512)
-          );
-        },
-        defaultMessage: () =>
-          `metadata must be an object of at most ${MAX_METADATA_PAIRS} string pairs (keys up to 64, values up to 512 characters)`,
       },
     });
 }
@@ -185,6 +162,12 @@ export class AssistantResponse {
   @ApiProperty({ type: [String] }) fileIds!: string[];
   @ApiProperty({ nullable: true, type: String }) vectorStoreId!: string | null;
   @ApiProperty() isActive!: boolean;
+  @ApiProperty({
+    description:
+      'True when the assistant has ready documents but no file_search among its tools, so its replies do not search them ' +
+      '(the user turned file_search off while it had documents; add it to tools to search them)',
+  })
+  documentsUnused!: boolean;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metadata!: Record<string, string>;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

@@ -1,10 +1,12 @@
 import { Injectable, Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { FilesModule } from '../files/files.module.js';
 import { AssistantOwnership } from '../settings/settings.service.js';
 import { AssistantDocumentsRegistry } from './assistant-documents.js';
 import { AssistantsController } from './assistants.controller.js';
 import { AssistantsRepository } from './assistants.repository.js';
 import { AssistantsService } from './assistants.service.js';
+import { ModelNames } from './model-names.js';
 
 @Injectable()
 class AssistantOwnershipCheck implements AssistantOwnership {
@@ -16,12 +18,13 @@ class AssistantOwnershipCheck implements AssistantOwnership {
 }
 
 @Module({
-  imports: [FilesModule],
+  imports: [AuthModule, FilesModule],
   controllers: [AssistantsController],
   providers: [
     AssistantsService,
     AssistantsRepository,
     AssistantDocumentsRegistry,
+    ModelNames,
     { provide: AssistantOwnership, useClass: AssistantOwnershipCheck },
   ],
   exports: [AssistantsService, AssistantsRepository, AssistantDocumentsRegistry, AssistantOwnership],

@@ -13,15 +13,19 @@ export interface AssistantRow {
   tools: AssistantTool[];
   metadata: Record<string, string>;
   is_active: boolean;
+  file_search_off: boolean;
   vector_store_id: string | null;
   vector_store_claimed_until: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-export type AssistantFields = Pick<Assistant, 'name' | 'description' | 'model' | 'instructions' | 'temperature' | 'tools' | 'metadata' | 'isActive'>;
+export type AssistantFields = Pick<
+  Assistant,
+  'name' | 'description' | 'model' | 'instructions' | 'temperature' | 'tools' | 'metadata' | 'isActive' | 'fileSearchOff'
+>;
 
-const COLUMNS = `id, user_id, name, description, model, instructions, temperature, tools, metadata, is_active,
+const COLUMNS = `id, user_id, name, description, model, instructions, temperature, tools, metadata, is_active, file_search_off,
   vector_store_id, vector_store_claimed_until, created_at, updated_at`;
 
 /** The columns a change may set, and how each value is sent. */
@@ -34,6 +38,7 @@ const EDITABLE: Record<keyof AssistantFields, { column: string; json?: true }> =
   tools: { column: 'tools', json: true },
   metadata: { column: 'metadata', json: true },
   isActive: { column: 'is_active' },
+  fileSearchOff: { column: 'file_search_off' },
 };
 
 export function toAssistant(row: AssistantRow): Assistant {
@@ -48,6 +53,7 @@ export function toAssistant(row: AssistantRow): Assistant {
     tools: row.tools,
     metadata: row.metadata,
     isActive: row.is_active,
+    fileSearchOff: row.file_search_off,
     vectorStoreId: row.vector_store_id,
     vectorStoreClaimedUntil: row.vector_store_claimed_until,
     createdAt: row.created_at,
@@ -75,8 +81,8 @@ export class AssistantsRepository {
 
   async insert(userId: string, fields: AssistantFields, db: SqlExecutor): Promise<Assistant> {
     const row = await db.row<AssistantRow>(
-      `INSERT INTO assistants (user_id, name, description, model, instructions, temperature, tools, metadata, is_active)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9) RETURNING ${COLUMNS}`,
+      `INSERT INTO assistants (user_id, name, description, model, instructions, temperature, tools, metadata, is_active, file_search_off)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10) RETURNING ${COLUMNS}`,
       [
         userId,
         fields.name,
@@ -87,6 +93,7 @@ export class AssistantsRepository {
         JSON.stringify(fields.tools),
         JSON.stringify(fields.metadata),
         fields.isActive,
+        fields.fileSearchOff,
       ],
     );
     return toAssistant(row!);
@@ -103,6 +110,16 @@ export class AssistantsRepository {
     }
     if (sets.length === 0) return;
     await db.execute(`UPDATE assistants SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND user_id = $2`, params);
+  }
+
+  /** Adds file_search to the assistant's tools unless it has it or the user turned it off; whether it was added. */
+  async switchOnFileSearch(userId: string, id: string, db: SqlExecutor = this.sql): Promise<boolean> {
+    const updated = await db.execute(
+      `UPDATE assistants SET tools = tools || '[{"type": "file_search"}]'::jsonb, updated_at = now()
+       WHERE id = $1 AND user_id = $2 AND NOT file_search_off AND NOT tools @> '[{"type": "file_search"}]'::jsonb`,
+      [id, userId],
+    );
+    return updated > 0;
   }
 
   /** Deletes the assistant; its vector store as the deleted row held it, or undefined when there was no such assistant. */

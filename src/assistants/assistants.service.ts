@@ -4,10 +4,11 @@ import { InjectConfig } from '../config/config.module.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { Transactions, type SqlExecutor } from '../database/sql.js';
 import { FilesService } from '../files/files.service.js';
-import { AssistantDocumentsRegistry } from './assistant-documents.js';
-import type { Assistant } from './assistant.entity.js';
+import { AssistantDocumentsRegistry, type AssistantDocumentState } from './assistant-documents.js';
+import type { Assistant, AssistantTool } from './assistant.entity.js';
 import type { AssistantResponse, CreateAssistantDto, UpdateAssistantDto } from './assistants.dto.js';
 import { AssistantsRepository, type AssistantFields } from './assistants.repository.js';
+import { ModelNames } from './model-names.js';
 
 const EDITABLE_FIELDS = ['name', 'description', 'model', 'instructions', 'temperature', 'tools', 'metadata', 'isActive'] as const;
 
@@ -19,7 +20,20 @@ export function assertUsable<T extends Pick<Assistant, 'isActive' | 'name'>>(ass
   return assistant;
 }
 
-export function toAssistantResponse(assistant: Assistant, fileIds: string[]): AssistantResponse {
+const hasFileSearch = (tools: AssistantTool[]) => tools.some((tool) => tool.type === 'file_search');
+
+/**
+ * Whether tools set by the user turn file_search off: they lack it while the
+ * assistant has (or gets in the same request) documents. Tools without it on
+ * an assistant without documents are no choice against searching: its first
+ * documents switch file_search on.
+ */
+export function turnsFileSearchOff(tools: AssistantTool[], documentCount: number): boolean {
+  return !hasFileSearch(tools) && documentCount > 0;
+}
+
+export function toAssistantResponse(assistant: Assistant, documents: AssistantDocumentState[]): AssistantResponse {
+  const fileIds = documents.map((document) => document.fileId);
   return {
     id: assistant.id,
     userId: assistant.userId,
@@ -32,6 +46,7 @@ export function toAssistantResponse(assistant: Assistant, fileIds: string[]): As
     fileIds,
     vectorStoreId: assistant.vectorStoreId,
     isActive: assistant.isActive,
+    documentsUnused: !hasFileSearch(assistant.tools) && documents.some((document) => document.status === 'ready'),
     metadata: assistant.metadata,
     createdAt: assistant.createdAt.toISOString(),
     updatedAt: assistant.updatedAt.toISOString(),
@@ -45,6 +60,7 @@ export class AssistantsService {
     private readonly transactions: Transactions,
     private readonly registry: AssistantDocumentsRegistry,
     private readonly files: FilesService,
+    private readonly modelNames: ModelNames,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -62,11 +78,11 @@ export class AssistantsService {
 
   async list(userId: string): Promise<AssistantResponse[]> {
     const assistants = await this.assistants.listOwned(userId);
-    const fileIds = await this.documents.fileIdsByAssistant(
+    const documents = await this.documents.documentsByAssistant(
       userId,
       assistants.map((assistant) => assistant.id),
     );
-    return assistants.map((assistant) => toAssistantResponse(assistant, fileIds.get(assistant.id) ?? []));
+    return assistants.map((assistant) => toAssistantResponse(assistant, documents.get(assistant.id) ?? []));
   }
 
   async get(userId: string, id: string): Promise<AssistantResponse> {
@@ -75,20 +91,23 @@ export class AssistantsService {
 
   async create(userId: string, dto: CreateAssistantDto): Promise<AssistantResponse> {
     const files = await this.files.findOwnedMany(userId, dto.fileIds ?? []);
+    if (dto.model !== undefined) await this.modelNames.assertAvailable(userId, dto.model);
+    const tools = dto.tools ?? (files.length > 0 ? [{ type: 'file_search' as const }] : []);
     const fields: AssistantFields = {
       name: dto.name,
       description: dto.description ?? null,
       model: dto.model ?? this.config.openai.defaultModel,
       instructions: dto.instructions ?? null,
       temperature: dto.temperature ?? null,
-      tools: dto.tools ?? (files.length > 0 ? [{ type: 'file_search' }] : []),
+      tools,
       metadata: dto.metadata ?? {},
       isActive: dto.isActive ?? true,
+      fileSearchOff: turnsFileSearchOff(tools, files.length),
     };
     const assistant = await this.transactions.run(async (tx) => {
       const created = await this.assistants.insert(userId, fields, tx);
       await this.documents.attach(created, files, tx);
-      return created;
+      return this.findOwned(userId, created.id, tx);
     });
     this.documents.afterCommit();
     return this.respond(assistant);
@@ -104,17 +123,27 @@ export class AssistantsService {
         { field: 'removeFileIds', message: `File ${overlap.id} is both added and removed` },
       ]);
     }
+    // A model it already has is kept without asking (the provider may have retired it since).
+    if (dto.model !== undefined && dto.model !== (await this.findOwned(userId, id)).model) {
+      await this.modelNames.assertAvailable(userId, dto.model);
+    }
     const assistant = await this.transactions.run(async (tx) => {
       await this.findOwned(userId, id, tx);
       const changes: Partial<AssistantFields> = {};
       for (const field of EDITABLE_FIELDS) {
         if (dto[field] !== undefined) Object.assign(changes, { [field]: dto[field] });
       }
+      if (dto.tools !== undefined) {
+        const current = (await this.documents.documentsByAssistant(userId, [id])).get(id) ?? [];
+        const after = new Set([...current.map((document) => document.fileId), ...added.map((file) => file.id)]);
+        for (const fileId of removed) after.delete(fileId);
+        changes.fileSearchOff = turnsFileSearchOff(dto.tools, after.size);
+      }
       await this.assistants.update(userId, id, changes, tx);
       const updated = await this.findOwned(userId, id, tx);
       await this.documents.attach(updated, added, tx);
       await this.documents.detach(updated, removed, tx);
-      return updated;
+      return this.findOwned(userId, id, tx);
     });
     this.documents.afterCommit();
     return this.respond(assistant);
@@ -142,7 +171,7 @@ export class AssistantsService {
   }
 
   private async respond(assistant: Assistant): Promise<AssistantResponse> {
-    const fileIds = await this.documents.fileIdsByAssistant(assistant.userId, [assistant.id]);
-    return toAssistantResponse(assistant, fileIds.get(assistant.id) ?? []);
+    const documents = await this.documents.documentsByAssistant(assistant.userId, [assistant.id]);
+    return toAssistantResponse(assistant, documents.get(assistant.id) ?? []);
   }
 }

@@ -21,6 +21,8 @@ export interface OpenAiConfig {
   /** Chats without an assistant: whether they are allowed, and the model that answers them. */
   plainChat: { enabled: boolean; model: string };
   pricing: Record<string, ModelPrice>;
+  /** How long a user's list of models (GET /v1/models) is reused to check model names; 0: asked every time. */
+  modelsCacheSeconds: number;
 }
 
 const DEFAULT_PRICING: Record<string, ModelPrice> = {
@@ -78,5 +80,6 @@ export function readOpenAiConfig(env: EnvReader): OpenAiConfig {
       model: env.string('CHAT_DEFAULT_MODEL', 'gpt-4o-mini'),
     },
     pricing: parsePricing('MODEL_PRICING', env.raw('MODEL_PRICING')),
+    modelsCacheSeconds: env.integer('MODELS_CACHE_SECONDS', { default: 600, min: 0, max: 86_400 }),
   };
 }

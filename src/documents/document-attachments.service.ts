@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { AssistantDocumentState } from '../assistants/assistant-documents.js';
 import type { Assistant } from '../assistants/assistant.entity.js';
 import { DomainError, notFound, type ErrorDetail } from '../common/errors/domain-error.js';
 import type { SqlExecutor } from '../database/sql.js';
@@ -29,17 +30,25 @@ export class DocumentAttachments {
 
   /** The attached file ids of each of the user's assistants, oldest attachment first. */
   async fileIdsByAssistant(userId: string, assistantIds: string[]): Promise<Map<string, string[]>> {
-    const result = new Map<string, string[]>(assistantIds.map((id) => [id, []]));
-    for (const row of await this.attachments.listForAssistants(userId, assistantIds)) result.get(row.assistant_id)?.push(row.file_id);
+    const states = await this.documentsByAssistant(userId, assistantIds);
+    return new Map([...states].map(([id, documents]) => [id, documents.map((document) => document.fileId)]));
+  }
+
+  /** The attached documents and their indexing states of each of the user's assistants, oldest attachment first. */
+  async documentsByAssistant(userId: string, assistantIds: string[]): Promise<Map<string, AssistantDocumentState[]>> {
+    const result = new Map<string, AssistantDocumentState[]>(assistantIds.map((id) => [id, []]));
+    for (const row of await this.attachments.listForAssistants(userId, assistantIds)) {
+      result.get(row.assistant_id)?.push({ fileId: row.file_id, status: row.status });
+    }
     return result;
   }
 
   /**
    * Attaches the user's own documents to the assistant, in the caller's
    * transaction (images cannot be searched: 400). Only files not attached
-   * yet are queued for indexing.
+   * yet are queued for indexing; returns their ids.
    */
-  async attach(assistant: Assistant, files: StoredFile[], db: SqlExecutor): Promise<void> {
+  async attach(assistant: Assistant, files: StoredFile[], db: SqlExecutor): Promise<string[]> {
     const images = files.filter((file) => file.kind !== 'document');
     if (images.length > 0) {
       const details: ErrorDetail[] = images.map((file) => ({
@@ -48,7 +57,7 @@ export class DocumentAttachments {
       }));
       throw new DomainError('validation_failed', details[0].message, details);
     }
-    if (files.length === 0) return;
+    if (files.length === 0) return [];
     const { userId } = assistant;
     await this.files.lockOwned(
       userId,
@@ -66,6 +75,7 @@ export class DocumentAttachments {
       db,
     );
     await this.attachments.refreshFileStatus(userId, attached, db);
+    return attached;
   }
 
   /**

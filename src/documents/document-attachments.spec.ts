@@ -29,6 +29,7 @@ function assistantOf(fake: FakeAssistant): Assistant {
     tools: [],
     metadata: {},
     isActive: true,
+    fileSearchOff: false,
     vectorStoreClaimedUntil: null,
     createdAt: at,
     updatedAt: at,

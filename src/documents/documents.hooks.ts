@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AccountEvents } from '../auth/account-events.js';
 import { AssistantDocumentsRegistry } from '../assistants/assistant-documents.js';
+import type { Assistant } from '../assistants/assistant.entity.js';
 import { AssistantsRepository } from '../assistants/assistants.repository.js';
 import { notFound } from '../common/errors/domain-error.js';
 import type { SqlExecutor } from '../database/sql.js';
@@ -42,8 +43,8 @@ export class DocumentsHooks implements OnModuleInit {
     }
     const nudge = () => this.queue.nudge();
     this.assistantDocuments.register({
-      fileIdsByAssistant: (userId, assistantIds) => this.attachments.fileIdsByAssistant(userId, assistantIds),
-      attach: (assistant, files, db) => this.attachments.attach(assistant, files, db),
+      documentsByAssistant: (userId, assistantIds) => this.attachments.documentsByAssistant(userId, assistantIds),
+      attach: (assistant, files, db) => this.attachAndSearch(assistant, files, db),
       detach: (assistant, fileIds, db) => this.attachments.detach(assistant, fileIds, db),
       deleted: (assistant, db) => this.cleanup.assistantDeleted(assistant.userId, assistant.vectorStoreId, db),
       afterCommit: nudge,
@@ -67,11 +68,21 @@ export class DocumentsHooks implements OnModuleInit {
   private async receiveUpload(userId: string, assistantId: string, files: StoredFile[], db: SqlExecutor): Promise<void> {
     const assistant = await this.assistants.findOwned(userId, assistantId, db);
     if (!assistant) throw notFound('Assistant');
-    await this.attachments.attach(
+    await this.attachAndSearch(
       assistant,
       files.filter((file) => file.kind === 'document'),
       db,
     );
+  }
+
+  /**
+   * Every route that gives an assistant documents comes here: when it gains
+   * any, file_search joins its tools, unless the user turned it off while it
+   * had documents (Assistant.fileSearchOff), so that they are searched.
+   */
+  private async attachAndSearch(assistant: Assistant, files: StoredFile[], db: SqlExecutor): Promise<void> {
+    const attached = await this.attachments.attach(assistant, files, db);
+    if (attached.length > 0) await this.assistants.switchOnFileSearch(assistant.userId, assistant.id, db);
   }
 
   private async attachmentsOf(userId: string, fileIds: string[]): Promise<Map<string, FileAttachmentResponse[]>> {

@@ -31,7 +31,19 @@ export class SkippedFile {
 
 export class UploadResponse {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assistantId!: string | null;
-  @ApiProperty({ type: [String], description: 'Ids of the files stored by this request' }) fileIds!: string[];
+  @ApiProperty({
+    type: [String],
+    description: "Ids of the request's files, each content once; a file the user already stores with the same content answers with its id",
+  })
+  fileIds!: string[];
+  @ApiProperty({ type: [String], description: 'Those of fileIds that were stored before (same content): nothing was stored again' })
+  existingFileIds!: string[];
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    description: "With assistantId: the ids of all the assistant's documents after this upload, oldest first",
+  })
+  assistantFileIds!: string[] | null;
   @ApiProperty() message!: string;
   @ApiProperty({ type: [FileResponse] }) files!: FileResponse[];
   @ApiPropertyOptional({ type: [SkippedFile], description: 'Folder uploads: files left out and why' })

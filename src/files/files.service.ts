@@ -28,6 +28,12 @@ export interface AcceptedFile {
   type: DetectedType;
 }
 
+/** The files of an upload, in the order sent (each content once), and those among them stored before. */
+export interface StoredUpload {
+  files: StoredFile[];
+  existingIds: string[];
+}
+
 export interface FileListFilter {
   assistantId?: string;
   kind?: 'document' | 'image';
@@ -66,25 +72,34 @@ export class FilesService {
   /**
    * Stores accepted files in one transaction (all or nothing), within the
    * user's storage quota and file count; the bytes stream from where they
-   * wait. `afterInsert` runs in the same transaction.
+   * wait. A file whose content the user already stores (same SHA-256) is not
+   * stored again: the stored one answers for it. `afterInsert` runs in the
+   * same transaction with every file of the upload, stored now or before.
    */
   async store(
     userId: string,
     accepted: AcceptedFile[],
     afterInsert?: (db: SqlExecutor, files: StoredFile[]) => Promise<void>,
-  ): Promise<StoredFile[]> {
+  ): Promise<StoredUpload> {
     const { maxFilesPerRequest, maxBytesPerUser, maxFilesPerUser } = this.config.uploads;
     if (accepted.length > maxFilesPerRequest) throw tooManyFiles(maxFilesPerRequest);
     return this.transactions.run(async (tx) => {
-      // Serializes a user's uploads so the quota checks cannot be raced (the
-      // upload was cut against the quota as it streamed; this is the last word).
+      // Serializes a user's uploads so the quota checks and the search for the
+      // same content cannot be raced (the upload was cut against the quota as
+      // it streamed; this is the last word).
       await this.files.lockUploads(userId, tx);
+      const hashes = [...new Set(accepted.map((file) => file.incoming.sample.sha256))];
+      const known = new Map((await this.files.findOwnedByContent(userId, hashes, tx)).map((file) => [file.sha256, file]));
+      const existingIds = [...known.values()].map((file) => file.id);
+      const fresh = accepted.filter((file, index) => {
+        const { sha256 } = file.incoming.sample;
+        return !known.has(sha256) && accepted.findIndex((other) => other.incoming.sample.sha256 === sha256) === index;
+      });
       const used = await this.files.usage(userId, tx);
-      const incomingBytes = accepted.reduce((total, file) => total + file.incoming.sample.size, 0);
+      const incomingBytes = fresh.reduce((total, file) => total + file.incoming.sample.size, 0);
       if (used.bytes + incomingBytes > maxBytesPerUser) throw storageQuotaExceeded(maxBytesPerUser);
-      if (used.files + accepted.length > maxFilesPerUser) throw fileCountExceeded(maxFilesPerUser);
-      const rows: StoredFile[] = [];
-      for (const { incoming, type } of accepted) {
+      if (used.files + fresh.length > maxFilesPerUser) throw fileCountExceeded(maxFilesPerUser);
+      for (const { incoming, type } of fresh) {
         const file = await this.files.insert(
           {
             userId,
@@ -100,10 +115,11 @@ export class FilesService {
         const bytes = await this.storage.save(tx, file, createReadStream(incoming.path, { highWaterMark: CHUNK_BYTES }));
         // The bytes on disk are the ones sampled; anything else is a broken spool, not an upload to keep.
         if (bytes !== incoming.sample.size) throw new Error(`stored ${bytes} bytes of ${incoming.sample.size} for ${file.id}`);
-        rows.push(file);
+        known.set(file.sha256, file);
       }
-      await afterInsert?.(tx, rows);
-      return rows;
+      const files = [...new Set(accepted.map((file) => known.get(file.incoming.sample.sha256)!))];
+      await afterInsert?.(tx, files);
+      return { files, existingIds: files.map((file) => file.id).filter((id) => existingIds.includes(id)) };
     });
   }
 

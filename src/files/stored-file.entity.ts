@@ -16,6 +16,7 @@ export type FileStatus = 'processing' | 'ready' | 'failed';
 
 @Entity('files')
 @Index('files_user_id_created_at_idx', ['userId', 'createdAt'])
+@Index('files_user_id_sha256_idx', ['userId', 'sha256'])
 export class StoredFile {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -70,6 +70,22 @@ export class StoredFilesRepository {
     return rows.map(toStoredFile);
   }
 
+  /**
+   * The user's oldest file of each of these contents (by SHA-256), where
+   * there is one, locked against deletion (FOR KEY SHARE) until the
+   * transaction ends.
+   */
+  async findOwnedByContent(userId: string, sha256s: string[], db: SqlExecutor): Promise<StoredFile[]> {
+    if (sha256s.length === 0) return [];
+    const rows = await db.rows<StoredFileRow>(
+      `SELECT ${COLUMNS} FROM files WHERE user_id = $1 AND id IN (
+         SELECT DISTINCT ON (sha256) id FROM files WHERE user_id = $1 AND sha256 = ANY($2::char(64)[]) ORDER BY sha256, created_at, id
+       ) FOR KEY SHARE`,
+      [userId, sha256s],
+    );
+    return rows.map(toStoredFile);
+  }
+
   /** A page of the user's files, newest first, and how many there are in all. */
   async page(userId: string, page: FilePage): Promise<[StoredFile[], number]> {
     const where = 'user_id = $1 AND ($2::varchar IS NULL OR kind = $2) AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))';

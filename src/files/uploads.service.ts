@@ -47,16 +47,19 @@ export class UploadsService {
     if (accepted.length === 0) {
       throw new DomainError('unsupported_media_type', 'None of the files has a supported type', skipped.map((item) => ({ field: item.name, message: item.reason })));
     }
-    const stored = await this.files.store(userId, accepted, async (tx, rows) => {
+    const { files: stored, existingIds } = await this.files.store(userId, accepted, async (tx, rows) => {
       if (target && assistantId) await target.receive(userId, assistantId, rows, tx);
     });
     target?.afterCommit?.();
     // Read back: the target may have changed their status after the rows were built.
     const current = await this.files.findOwnedMany(userId, stored.map((file) => file.id));
+    const kept = existingIds.length ? `; ${existingIds.length} already stored` : '';
     const response: UploadResponse = {
       assistantId: assistantId ?? null,
       fileIds: stored.map((file) => file.id),
-      message: `Uploaded ${stored.length} file(s)${skipped.length ? `; skipped ${skipped.length}` : ''}`,
+      existingFileIds: existingIds,
+      assistantFileIds: assistantId ? await this.hooks.attachedTo(userId, assistantId) : null,
+      message: `Uploaded ${stored.length - existingIds.length} file(s)${kept}${skipped.length ? `; skipped ${skipped.length}` : ''}`,
       files: await this.files.toResponses(userId, current),
     };
     if (options.skipUnsupported) response.skipped = skipped;

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { ModelCatalog } from './model-catalog.js';
 import { OpenAIClients, type KeyHolder } from './openai-clients.js';
 import { toUpstreamError } from './upstream-errors.js';
 import { UserLlm } from './user-llm.js';
 
 @Injectable()
 export class LlmService {
-  constructor(private readonly clients: OpenAIClients) {}
+  constructor(
+    private readonly clients: OpenAIClients,
+    private readonly catalog: ModelCatalog,
+  ) {}
 
   /** Checks a key with the provider (GET /v1/models) before it is stored. */
   async verifyApiKey(apiKey: string): Promise<void> {
@@ -31,8 +35,14 @@ export class LlmService {
     this.clients.forUser(user);
   }
 
-  /** Drops cached clients after the user's key changed. */
+  /** The models the user's key may use, or undefined when the list cannot be read (no key, offline, upstream error). */
+  availableModels(user: KeyHolder): Promise<string[] | undefined> {
+    return this.catalog.modelsFor(user);
+  }
+
+  /** Drops cached clients and models after the user's key changed. */
   forget(userId: string): void {
     this.clients.forget(userId);
+    this.catalog.forget(userId);
   }
 }

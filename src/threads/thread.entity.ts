@@ -40,6 +40,10 @@ export class Thread {
   @Column({ type: 'boolean', default: false })
   isArchived!: boolean;
 
+  /** The user's own string pairs (at most 16), as OpenAI's threads had them. */
+  @Column({ type: 'jsonb', default: {} })
+  metadata!: Record<string, string>;
+
   /** Rolling summary of the older part of the conversation (summary_window context). */
   @Column({ type: 'text', nullable: true })
   summary!: string | null;

@@ -8,6 +8,7 @@ export function toThreadResponse(thread: Thread): ThreadResponse {
     title: thread.title,
     assistantId: thread.assistantId,
     isArchived: thread.isArchived,
+    metadata: thread.metadata,
     summary: thread.summary,
     messageCount: thread.messageCount,
     inputTokens: thread.inputTokens,
@@ -58,7 +59,7 @@ export function isoTimestamp(column: string, alias: string): string {
 }
 
 /** The columns threadResponseFromRow reads. */
-export const THREAD_RESPONSE_COLUMNS = `id, title, assistant_id, is_archived, summary, message_count, input_tokens, output_tokens, total_cost,
+export const THREAD_RESPONSE_COLUMNS = `id, title, assistant_id, is_archived, metadata, summary, message_count, input_tokens, output_tokens, total_cost,
   ${isoTimestamp('last_message_at', 'last_message_at')}, ${isoTimestamp('last_activity_at', 'last_activity_at')},
   ${isoTimestamp('created_at', 'created_at')}, ${isoTimestamp('updated_at', 'updated_at')}`;
 
@@ -68,6 +69,7 @@ export interface ThreadResponseRow {
   title: string | null;
   assistant_id: string | null;
   is_archived: boolean;
+  metadata: Record<string, string>;
   summary: string | null;
   message_count: number;
   input_tokens: string;
@@ -88,6 +90,7 @@ export function threadResponseFromRow(row: ThreadResponseRow): ThreadResponse {
     title: row.title,
     assistantId: row.assistant_id,
     isArchived: row.is_archived,
+    metadata: row.metadata,
     summary: row.summary,
     messageCount: row.message_count,
     inputTokens,

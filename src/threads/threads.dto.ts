@@ -15,8 +15,11 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { OptionalNotNull, PageQuery, Trimmed } from '../common/http/dto-helpers.js';
+import { IsMetadata, OptionalNotNull, PageQuery, Trimmed } from '../common/http/dto-helpers.js';
 import type { MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
+
+/** Up to 16 string pairs (keys up to 64 characters, values up to 512). */
+const METADATA_SCHEMA = { type: 'object', additionalProperties: { type: 'string' }, example: { ticket: 'T-1234' } } as const;
 
 export class CreateThreadDto {
   @ApiPropertyOptional({ maxLength: 200, example: 'Trip planning' })
@@ -30,6 +33,11 @@ export class CreateThreadDto {
   @IsOptional()
   @IsUUID('all', { message: 'assistantId must be an assistant id (UUID)' })
   assistantId?: string;
+
+  @ApiPropertyOptional(METADATA_SCHEMA)
+  @OptionalNotNull()
+  @IsMetadata()
+  metadata?: Record<string, string>;
 }
 
 export class UpdateThreadDto {
@@ -51,6 +59,11 @@ export class UpdateThreadDto {
   @ValidateIf((_, value) => value !== null)
   @IsUUID('all', { message: 'assistantId must be an assistant id (UUID) or null' })
   assistantId?: string | null;
+
+  @ApiPropertyOptional({ ...METADATA_SCHEMA, description: 'Replaces the whole metadata' })
+  @OptionalNotNull()
+  @IsMetadata()
+  metadata?: Record<string, string>;
 }
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -161,6 +174,7 @@ export class ThreadResponse {
   @ApiProperty({ nullable: true, type: String }) title!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assistantId!: string | null;
   @ApiProperty() isArchived!: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metadata!: Record<string, string>;
   @ApiProperty({ nullable: true, type: String }) summary!: string | null;
   @ApiProperty() messageCount!: number;
   @ApiProperty() inputTokens!: number;

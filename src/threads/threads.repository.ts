@@ -12,6 +12,7 @@ export interface ThreadRow {
   assistant_id: string | null;
   title: string | null;
   is_archived: boolean;
+  metadata: Record<string, string>;
   summary: string | null;
   summary_message_count: number;
   summary_through_seq: string | null;
@@ -34,6 +35,7 @@ export function threadFromRow(row: ThreadRow): Thread {
     assistantId: row.assistant_id,
     title: row.title,
     isArchived: row.is_archived,
+    metadata: row.metadata,
     summary: row.summary,
     summaryMessageCount: row.summary_message_count,
     summaryThroughSeq: row.summary_through_seq === null ? null : Number(row.summary_through_seq),
@@ -53,11 +55,13 @@ export interface NewThread {
   id?: string;
   assistantId: string | null;
   title: string | null;
+  metadata?: Record<string, string>;
 }
 
 export interface ThreadChanges {
   title?: string | null;
   isArchived?: boolean;
+  metadata?: Record<string, string>;
   assistantId?: string | null;
 }
 
@@ -98,9 +102,9 @@ export function insertThreadPart(statement: CompositeStatement, name: string, us
   const p = (value: SqlParam) => statement.param(value);
   statement.with(
     name,
-    `INSERT INTO threads (id, user_id, assistant_id, title, is_archived, message_count, last_message_at, last_activity_at)
+    `INSERT INTO threads (id, user_id, assistant_id, title, is_archived, metadata, message_count, last_message_at, last_activity_at)
      VALUES (${p(thread.id ?? randomUUID())}, ${p(userId)}, ${p(thread.assistantId)}, ${p(thread.title)}, false,
-             ${withFirstMessage ? '1, now()' : '0, NULL'}, now())
+             ${p(JSON.stringify(thread.metadata ?? {}))}::jsonb, ${withFirstMessage ? '1, now()' : '0, NULL'}, now())
      RETURNING *`,
   );
 }
@@ -172,6 +176,7 @@ export class ThreadsRepository {
     const sets: string[] = [];
     if (changes.title !== undefined) sets.push(`title = $${parameters.push(changes.title)}`);
     if (changes.isArchived !== undefined) sets.push(`is_archived = $${parameters.push(changes.isArchived)}`);
+    if (changes.metadata !== undefined) sets.push(`metadata = $${parameters.push(JSON.stringify(changes.metadata))}::jsonb`);
     if (changes.assistantId !== undefined) sets.push(`assistant_id = $${parameters.push(changes.assistantId)}`);
     if (sets.length === 0) return;
     await this.sql.execute(`UPDATE threads SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND user_id = $2`, parameters);

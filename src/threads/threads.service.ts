@@ -75,7 +75,7 @@ export class ThreadsService {
 
   async create(userId: string, dto: CreateThreadDto): Promise<Thread> {
     const chosen = await this.assistantForNewThread(await this.users.get(userId), dto.assistantId);
-    return this.threads.insert(userId, { assistantId: chosen?.id ?? null, title: dto.title?.length ? dto.title : null });
+    return this.threads.insert(userId, { assistantId: chosen?.id ?? null, title: dto.title?.length ? dto.title : null, metadata: dto.metadata ?? {} });
   }
 
   /** A page of the user's threads, newest activity first, with the total that match. */
@@ -95,6 +95,7 @@ export class ThreadsService {
     const changes: ThreadChanges = {};
     if (dto.title !== undefined) changes.title = dto.title?.length ? dto.title : null;
     if (dto.isArchived !== undefined) changes.isArchived = dto.isArchived;
+    if (dto.metadata !== undefined) changes.metadata = dto.metadata;
     if (dto.assistantId !== undefined) {
       changes.assistantId = dto.assistantId === null ? null : (await this.assistants.findOwned(userId, dto.assistantId)).id;
     }

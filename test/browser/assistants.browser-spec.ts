@@ -236,4 +236,22 @@ describe('assistants and their documents in the browser', () => {
     expect(await page.getByRole('link', { name: 'Handbook helper' }).count()).toBe(0);
     expect((await page.request.get(`${app.baseUrl}/api/assistants/${assistantUrl.split('/').pop()}`)).status()).toBe(404);
   });
+
+  it('turns file search on when documents are added, and keeps it on when the form is saved', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'New assistant' }).click();
+    await page.getByLabel('Name').fill('Searcher');
+    await page.getByRole('button', { name: 'Create assistant' }).click();
+    await page.waitForURL(/\/assistants\/[0-9a-f-]{36}$/);
+    expect(await page.getByLabel('File search').isChecked()).toBe(false);
+
+    await page.getByTestId('documents-input').setInputFiles([{ name: 'faq.md', mimeType: 'text/markdown', buffer: Buffer.from('# FAQ\n\nOpen 9 to 5.\n') }]);
+    await page.getByText('1 file added.').waitFor();
+    await page.getByRole('checkbox', { name: /^File search/, checked: true }).waitFor();
+    await page.getByLabel('Instructions').fill('Answer from the FAQ.');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Assistant saved.').waitFor();
+    const stored = await (await page.request.get(`${app.baseUrl}/api/assistants/${page.url().split('/').pop()}`)).json();
+    expect(stored).toMatchObject({ instructions: 'Answer from the FAQ.', tools: [{ type: 'file_search' }] });
+  });
 });

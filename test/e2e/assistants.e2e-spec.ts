@@ -53,6 +53,7 @@ describe('assistants: CRUD and validation', () => {
       id: expect.stringMatching(UUID),
       userId: user.userId,
       vectorStoreId: null,
+      documentsUnused: false,
       createdAt: expect.stringMatching(ISO_DATE),
       updatedAt: expect.stringMatching(ISO_DATE),
     });

@@ -128,7 +128,7 @@ describe('files: upload, typing by content, download', () => {
     const { cookie } = await registerUser(testApp.baseUrl);
     const cases = [
       { bytes: minimalPdf(), name: 'scan.bin', claimed: 'text/plain', mimeType: 'application/pdf', kind: 'document' },
-      { bytes: minimalPdf(), name: 'no-extension', claimed: 'application/octet-stream', mimeType: 'application/pdf', kind: 'document' },
+      { bytes: minimalPdf('Without an extension'), name: 'no-extension', claimed: 'application/octet-stream', mimeType: 'application/pdf', kind: 'document' },
       { bytes: minimalPng(), name: 'picture', claimed: 'application/pdf', mimeType: 'image/png', kind: 'image' },
       { bytes: minimalDocx(), name: 'contract.pdf', claimed: 'application/pdf', mimeType: expect.stringContaining('wordprocessingml'), kind: 'document' },
       { bytes: Buffer.from('# Heading\n'), name: 'readme.md', claimed: 'application/pdf', mimeType: 'text/markdown', kind: 'document' },
@@ -212,13 +212,14 @@ describe('files: upload, typing by content, download', () => {
 
   it('stores names with "../", NUL or right-to-left overrides safely and serves them with a safe Content-Disposition', async () => {
     const user = await registerUser(testApp.baseUrl);
-    const text = Buffer.from('harmless text\n');
+    // Each its own content: the same content twice is stored once.
+    const text = (index: number) => Buffer.from(`harmless text ${index}\n`);
     const { contentType, body } = handWrittenMultipart([
-      { disposition: 'filename="../../../etc/passwd.txt"', bytes: text },
-      { disposition: `filename*=UTF-8''${encodeURIComponent('..\\..\\evil\u0000name.txt')}`, bytes: text },
-      { disposition: 'filename="invoice\u202Etxt.exe.md"', bytes: text },
-      { disposition: 'filename="isolated\u2066na\u200bme\u2069.txt"', bytes: text },
-      { disposition: 'filename="résumé.txt"', bytes: text },
+      { disposition: 'filename="../../../etc/passwd.txt"', bytes: text(0) },
+      { disposition: `filename*=UTF-8''${encodeURIComponent('..\\..\\evil\u0000name.txt')}`, bytes: text(1) },
+      { disposition: 'filename="invoice\u202Etxt.exe.md"', bytes: text(2) },
+      { disposition: 'filename="isolated\u2066na\u200bme\u2069.txt"', bytes: text(3) },
+      { disposition: 'filename="résumé.txt"', bytes: text(4) },
     ]);
     const uploaded = await api().post('/api/upload').set('Cookie', user.cookie).set('Content-Type', contentType).send(body).expect(201);
     const expectedNames = ['passwd.txt', 'evilname.txt', 'invoicetxt.exe.md', 'isolatedname.txt', 'résumé.txt'];
@@ -243,7 +244,7 @@ describe('files: upload, typing by content, download', () => {
         expect(name).not.toMatch(CONTROL_OR_BIDI);
       }
       expect(offered.at(-1)).toBe(expectedNames[index]);
-      expect(Buffer.compare(content.body as Buffer, text)).toBe(0);
+      expect(Buffer.compare(content.body as Buffer, text(index))).toBe(0);
     }
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { minimalPng } from '../support/sample-files.js';
+import { pngOfSize } from '../support/sample-files.js';
 import { sessionCookie } from '../support/session-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -105,7 +105,7 @@ describe('the largest legitimate body of each route passes the shape and size li
     const registered = await request(app.baseUrl).post('/api/register').send({ email: `max-${randomUUID()}@example.org`, password: 'correct horse battery staple' });
     const cookie = sessionCookie(registered);
     const upload = request(app.baseUrl).post('/api/upload').set('Cookie', cookie);
-    for (let index = 0; index < 20; index++) upload.attach('files', minimalPng(), `image-${index}.png`);
+    for (let index = 0; index < 20; index++) upload.attach('files', pngOfSize(200), `image-${index}.png`);
     const images = (await upload.expect(201)).body.fileIds as string[];
     const assistant = await send(app, 'post', '/api/assistants', JSON.stringify({ name: 'Helper' }), cookie);
     const thread = await send(app, 'post', '/api/thread/new', JSON.stringify({ title: 't'.repeat(200), assistantId: assistant.body.id }), cookie);

@@ -34,6 +34,7 @@ export interface FakeOpenAIOptions {
 export const DEFAULT_MODELS = [
   'gpt-4.1',
   'gpt-4.1-mini',
+  'gpt-4o',
   'gpt-4o-mini',
   'gpt-5',
   'gpt-5-mini',

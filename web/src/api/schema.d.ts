@@ -661,6 +661,8 @@ export interface components {
             fileIds: string[];
             vectorStoreId: string | null;
             isActive: boolean;
+            /** @description True when the assistant has ready documents but no file_search among its tools, so its replies do not search them (the user turned file_search off while it had documents; add it to tools to search them) */
+            documentsUnused: boolean;
             metadata: {
                 [key: string]: string;
             };
@@ -777,8 +779,12 @@ export interface components {
         UploadResponse: {
             /** Format: uuid */
             assistantId: string | null;
-            /** @description Ids of the files stored by this request */
+            /** @description Ids of the request's files, each content once; a file the user already stores with the same content answers with its id */
             fileIds: string[];
+            /** @description Those of fileIds that were stored before (same content): nothing was stored again */
+            existingFileIds: string[];
+            /** @description With assistantId: the ids of all the assistant's documents after this upload, oldest first */
+            assistantFileIds: string[] | null;
             message: string;
             files: components["schemas"]["FileResponse"][];
             /** @description Folder uploads: files left out and why */
@@ -807,6 +813,14 @@ export interface components {
              * @description Defaults to the user’s default assistant
              */
             assistantId?: string;
+            /**
+             * @example {
+             *       "ticket": "T-1234"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            };
         };
         ThreadResponse: {
             /** Format: uuid */
@@ -815,6 +829,9 @@ export interface components {
             /** Format: uuid */
             assistantId: string | null;
             isArchived: boolean;
+            metadata: {
+                [key: string]: string;
+            };
             summary: string | null;
             messageCount: number;
             inputTokens: number;
@@ -839,6 +856,15 @@ export interface components {
              * @description Reassign the thread (null: none)
              */
             assistantId?: string | null;
+            /**
+             * @description Replaces the whole metadata
+             * @example {
+             *       "ticket": "T-1234"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            };
         };
         CitationResponse: {
             fileId: string;

@@ -24,7 +24,8 @@ function summaryOf(result: UploadResult): string {
   return `${added}; left out: ${skipped.map((entry) => `${entry.name} (${entry.reason})`).join(', ')}.`;
 }
 
-export function AssistantDocuments({ assistantId }: { assistantId: string }) {
+/** `onAdded`: documents were added (the server may have switched file_search on). */
+export function AssistantDocuments({ assistantId, onAdded }: { assistantId: string; onAdded?: () => void }) {
   const documents = useLoader(() => assistants.files(assistantId), [assistantId]);
   const [uploading, setUploading] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -43,6 +44,7 @@ export function AssistantDocuments({ assistantId }: { assistantId: string }) {
     setStatus(null);
     try {
       setStatus(summaryOf(await action()));
+      onAdded?.();
     } catch (caught) {
       setError(caught);
     } finally {

@@ -58,6 +58,15 @@ export function AssistantEditorScreen({ assistantId }: { assistantId: string }) 
     }
   };
 
+  // Documents switch file_search on at the server; the form follows, so that saving it does not turn it off again.
+  const documentsAdded = () =>
+    void assistants.get(assistantId).then((loaded) => {
+      if (loaded.tools.some((tool) => tool.type === 'file_search')) {
+        setDraft((current) => (current.tools.includes('file_search') ? current : { ...current, tools: [...current.tools, 'file_search'] }));
+      }
+      setAssistant(loaded);
+    }, setSaveError);
+
   const remove = async () => {
     setBusy(true);
     try {
@@ -108,7 +117,7 @@ export function AssistantEditorScreen({ assistantId }: { assistantId: string }) 
             </div>
           </form>
           {assistant ? (
-            <AssistantDocuments assistantId={assistant.id} />
+            <AssistantDocuments assistantId={assistant.id} onAdded={documentsAdded} />
           ) : (
             <p class="empty">Create the assistant first, then add documents to it.</p>
           )}
