@@ -9,7 +9,7 @@ import { detectContentType, UnsupportedFileType, type DetectedType } from './con
 import { zipOfFiles } from './file-archive.js';
 import { FileHooks } from './file-hooks.js';
 import { safeFileName, safeRelativePath } from './file-names.js';
-import { CHUNK_BYTES, FileStorage } from './file-storage.js';
+import { FileBytesStore, READ_PIECE_BYTES } from './file-bytes-store.js';
 import type { FileAttachmentResponse, FileResponse } from './files.dto.js';
 import type { StoredFile } from './stored-file.entity.js';
 import { StoredFilesRepository } from './stored-files.repository.js';
@@ -40,7 +40,7 @@ export class FilesService {
   constructor(
     private readonly files: StoredFilesRepository,
     private readonly transactions: Transactions,
-    private readonly storage: FileStorage,
+    private readonly storage: FileBytesStore,
     private readonly hooks: FileHooks,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -97,7 +97,7 @@ export class FilesService {
           },
           tx,
         );
-        const bytes = await this.storage.save(tx, file, createReadStream(incoming.path, { highWaterMark: CHUNK_BYTES }));
+        const bytes = await this.storage.save(tx, file, createReadStream(incoming.path, { highWaterMark: READ_PIECE_BYTES }));
         // The bytes on disk are the ones sampled; anything else is a broken spool, not an upload to keep.
         if (bytes !== incoming.sample.size) throw new Error(`stored ${bytes} bytes of ${incoming.sample.size} for ${file.id}`);
         rows.push(file);
@@ -142,8 +142,11 @@ export class FilesService {
     return this.storage.stream(file);
   }
 
-  bytes(file: StoredFile): Promise<Buffer> {
-    return this.storage.read(file);
+  /** The whole file in memory, for the callers that must hand it on whole (OpenAI Files). */
+  async bytes(file: StoredFile): Promise<Buffer> {
+    const pieces: Buffer[] = [];
+    for await (const piece of this.storage.stream(file)) pieces.push(piece);
+    return Buffer.concat(pieces);
   }
 
   /** The files as one zip archive, streamed from storage. */
