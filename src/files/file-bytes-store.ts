@@ -8,7 +8,7 @@ export interface FileRef {
 }
 
 /** The size of the pieces a spooled file is read in on its way to the store. */
-export const READ_PIECE_BYTES = 256 * 1024;
+export const READ_PIECE_BYTES = 64 * 1024;
 
 /**
  * Where uploaded bytes live: in PostgreSQL (the default, postgres-bytes-store.ts)
