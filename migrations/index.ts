@@ -3,6 +3,7 @@ import { AssistantsAndFiles1795325964366 } from './1795325964366-AssistantsAndFi
 import { ThreadsMessagesRuns1795327529190 } from './1795327529190-ThreadsMessagesRuns.js';
 import { VectorStoreClaim1796161038657 } from './1796161038657-VectorStoreClaim.js';
 import { ImageCopies1796398801250 } from './1796398801250-ImageCopies.js';
+import { FileByteDeletions1796457973431 } from './1796457973431-FileByteDeletions.js';
 import { ModelCalls1796458077897 } from './1796458077897-ModelCalls.js';
 import { FileSearchOff1796471230001 } from './1796471230001-FileSearchOff.js';
 import { FileContentIndex1796471230002 } from './1796471230002-FileContentIndex.js';
@@ -15,6 +16,7 @@ export const MIGRATIONS: Function[] = [
   ThreadsMessagesRuns1795327529190,
   VectorStoreClaim1796161038657,
   ImageCopies1796398801250,
+  FileByteDeletions1796457973431,
   ModelCalls1796458077897,
   FileSearchOff1796471230001,
   FileContentIndex1796471230002,

@@ -96,6 +96,7 @@ export class AuthService {
     await this.accountEvents.accountDeleting(user);
     await this.users.delete(user.id);
     await this.sessions.endAll(user.id);
+    await this.accountEvents.accountDeleted(user);
   }
 
   /**

@@ -4,6 +4,7 @@ import type { HttpConfig } from './http.js';
 import type { OpenAiConfig } from './openai.js';
 import type { RateLimitsConfig, SecurityConfig, SessionConfig } from './session.js';
 import type { SignInConfig } from './sign-in-config.js';
+import type { FileStorageConfig } from './storage.js';
 import type { UploadsConfig, UpstreamSyncConfig } from './uploads.js';
 
 /** The whole configuration, typed; built once at start by loadConfig (config.ts) from each area's reader. */
@@ -33,6 +34,7 @@ export interface AppConfig {
   openai: OpenAiConfig;
   chat: ChatConfig;
   uploads: UploadsConfig;
+  fileStorage: FileStorageConfig;
   upstreamSync: UpstreamSyncConfig;
   metrics: { token: string | undefined };
 }

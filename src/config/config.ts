@@ -10,12 +10,14 @@ import { requireStrongSecrets } from './production-secrets.js';
 import { readSecrets } from './secrets.js';
 import { checkSessionTimeouts, readRateLimitsConfig, readSecurityConfig, readSessionConfig } from './session.js';
 import { readSignInConfig } from './sign-in-config.js';
+import { readFileStorageConfig } from './storage.js';
 import { readUploadsConfig, readUpstreamSyncConfig } from './uploads.js';
 
 export { ConfigError } from './env-reader.js';
 export { parseEncryptionKeys, type EncryptionKey } from './secrets.js';
 export type { ModelPrice } from './openai.js';
 export type { ContextMode } from './chat.js';
+export type { FileStorageConfig, S3Config } from './storage.js';
 export type { AppConfig, LogLevel, LogPretty, NodeEnv } from './app-config.js';
 
 /**
@@ -50,6 +52,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     openai: readOpenAiConfig(env),
     chat: readChatConfig(env),
     uploads,
+    fileStorage: readFileStorageConfig(env),
     upstreamSync: readUpstreamSyncConfig(env),
     metrics: { token: env.optionalString('METRICS_TOKEN') },
   };

@@ -4,6 +4,7 @@ import { Run } from '../runs/run.entity.js';
 import { Message } from '../threads/message.entity.js';
 import { Thread } from '../threads/thread.entity.js';
 import { FileChunk } from '../files/file-chunk.entity.js';
+import { FileByteDeletion } from '../files/file-byte-deletion.entity.js';
 import { StoredFile } from '../files/stored-file.entity.js';
 import { UpstreamJob } from '../upstream-sync/upstream-job.entity.js';
 import { SessionRecord } from '../auth/session-record.entity.js';
@@ -19,6 +20,7 @@ export const ENTITIES: Function[] = [
   Assistant,
   StoredFile,
   FileChunk,
+  FileByteDeletion,
   AssistantFile,
   UpstreamJob,
   Thread,

@@ -9,7 +9,8 @@ import { detectContentType, UnsupportedFileType, type DetectedType } from './con
 import { zipOfFiles } from './file-archive.js';
 import { FileHooks } from './file-hooks.js';
 import { safeFileName, safeRelativePath } from './file-names.js';
-import { CHUNK_BYTES, FileStorage } from './file-storage.js';
+import { FileByteDeletions } from './file-byte-deletions.js';
+import { FileBytesStore, READ_PIECE_BYTES, type FileRef } from './file-bytes-store.js';
 import type { FileAttachmentResponse, FileResponse } from './files.dto.js';
 import type { StoredFile } from './stored-file.entity.js';
 import { StoredFilesRepository } from './stored-files.repository.js';
@@ -46,7 +47,8 @@ export class FilesService {
   constructor(
     private readonly files: StoredFilesRepository,
     private readonly transactions: Transactions,
-    private readonly storage: FileStorage,
+    private readonly storage: FileBytesStore,
+    private readonly deletions: FileByteDeletions,
     private readonly hooks: FileHooks,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -81,8 +83,25 @@ export class FilesService {
     accepted: AcceptedFile[],
     afterInsert?: (db: SqlExecutor, files: StoredFile[]) => Promise<void>,
   ): Promise<StoredUpload> {
-    const { maxFilesPerRequest, maxBytesPerUser, maxFilesPerUser } = this.config.uploads;
+    const { maxFilesPerRequest } = this.config.uploads;
     if (accepted.length > maxFilesPerRequest) throw tooManyFiles(maxFilesPerRequest);
+    // Bytes stored outside the database do not roll back with it: they are removed if the transaction fails.
+    const saved: FileRef[] = [];
+    try {
+      return await this.storeAll(userId, accepted, saved, afterInsert);
+    } catch (error) {
+      await this.deletions.discard(saved);
+      throw error;
+    }
+  }
+
+  private storeAll(
+    userId: string,
+    accepted: AcceptedFile[],
+    saved: FileRef[],
+    afterInsert?: (db: SqlExecutor, files: StoredFile[]) => Promise<void>,
+  ): Promise<StoredUpload> {
+    const { maxBytesPerUser, maxFilesPerUser } = this.config.uploads;
     return this.transactions.run(async (tx) => {
       // Serializes a user's uploads so the quota checks and the search for the
       // same content cannot be raced (the upload was cut against the quota as
@@ -112,7 +131,8 @@ export class FilesService {
           },
           tx,
         );
-        const bytes = await this.storage.save(tx, file, createReadStream(incoming.path, { highWaterMark: CHUNK_BYTES }));
+        saved.push(file);
+        const bytes = await this.storage.save(tx, file, createReadStream(incoming.path, { highWaterMark: READ_PIECE_BYTES }));
         // The bytes on disk are the ones sampled; anything else is a broken spool, not an upload to keep.
         if (bytes !== incoming.sample.size) throw new Error(`stored ${bytes} bytes of ${incoming.sample.size} for ${file.id}`);
         known.set(file.sha256, file);
@@ -158,8 +178,11 @@ export class FilesService {
     return this.storage.stream(file);
   }
 
-  bytes(file: StoredFile): Promise<Buffer> {
-    return this.storage.read(file);
+  /** The whole file in memory, for the callers that must hand it on whole (OpenAI Files). */
+  async bytes(file: StoredFile): Promise<Buffer> {
+    const pieces: Buffer[] = [];
+    for await (const piece of this.storage.stream(file)) pieces.push(piece);
+    return Buffer.concat(pieces);
   }
 
   /** The files as one zip archive, streamed from storage. */
@@ -168,20 +191,21 @@ export class FilesService {
   }
 
   /**
-   * Deletes the file here at once. The deletion hooks run in its transaction,
+   * Deletes the file here at once, and its bytes with it (see FileByteDeletions
+   * for bytes kept outside the database). The deletion hooks run in its transaction,
    * under the file's row lock (FOR UPDATE), before the row goes: features that
    * keep copies of the file elsewhere (documents, at OpenAI) queue their
    * clean-up there, and record new copies under the same lock.
    */
   async delete(userId: string, id: string): Promise<void> {
-    const file = await this.transactions.run(async (tx) => {
+    const { file, bytesRecord } = await this.transactions.run(async (tx) => {
       const locked = await this.files.lockForDeletion(userId, id, tx);
       if (!locked) throw notFound('File');
       for (const hook of this.hooks.deletion) await hook.beforeDelete(locked, tx);
       await this.files.delete(userId, id, tx);
-      return locked;
+      return { file: locked, bytesRecord: await this.deletions.fileDeleting(locked, tx) };
     });
-    await this.storage.remove(file);
+    await this.deletions.fileDeleted(file, bytesRecord);
     for (const hook of this.hooks.deletion) hook.afterDelete?.(file);
   }
 

@@ -54,7 +54,7 @@ export function toStoredFile(row: StoredFileRow): StoredFile {
   };
 }
 
-/** The files table: what is stored of each uploaded file (its bytes are FileStorage's). */
+/** The files table: what is stored of each uploaded file (its bytes are FileBytesStore's). */
 @Injectable()
 export class StoredFilesRepository {
   constructor(private readonly sql: Sql) {}

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { CHUNK_BYTES } from '../../src/files/file-storage.js';
+import { CHUNK_BYTES } from '../../src/files/postgres-bytes-store.js';
 import { registerUser } from '../support/session-client.js';
 import { download, storedRowCounts, uploadFile } from '../support/platform-api.js';
 import { minimalDocx, minimalPdf, minimalPng, minimalPptx, peExecutable } from '../support/sample-files.js';

@@ -35,4 +35,15 @@ describe('log redaction', () => {
     expect(text).not.toMatch(/sk-(proj|live)?-?[A-Za-z0-9]{8,}/);
     expect(text).toContain('sk-[redacted]');
   });
+
+  it('masks the object storage credentials under their setting and config names', () => {
+    const storage = {
+      S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI',
+      s3: { bucket: 'files', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI' },
+    };
+    const masked = redact(storage);
+    expect(JSON.stringify(masked)).not.toMatch(/AKIAEXAMPLE|wJalrXUtnFEMI/);
+    expect(masked).toMatchObject({ S3_ACCESS_KEY_ID: REDACTED, S3_SECRET_ACCESS_KEY: REDACTED, s3: { bucket: 'files' } });
+  });
 });

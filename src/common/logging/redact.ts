@@ -2,7 +2,7 @@
  * Log redaction: values under names that look like credentials are replaced,
  * and anything shaped like an OpenAI key is masked wherever it appears.
  */
-const SENSITIVE_NAME = /pass(word)?|passwd|secret|token|authorization|cookie|credential|api[-_]?key|(^|[-_])key$|^key$/i;
+const SENSITIVE_NAME = /pass(word)?|passwd|secret|token|authorization|cookie|credential|api[-_]?key|access[-_]?key|(^|[-_])key$|^key$/i;
 const OPENAI_KEY = /\bsk-[A-Za-z0-9_-]{8,}/g;
 export const REDACTED = '[redacted]';
 const MAX_DEPTH = 8;

@@ -1,28 +1,7 @@
+import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { Sql, type SqlExecutor } from '../database/sql.js';
-
-/**
- * Where uploaded bytes live. The default keeps them in PostgreSQL, so every
- * instance can serve every download; a disk or S3-compatible backend would
- * implement the same four operations. Bytes travel as streams both ways.
- */
-/** Which file's bytes: its id and its owner. */
-export interface FileRef {
-  id: string;
-  userId: string;
-}
-
-export abstract class FileStorage {
-  /**
-   * Stores the bytes as they stream in, inside the caller's transaction when
-   * the backend supports one; resolves with the number of bytes stored.
-   */
-  abstract save(db: SqlExecutor, file: FileRef, content: AsyncIterable<Buffer>): Promise<number>;
-  abstract stream(file: FileRef): AsyncIterable<Buffer>;
-  abstract read(file: FileRef): Promise<Buffer>;
-  /** Removes the bytes of a deleted file (a no-op where rows cascade). */
-  abstract remove(file: FileRef): Promise<void>;
-}
+import { FileBytesStore, type FileRef } from './file-bytes-store.js';
 
 interface ChunkRow {
   data: Buffer;
@@ -30,13 +9,20 @@ interface ChunkRow {
 
 export const CHUNK_BYTES = 256 * 1024;
 
+/**
+ * Bytes in PostgreSQL (file_chunks), so every instance can serve every
+ * download with nothing else to run; they go with their file's row
+ * (ON DELETE CASCADE), and so with their owner's account.
+ */
 @Injectable()
-export class PostgresFileStorage extends FileStorage {
+export class PostgresBytesStore extends FileBytesStore {
+  readonly removedWithRows = true;
+
   constructor(private readonly sql: Sql) {
     super();
   }
 
-  async save(db: SqlExecutor, file: FileRef, content: AsyncIterable<Buffer>): Promise<number> {
+  async save(db: SqlExecutor, file: FileRef, content: Readable): Promise<number> {
     let seq = 0;
     let stored = 0;
     const insert = async (data: Buffer) => {
@@ -47,7 +33,7 @@ export class PostgresFileStorage extends FileStorage {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     for await (const piece of content) {
-      let rest = piece;
+      let rest: Buffer = Buffer.isBuffer(piece) ? piece : Buffer.from(String(piece));
       while (pendingBytes + rest.length >= CHUNK_BYTES) {
         const take = CHUNK_BYTES - pendingBytes;
         await insert(Buffer.concat([...pending, rest.subarray(0, take)]));
@@ -76,15 +62,11 @@ export class PostgresFileStorage extends FileStorage {
     }
   }
 
-  async read(file: FileRef): Promise<Buffer> {
-    const chunks = await this.sql.rows<ChunkRow>('SELECT data FROM file_chunks WHERE file_id = $1 AND user_id = $2 ORDER BY seq', [
-      file.id,
-      file.userId,
-    ]);
-    return Buffer.concat(chunks.map((chunk) => chunk.data));
+  async remove(): Promise<void> {
+    // The chunks went with the file row (ON DELETE CASCADE).
   }
 
-  async remove(): Promise<void> {
-    // The chunks go with the file row (ON DELETE CASCADE).
+  async removeOwner(): Promise<void> {
+    // The chunks went with the account's rows (ON DELETE CASCADE).
   }
 }
