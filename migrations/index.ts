@@ -3,6 +3,7 @@ import { AssistantsAndFiles1795325964366 } from './1795325964366-AssistantsAndFi
 import { ThreadsMessagesRuns1795327529190 } from './1795327529190-ThreadsMessagesRuns.js';
 import { VectorStoreClaim1796161038657 } from './1796161038657-VectorStoreClaim.js';
 import { ImageCopies1796398801250 } from './1796398801250-ImageCopies.js';
+import { Trash1796500000000 } from './1796500000000-Trash.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: Function[] = [
   ThreadsMessagesRuns1795327529190,
   VectorStoreClaim1796161038657,
   ImageCopies1796398801250,
+  Trash1796500000000,
 ];

@@ -4,6 +4,7 @@ import type { HttpConfig } from './http.js';
 import type { OpenAiConfig } from './openai.js';
 import type { RateLimitsConfig, SecurityConfig, SessionConfig } from './session.js';
 import type { SignInConfig } from './sign-in-config.js';
+import type { TrashConfig } from './trash.js';
 import type { UploadsConfig, UpstreamSyncConfig } from './uploads.js';
 
 /** The whole configuration, typed; built once at start by loadConfig (config.ts) from each area's reader. */
@@ -34,5 +35,6 @@ export interface AppConfig {
   chat: ChatConfig;
   uploads: UploadsConfig;
   upstreamSync: UpstreamSyncConfig;
+  trash: TrashConfig;
   metrics: { token: string | undefined };
 }

@@ -10,6 +10,7 @@ import { requireStrongSecrets } from './production-secrets.js';
 import { readSecrets } from './secrets.js';
 import { checkSessionTimeouts, readRateLimitsConfig, readSecurityConfig, readSessionConfig } from './session.js';
 import { readSignInConfig } from './sign-in-config.js';
+import { readTrashConfig } from './trash.js';
 import { readUploadsConfig, readUpstreamSyncConfig } from './uploads.js';
 
 export { ConfigError } from './env-reader.js';
@@ -51,6 +52,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     chat: readChatConfig(env),
     uploads,
     upstreamSync: readUpstreamSyncConfig(env),
+    trash: readTrashConfig(env),
     metrics: { token: env.optionalString('METRICS_TOKEN') },
   };
 
