@@ -8,6 +8,7 @@ import { ModelCalls1796458077897 } from './1796458077897-ModelCalls.js';
 import { FileSearchOff1796471230001 } from './1796471230001-FileSearchOff.js';
 import { FileContentIndex1796471230002 } from './1796471230002-FileContentIndex.js';
 import { ThreadMetadata1796471230003 } from './1796471230003-ThreadMetadata.js';
+import { Trash1796500000000 } from './1796500000000-Trash.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   FileSearchOff1796471230001,
   FileContentIndex1796471230002,
   ThreadMetadata1796471230003,
+  Trash1796500000000,
 ];

@@ -13,6 +13,7 @@ import { jsonBodyParser } from './common/http/body-parsing.js';
 import { setupSwagger } from './common/http/swagger.js';
 import { serveWebClient } from './common/http/web-client.js';
 import { createValidationPipe } from './common/http/validation.js';
+import { UnknownQueryGuard } from './common/http/unknown-query.guard.js';
 import { NestPinoLogger } from './common/logging/logger.js';
 import { requestLogging } from './common/logging/request-logging.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -69,6 +70,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   app.use((request: Request, response: Response, next: NextFunction) =>
     request.path.startsWith('/api/') ? sessions(request, response, next) : next(),
   );
+  // After the guards the modules install (session, rate): an unknown query parameter is refused once the caller is known.
+  app.useGlobalGuards(new UnknownQueryGuard());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   setupSwagger(app);

@@ -19,6 +19,7 @@ import { LlmModule } from './llm/llm.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { UpstreamSyncModule } from './upstream-sync/upstream-sync.module.js';
 import { SettingsModule } from './settings/settings.module.js';
+import { TrashModule } from './trash/trash.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -51,6 +52,7 @@ export class AppModule {
         ThreadsModule,
         ChatModule,
         UsageModule,
+        TrashModule,
         ...extraImports,
       ],
     };

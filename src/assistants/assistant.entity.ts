@@ -18,6 +18,7 @@ export interface AssistantTool {
 
 @Entity('assistants')
 @Index('assistants_user_id_created_at_idx', ['userId', 'createdAt'])
+@Index('assistants_deleted_at_idx', ['deletedAt'])
 export class Assistant {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -69,6 +70,10 @@ export class Assistant {
   /** While in the future, one indexing job is creating the vector store and the others wait for it. */
   @Column({ type: 'timestamptz', nullable: true })
   vectorStoreClaimedUntil!: Date | null;
+
+  /** When it was moved to the trash (null: not in the trash); purged TRASH_RETENTION_DAYS later. */
+  @Column({ type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConfirmationResponse } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
+import { DeleteQuery, isPermanent, TrashedQuery } from '../common/http/delete-query.js';
 import { IdParam } from '../common/http/id-param.js';
 import { AssistantResponse, CreateAssistantDto, UpdateAssistantDto } from './assistants.dto.js';
 import { AssistantsService } from './assistants.service.js';
@@ -12,10 +13,10 @@ export class AssistantsController {
   constructor(private readonly assistants: AssistantsService) {}
 
   @Get()
-  @ApiOperation({ summary: "The user's assistants, newest first" })
+  @ApiOperation({ summary: "The user's assistants, newest first (trashed=true: those in the trash, newest deletion first)" })
   @ApiOkResponse({ type: [AssistantResponse] })
-  list(@CurrentUser() user: AuthUser): Promise<AssistantResponse[]> {
-    return this.assistants.list(user.id);
+  list(@CurrentUser() user: AuthUser, @Query() query: TrashedQuery): Promise<AssistantResponse[]> {
+    return this.assistants.list(user.id, query.trashed ?? false);
   }
 
   @Post()
@@ -43,10 +44,24 @@ export class AssistantsController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Delete the assistant (its threads stay, without an assistant)' })
+  @ApiOperation({
+    summary: 'Move the assistant to the trash; permanent=true (or soft=false) deletes it for good (its threads stay, without an assistant)',
+  })
   @ApiOkResponse({ type: ConfirmationResponse })
-  async delete(@CurrentUser() user: AuthUser, @IdParam('id', 'Assistant') id: string): Promise<ConfirmationResponse> {
-    await this.assistants.delete(user.id, id);
-    return { message: 'Assistant deleted' };
+  async delete(
+    @CurrentUser() user: AuthUser,
+    @IdParam('id', 'Assistant') id: string,
+    @Query() query: DeleteQuery,
+  ): Promise<ConfirmationResponse> {
+    const done = await this.assistants.delete(user.id, id, isPermanent(query));
+    return { message: done === 'trashed' ? 'Assistant moved to the trash' : 'Assistant deleted' };
+  }
+
+  @Post(':id/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Take the assistant out of the trash (it does not become the default again)' })
+  @ApiOkResponse({ type: AssistantResponse })
+  restore(@CurrentUser() user: AuthUser, @IdParam('id', 'Assistant') id: string): Promise<AssistantResponse> {
+    return this.assistants.restore(user.id, id);
   }
 }

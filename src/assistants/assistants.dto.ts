@@ -171,6 +171,8 @@ export class AssistantResponse {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metadata!: Record<string, string>;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it was moved to the trash (null: not in the trash)' })
+  deletedAt!: string | null;
 }
 
 export class AssistantFilesResponse {

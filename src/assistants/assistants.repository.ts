@@ -16,6 +16,7 @@ export interface AssistantRow {
   file_search_off: boolean;
   vector_store_id: string | null;
   vector_store_claimed_until: Date | null;
+  deleted_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -26,7 +27,7 @@ export type AssistantFields = Pick<
 >;
 
 const COLUMNS = `id, user_id, name, description, model, instructions, temperature, tools, metadata, is_active, file_search_off,
-  vector_store_id, vector_store_claimed_until, created_at, updated_at`;
+  vector_store_id, vector_store_claimed_until, deleted_at, created_at, updated_at`;
 
 /** The columns a change may set, and how each value is sent. */
 const EDITABLE: Record<keyof AssistantFields, { column: string; json?: true }> = {
@@ -56,6 +57,7 @@ export function toAssistant(row: AssistantRow): Assistant {
     fileSearchOff: row.file_search_off,
     vectorStoreId: row.vector_store_id,
     vectorStoreClaimedUntil: row.vector_store_claimed_until,
+    deletedAt: row.deleted_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -66,17 +68,61 @@ export function toAssistant(row: AssistantRow): Assistant {
 export class AssistantsRepository {
   constructor(private readonly sql: Sql) {}
 
+  /** The user's assistant unless it is in the trash. */
   async findOwned(userId: string, id: string, db: SqlExecutor = this.sql): Promise<Assistant | undefined> {
+    const row = await db.row<AssistantRow>(`SELECT ${COLUMNS} FROM assistants WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`, [id, userId]);
+    return row && toAssistant(row);
+  }
+
+  /** The user's assistant, in the trash or not (for the work that goes on while it is there, such as indexing its documents). */
+  async findStored(userId: string, id: string, db: SqlExecutor = this.sql): Promise<Assistant | undefined> {
     const row = await db.row<AssistantRow>(`SELECT ${COLUMNS} FROM assistants WHERE id = $1 AND user_id = $2`, [id, userId]);
     return row && toAssistant(row);
   }
 
-  /** The user's assistants, newest first. */
-  async listOwned(userId: string): Promise<Assistant[]> {
-    const rows = await this.sql.rows<AssistantRow>(`SELECT ${COLUMNS} FROM assistants WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, [
-      userId,
-    ]);
+  /** The user's assistants, newest first; or those in the trash, newest deletion first. */
+  async listOwned(userId: string, trashed = false): Promise<Assistant[]> {
+    const rows = await this.sql.rows<AssistantRow>(
+      trashed
+        ? `SELECT ${COLUMNS} FROM assistants WHERE user_id = $1 AND deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC`
+        : `SELECT ${COLUMNS} FROM assistants WHERE user_id = $1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC`,
+      [userId],
+    );
     return rows.map(toAssistant);
+  }
+
+  /**
+   * Moves the assistant to the trash; it stops being the user's default
+   * (as its deletion would). False when it is not the user's or is there already.
+   */
+  async trash(userId: string, id: string, db: SqlExecutor): Promise<boolean> {
+    const moved = await db.execute('UPDATE assistants SET deleted_at = now() WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL', [id, userId]);
+    if (moved === 0) return false;
+    await db.execute('UPDATE users SET default_assistant_id = NULL WHERE id = $1 AND default_assistant_id = $2', [userId, id]);
+    return true;
+  }
+
+  /** Takes the assistant out of the trash (one not in it is left as it is); undefined when it is not the user's. */
+  async restore(userId: string, id: string): Promise<Assistant | undefined> {
+    const row = await this.sql.row<AssistantRow>(
+      `UPDATE assistants SET deleted_at = NULL, updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE now() END
+       WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
+      [id, userId],
+    );
+    return row && toAssistant(row);
+  }
+
+  /**
+   * Assistants of every user that have been in the trash for `retentionDays`
+   * or longer, oldest deletion first: the trash's purge reads across users,
+   * then deletes each assistant as its owner would.
+   */
+  async trashedFor(retentionDays: number, limit: number): Promise<Array<{ userId: string; id: string }>> {
+    const rows = await this.sql.rows<{ id: string; user_id: string }>(
+      'SELECT id, user_id FROM assistants WHERE deleted_at <= now() - make_interval(days => $1) ORDER BY deleted_at, id LIMIT $2',
+      [retentionDays, limit],
+    );
+    return rows.map((row) => ({ userId: row.user_id, id: row.id }));
   }
 
   async insert(userId: string, fields: AssistantFields, db: SqlExecutor): Promise<Assistant> {

@@ -50,6 +50,7 @@ export function toAssistantResponse(assistant: Assistant, documents: AssistantDo
     metadata: assistant.metadata,
     createdAt: assistant.createdAt.toISOString(),
     updatedAt: assistant.updatedAt.toISOString(),
+    deletedAt: assistant.deletedAt?.toISOString() ?? null,
   };
 }
 
@@ -76,8 +77,8 @@ export class AssistantsService {
     return assertUsable(await this.findOwned(userId, id));
   }
 
-  async list(userId: string): Promise<AssistantResponse[]> {
-    const assistants = await this.assistants.listOwned(userId);
+  async list(userId: string, trashed = false): Promise<AssistantResponse[]> {
+    const assistants = await this.assistants.listOwned(userId, trashed);
     const documents = await this.documents.documentsByAssistant(
       userId,
       assistants.map((assistant) => assistant.id),
@@ -150,11 +151,40 @@ export class AssistantsService {
   }
 
   /**
-   * Deletes the assistant. Its threads stay readable (their assistant becomes
-   * null), it stops being anyone's default, and its documents hear of it
-   * (its vector store is deleted upstream in the background).
+   * Moves the assistant to the trash (it stops being the user's default, its
+   * threads keep it and cannot chat until it is restored), or deletes it for
+   * good when asked to (also from the trash) or when nothing is kept in the
+   * trash (TRASH_RETENTION_DAYS=0). Answers what was done.
    */
-  async delete(userId: string, id: string): Promise<void> {
+  async delete(userId: string, id: string, permanent: boolean): Promise<'trashed' | 'deleted'> {
+    if (permanent || this.config.trash.retentionDays === 0) {
+      await this.deletePermanently(userId, id);
+      return 'deleted';
+    }
+    const moved = await this.transactions.run((tx) => this.assistants.trash(userId, id, tx));
+    if (!moved) throw notFound('Assistant');
+    return 'trashed';
+  }
+
+  /** Assistants of any user in the trash for `retentionDays` or longer (for the trash's purge). */
+  trashedFor(retentionDays: number, limit: number): Promise<Array<{ userId: string; id: string }>> {
+    return this.assistants.trashedFor(retentionDays, limit);
+  }
+
+  /** Takes the assistant out of the trash (one not in it is answered as it is); it does not become the default again. */
+  async restore(userId: string, id: string): Promise<AssistantResponse> {
+    const assistant = await this.assistants.restore(userId, id);
+    if (!assistant) throw notFound('Assistant');
+    return this.respond(assistant);
+  }
+
+  /**
+   * Deletes the assistant for good, from the trash or not (a DELETE with
+   * permanent=true, and the trash's purge). Its threads stay readable (their
+   * assistant becomes null), it stops being anyone's default, and its
+   * documents hear of it (its vector store is deleted upstream in the background).
+   */
+  async deletePermanently(userId: string, id: string): Promise<void> {
     await this.transactions.run(async (tx) => {
       // The store's id comes from the deleted row itself, so one that indexing has
       // just recorded is not missed; a store recorded later finds no assistant and

@@ -49,8 +49,8 @@ const SCOPE = `
                  WHERE thread_id = t.id AND user_id = u.id AND ${CONTEXT_MESSAGES} ORDER BY seq DESC LIMIT $4) h
          ) END AS history
   FROM users u
-  LEFT JOIN threads t ON t.id = $2::uuid AND t.user_id = u.id
-  LEFT JOIN assistants a ON a.id = COALESCE($3::uuid, t.assistant_id, u.default_assistant_id) AND a.user_id = u.id
+  LEFT JOIN threads t ON t.id = $2::uuid AND t.user_id = u.id AND t.deleted_at IS NULL
+  LEFT JOIN assistants a ON a.id = COALESCE($3::uuid, t.assistant_id, u.default_assistant_id) AND a.user_id = u.id AND a.deleted_at IS NULL
   WHERE u.id = $1`;
 
 /** A row of SCOPE: the thread's and the assistant's columns are null when there is none. */

@@ -5,6 +5,7 @@ import type { OpenAiConfig } from './openai.js';
 import type { RateLimitsConfig, SecurityConfig, SessionConfig } from './session.js';
 import type { SignInConfig } from './sign-in-config.js';
 import type { FileStorageConfig } from './storage.js';
+import type { TrashConfig } from './trash.js';
 import type { UploadsConfig, UpstreamSyncConfig } from './uploads.js';
 
 /** The whole configuration, typed; built once at start by loadConfig (config.ts) from each area's reader. */
@@ -36,5 +37,6 @@ export interface AppConfig {
   uploads: UploadsConfig;
   fileStorage: FileStorageConfig;
   upstreamSync: UpstreamSyncConfig;
+  trash: TrashConfig;
   metrics: { token: string | undefined };
 }

@@ -11,6 +11,7 @@ import { readSecrets } from './secrets.js';
 import { checkSessionTimeouts, readRateLimitsConfig, readSecurityConfig, readSessionConfig } from './session.js';
 import { readSignInConfig } from './sign-in-config.js';
 import { readFileStorageConfig } from './storage.js';
+import { readTrashConfig } from './trash.js';
 import { readUploadsConfig, readUpstreamSyncConfig } from './uploads.js';
 
 export { ConfigError } from './env-reader.js';
@@ -54,6 +55,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     uploads,
     fileStorage: readFileStorageConfig(env),
     upstreamSync: readUpstreamSyncConfig(env),
+    trash: readTrashConfig(env),
     metrics: { token: env.optionalString('METRICS_TOKEN') },
   };
 

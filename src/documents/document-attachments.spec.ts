@@ -28,6 +28,7 @@ function assistantOf(fake: FakeAssistant): Assistant {
     temperature: null,
     tools: [],
     metadata: {},
+    deletedAt: null,
     isActive: true,
     fileSearchOff: false,
     vectorStoreClaimedUntil: null,

@@ -70,7 +70,8 @@ export class DocumentIndexing {
     const payload = indexPayload(job.payload);
     const attachment = await this.attachments.find(job.userId, payload.assistantId, payload.fileId);
     if (!attachment) return { done: true };
-    const assistant = await this.assistants.findOwned(job.userId, payload.assistantId);
+    // An assistant in the trash keeps its documents indexed, for when it is restored.
+    const assistant = await this.assistants.findStored(job.userId, payload.assistantId);
     const file = await this.storedFiles.findOwned(job.userId, payload.fileId);
     if (!assistant || !file) return { done: true };
     const llm = await this.llm.forUser(job.userId);
@@ -140,7 +141,7 @@ export class DocumentIndexing {
     if (assistant.vectorStoreId) return { vectorStoreId: assistant.vectorStoreId };
     const { id, userId } = assistant;
     if (!(await this.assistants.claimVectorStore(userId, id, VECTOR_STORE_CLAIM_SECONDS))) {
-      const current = await this.assistants.findOwned(userId, id);
+      const current = await this.assistants.findStored(userId, id);
       if (!current) return { assistantGone: true };
       return current.vectorStoreId ? { vectorStoreId: current.vectorStoreId } : { creatingElsewhere: true };
     }

@@ -166,12 +166,13 @@ export class MessagesRepository {
     );
   }
 
-  /** A page of messages in their API shape, in the order read (newest first for `before`). */
+  /** A page of messages in their API shape, in the order read (newest first for `before`); none while the thread is in the trash. */
   async page(userId: string, threadId: string, cursor: MessageCursor): Promise<MessageResponseRow[]> {
     const after = cursor.direction === 'after';
     return this.sql.rows<MessageResponseRow>(
       `SELECT ${MESSAGE_RESPONSE_COLUMNS} FROM messages
        WHERE thread_id = $1 AND user_id = $2
+         AND NOT EXISTS (SELECT 1 FROM threads trashed WHERE trashed.id = $1 AND trashed.user_id = $2 AND trashed.deleted_at IS NOT NULL)
          AND ($3::uuid IS NULL OR seq ${after ? '>' : '<'}
               (SELECT anchor.seq FROM messages anchor WHERE anchor.id = $3 AND anchor.thread_id = $1 AND anchor.user_id = $2))
        ORDER BY seq ${after ? 'ASC' : 'DESC'} LIMIT $4`,

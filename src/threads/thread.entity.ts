@@ -15,6 +15,7 @@ import { User } from '../auth/user.entity.js';
 @Entity('threads')
 @Index('threads_user_id_archived_activity_idx', ['userId', 'isArchived', 'lastActivityAt'])
 @Index('threads_user_id_assistant_id_idx', ['userId', 'assistantId'])
+@Index('threads_deleted_at_idx', ['deletedAt'])
 export class Thread {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -77,6 +78,10 @@ export class Thread {
   /** Orders the thread list: creation, then every new message. */
   @Column({ type: 'timestamptz', default: () => 'now()' })
   lastActivityAt!: Date;
+
+  /** When it was moved to the trash (null: not in the trash); purged TRASH_RETENTION_DAYS later. */
+  @Column({ type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -17,6 +17,7 @@ export function toThreadResponse(thread: Thread): ThreadResponse {
     totalCost: thread.totalCost,
     lastMessageAt: thread.lastMessageAt?.toISOString() ?? null,
     lastActivityAt: thread.lastActivityAt.toISOString(),
+    deletedAt: thread.deletedAt?.toISOString() ?? null,
     createdAt: thread.createdAt.toISOString(),
     updatedAt: thread.updatedAt.toISOString(),
   };
@@ -60,7 +61,7 @@ export function isoTimestamp(column: string, alias: string): string {
 
 /** The columns threadResponseFromRow reads. */
 export const THREAD_RESPONSE_COLUMNS = `id, title, assistant_id, is_archived, metadata, summary, message_count, input_tokens, output_tokens, total_cost,
-  ${isoTimestamp('last_message_at', 'last_message_at')}, ${isoTimestamp('last_activity_at', 'last_activity_at')},
+  ${isoTimestamp('last_message_at', 'last_message_at')}, ${isoTimestamp('last_activity_at', 'last_activity_at')}, ${isoTimestamp('deleted_at', 'deleted_at')},
   ${isoTimestamp('created_at', 'created_at')}, ${isoTimestamp('updated_at', 'updated_at')}`;
 
 /** A row of THREAD_RESPONSE_COLUMNS (times already formatted by PostgreSQL). */
@@ -77,6 +78,7 @@ export interface ThreadResponseRow {
   total_cost: string;
   last_message_at: string | null;
   last_activity_at: string;
+  deleted_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -99,6 +101,7 @@ export function threadResponseFromRow(row: ThreadResponseRow): ThreadResponse {
     totalCost: Number(row.total_cost),
     lastMessageAt: row.last_message_at,
     lastActivityAt: row.last_activity_at,
+    deletedAt: row.deleted_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

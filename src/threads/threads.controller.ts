@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConfirmationResponse as Confirmation } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
+import { DeleteQuery, isPermanent } from '../common/http/delete-query.js';
 import { IdParam } from '../common/http/id-param.js';
 import { FileResponse } from '../files/files.dto.js';
 import { FilesService } from '../files/files.service.js';
@@ -68,11 +69,19 @@ export class ThreadsController {
   }
 
   @Delete('threads/:id')
-  @ApiOperation({ summary: 'Delete a thread with its messages and runs' })
+  @ApiOperation({ summary: 'Move a thread to the trash; permanent=true (or soft=false) deletes it with its messages and runs' })
   @ApiOkResponse({ type: Confirmation })
-  async delete(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string): Promise<Confirmation> {
-    await this.threads.delete(user.id, id);
-    return { message: 'Thread deleted' };
+  async delete(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string, @Query() query: DeleteQuery): Promise<Confirmation> {
+    const done = await this.threads.delete(user.id, id, isPermanent(query));
+    return { message: done === 'trashed' ? 'Thread moved to the trash' : 'Thread deleted' };
+  }
+
+  @Post('threads/:id/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Take a thread out of the trash' })
+  @ApiOkResponse({ type: ThreadResponse })
+  async restore(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string): Promise<ThreadResponse> {
+    return toThreadResponse(await this.threads.restore(user.id, id));
   }
 
   @Get('threads/:id/messages')

@@ -80,6 +80,12 @@ export class ListThreadsQuery extends PageQuery {
   @IsBoolean({ message: 'archived must be true or false' })
   archived?: boolean;
 
+  @ApiPropertyOptional({ description: 'true: the threads in the trash, newest deletion first (archived or not, unless archived is given)' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'trashed must be true or false' })
+  trashed?: boolean;
+
   @ApiPropertyOptional({ description: 'Matches titles (case-insensitive)' })
   @IsOptional()
   @IsString()
@@ -183,6 +189,8 @@ export class ThreadResponse {
   @ApiProperty({ description: 'US dollars' }) totalCost!: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastMessageAt!: string | null;
   @ApiProperty({ format: 'date-time' }) lastActivityAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it was moved to the trash (null: not in the trash)' })
+  deletedAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

@@ -23,6 +23,7 @@ export interface ThreadRow {
   total_cost: string;
   last_message_at: Date | null;
   last_activity_at: Date;
+  deleted_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -46,6 +47,7 @@ export function threadFromRow(row: ThreadRow): Thread {
     totalCost: Number(row.total_cost),
     lastMessageAt: row.last_message_at,
     lastActivityAt: row.last_activity_at,
+    deletedAt: row.deleted_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -79,7 +81,10 @@ export interface ThreadActivity {
 }
 
 export interface ThreadListFilter {
-  archived: boolean;
+  /** The trash instead of the other threads. */
+  trashed: boolean;
+  /** Archived threads only, or the others; both when undefined. */
+  archived?: boolean;
   assistantId?: string;
   search?: string;
   limit: number;
@@ -135,8 +140,9 @@ export function recordThreadActivityPart(
 export class ThreadsRepository {
   constructor(private readonly sql: Sql) {}
 
+  /** The user's thread unless it is in the trash. */
   async findOwned(userId: string, id: string, db: SqlExecutor = this.sql): Promise<Thread | undefined> {
-    const row = await db.row<ThreadRow>('SELECT * FROM threads WHERE id = $1 AND user_id = $2', [id, userId]);
+    const row = await db.row<ThreadRow>('SELECT * FROM threads WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL', [id, userId]);
     return row && threadFromRow(row);
   }
 
@@ -149,18 +155,20 @@ export class ThreadsRepository {
 
   /** A page of threads in their API shape, newest activity first, with the total that match. */
   async list(userId: string, filter: ThreadListFilter): Promise<{ rows: ThreadResponseRow[]; total: number }> {
-    const parameters: SqlParam[] = [userId, filter.archived];
+    const parameters: SqlParam[] = [userId];
     const parameter = (value: SqlParam) => `$${parameters.push(value)}`;
-    const filters: string[] = [];
+    const filters: string[] = [filter.trashed ? 'deleted_at IS NOT NULL' : 'deleted_at IS NULL'];
+    if (filter.archived !== undefined) filters.push(`is_archived = ${parameter(filter.archived)}`);
     if (filter.assistantId) filters.push(`assistant_id = ${parameter(filter.assistantId)}`);
     if (filter.search) {
       filters.push(`title ILIKE ${parameter(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} ESCAPE '\\'`);
     }
-    const where = ['user_id = $1', 'is_archived = $2', ...filters].join(' AND ');
+    const where = ['user_id = $1', ...filters].join(' AND ');
+    const order = filter.trashed ? 'deleted_at DESC, id DESC' : 'last_activity_at DESC, id DESC';
     // The total comes with the page (one round trip); only a page past the end needs a count of its own.
     const rows = await this.sql.rows<ThreadResponseRow & { total: string }>(
       `SELECT ${THREAD_RESPONSE_COLUMNS}, COUNT(*) OVER () AS total FROM threads WHERE ${where}
-       ORDER BY last_activity_at DESC, id DESC LIMIT ${parameter(filter.limit)} OFFSET ${parameter(filter.offset)}`,
+       ORDER BY ${order} LIMIT ${parameter(filter.limit)} OFFSET ${parameter(filter.offset)}`,
       parameters,
     );
     if (rows.length > 0) return { rows, total: Number(rows[0].total) };
@@ -182,9 +190,37 @@ export class ThreadsRepository {
     await this.sql.execute(`UPDATE threads SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND user_id = $2`, parameters);
   }
 
-  /** Deletes the thread; its messages and runs go with it (foreign keys). */
-  async delete(userId: string, id: string): Promise<void> {
-    await this.sql.execute('DELETE FROM threads WHERE id = $1 AND user_id = $2', [id, userId]);
+  /** Deletes the thread for good, from the trash or not; its messages and runs go with it (foreign keys). False when there was none. */
+  async delete(userId: string, id: string): Promise<boolean> {
+    return (await this.sql.execute('DELETE FROM threads WHERE id = $1 AND user_id = $2', [id, userId])) > 0;
+  }
+
+  /** Moves the thread to the trash; false when it is not the user's or is there already. */
+  async trash(userId: string, id: string): Promise<boolean> {
+    const moved = await this.sql.execute('UPDATE threads SET deleted_at = now() WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL', [id, userId]);
+    return moved > 0;
+  }
+
+  /** Takes the thread out of the trash (a thread not in it is left as it is); undefined when it is not the user's. */
+  async restore(userId: string, id: string): Promise<Thread | undefined> {
+    const row = await this.sql.row<ThreadRow>(
+      'UPDATE threads SET deleted_at = NULL, updated_at = CASE WHEN deleted_at IS NULL THEN updated_at ELSE now() END WHERE id = $1 AND user_id = $2 RETURNING *',
+      [id, userId],
+    );
+    return row && threadFromRow(row);
+  }
+
+  /**
+   * Threads of every user that have been in the trash for `retentionDays`
+   * or longer, oldest deletion first: the trash's purge reads across users,
+   * then deletes each thread as its owner would.
+   */
+  async trashedFor(retentionDays: number, limit: number): Promise<Array<{ userId: string; id: string }>> {
+    const rows = await this.sql.rows<{ id: string; user_id: string }>(
+      'SELECT id, user_id FROM threads WHERE deleted_at <= now() - make_interval(days => $1) ORDER BY deleted_at, id LIMIT $2',
+      [retentionDays, limit],
+    );
+    return rows.map((row) => ({ userId: row.user_id, id: row.id }));
   }
 
   /** Takes the thread's row lock for the rest of the transaction; false when it is not the user's. */

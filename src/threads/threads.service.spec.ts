@@ -85,7 +85,9 @@ describe('ThreadsService', () => {
     await expect(service.findOwned(BOB, thread.id)).rejects.toMatchObject(notFound);
     await expect(service.addMessage(BOB, thread.id, { role: 'user', content: 'Hi' })).rejects.toMatchObject(notFound);
     await expect(service.update(BOB, thread.id, { title: 'Theirs' })).rejects.toMatchObject(notFound);
-    await expect(service.delete(BOB, thread.id)).rejects.toMatchObject(notFound);
+    await expect(service.delete(BOB, thread.id, false)).rejects.toMatchObject(notFound);
+    await expect(service.delete(BOB, thread.id, true)).rejects.toMatchObject(notFound);
+    await expect(service.restore(BOB, thread.id)).rejects.toMatchObject(notFound);
     await expect(service.listMessages(BOB, thread.id, { limit: 10 })).rejects.toMatchObject(notFound);
     expect((await service.findOwned(ALICE, thread.id)).title).toBe('Mine');
     expect((await service.list(BOB, {})).total).toBe(0);

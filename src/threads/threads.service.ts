@@ -80,8 +80,10 @@ export class ThreadsService {
 
   /** A page of the user's threads, newest activity first, with the total that match. */
   async list(userId: string, query: ListThreadsQuery): Promise<{ threads: ThreadResponse[]; total: number }> {
+    const trashed = query.trashed ?? false;
     const { rows, total } = await this.threads.list(userId, {
-      archived: query.archived ?? false,
+      trashed,
+      archived: query.archived ?? (trashed ? undefined : false),
       assistantId: query.assistantId,
       search: query.search,
       limit: query.limit ?? 50,
@@ -103,10 +105,35 @@ export class ThreadsService {
     return this.findOwned(userId, id);
   }
 
-  /** Deletes the thread with its messages and runs. */
-  async delete(userId: string, id: string): Promise<void> {
-    const thread = await this.findOwned(userId, id);
-    await this.threads.delete(userId, thread.id);
+  /**
+   * Moves the thread to the trash, or deletes it for good when asked to
+   * (also from the trash) or when nothing is kept in the trash
+   * (TRASH_RETENTION_DAYS=0). Answers what was done.
+   */
+  async delete(userId: string, id: string, permanent: boolean): Promise<'trashed' | 'deleted'> {
+    if (permanent || this.config.trash.retentionDays === 0) {
+      await this.deletePermanently(userId, id);
+      return 'deleted';
+    }
+    if (!(await this.threads.trash(userId, id))) throw notFound('Thread');
+    return 'trashed';
+  }
+
+  /** Deletes the thread with its messages and runs, from the trash or not (a DELETE with permanent=true, and the trash's purge). */
+  async deletePermanently(userId: string, id: string): Promise<void> {
+    if (!(await this.threads.delete(userId, id))) throw notFound('Thread');
+  }
+
+  /** Threads of any user in the trash for `retentionDays` or longer (for the trash's purge). */
+  trashedFor(retentionDays: number, limit: number): Promise<Array<{ userId: string; id: string }>> {
+    return this.threads.trashedFor(retentionDays, limit);
+  }
+
+  /** Takes the thread out of the trash (a thread not in it is answered as it is). */
+  async restore(userId: string, id: string): Promise<Thread> {
+    const thread = await this.threads.restore(userId, id);
+    if (!thread) throw notFound('Thread');
+    return thread;
   }
 
   /**

@@ -56,6 +56,7 @@ describe('assistants: CRUD and validation', () => {
       documentsUnused: false,
       createdAt: expect.stringMatching(ISO_DATE),
       updatedAt: expect.stringMatching(ISO_DATE),
+      deletedAt: null,
     });
 
     const fetched = await api().get(`/api/assistants/${created.body.id}`).set('Cookie', user.cookie).expect(200);
@@ -217,7 +218,7 @@ describe('assistants: CRUD and validation', () => {
     expect(testApp.fake.vectorStores.has(indexed.vectorStoreId)).toBe(true);
     await api().post('/api/settings/default-assistant').set('Cookie', user.cookie).send({ assistantId: assistant.id }).expect(200);
 
-    await api().delete(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).expect(200);
+    await api().delete(`/api/assistants/${assistant.id}?permanent=true`).set('Cookie', user.cookie).expect(200);
 
     await api().get(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).expect(404);
     expect((await api().get('/api/settings').set('Cookie', user.cookie).expect(200)).body.defaultAssistantId).toBeNull();
@@ -227,7 +228,7 @@ describe('assistants: CRUD and validation', () => {
     });
     const file = await api().get(`/api/files/${fileId}`).set('Cookie', user.cookie).expect(200);
     expect(file.body.assistants).toEqual([]);
-    await api().delete(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).expect(404);
+    await api().delete(`/api/assistants/${assistant.id}?permanent=true`).set('Cookie', user.cookie).expect(404);
   });
 
   it('deletes an assistant even when OpenAI fails to delete its vector store, and deletes the store on a later try', async () => {
@@ -245,7 +246,7 @@ describe('assistants: CRUD and validation', () => {
     const secondTry = testApp.fake.holdNext('vector_stores');
 
     try {
-      await api().delete(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).expect(200);
+      await api().delete(`/api/assistants/${assistant.id}?permanent=true`).set('Cookie', user.cookie).expect(200);
       await api().get(`/api/assistants/${assistant.id}`).set('Cookie', user.cookie).expect(404);
       expect((await api().get('/api/assistants').set('Cookie', user.cookie).expect(200)).body).toEqual([]);
 

@@ -66,7 +66,7 @@ describe('threads and messages', () => {
     expect(invalid.status).toBe(400);
     expect(invalid.body.details.map((detail: any) => detail.field).sort()).toEqual(['color', 'title']);
 
-    await request(app.baseUrl).delete(`/api/threads/${id}`).set('Cookie', user.cookie).expect(200);
+    await request(app.baseUrl).delete(`/api/threads/${id}?permanent=true`).set('Cookie', user.cookie).expect(200);
     await request(app.baseUrl).get(`/api/threads/${id}`).set('Cookie', user.cookie).expect(404);
     const [{ messages, runs }] = await app.dataSource.query(
       `SELECT (SELECT count(*)::int FROM messages WHERE thread_id = $1) AS messages, (SELECT count(*)::int FROM runs WHERE thread_id = $1) AS runs`,
@@ -221,7 +221,7 @@ describe('threads and messages', () => {
   it('keeps threads readable when their assistant is deleted', async () => {
     const user = await chatUser(app);
     const chat = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Remember me' }).expect(200);
-    await request(app.baseUrl).delete(`/api/assistants/${user.assistant.id}`).set('Cookie', user.cookie).expect(200);
+    await request(app.baseUrl).delete(`/api/assistants/${user.assistant.id}?permanent=true`).set('Cookie', user.cookie).expect(200);
     const thread = await request(app.baseUrl).get(`/api/threads/${chat.body.threadId}`).set('Cookie', user.cookie).expect(200);
     expect(thread.body.assistantId).toBeNull();
     expect((await messagesOf(app, user.cookie, chat.body.threadId)).map((message: any) => message.content)[0]).toBe('Remember me');
@@ -264,6 +264,7 @@ describe("another user's threads", () => {
         'POST /api/threads/:id/cancel',
         'POST /api/threads/:id/messages',
         'POST /api/threads/:id/regenerate',
+        'POST /api/threads/:id/restore',
         'POST /api/threads/:id/run',
       ].sort(),
     );

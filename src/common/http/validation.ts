@@ -38,7 +38,8 @@ export function flattenValidationErrors(errors: ValidationError[]): Collected {
   return collected;
 }
 
-function summaryOf({ details, total }: Collected): string {
+/** The envelope's `error` for a list of problems (the first of them, and how many more there were). */
+export function summaryOf({ details, total }: Collected): string {
   if (details.length === 0) return 'The request is not valid';
   const listed = clip(details.map((detail) => detail.message).join('; '), MAX_SUMMARY_CHARS);
   return total > details.length ? `${listed} (and ${total - details.length} more)` : listed;

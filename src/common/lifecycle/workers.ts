@@ -14,8 +14,8 @@ const MAX_RESTART_DELAY_MS = 30_000;
  * (node:cluster): one Node.js process uses one core, so a machine with more
  * is used fully. Everything shared already lives in PostgreSQL, so workers
  * are instances like any other, started with the database this process
- * resolved. Only the first one prunes expired sessions. A worker that dies
- * is replaced until the workers are stopped.
+ * resolved. Only the first one prunes expired sessions and purges the
+ * trash. A worker that dies is replaced until the workers are stopped.
  */
 export interface WorkerSupervisor {
   /** Stops every worker gracefully; settles once all have exited (true when all exited 0). */
@@ -36,7 +36,7 @@ export function superviseWorkers(config: AppConfig, logger: AppLogger): WorkerSu
     const startedAt = Date.now();
     const worker = cluster.fork({
       DATABASE_URL: config.database.url,
-      ...(index > 0 ? { SESSION_PRUNE_INTERVAL_SECONDS: '0' } : {}),
+      ...(index > 0 ? { SESSION_PRUNE_INTERVAL_SECONDS: '0', TRASH_SWEEP_INTERVAL_SECONDS: '0' } : {}),
     });
     worker.once('listening', () => listening.add(worker));
     worker.on('exit', (code, signal) => {

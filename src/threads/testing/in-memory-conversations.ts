@@ -70,7 +70,7 @@ export class InMemoryThreads implements PublicOf<ThreadsRepository> {
 
   async findOwned(userId: string, id: string): Promise<Thread | undefined> {
     const thread = this.store.threads.get(id);
-    return thread && thread.userId === userId ? { ...thread } : undefined;
+    return thread && thread.userId === userId && thread.deletedAt === null ? { ...thread } : undefined;
   }
 
   async insert(userId: string, fields: NewThread): Promise<Thread> {
@@ -92,6 +92,7 @@ export class InMemoryThreads implements PublicOf<ThreadsRepository> {
       totalCost: 0,
       lastMessageAt: null,
       lastActivityAt: now,
+      deletedAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -101,7 +102,8 @@ export class InMemoryThreads implements PublicOf<ThreadsRepository> {
 
   async list(userId: string, filter: ThreadListFilter): Promise<{ rows: ThreadResponseRow[]; total: number }> {
     const matching = [...this.store.threads.values()]
-      .filter((thread) => thread.userId === userId && thread.isArchived === filter.archived)
+      .filter((thread) => thread.userId === userId && (thread.deletedAt !== null) === filter.trashed)
+      .filter((thread) => filter.archived === undefined || thread.isArchived === filter.archived)
       .filter((thread) => !filter.assistantId || thread.assistantId === filter.assistantId)
       .filter((thread) => !filter.search || (thread.title ?? '').toLowerCase().includes(filter.search.toLowerCase()))
       .sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime());
@@ -118,6 +120,7 @@ export class InMemoryThreads implements PublicOf<ThreadsRepository> {
       total_cost: String(thread.totalCost),
       last_message_at: iso(thread.lastMessageAt),
       last_activity_at: thread.lastActivityAt.toISOString(),
+      deleted_at: iso(thread.deletedAt),
       created_at: thread.createdAt.toISOString(),
       updated_at: thread.updatedAt.toISOString(),
     }));
@@ -129,11 +132,34 @@ export class InMemoryThreads implements PublicOf<ThreadsRepository> {
     if (thread?.userId === userId) Object.assign(thread, changes, { updatedAt: new Date() });
   }
 
-  async delete(userId: string, id: string): Promise<void> {
-    if (this.store.threads.get(id)?.userId !== userId) return;
+  async delete(userId: string, id: string): Promise<boolean> {
+    if (this.store.threads.get(id)?.userId !== userId) return false;
     this.store.threads.delete(id);
     this.store.messages = this.store.messages.filter((message) => message.threadId !== id);
     this.store.runs = this.store.runs.filter((run) => run.threadId !== id);
+    return true;
+  }
+
+  async trash(userId: string, id: string): Promise<boolean> {
+    const thread = this.store.threads.get(id);
+    if (thread?.userId !== userId || thread.deletedAt !== null) return false;
+    thread.deletedAt = new Date();
+    return true;
+  }
+
+  async restore(userId: string, id: string): Promise<Thread | undefined> {
+    const thread = this.store.threads.get(id);
+    if (thread?.userId !== userId) return undefined;
+    thread.deletedAt = null;
+    return { ...thread };
+  }
+
+  async trashedFor(retentionDays: number, limit: number): Promise<Array<{ userId: string; id: string }>> {
+    const before = Date.now() - retentionDays * 86_400_000;
+    return [...this.store.threads.values()]
+      .filter((thread) => thread.deletedAt !== null && thread.deletedAt.getTime() <= before)
+      .slice(0, limit)
+      .map((thread) => ({ userId: thread.userId, id: thread.id }));
   }
 
   async lock(userId: string, id: string, _db: SqlExecutor): Promise<boolean> {

@@ -197,7 +197,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The user's assistants, newest first */
+        /** The user's assistants, newest first (trashed=true: those in the trash, newest deletion first) */
         get: operations["AssistantsController_list"];
         put?: never;
         /** Create an assistant */
@@ -218,12 +218,29 @@ export interface paths {
         get: operations["AssistantsController_get"];
         put?: never;
         post?: never;
-        /** Delete the assistant (its threads stay, without an assistant) */
+        /** Move the assistant to the trash; permanent=true (or soft=false) deletes it for good (its threads stay, without an assistant) */
         delete: operations["AssistantsController_delete"];
         options?: never;
         head?: never;
         /** Change any fields; addFileIds / removeFileIds attach and detach documents */
         patch: operations["AssistantsController_update"];
+        trace?: never;
+    };
+    "/api/assistants/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take the assistant out of the trash (it does not become the default again) */
+        post: operations["AssistantsController_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/upload": {
@@ -408,12 +425,29 @@ export interface paths {
         get: operations["ThreadsController_get"];
         put?: never;
         post?: never;
-        /** Delete a thread with its messages and runs */
+        /** Move a thread to the trash; permanent=true (or soft=false) deletes it with its messages and runs */
         delete: operations["ThreadsController_delete"];
         options?: never;
         head?: never;
         /** Rename, archive or reassign a thread */
         patch: operations["ThreadsController_update"];
+        trace?: never;
+    };
+    "/api/threads/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a thread out of the trash */
+        post: operations["ThreadsController_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/threads/{id}/messages": {
@@ -670,6 +704,11 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When it was moved to the trash (null: not in the trash)
+             */
+            deletedAt: string | null;
         };
         CreateAssistantDto: {
             description?: string | null;
@@ -843,6 +882,11 @@ export interface components {
             lastMessageAt: string | null;
             /** Format: date-time */
             lastActivityAt: string;
+            /**
+             * Format: date-time
+             * @description When it was moved to the trash (null: not in the trash)
+             */
+            deletedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1319,7 +1363,10 @@ export interface operations {
     };
     AssistantsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: what is in the trash (newest deletion first); false (default): the rest */
+                trashed?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1382,7 +1429,12 @@ export interface operations {
     };
     AssistantsController_delete: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: delete for good at once; false (default): move to the trash */
+                permanent?: boolean;
+                /** @description The other way to say it: true (default) moves to the trash, false deletes for good */
+                soft?: boolean;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1415,6 +1467,27 @@ export interface operations {
                 "application/json": components["schemas"]["UpdateAssistantDto"];
             };
         };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantResponse"];
+                };
+            };
+        };
+    };
+    AssistantsController_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {
@@ -1688,6 +1761,8 @@ export interface operations {
                 assistantId?: string;
                 /** @description true: archived threads only; false (default): the others */
                 archived?: boolean;
+                /** @description true: the threads in the trash, newest deletion first (archived or not, unless archived is given) */
+                trashed?: boolean;
                 /** @description Matches titles (case-insensitive) */
                 search?: string;
             };
@@ -1730,7 +1805,12 @@ export interface operations {
     };
     ThreadsController_delete: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: delete for good at once; false (default): move to the trash */
+                permanent?: boolean;
+                /** @description The other way to say it: true (default) moves to the trash, false deletes for good */
+                soft?: boolean;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1763,6 +1843,27 @@ export interface operations {
                 "application/json": components["schemas"]["UpdateThreadDto"];
             };
         };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadResponse"];
+                };
+            };
+        };
+    };
+    ThreadsController_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {
