@@ -90,11 +90,12 @@ describe('foundation: error envelope, limits, operations endpoints', () => {
   });
 
   it('logs each request as one JSON line with its request id, and masks credentials in the query', async () => {
-    const response = await request(testApp.baseUrl).get('/config?api_key=sk-should-not-be-logged&view=1').set('X-Request-Id', 'probe-log-1').expect(200);
+    // Refused (the route takes no query), and logged all the same.
+    const response = await request(testApp.baseUrl).get('/config?api_key=sk-should-not-be-logged&view=1').set('X-Request-Id', 'probe-log-1').expect(400);
     expect(response.headers['x-request-id']).toBe('probe-log-1');
     const lines = testApp.logs.entries().filter((entry) => entry.requestId === 'probe-log-1');
     expect(lines).toEqual([
-      expect.objectContaining({ method: 'GET', status: 200, url: expect.stringMatching(/^\/config\?/), durationMs: expect.any(Number) }),
+      expect.objectContaining({ method: 'GET', status: 400, url: expect.stringMatching(/^\/config\?/), durationMs: expect.any(Number) }),
     ]);
     expect(testApp.logs.text()).not.toContain('sk-should-not-be-logged');
     // An incoming id that is not well-formed is replaced by one of the server's own.
