@@ -1,10 +1,12 @@
 import type { AppConfig } from './app-config.js';
 import { ConfigError } from './env-reader.js';
 
-/** Words of the examples people copy; a key that has one is refused. */
-// A run of x is a placeholder when it stands alone ("sk-xxxx-xxxx"), not when
-// a random key happens to hold one.
-export const PLACEHOLDER_PATTERN = /change|replace|example|placeholder|dummy|(?:^|[^a-z0-9])x{4,}(?:$|[^a-z0-9])/i;
+/**
+ * Words of the examples people copy; a key that has one is refused. The word
+ * starts the secret or follows a separator ("replace-me", "sk-xxxx-xxxx"): a
+ * random key that merely holds the letters is not a placeholder.
+ */
+export const PLACEHOLDER_PATTERN = /(?:^|[^a-z0-9])(?:change|replace|example|placeholder|dummy)|(?:^|[^a-z0-9])x{4,}(?:$|[^a-z0-9])/i;
 /**
  * The least estimated entropy a production secret may have. Generated secrets
  * are far above it (32 random bytes in base64url: about 180 bits estimated;
