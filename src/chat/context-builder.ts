@@ -5,6 +5,8 @@ import { attachmentCost, type AttachmentKind } from '../threads/attachment-limit
 
 export interface HistoryMessage {
   id: string;
+  /** The message's place in the thread (what a summary covers is told by it). */
+  seq: number;
   role: 'user' | 'assistant';
   content: string;
   fileIds: string[];
@@ -48,7 +50,6 @@ export interface TurnOverrides {
 
 export interface ContextSettings {
   mode: ContextMode;
-  windowMessages: number;
   tokenBudget: number;
 }
 
@@ -61,7 +62,9 @@ export interface AttachmentBudget {
 export interface PlanInput {
   instructions: string | null;
   summary: string | null;
-  /** Oldest first; replaced replies already left out. */
+  /** Tokens kept free beyond the summary's (for a summary about to be written). */
+  reserveTokens?: number;
+  /** Oldest first; replaced replies and messages the summary covers already left out. */
   history: HistoryMessage[];
   /** The attached files that still exist, by id. */
   files: Map<string, AttachmentInfo>;
@@ -109,13 +112,18 @@ function messageTokens(message: HistoryMessage, input: PlanInput): number {
 }
 
 /**
- * The newest messages that fit the token budget (in summary_window mode, at
- * most the window), oldest first. The newest message is always kept.
+ * The newest messages that fit the token budget, oldest first. The newest
+ * message is always kept. (In summary_window mode the history holds only
+ * what the summary does not cover: none of it may be dropped unless a
+ * summary is written first.)
  */
 export function selectHistory(input: PlanInput): HistoryMessage[] {
-  const { history, settings } = input;
-  const candidates = settings.mode === 'summary_window' ? history.slice(-settings.windowMessages) : history;
-  let budget = settings.tokenBudget - estimateTokens(input.instructions ?? '') - (input.summary ? estimateTokens(input.summary) : 0);
+  const { history: candidates, settings } = input;
+  let budget =
+    settings.tokenBudget -
+    estimateTokens(input.instructions ?? '') -
+    (input.summary ? estimateTokens(input.summary) : 0) -
+    (input.reserveTokens ?? 0);
   const selected: HistoryMessage[] = [];
   for (let index = candidates.length - 1; index >= 0; index--) {
     const cost = messageTokens(candidates[index], input);

@@ -80,6 +80,7 @@ export interface MessageWrite {
 
 export interface HistoryRow {
   id: string;
+  seq: string;
   role: MessageRole;
   content: string;
   file_ids: string[];
@@ -226,15 +227,24 @@ export class MessagesRepository {
    * The newest messages that go into a turn's input, newest first.
    * @param throughId regenerate: the answered message (later messages are left out)
    * @param excludeId regenerate: the reply being replaced
+   * @param afterSeq only messages after this position (those a summary does not cover)
    */
-  async history(userId: string, threadId: string, throughId: string | null, excludeId: string | null, limit: number): Promise<HistoryRow[]> {
+  async history(
+    userId: string,
+    threadId: string,
+    throughId: string | null,
+    excludeId: string | null,
+    limit: number,
+    afterSeq: number | null = null,
+  ): Promise<HistoryRow[]> {
     return this.sql.rows<HistoryRow>(
-      `SELECT id, role, content, file_ids FROM messages
+      `SELECT id, seq, role, content, file_ids FROM messages
        WHERE thread_id = $1 AND user_id = $2 AND ${CONTEXT_MESSAGES}
          AND ($3::uuid IS NULL OR id <> $3)
          AND ($4::uuid IS NULL OR seq <= (SELECT seq FROM messages WHERE id = $4 AND user_id = $2))
+         AND ($6::bigint IS NULL OR seq > $6)
        ORDER BY seq DESC LIMIT $5`,
-      [threadId, userId, excludeId, throughId, limit],
+      [threadId, userId, excludeId, throughId, limit, afterSeq],
     );
   }
 

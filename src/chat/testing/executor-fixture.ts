@@ -99,7 +99,8 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
   const upstreamFailures: string[] = [];
   const metrics = { runFinished: () => undefined, tokensRelayed: () => undefined, upstreamFailed: (code: string) => void upstreamFailures.push(code) };
   const files = { findExisting: async () => [] } as unknown as FilesService;
-  const context = new ContextService(messages, files, {} as ImageCopies, config, logger);
+  const summaries = new SummariesService(threads, messages, config, logger);
+  const context = new ContextService(messages, files, {} as ImageCopies, summaries, config, logger);
   const executor = new TurnExecutor(
     { forUser: () => llm as unknown as UserLlm } as unknown as LlmService,
     registry,
@@ -108,7 +109,7 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
     new ReplyRelay(metrics as unknown as MetricsService, config, logger),
     new ReplyStore(transactions, messages, threads, asReal<ChatFilesRepository>(new NoFiles()), runs, config, logger),
     new TitlesService(threads, config, logger),
-    new SummariesService(threads, messages, config, logger),
+    summaries,
     metrics as unknown as MetricsService,
     config,
     logger,
@@ -126,7 +127,7 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
     });
     return {
       user: { id: USER, apiKeyCiphertext: null, apiKeyKeyId: null, apiKeyVersion: 1, defaultAssistantId: ASSISTANT.id },
-      thread: { id: threadId, userId: USER, assistantId: ASSISTANT.id, title: null, summary: null, messageCount: 0 },
+      thread: { id: threadId, userId: USER, assistantId: ASSISTANT.id, title: null, summary: null, summaryThroughSeq: null, messageCount: 0 },
       assistant: ASSISTANT,
       run,
       kind: 'chat',
