@@ -82,7 +82,7 @@ export class ChatService {
     });
     const message = userMessage!;
     events.messageCreated(toMessageResponse(message));
-    const question: HistoryMessage = { id: message.id, seq: message.seq, role: 'user', content: message.content, fileIds: message.fileIds };
+    const question: HistoryMessage = { id: message.id, seq: message.seq, role: 'user', content: message.content, fileIds: message.fileIds, replyToId: message.replyToId };
     // The history read before the claim is the thread as the claim found it unless something changed in
     // between: a run was answering then (its reply may have landed since), or the message count moved.
     const current = !scope.busy && existing !== null && threadMessageCount === existing.messageCount + 1;

@@ -10,7 +10,18 @@ export interface HistoryMessage {
   role: 'user' | 'assistant';
   content: string;
   fileIds: string[];
+  /** A user message: the message it replies to (quoted to the model). */
+  replyToId?: string | null;
 }
+
+/** The start of a message a user message replies to. */
+export interface Quote {
+  role: 'user' | 'assistant';
+  excerpt: string;
+}
+
+/** The most characters of a replied-to message quoted before the reply (whitespace folded). */
+export const REPLY_EXCERPT_CHARS = 300;
 
 /** What the database says of an attached file, before any of its bytes are read. */
 export interface AttachmentInfo {
@@ -88,6 +99,8 @@ export interface BuildInput {
   plan: Pick<ContextPlan, 'messages' | 'leftOut'>;
   /** The loaded files; one missing here (deleted meanwhile) is left out silently. */
   attachments: Map<string, Attachment>;
+  /** The starts of the messages that user messages reply to, by id. */
+  quotes?: Map<string, Quote>;
   overrides: TurnOverrides;
 }
 
@@ -103,6 +116,7 @@ export function estimateTokens(text: string): number {
 function messageTokens(message: HistoryMessage, input: PlanInput): number {
   let tokens = estimateTokens(message.content);
   if (message.role !== 'user') return tokens;
+  if (message.replyToId) tokens += estimateTokens('x'.repeat(REPLY_EXCERPT_CHARS + 60));
   for (const fileId of message.fileIds) {
     const file = input.files.get(fileId);
     if (file?.kind === 'image') tokens += IMAGE_TOKENS;
@@ -176,9 +190,24 @@ const LEFT_OUT_BECAUSE: Record<LeftOutReason, string> = {
   attachment_budget: "this turn's attachment budget is used up",
 };
 
+/**
+ * The text the model sees of a user message: when it replies to an earlier
+ * message, the start of that message is quoted first, so the model knows
+ * what "this" or "that point" refers to.
+ */
+export function withQuote(content: string, quote: Quote | undefined): string {
+  if (!quote) return content;
+  const folded = quote.excerpt.replace(/\s+/g, ' ').trim();
+  const excerpt = folded.length > REPLY_EXCERPT_CHARS ? `${folded.slice(0, REPLY_EXCERPT_CHARS).trimEnd()}…` : folded;
+  const whose = quote.role === 'assistant' ? 'your' : 'my';
+  return `(Replying to ${whose} earlier message: "${excerpt}")\n\n${content}`;
+}
+
 function toLlmMessage(message: HistoryMessage, input: BuildInput): LlmMessage {
-  if (message.role === 'assistant' || message.fileIds.length === 0) return { role: message.role, content: message.content };
-  const parts: LlmContentPart[] = [{ type: 'text', text: message.content }];
+  if (message.role === 'assistant') return { role: message.role, content: message.content };
+  const text = withQuote(message.content, message.replyToId ? input.quotes?.get(message.replyToId) : undefined);
+  if (message.fileIds.length === 0) return { role: 'user', content: text };
+  const parts: LlmContentPart[] = [{ type: 'text', text }];
   for (const fileId of message.fileIds) {
     const attachment = input.attachments.get(fileId);
     const leftOut = input.plan.leftOut.get(fileId);

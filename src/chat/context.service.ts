@@ -15,7 +15,7 @@ import type { UserLlm } from '../llm/user-llm.js';
 import { attachmentKind, textReadBytes } from '../threads/attachment-limits.js';
 import { MessagesRepository } from '../threads/messages.repository.js';
 import type { Thread } from '../threads/thread.entity.js';
-import { buildRequest, planContext, type Attachment, type ContextPlan, type AttachmentInfo, type HistoryMessage, type TurnOverrides } from './context-builder.js';
+import { buildRequest, planContext, REPLY_EXCERPT_CHARS, type Attachment, type ContextPlan, type Quote, type AttachmentInfo, type HistoryMessage, type TurnOverrides } from './context-builder.js';
 import { ImageCopies } from './image-copies.js';
 import { SummariesService } from './summaries.service.js';
 
@@ -35,6 +35,8 @@ interface Conversation {
   summary: string | null;
   /** Oldest first. */
   history: HistoryMessage[];
+  /** The starts of the messages its user messages reply to. */
+  quotes?: Map<string, Quote>;
 }
 
 interface BuiltRequest {
@@ -90,7 +92,8 @@ export class ContextService {
    */
   async send<T>(turn: ContextTurn, llm: UserLlm, signal: AbortSignal, send: (request: LlmRequest) => Promise<T>): Promise<T> {
     const stored = await this.attachedFiles(turn.thread.userId, turn.history);
-    const conversation = await this.conversation(turn, llm, stored);
+    const sent = await this.conversation(turn, llm, stored);
+    const conversation = { ...sent, quotes: await this.quotes(turn.thread, sent.history) };
     const first = await this.build(turn, conversation, stored, llm, signal);
     try {
       return await send(first.request);
@@ -137,9 +140,17 @@ export class ContextService {
     const { summary } = conversation;
     const plan = this.plan(turn, conversation, stored);
     const attachments = await this.load(plan.load.map((info) => stored.get(info.id)!), llm, signal);
-    const request = buildRequest({ assistant: turn.assistant, summary, plan, attachments, overrides: turn.overrides });
+    const request = buildRequest({ assistant: turn.assistant, summary, plan, attachments, quotes: conversation.quotes, overrides: turn.overrides });
     const copies = [...attachments.values()].flatMap((attachment) => (attachment.kind === 'image' ? [attachment.upstreamFileId] : []));
     return { request, copies };
+  }
+
+  /** The starts of the messages the user messages reply to (read past the excerpt's length only to tell it was cut). */
+  private async quotes(thread: Pick<ContextThread, 'id' | 'userId'>, history: HistoryMessage[]): Promise<Map<string, Quote>> {
+    const ids = [...new Set(history.flatMap((message) => (message.role === 'user' && message.replyToId ? [message.replyToId] : [])))];
+    if (ids.length === 0) return new Map();
+    const rows = await this.messages.excerpts(thread.userId, thread.id, ids, REPLY_EXCERPT_CHARS * 2);
+    return new Map(rows.map((row) => [row.id, { role: row.role, excerpt: row.excerpt }]));
   }
 
   /** The rows (never the bytes) of the files the user messages carry, by id. */

@@ -40,8 +40,8 @@ const SCOPE = `
          a.vector_store_id AS assistant_vector_store_id,
          EXISTS (SELECT 1 FROM runs r WHERE r.thread_id = t.id AND r.user_id = u.id AND r.status = 'running') AS thread_busy,
          CASE WHEN $4::int > 0 THEN (
-           SELECT COALESCE(json_agg(json_build_object('id', h.id, 'seq', h.seq, 'role', h.role, 'content', h.content, 'fileIds', h.file_ids) ORDER BY h.seq), '[]')
-           FROM (SELECT id, role, content, file_ids, seq FROM messages
+           SELECT COALESCE(json_agg(json_build_object('id', h.id, 'seq', h.seq, 'role', h.role, 'content', h.content, 'fileIds', h.file_ids, 'replyToId', h.reply_to_id) ORDER BY h.seq), '[]')
+           FROM (SELECT id, role, content, file_ids, reply_to_id, seq FROM messages
                  WHERE thread_id = t.id AND user_id = u.id AND ${CONTEXT_MESSAGES}
                    AND ($5::boolean IS NOT TRUE OR seq > COALESCE(t.summary_through_seq, 0))
                  ORDER BY seq DESC LIMIT $4) h

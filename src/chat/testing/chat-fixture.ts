@@ -52,7 +52,7 @@ export class InMemoryTurnScopes implements PublicOf<TurnScopes> {
       thread: thread ? { id: thread.id, userId, assistantId: thread.assistantId, title: thread.title, summary: thread.summary, summaryThroughSeq: thread.summaryThroughSeq, messageCount: thread.messageCount } : null,
       assistant,
       busy: thread ? this.store.runs.some((run) => run.threadId === thread.id && run.status === 'running') : false,
-      history: history?.map((row) => ({ id: row.id, seq: Number(row.seq), role: row.role, content: row.content, fileIds: row.file_ids })),
+      history: history?.map((row) => ({ id: row.id, seq: Number(row.seq), role: row.role, content: row.content, fileIds: row.file_ids, replyToId: row.reply_to_id })),
     };
   }
 }

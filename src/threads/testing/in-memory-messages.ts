@@ -133,7 +133,13 @@ export class InMemoryMessages implements PublicOf<MessagesRepository> {
       .filter((message) => afterSeq === null || message.seq > afterSeq)
       .reverse()
       .slice(0, limit)
-      .map((message) => ({ id: message.id, seq: String(message.seq), role: message.role, content: message.content, file_ids: message.fileIds }));
+      .map((message) => ({ id: message.id, seq: String(message.seq), role: message.role, content: message.content, file_ids: message.fileIds, reply_to_id: message.replyToId }));
+  }
+
+  async excerpts(userId: string, threadId: string, ids: string[], maxChars: number) {
+    return this.of(userId, threadId)
+      .filter((message) => ids.includes(message.id))
+      .map((message) => ({ id: message.id, role: message.role, excerpt: message.content.slice(0, maxChars) }));
   }
 
   async windowStart(userId: string, threadId: string, window: number): Promise<string | undefined> {
