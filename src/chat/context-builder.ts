@@ -31,11 +31,15 @@ export interface AttachmentInfo {
   sizeBytes: number;
 }
 
-/** What a file sent with a turn contributes, once loaded: an image by its copy at OpenAI, text as read. */
+/**
+ * What a file sent with a turn contributes, once loaded: an image or a PDF
+ * by its copy at OpenAI, text as read, a Word document as its extracted text.
+ */
 export type Attachment =
   | { kind: 'image'; upstreamFileId: string }
-  | { kind: 'text'; filename: string; text: string }
-  | { kind: 'other'; filename: string };
+  | { kind: 'pdf'; filename: string; upstreamFileId: string }
+  | { kind: 'text' | 'document'; filename: string; text: string }
+  | { kind: 'other'; filename: string; unreadable?: boolean };
 
 export type LeftOutReason = 'image_limit' | 'attachment_budget';
 
@@ -120,7 +124,8 @@ function messageTokens(message: HistoryMessage, input: PlanInput): number {
   for (const fileId of message.fileIds) {
     const file = input.files.get(fileId);
     if (file?.kind === 'image') tokens += IMAGE_TOKENS;
-    else if (file?.kind === 'text') tokens += Math.ceil(Math.min(file.sizeBytes, input.budget.maxTextChars) / 4) + MESSAGE_OVERHEAD_TOKENS;
+    // A PDF's text (and its pages' images) and a document's extracted text, estimated like text from the stored size.
+    else if (file && file.kind !== 'other') tokens += Math.ceil(Math.min(file.sizeBytes, input.budget.maxTextChars) / 4) + MESSAGE_OVERHEAD_TOKENS;
   }
   return tokens;
 }
@@ -212,7 +217,9 @@ function toLlmMessage(message: HistoryMessage, input: BuildInput): LlmMessage {
     const attachment = input.attachments.get(fileId);
     const leftOut = input.plan.leftOut.get(fileId);
     if (attachment?.kind === 'image') parts.push({ type: 'image', fileId: attachment.upstreamFileId });
-    else if (attachment?.kind === 'text') parts.push({ type: 'text', text: `Attached file ${attachment.filename}:\n${attachment.text}` });
+    else if (attachment?.kind === 'pdf') parts.push({ type: 'text', text: `Attached file ${attachment.filename}:` }, { type: 'file', fileId: attachment.upstreamFileId });
+    else if (attachment?.kind === 'text' || attachment?.kind === 'document') parts.push({ type: 'text', text: `Attached file ${attachment.filename}:\n${attachment.text}` });
+    else if (attachment?.kind === 'other' && attachment.unreadable) parts.push({ type: 'text', text: `(Attached file ${attachment.filename}; its content could not be read.)` });
     else if (attachment) parts.push({ type: 'text', text: `(Attached file ${attachment.filename}; its content is not included.)` });
     else if (leftOut) {
       const what = leftOut.kind === 'image' ? 'image' : 'file';

@@ -16,6 +16,7 @@ import { attachmentKind, textReadBytes } from '../threads/attachment-limits.js';
 import { MessagesRepository } from '../threads/messages.repository.js';
 import type { Thread } from '../threads/thread.entity.js';
 import { buildRequest, planContext, REPLY_EXCERPT_CHARS, type Attachment, type ContextPlan, type Quote, type AttachmentInfo, type HistoryMessage, type TurnOverrides } from './context-builder.js';
+import { documentText } from './document-text.js';
 import { ImageCopies } from './image-copies.js';
 import { SummariesService } from './summaries.service.js';
 
@@ -43,6 +44,8 @@ interface BuiltRequest {
   request: LlmRequest;
   /** The ids of the image copies at OpenAI the request refers to. */
   copies: string[];
+  /** The ids of the copies made for this turn alone (PDFs), deleted after it. */
+  turnCopies: string[];
 }
 
 /**
@@ -89,20 +92,32 @@ export class ContextService {
    * a file the request referred to is gone (an image's copy expired or was
    * deleted there), the turn's copies are forgotten, made again, and the
    * request sent once more: a vanished copy costs one upload, not the thread.
+   * The turn's own copies (PDFs) are deleted at OpenAI once it is over.
    */
   async send<T>(turn: ContextTurn, llm: UserLlm, signal: AbortSignal, send: (request: LlmRequest) => Promise<T>): Promise<T> {
     const stored = await this.attachedFiles(turn.thread.userId, turn.history);
     const sent = await this.conversation(turn, llm, stored);
     const conversation = { ...sent, quotes: await this.quotes(turn.thread, sent.history) };
-    const first = await this.build(turn, conversation, stored, llm, signal);
+    const turnCopies: string[] = [];
     try {
-      return await send(first.request);
-    } catch (error) {
-      if (!(error instanceof UpstreamFileMissing) || first.copies.length === 0) throw error;
-      this.logger.info({ threadId: turn.thread.id, copies: first.copies.length }, 'OpenAI no longer has an image copy; copying again');
-      await this.images.forget(turn.thread.userId, first.copies);
-      const again = await this.build(turn, conversation, await this.attachedFiles(turn.thread.userId, conversation.history), llm, signal);
-      return send(again.request);
+      const first = await this.build(turn, conversation, stored, llm, signal);
+      turnCopies.push(...first.turnCopies);
+      try {
+        return await send(first.request);
+      } catch (error) {
+        if (!(error instanceof UpstreamFileMissing) || first.copies.length + first.turnCopies.length === 0) throw error;
+        this.logger.info({ threadId: turn.thread.id, copies: first.copies.length }, 'OpenAI no longer has a file copy; copying again');
+        await this.images.forget(turn.thread.userId, first.copies);
+        const again = await this.build(turn, conversation, await this.attachedFiles(turn.thread.userId, conversation.history), llm, signal);
+        turnCopies.push(...again.turnCopies);
+        return await send(again.request);
+      }
+    } finally {
+      if (turnCopies.length > 0) {
+        await this.images
+          .discard(turn.thread.userId, turnCopies)
+          .catch((error: unknown) => this.logger.warn({ threadId: turn.thread.id, err: error }, "could not queue the deletion of a turn's file copies"));
+      }
     }
   }
 
@@ -142,7 +157,8 @@ export class ContextService {
     const attachments = await this.load(plan.load.map((info) => stored.get(info.id)!), llm, signal);
     const request = buildRequest({ assistant: turn.assistant, summary, plan, attachments, quotes: conversation.quotes, overrides: turn.overrides });
     const copies = [...attachments.values()].flatMap((attachment) => (attachment.kind === 'image' ? [attachment.upstreamFileId] : []));
-    return { request, copies };
+    const turnCopies = [...attachments.values()].flatMap((attachment) => (attachment.kind === 'pdf' ? [attachment.upstreamFileId] : []));
+    return { request, copies, turnCopies };
   }
 
   /** The starts of the messages the user messages reply to (read past the excerpt's length only to tell it was cut). */
@@ -197,8 +213,14 @@ export class ContextService {
         const upstreamFileId = await this.images.ensure(file, llm, signal);
         return upstreamFileId ? { kind: 'image', upstreamFileId } : null;
       }
+      case 'pdf':
+        return { kind: 'pdf', filename: file.filename, upstreamFileId: await this.images.turnCopy(file, llm, signal) };
       case 'text':
         return { kind: 'text', filename: file.filename, text: await this.readText(file) };
+      case 'document': {
+        const text = await documentText(this.files.content(file), file.sizeBytes, this.config.chat.attachments.maxTextChars);
+        return text === null ? { kind: 'other', filename: file.filename, unreadable: true } : { kind: 'document', filename: file.filename, text };
+      }
       case 'other':
         return { kind: 'other', filename: file.filename };
     }
