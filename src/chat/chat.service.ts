@@ -71,7 +71,7 @@ export class ChatService {
     const historyLimit = dto.threadId ? this.context.historyLimit - 1 : 0;
     const [, scope] = await inOrder(
       this.consumeTurn(userId),
-      this.scopes.load(userId, dto.threadId ?? null, dto.assistantId ?? null, historyLimit),
+      this.scopes.load(userId, dto.threadId ?? null, dto.assistantId ?? null, historyLimit, this.context.sendsSummary),
       this.threads.checkReferences(userId, dto.threadId ?? null, dto.fileIds ?? [], dto.replyToId),
     );
     const assistant = answererOf(scope.assistant, this.plainChat);
@@ -89,12 +89,12 @@ export class ChatService {
     });
     const message = userMessage!;
     events.messageCreated(toMessageResponse(message));
-    const question: HistoryMessage = { id: message.id, role: 'user', content: message.content, fileIds: message.fileIds };
+    const question: HistoryMessage = { id: message.id, seq: message.seq, role: 'user', content: message.content, fileIds: message.fileIds, replyToId: message.replyToId };
     // The history read before the claim is the thread as the claim found it unless something changed in
     // between: a run was answering then (its reply may have landed since), or the message count moved.
     const current = !scope.busy && existing !== null && threadMessageCount === existing.messageCount + 1;
     const history = existing === null ? [question] : current && scope.history ? [...scope.history, question] : undefined;
-    const thread: TurnThread = existing ?? { id: threadId, userId, assistantId: assistant.id, title: null, summary: null, messageCount: 0 };
+    const thread: TurnThread = existing ?? { id: threadId, userId, assistantId: assistant.id, title: null, summary: null, summaryThroughSeq: null, messageCount: 0 };
     const turn = {
       user,
       thread,

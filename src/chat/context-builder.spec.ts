@@ -13,6 +13,7 @@ import {
 function history(count: number, length = 40): HistoryMessage[] {
   return Array.from({ length: count }, (_, index) => ({
     id: `m${index}`,
+    seq: index + 1,
     role: index % 2 === 0 ? 'user' : 'assistant',
     content: `${index}:`.padEnd(length, 'x'),
     fileIds: [],
@@ -28,7 +29,7 @@ function planInput(overrides: Partial<PlanInput> = {}): PlanInput {
     summary: null,
     history: history(6),
     files: new Map(),
-    settings: { mode: 'full', windowMessages: 4, tokenBudget: 100_000 },
+    settings: { mode: 'full', tokenBudget: 100_000 },
     budget: { maxImagesPerTurn: 20, maxBytesPerTurn: 200 * MB, maxTextChars: 100_000 },
     ...overrides,
   };
@@ -53,34 +54,40 @@ describe('context building', () => {
     expect(request.input.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
   });
 
-  it('keeps only the window and puts the summary first in summary_window mode', () => {
-    const input = planInput({ summary: 'They discussed trains.', history: history(200), settings: { mode: 'summary_window', windowMessages: 4, tokenBudget: 100_000 } });
-    expect(planContext(input).messages.map((message) => message.id)).toEqual(['m196', 'm197', 'm198', 'm199']);
+  it('puts the summary first in summary_window mode and keeps every message the summary does not cover', () => {
+    const input = planInput({ summary: 'They discussed trains.', history: history(200), settings: { mode: 'summary_window', tokenBudget: 100_000 } });
+    expect(planContext(input).messages).toHaveLength(200);
     const request = build(input);
     expect(request.input[0]).toEqual({ role: 'developer', content: expect.stringContaining('They discussed trains.') });
-    expect(request.input).toHaveLength(5);
+    expect(request.input).toHaveLength(201);
+  });
+
+  it('keeps room for a summary about to be written when asked to', () => {
+    const input = planInput({ history: history(10, 400), settings: { mode: 'summary_window', tokenBudget: 1_500 } });
+    const all = planContext(input).messages.length;
+    expect(planContext({ ...input, reserveTokens: 600 }).messages.length).toBeLessThan(all);
   });
 
   it('drops the oldest messages that do not fit the token budget, but always keeps the newest', () => {
     const long = history(10, 400);
     const budget = estimateTokens('Be brief.') + 3 * estimateTokens(long[0].content);
-    expect(selectHistory(planInput({ history: long, settings: { mode: 'full', windowMessages: 4, tokenBudget: budget } })).map((m) => m.id)).toEqual([
+    expect(selectHistory(planInput({ history: long, settings: { mode: 'full', tokenBudget: budget } })).map((m) => m.id)).toEqual([
       'm7',
       'm8',
       'm9',
     ]);
-    expect(selectHistory(planInput({ history: long, settings: { mode: 'full', windowMessages: 4, tokenBudget: 1 } })).map((m) => m.id)).toEqual(['m9']);
+    expect(selectHistory(planInput({ history: long, settings: { mode: 'full', tokenBudget: 1 } })).map((m) => m.id)).toEqual(['m9']);
   });
 
   it('estimates a text attachment from its stored size, up to the character cap, without reading it', () => {
     const notes: AttachmentInfo = { id: 'notes', kind: 'text', filename: 'notes.txt', sizeBytes: 400 * 1024 };
     const messages: HistoryMessage[] = [
-      { id: 'old', role: 'user', content: 'old question', fileIds: [] },
-      { id: 'new', role: 'user', content: 'new question', fileIds: ['notes'] },
+      { id: 'old', seq: 0, role: 'user', content: 'old question', fileIds: [] },
+      { id: 'new', seq: 0, role: 'user', content: 'new question', fileIds: ['notes'] },
     ];
     const capped = { maxImagesPerTurn: 20, maxBytesPerTurn: 200 * MB, maxTextChars: 1_000 };
     const enough = estimateTokens('Be brief.') + estimateTokens('old question') + estimateTokens('new question') + 300;
-    const settings = { mode: 'full' as const, windowMessages: 4, tokenBudget: enough };
+    const settings = { mode: 'full' as const, tokenBudget: enough };
     // Capped at 1,000 characters the file costs about 250 tokens and the old message still fits; whole, it would not.
     expect(selectHistory(planInput({ history: messages, files: files(notes), settings, budget: capped })).map((m) => m.id)).toEqual(['old', 'new']);
     const uncapped = { ...capped, maxTextChars: 1_000_000 };
@@ -93,7 +100,7 @@ describe('context building', () => {
       { id: 'notes', kind: 'text', filename: 'notes.md', sizeBytes: 7 },
       { id: 'deck', kind: 'other', filename: 'deck.pdf', sizeBytes: 5 * MB },
     );
-    const input = planInput({ history: [{ id: 'q', role: 'user', content: 'What is this?', fileIds: ['img', 'notes', 'deck'] }], files: infos });
+    const input = planInput({ history: [{ id: 'q', seq: 0, role: 'user', content: 'What is this?', fileIds: ['img', 'notes', 'deck'] }], files: infos });
     expect(planContext(input).load.map((file) => file.id)).toEqual(['img', 'notes', 'deck']);
     const attachments = new Map<string, Attachment>([
       ['img', { kind: 'image', upstreamFileId: 'file-abc' }],
@@ -115,9 +122,9 @@ describe('context building', () => {
 
   it('sends the newest images up to the per-turn count and leaves the older ones out, named in a note', () => {
     const messages: HistoryMessage[] = [
-      { id: 'q1', role: 'user', content: 'first', fileIds: ['a', 'b'] },
-      { id: 'r1', role: 'assistant', content: 'seen', fileIds: [] },
-      { id: 'q2', role: 'user', content: 'second', fileIds: ['c', 'd'] },
+      { id: 'q1', seq: 0, role: 'user', content: 'first', fileIds: ['a', 'b'] },
+      { id: 'r1', seq: 0, role: 'assistant', content: 'seen', fileIds: [] },
+      { id: 'q2', seq: 0, role: 'user', content: 'second', fileIds: ['c', 'd'] },
     ];
     const input = planInput({ history: messages, files: files(image('a'), image('b'), image('c'), image('d')), budget: { maxImagesPerTurn: 3, maxBytesPerTurn: 200 * MB, maxTextChars: 100 } });
     const plan = planContext(input);
@@ -133,8 +140,8 @@ describe('context building', () => {
 
   it('keeps the attachment bytes of a turn within its budget, counted from the stored sizes', () => {
     const messages: HistoryMessage[] = [
-      { id: 'q1', role: 'user', content: 'old', fileIds: ['big', 'log'] },
-      { id: 'q2', role: 'user', content: 'new', fileIds: ['mid'] },
+      { id: 'q1', seq: 0, role: 'user', content: 'old', fileIds: ['big', 'log'] },
+      { id: 'q2', seq: 0, role: 'user', content: 'new', fileIds: ['mid'] },
     ];
     const infos = files(image('big', 8 * MB), image('mid', 6 * MB), { id: 'log', kind: 'text', filename: 'app.log', sizeBytes: 50 * MB });
     const plan = planContext(planInput({ history: messages, files: infos, budget: { maxImagesPerTurn: 20, maxBytesPerTurn: 10 * MB, maxTextChars: 100_000 } }));

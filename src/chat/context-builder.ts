@@ -5,10 +5,23 @@ import { attachmentCost, type AttachmentKind } from '../threads/attachment-limit
 
 export interface HistoryMessage {
   id: string;
+  /** The message's place in the thread (what a summary covers is told by it). */
+  seq: number;
   role: 'user' | 'assistant';
   content: string;
   fileIds: string[];
+  /** A user message: the message it replies to (quoted to the model). */
+  replyToId?: string | null;
 }
+
+/** The start of a message a user message replies to. */
+export interface Quote {
+  role: 'user' | 'assistant';
+  excerpt: string;
+}
+
+/** The most characters of a replied-to message quoted before the reply (whitespace folded). */
+export const REPLY_EXCERPT_CHARS = 300;
 
 /** What the database says of an attached file, before any of its bytes are read. */
 export interface AttachmentInfo {
@@ -18,11 +31,15 @@ export interface AttachmentInfo {
   sizeBytes: number;
 }
 
-/** What a file sent with a turn contributes, once loaded: an image by its copy at OpenAI, text as read. */
+/**
+ * What a file sent with a turn contributes, once loaded: an image or a PDF
+ * by its copy at OpenAI, text as read, a Word document as its extracted text.
+ */
 export type Attachment =
   | { kind: 'image'; upstreamFileId: string }
-  | { kind: 'text'; filename: string; text: string }
-  | { kind: 'other'; filename: string };
+  | { kind: 'pdf'; filename: string; upstreamFileId: string }
+  | { kind: 'text' | 'document'; filename: string; text: string }
+  | { kind: 'other'; filename: string; unreadable?: boolean };
 
 export type LeftOutReason = 'image_limit' | 'attachment_budget';
 
@@ -48,7 +65,6 @@ export interface TurnOverrides {
 
 export interface ContextSettings {
   mode: ContextMode;
-  windowMessages: number;
   tokenBudget: number;
 }
 
@@ -61,7 +77,9 @@ export interface AttachmentBudget {
 export interface PlanInput {
   instructions: string | null;
   summary: string | null;
-  /** Oldest first; replaced replies already left out. */
+  /** Tokens kept free beyond the summary's (for a summary about to be written). */
+  reserveTokens?: number;
+  /** Oldest first; replaced replies and messages the summary covers already left out. */
   history: HistoryMessage[];
   /** The attached files that still exist, by id. */
   files: Map<string, AttachmentInfo>;
@@ -85,6 +103,8 @@ export interface BuildInput {
   plan: Pick<ContextPlan, 'messages' | 'leftOut'>;
   /** The loaded files; one missing here (deleted meanwhile) is left out silently. */
   attachments: Map<string, Attachment>;
+  /** The starts of the messages that user messages reply to, by id. */
+  quotes?: Map<string, Quote>;
   overrides: TurnOverrides;
 }
 
@@ -100,22 +120,29 @@ export function estimateTokens(text: string): number {
 function messageTokens(message: HistoryMessage, input: PlanInput): number {
   let tokens = estimateTokens(message.content);
   if (message.role !== 'user') return tokens;
+  if (message.replyToId) tokens += estimateTokens('x'.repeat(REPLY_EXCERPT_CHARS + 60));
   for (const fileId of message.fileIds) {
     const file = input.files.get(fileId);
     if (file?.kind === 'image') tokens += IMAGE_TOKENS;
-    else if (file?.kind === 'text') tokens += Math.ceil(Math.min(file.sizeBytes, input.budget.maxTextChars) / 4) + MESSAGE_OVERHEAD_TOKENS;
+    // A PDF's text (and its pages' images) and a document's extracted text, estimated like text from the stored size.
+    else if (file && file.kind !== 'other') tokens += Math.ceil(Math.min(file.sizeBytes, input.budget.maxTextChars) / 4) + MESSAGE_OVERHEAD_TOKENS;
   }
   return tokens;
 }
 
 /**
- * The newest messages that fit the token budget (in summary_window mode, at
- * most the window), oldest first. The newest message is always kept.
+ * The newest messages that fit the token budget, oldest first. The newest
+ * message is always kept. (In summary_window mode the history holds only
+ * what the summary does not cover: none of it may be dropped unless a
+ * summary is written first.)
  */
 export function selectHistory(input: PlanInput): HistoryMessage[] {
-  const { history, settings } = input;
-  const candidates = settings.mode === 'summary_window' ? history.slice(-settings.windowMessages) : history;
-  let budget = settings.tokenBudget - estimateTokens(input.instructions ?? '') - (input.summary ? estimateTokens(input.summary) : 0);
+  const { history: candidates, settings } = input;
+  let budget =
+    settings.tokenBudget -
+    estimateTokens(input.instructions ?? '') -
+    (input.summary ? estimateTokens(input.summary) : 0) -
+    (input.reserveTokens ?? 0);
   const selected: HistoryMessage[] = [];
   for (let index = candidates.length - 1; index >= 0; index--) {
     const cost = messageTokens(candidates[index], input);
@@ -168,14 +195,31 @@ const LEFT_OUT_BECAUSE: Record<LeftOutReason, string> = {
   attachment_budget: "this turn's attachment budget is used up",
 };
 
+/**
+ * The text the model sees of a user message: when it replies to an earlier
+ * message, the start of that message is quoted first, so the model knows
+ * what "this" or "that point" refers to.
+ */
+export function withQuote(content: string, quote: Quote | undefined): string {
+  if (!quote) return content;
+  const folded = quote.excerpt.replace(/\s+/g, ' ').trim();
+  const excerpt = folded.length > REPLY_EXCERPT_CHARS ? `${folded.slice(0, REPLY_EXCERPT_CHARS).trimEnd()}…` : folded;
+  const whose = quote.role === 'assistant' ? 'your' : 'my';
+  return `(Replying to ${whose} earlier message: "${excerpt}")\n\n${content}`;
+}
+
 function toLlmMessage(message: HistoryMessage, input: BuildInput): LlmMessage {
-  if (message.role === 'assistant' || message.fileIds.length === 0) return { role: message.role, content: message.content };
-  const parts: LlmContentPart[] = [{ type: 'text', text: message.content }];
+  if (message.role === 'assistant') return { role: message.role, content: message.content };
+  const text = withQuote(message.content, message.replyToId ? input.quotes?.get(message.replyToId) : undefined);
+  if (message.fileIds.length === 0) return { role: 'user', content: text };
+  const parts: LlmContentPart[] = [{ type: 'text', text }];
   for (const fileId of message.fileIds) {
     const attachment = input.attachments.get(fileId);
     const leftOut = input.plan.leftOut.get(fileId);
     if (attachment?.kind === 'image') parts.push({ type: 'image', fileId: attachment.upstreamFileId });
-    else if (attachment?.kind === 'text') parts.push({ type: 'text', text: `Attached file ${attachment.filename}:\n${attachment.text}` });
+    else if (attachment?.kind === 'pdf') parts.push({ type: 'text', text: `Attached file ${attachment.filename}:` }, { type: 'file', fileId: attachment.upstreamFileId });
+    else if (attachment?.kind === 'text' || attachment?.kind === 'document') parts.push({ type: 'text', text: `Attached file ${attachment.filename}:\n${attachment.text}` });
+    else if (attachment?.kind === 'other' && attachment.unreadable) parts.push({ type: 'text', text: `(Attached file ${attachment.filename}; its content could not be read.)` });
     else if (attachment) parts.push({ type: 'text', text: `(Attached file ${attachment.filename}; its content is not included.)` });
     else if (leftOut) {
       const what = leftOut.kind === 'image' ? 'image' : 'file';

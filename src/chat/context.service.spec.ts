@@ -9,6 +9,7 @@ import type { MessagesRepository } from '../threads/messages.repository.js';
 import type { HistoryMessage } from './context-builder.js';
 import { ContextService, type ContextTurn } from './context.service.js';
 import type { ImageCopies } from './image-copies.js';
+import type { SummariesService } from './summaries.service.js';
 
 const CHUNK = 256 * 1024;
 
@@ -83,13 +84,13 @@ function service(files: StoredFile[], storage: CountingStorage | undefined, copi
     content: () => storage!.stream(),
   } as unknown as FilesService;
   const logger = { info: () => undefined } as unknown as AppLogger;
-  return new ContextService({} as MessagesRepository, filesService, copies as unknown as ImageCopies, config, logger);
+  return new ContextService({} as MessagesRepository, filesService, copies as unknown as ImageCopies, {} as SummariesService, config, logger);
 }
 
 function turn(fileIds: string[]): ContextTurn {
-  const history: HistoryMessage[] = [{ id: 'q', role: 'user', content: 'Look', fileIds }];
+  const history: HistoryMessage[] = [{ id: 'q', seq: 0, role: 'user', content: 'Look', fileIds }];
   return {
-    thread: { id: 't1', userId: 'u1', summary: null },
+    thread: { id: 't1', userId: 'u1', summary: null, summaryThroughSeq: null },
     assistant: { model: 'gpt-4o', instructions: null, temperature: null, tools: [], vectorStoreId: null },
     overrides: {},
     history,

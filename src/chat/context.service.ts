@@ -3,6 +3,7 @@ import type { Assistant } from '../assistants/assistant.entity.js';
 import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
+import { CONTEXT_READ_LIMIT } from '../config/chat.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { FilesService } from '../files/files.service.js';
@@ -14,23 +15,37 @@ import type { UserLlm } from '../llm/user-llm.js';
 import { attachmentKind, textReadBytes } from '../threads/attachment-limits.js';
 import { MessagesRepository } from '../threads/messages.repository.js';
 import type { Thread } from '../threads/thread.entity.js';
-import { buildRequest, planContext, type Attachment, type AttachmentInfo, type HistoryMessage, type TurnOverrides } from './context-builder.js';
+import { buildRequest, planContext, REPLY_EXCERPT_CHARS, type Attachment, type ContextPlan, type Quote, type AttachmentInfo, type HistoryMessage, type TurnOverrides } from './context-builder.js';
+import { documentText } from './document-text.js';
 import { ImageCopies } from './image-copies.js';
+import { SummariesService } from './summaries.service.js';
 
-/** In full mode at most this many recent messages are read; the token budget trims further. */
-const FULL_MODE_READ_LIMIT = 1_000;
+/** Room kept for a summary written before a turn (it is asked for in at most 600 tokens). */
+const SUMMARY_RESERVE_TOKENS = 1_000;
+
+type ContextThread = Pick<Thread, 'id' | 'userId' | 'summary' | 'summaryThroughSeq'>;
 
 export interface ContextTurn {
-  thread: Pick<Thread, 'id' | 'userId' | 'summary'>;
+  thread: ContextThread;
   assistant: Pick<Assistant, 'model' | 'instructions' | 'temperature' | 'tools' | 'vectorStoreId'>;
   overrides: TurnOverrides;
   history: HistoryMessage[];
+}
+
+interface Conversation {
+  summary: string | null;
+  /** Oldest first. */
+  history: HistoryMessage[];
+  /** The starts of the messages its user messages reply to. */
+  quotes?: Map<string, Quote>;
 }
 
 interface BuiltRequest {
   request: LlmRequest;
   /** The ids of the image copies at OpenAI the request refers to. */
   copies: string[];
+  /** The ids of the copies made for this turn alone (PDFs), deleted after it. */
+  turnCopies: string[];
 }
 
 /**
@@ -45,29 +60,31 @@ export class ContextService {
     private readonly messages: MessagesRepository,
     private readonly files: FilesService,
     private readonly images: ImageCopies,
+    private readonly summaries: SummariesService,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: AppLogger,
   ) {}
 
-  /** How many messages a turn reads: the summary window, or up to FULL_MODE_READ_LIMIT (the token budget trims). */
+  /** How many messages a turn reads at most (the token budget trims further). */
   get historyLimit(): number {
-    return this.config.chat.contextMode === 'summary_window' ? this.config.chat.windowMessages : FULL_MODE_READ_LIMIT;
+    return CONTEXT_READ_LIMIT;
+  }
+
+  /** summary_window mode: a turn sends the thread's summary and only the messages it does not cover. */
+  get sendsSummary(): boolean {
+    return this.config.chat.contextMode === 'summary_window';
   }
 
   /**
-   * The newest messages of the thread that go into a turn's input, oldest first.
+   * The newest messages of the thread that go into a turn's input, oldest
+   * first: in summary_window mode all those its summary does not cover.
    * @param throughId regenerate: the answered message (later messages are left out)
    * @param excludeId regenerate: the reply being replaced
    */
-  async history(
-    userId: string,
-    threadId: string,
-    throughId: string | null,
-    excludeId: string | null,
-    limit = this.historyLimit,
-  ): Promise<HistoryMessage[]> {
-    const rows = await this.messages.history(userId, threadId, throughId, excludeId, limit);
-    return rows.reverse().map((row) => ({ id: row.id, role: row.role, content: row.content, fileIds: row.file_ids }));
+  async history(thread: Pick<ContextThread, 'id' | 'userId' | 'summaryThroughSeq'>, throughId: string | null, excludeId: string | null): Promise<HistoryMessage[]> {
+    const afterSeq = this.sendsSummary ? (thread.summaryThroughSeq ?? 0) : null;
+    const rows = await this.messages.history(thread.userId, thread.id, throughId, excludeId, this.historyLimit, afterSeq);
+    return rows.reverse().map((row) => ({ id: row.id, seq: Number(row.seq), role: row.role, content: row.content, fileIds: row.file_ids }));
   }
 
   /**
@@ -75,36 +92,81 @@ export class ContextService {
    * a file the request referred to is gone (an image's copy expired or was
    * deleted there), the turn's copies are forgotten, made again, and the
    * request sent once more: a vanished copy costs one upload, not the thread.
+   * The turn's own copies (PDFs) are deleted at OpenAI once it is over.
    */
   async send<T>(turn: ContextTurn, llm: UserLlm, signal: AbortSignal, send: (request: LlmRequest) => Promise<T>): Promise<T> {
-    const first = await this.build(turn, llm, signal);
+    const stored = await this.attachedFiles(turn.thread.userId, turn.history);
+    const sent = await this.conversation(turn, llm, stored);
+    const conversation = { ...sent, quotes: await this.quotes(turn.thread, sent.history) };
+    const turnCopies: string[] = [];
     try {
-      return await send(first.request);
-    } catch (error) {
-      if (!(error instanceof UpstreamFileMissing) || first.copies.length === 0) throw error;
-      this.logger.info({ threadId: turn.thread.id, copies: first.copies.length }, 'OpenAI no longer has an image copy; copying again');
-      await this.images.forget(turn.thread.userId, first.copies);
-      const again = await this.build(turn, llm, signal);
-      return send(again.request);
+      const first = await this.build(turn, conversation, stored, llm, signal);
+      turnCopies.push(...first.turnCopies);
+      try {
+        return await send(first.request);
+      } catch (error) {
+        if (!(error instanceof UpstreamFileMissing) || first.copies.length + first.turnCopies.length === 0) throw error;
+        this.logger.info({ threadId: turn.thread.id, copies: first.copies.length }, 'OpenAI no longer has a file copy; copying again');
+        await this.images.forget(turn.thread.userId, first.copies);
+        const again = await this.build(turn, conversation, await this.attachedFiles(turn.thread.userId, conversation.history), llm, signal);
+        turnCopies.push(...again.turnCopies);
+        return await send(again.request);
+      }
+    } finally {
+      if (turnCopies.length > 0) {
+        await this.images
+          .discard(turn.thread.userId, turnCopies)
+          .catch((error: unknown) => this.logger.warn({ threadId: turn.thread.id, err: error }, "could not queue the deletion of a turn's file copies"));
+      }
     }
   }
 
-  private async build(turn: ContextTurn, llm: UserLlm, signal: AbortSignal): Promise<BuiltRequest> {
-    const { contextMode, windowMessages, contextTokenBudget, attachments: limits } = this.config.chat;
-    const summary = contextMode === 'summary_window' ? turn.thread.summary : null;
-    const stored = await this.attachedFiles(turn.thread.userId, turn.history);
-    const plan = planContext({
+  /**
+   * The summary and the messages a turn sends. In summary_window mode nothing
+   * is dropped that the summary does not cover: when the turn's token budget
+   * (or the read limit) cannot hold every uncovered message, the summary is
+   * brought up to the oldest message that fits, before the turn.
+   */
+  private async conversation(turn: ContextTurn, llm: UserLlm, stored: Map<string, StoredFile>): Promise<Conversation> {
+    const conversation = { summary: this.sendsSummary ? turn.thread.summary : null, history: turn.history };
+    if (!this.sendsSummary || turn.history.length === 0) return conversation;
+    const fits = this.plan(turn, conversation, stored).messages.length;
+    if (fits === turn.history.length && turn.history.length < CONTEXT_READ_LIMIT) return conversation;
+    const kept = this.plan(turn, conversation, stored, SUMMARY_RESERVE_TOKENS).messages;
+    const covered = await this.summaries.coverBefore(turn.thread, llm, kept[0].seq);
+    return covered ? { summary: covered.summary, history: kept } : conversation;
+  }
+
+  private plan(turn: ContextTurn, conversation: Conversation, stored: Map<string, StoredFile>, reserveTokens = 0): ContextPlan {
+    const { contextMode, contextTokenBudget, attachments: limits } = this.config.chat;
+    return planContext({
       instructions: turn.assistant.instructions,
-      summary,
-      history: turn.history,
+      summary: conversation.summary,
+      reserveTokens,
+      history: conversation.history,
       files: new Map([...stored.values()].map((file) => [file.id, infoOf(file)])),
-      settings: { mode: contextMode, windowMessages, tokenBudget: contextTokenBudget },
+      settings: { mode: contextMode, tokenBudget: contextTokenBudget },
       budget: limits,
     });
+  }
+
+  /** @param stored the rows of the files the conversation's messages carry */
+  private async build(turn: ContextTurn, conversation: Conversation, stored: Map<string, StoredFile>, llm: UserLlm, signal: AbortSignal): Promise<BuiltRequest> {
+    const { summary } = conversation;
+    const plan = this.plan(turn, conversation, stored);
     const attachments = await this.load(plan.load.map((info) => stored.get(info.id)!), llm, signal);
-    const request = buildRequest({ assistant: turn.assistant, summary, plan, attachments, overrides: turn.overrides });
+    const request = buildRequest({ assistant: turn.assistant, summary, plan, attachments, quotes: conversation.quotes, overrides: turn.overrides });
     const copies = [...attachments.values()].flatMap((attachment) => (attachment.kind === 'image' ? [attachment.upstreamFileId] : []));
-    return { request, copies };
+    const turnCopies = [...attachments.values()].flatMap((attachment) => (attachment.kind === 'pdf' ? [attachment.upstreamFileId] : []));
+    return { request, copies, turnCopies };
+  }
+
+  /** The starts of the messages the user messages reply to (read past the excerpt's length only to tell it was cut). */
+  private async quotes(thread: Pick<ContextThread, 'id' | 'userId'>, history: HistoryMessage[]): Promise<Map<string, Quote>> {
+    const ids = [...new Set(history.flatMap((message) => (message.role === 'user' && message.replyToId ? [message.replyToId] : [])))];
+    if (ids.length === 0) return new Map();
+    const rows = await this.messages.excerpts(thread.userId, thread.id, ids, REPLY_EXCERPT_CHARS * 2);
+    return new Map(rows.map((row) => [row.id, { role: row.role, excerpt: row.excerpt }]));
   }
 
   /** The rows (never the bytes) of the files the user messages carry, by id. */
@@ -151,8 +213,14 @@ export class ContextService {
         const upstreamFileId = await this.images.ensure(file, llm, signal);
         return upstreamFileId ? { kind: 'image', upstreamFileId } : null;
       }
+      case 'pdf':
+        return { kind: 'pdf', filename: file.filename, upstreamFileId: await this.images.turnCopy(file, llm, signal) };
       case 'text':
         return { kind: 'text', filename: file.filename, text: await this.readText(file) };
+      case 'document': {
+        const text = await documentText(this.files.content(file), file.sizeBytes, this.config.chat.attachments.maxTextChars);
+        return text === null ? { kind: 'other', filename: file.filename, unreadable: true } : { kind: 'document', filename: file.filename, text };
+      }
       case 'other':
         return { kind: 'other', filename: file.filename };
     }

@@ -10,12 +10,15 @@ import { retryWaitMs } from '../llm/retry-rule.js';
 import type { UserLlm } from '../llm/user-llm.js';
 import { UpstreamJobsService } from '../upstream-sync/upstream-jobs.service.js';
 import { UpstreamWorker } from '../upstream-sync/upstream-worker.js';
+import { PDF_MIME } from '../threads/attachment-limits.js';
 import { ChatFilesRepository } from './chat-files.repository.js';
 
 /** A copy this close to its expiry is made again rather than sent (a turn may take minutes). */
 const MIN_REMAINING_LIFETIME_MS = 15 * 60 * 1000;
 
-const EXTENSIONS: Record<string, string> = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/gif': '.gif', 'image/webp': '.webp' };
+const EXTENSIONS: Record<string, string> = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/gif': '.gif', 'image/webp': '.webp', [PDF_MIME]: '.pdf' };
+/** OpenAI's shortest `expires_after`: a turn's own copy outlives the turn by little if its deletion is lost. */
+const TURN_COPY_SECONDS = 3_600;
 
 /**
  * Images go to the model by reference: each is copied to OpenAI Files once
@@ -46,18 +49,42 @@ export class ImageCopies {
     return this.record(file, copy, llm.keyRef);
   }
 
+  /**
+   * A copy of a PDF for one turn (`purpose: user_data`, sent as `input_file`).
+   * It is not kept on the file's row, which holds the copy an assistant's
+   * vector store uses when the PDF is also a document; `discard` deletes it
+   * once the turn is over, and it expires within the hour in any case.
+   */
+  async turnCopy(file: StoredFile, llm: UserLlm, signal: AbortSignal): Promise<string> {
+    return (await this.upload(file, llm, signal, 'user_data', TURN_COPY_SECONDS)).id;
+  }
+
+  /** Deletes a turn's own copies at OpenAI, through the background queue. */
+  async discard(userId: string, upstreamFileIds: string[]): Promise<void> {
+    if (upstreamFileIds.length === 0) return;
+    await this.jobs.enqueue(upstreamFileIds.map((upstreamFileId) => ({ userId, kind: 'delete_upstream_file' as const, payload: { upstreamFileId } })));
+    this.worker.nudge();
+  }
+
   /** Forgets copies OpenAI no longer has, so that the next use makes them again. */
   async forget(userId: string, upstreamFileIds: string[]): Promise<void> {
     await this.copies.forgetCopies(userId, upstreamFileIds);
   }
 
-  private async upload(file: StoredFile, llm: UserLlm, signal: AbortSignal): Promise<UpstreamFile> {
+  private async upload(
+    file: StoredFile,
+    llm: UserLlm,
+    signal: AbortSignal,
+    purpose: 'vision' | 'user_data' = 'vision',
+    expiresAfterSeconds = this.config.chat.attachments.upstreamCopySeconds,
+  ): Promise<UpstreamFile> {
     const image = {
+      purpose,
       filename: `${file.id}${EXTENSIONS[file.mimeType] ?? ''}`,
       mimeType: file.mimeType,
       sizeBytes: file.sizeBytes,
       open: () => this.files.content(file),
-      expiresAfterSeconds: this.config.chat.attachments.upstreamCopySeconds,
+      expiresAfterSeconds,
     };
     for (let attempt = 0; ; attempt++) {
       try {

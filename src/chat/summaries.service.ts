@@ -20,7 +20,8 @@ const INSTRUCTIONS =
 /**
  * Rolling summaries for long threads (summary_window context): refreshed in
  * the background every few messages, never delaying a reply. The summary
- * covers everything older than the window; the window is sent verbatim.
+ * covers everything older than the window; what it does not cover is sent
+ * verbatim. Only when a turn cannot carry all of that is it written first.
  */
 @Injectable()
 export class SummariesService {
@@ -44,6 +45,27 @@ export class SummariesService {
     return work;
   }
 
+  /**
+   * Writes the summary now, before a turn, so that it covers every message
+   * older than `beforeSeq` that it did not cover yet (the turn cannot carry
+   * them all). The new summary, or undefined when it could not be written
+   * (the turn then goes without those messages).
+   */
+  async coverBefore(
+    thread: { id: string; userId: string; summary: string | null; summaryThroughSeq: number | null },
+    llm: UserLlm,
+    beforeSeq: number,
+  ): Promise<{ summary: string | null } | undefined> {
+    try {
+      const fromSeq = String(thread.summaryThroughSeq ?? 0);
+      const summary = await this.summarize(thread.userId, thread.id, llm, thread.summary, fromSeq, String(beforeSeq));
+      return { summary: summary ?? thread.summary };
+    } catch (error) {
+      this.logger.warn({ threadId: thread.id, err: error }, 'summary before the turn failed; its oldest messages are left out');
+      return undefined;
+    }
+  }
+
   private async refresh(userId: string, threadId: string, llm: UserLlm): Promise<void> {
     const { summarizeAfterMessages, summaryUpdateInterval, windowMessages } = this.config.chat;
     const state = await this.threads.summaryState(userId, threadId);
@@ -53,10 +75,17 @@ export class SummariesService {
     // The oldest message of the window: everything before it belongs in the summary.
     const windowStart = await this.messages.windowStart(userId, threadId, windowMessages);
     if (windowStart === undefined) return;
-    const fromSeq = state.summaryThroughSeq ?? '0';
+    await this.summarize(userId, threadId, llm, state.summary, state.summaryThroughSeq ?? '0', windowStart);
+  }
+
+  /**
+   * Folds the messages between two positions into the summary and stores it.
+   * The new summary, or null when there was nothing to fold in.
+   */
+  private async summarize(userId: string, threadId: string, llm: UserLlm, previous: string | null, fromSeq: string, toSeq: string): Promise<string | null> {
     // Newest first and bounded: a long thread's first summary covers its recent part.
-    const older = (await this.messages.between(userId, threadId, fromSeq, windowStart, MAX_SUMMARIZED_MESSAGES)).reverse();
-    if (older.length === 0) return;
+    const older = (await this.messages.between(userId, threadId, fromSeq, toSeq, MAX_SUMMARIZED_MESSAGES)).reverse();
+    if (older.length === 0) return null;
 
     let transcript = older
       .map((message) => `${message.role === 'user' ? 'User' : 'Assistant'}: ${message.content.slice(0, MAX_MESSAGE_CHARS)}`)
@@ -68,18 +97,14 @@ export class SummariesService {
       {
         model: this.config.openai.summaryModel,
         instructions: INSTRUCTIONS,
-        input: [
-          {
-            role: 'user',
-            content: `${state.summary ? `Summary so far:\n${state.summary}\n\n` : ''}New messages:\n${transcript}`,
-          },
-        ],
+        input: [{ role: 'user', content: `${previous ? `Summary so far:\n${previous}\n\n` : ''}New messages:\n${transcript}` }],
         maxOutputTokens: 600,
       },
       SUMMARY_TIMEOUT_MS,
     );
-    if (!summary) return;
+    if (!summary) throw new Error('OpenAI answered with an empty summary');
     const throughSeq = older[older.length - 1].seq;
     await this.threads.saveSummary(userId, threadId, summary, throughSeq);
+    return summary;
   }
 }

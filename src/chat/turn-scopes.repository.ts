@@ -10,7 +10,7 @@ import type { HistoryMessage } from './context-builder.js';
 
 /** What a turn needs of its user: the key that pays for it. */
 export type TurnUser = Pick<User, 'id' | 'apiKeyCiphertext' | 'apiKeyKeyId' | 'apiKeyVersion' | 'defaultAssistantId'>;
-export type TurnThread = Pick<Thread, 'id' | 'userId' | 'assistantId' | 'title' | 'summary' | 'messageCount'>;
+export type TurnThread = Pick<Thread, 'id' | 'userId' | 'assistantId' | 'title' | 'summary' | 'summaryThroughSeq' | 'messageCount'>;
 /** Who answers: an assistant of the user's, or (id null) the plain chat's profile without instructions or tools. */
 export type TurnAssistant = Pick<Assistant, 'name' | 'isActive' | 'model' | 'instructions' | 'temperature' | 'tools' | 'vectorStoreId'> & {
   id: string | null;
@@ -24,7 +24,7 @@ export interface TurnScope {
   assistant: TurnAssistant | null;
   /** A run was answering in the thread when it was read. */
   busy: boolean;
-  /** The newest messages of the thread's conversation, oldest first, when they were asked for. */
+  /** The newest messages of the thread's conversation (with afterSummary, those its summary does not cover), oldest first, when asked for. */
   history: HistoryMessage[] | undefined;
 }
 
@@ -37,16 +37,18 @@ export interface TurnScope {
 const SCOPE = `
   SELECT u.id AS user_id, u.api_key_ciphertext, u.api_key_key_id, u.api_key_version, u.default_assistant_id,
          t.id AS thread_id, t.assistant_id AS thread_assistant_id, t.title AS thread_title, t.summary AS thread_summary,
-         t.message_count AS thread_message_count,
+         t.summary_through_seq AS thread_summary_through_seq, t.message_count AS thread_message_count,
          COALESCE($3::uuid, t.assistant_id, u.default_assistant_id) AS wanted_assistant_id,
          a.id AS assistant_id, a.name AS assistant_name, a.is_active AS assistant_is_active, a.model AS assistant_model,
          a.instructions AS assistant_instructions, a.temperature AS assistant_temperature, a.tools AS assistant_tools,
          a.vector_store_id AS assistant_vector_store_id,
          EXISTS (SELECT 1 FROM runs r WHERE r.thread_id = t.id AND r.user_id = u.id AND r.status = 'running') AS thread_busy,
          CASE WHEN $4::int > 0 THEN (
-           SELECT COALESCE(json_agg(json_build_object('id', h.id, 'role', h.role, 'content', h.content, 'fileIds', h.file_ids) ORDER BY h.seq), '[]')
-           FROM (SELECT id, role, content, file_ids, seq FROM messages
-                 WHERE thread_id = t.id AND user_id = u.id AND ${CONTEXT_MESSAGES} ORDER BY seq DESC LIMIT $4) h
+           SELECT COALESCE(json_agg(json_build_object('id', h.id, 'seq', h.seq, 'role', h.role, 'content', h.content, 'fileIds', h.file_ids, 'replyToId', h.reply_to_id) ORDER BY h.seq), '[]')
+           FROM (SELECT id, role, content, file_ids, reply_to_id, seq FROM messages
+                 WHERE thread_id = t.id AND user_id = u.id AND ${CONTEXT_MESSAGES}
+                   AND ($5::boolean IS NOT TRUE OR seq > COALESCE(t.summary_through_seq, 0))
+                 ORDER BY seq DESC LIMIT $4) h
          ) END AS history
   FROM users u
   LEFT JOIN threads t ON t.id = $2::uuid AND t.user_id = u.id AND t.deleted_at IS NULL
@@ -64,6 +66,7 @@ interface ScopeRow {
   thread_assistant_id: string | null;
   thread_title: string | null;
   thread_summary: string | null;
+  thread_summary_through_seq: string | null;
   thread_message_count: number | null;
   wanted_assistant_id: string | null;
   assistant_id: string | null;
@@ -97,6 +100,7 @@ function scopeFromRow(row: ScopeRow, userId: string, threadId: string | null, hi
           assistantId: row.thread_assistant_id,
           title: row.thread_title,
           summary: row.thread_summary,
+          summaryThroughSeq: row.thread_summary_through_seq === null ? null : Number(row.thread_summary_through_seq),
           messageCount: row.thread_message_count ?? 0,
         }
       : null,
@@ -131,9 +135,10 @@ export class TurnScopes {
    * @param threadId the thread the turn continues (none: a new thread)
    * @param assistantId the assistant asked for in the request, if any
    * @param historyLimit also read this many of the thread's newest messages (0: none)
+   * @param afterSummary of those, only the ones the thread's summary does not cover
    */
-  async load(userId: string, threadId: string | null, assistantId: string | null, historyLimit = 0): Promise<TurnScope> {
-    const row = await this.sql.row<ScopeRow>(SCOPE, [userId, threadId, assistantId, historyLimit]);
+  async load(userId: string, threadId: string | null, assistantId: string | null, historyLimit = 0, afterSummary = false): Promise<TurnScope> {
+    const row = await this.sql.row<ScopeRow>(SCOPE, [userId, threadId, assistantId, historyLimit, afterSummary]);
     if (!row) throw notFound('User');
     return scopeFromRow(row, userId, threadId, historyLimit);
   }

@@ -1,12 +1,15 @@
 import { readChatAttachmentLimits, type ChatAttachmentLimits } from './chat-attachments.js';
-import type { EnvReader } from './env-reader.js';
+import { ConfigError, type EnvReader } from './env-reader.js';
 
 export type ContextMode = 'full' | 'summary_window';
 
 export interface ChatConfig {
   maxInputChars: number;
   contextMode: ContextMode;
-  /** Newest messages kept verbatim in summary_window mode. */
+  /**
+   * summary_window mode: newest messages a summary leaves verbatim. Messages
+   * the summary does not cover yet are always sent (within the token budget).
+   */
   windowMessages: number;
   summarizeAfterMessages: number;
   summaryUpdateInterval: number;
@@ -18,8 +21,15 @@ export interface ChatConfig {
   attachments: ChatAttachmentLimits;
 }
 
+/**
+ * The most messages one turn reads: in full mode the newest, in
+ * summary_window mode those its summary does not cover yet. The token budget
+ * trims further (in summary_window mode, by summarising first).
+ */
+export const CONTEXT_READ_LIMIT = 1_000;
+
 export function readChatConfig(env: EnvReader): ChatConfig {
-  return {
+  const config: ChatConfig = {
     maxInputChars: env.integer('CHAT_MAX_INPUT_CHARS', { default: 32_000, min: 1 }),
     contextMode: env.oneOf<ContextMode>('CONTEXT_MODE', ['full', 'summary_window'], 'summary_window'),
     windowMessages: env.integer('CONTEXT_WINDOW_MESSAGES', { default: 20, min: 1 }),
@@ -32,4 +42,20 @@ export function readChatConfig(env: EnvReader): ChatConfig {
     titleWaitMs: env.integer('TITLE_WAIT_MS', { default: 3_000, min: 0 }),
     attachments: readChatAttachmentLimits(env),
   };
+  checkContextSettings(config);
+  return config;
+}
+
+/**
+ * A summary covers what falls out of the window; until it is written (or
+ * refreshed) the uncovered messages are all sent. They must fit what a turn
+ * reads, or every turn of a long thread would have to summarise first.
+ */
+function checkContextSettings(chat: ChatConfig): void {
+  if (chat.summarizeAfterMessages > CONTEXT_READ_LIMIT) {
+    throw new ConfigError(`CONTEXT_SUMMARIZE_AFTER must be at most ${CONTEXT_READ_LIMIT} (the messages a turn reads)`);
+  }
+  if (chat.windowMessages + chat.summaryUpdateInterval > CONTEXT_READ_LIMIT) {
+    throw new ConfigError(`CONTEXT_WINDOW_MESSAGES + CONTEXT_SUMMARY_INTERVAL must be at most ${CONTEXT_READ_LIMIT} (the messages a turn reads)`);
+  }
 }

@@ -1,5 +1,5 @@
-/** What the platform asks of a model, independent of the SDK's types. Images go by reference to their copy in OpenAI Files. */
-export type LlmContentPart = { type: 'text'; text: string } | { type: 'image'; fileId: string };
+/** What the platform asks of a model, independent of the SDK's types. Images and PDFs go by reference to their copy in OpenAI Files. */
+export type LlmContentPart = { type: 'text'; text: string } | { type: 'image'; fileId: string } | { type: 'file'; fileId: string };
 
 export interface LlmMessage {
   role: 'user' | 'assistant' | 'developer';
@@ -50,8 +50,10 @@ export interface StreamOptions {
   idleTimeoutMs: number;
 }
 
-/** An image to copy to OpenAI Files, read from the platform's storage as it is sent. */
+/** An image (or a PDF) to copy to OpenAI Files, read from the platform's storage as it is sent. */
 export interface ImageUpload {
+  /** `vision` for an image, `user_data` for a file sent as `input_file`. */
+  purpose: 'vision' | 'user_data';
   /** The name given to the copy. */
   filename: string;
   mimeType: string;

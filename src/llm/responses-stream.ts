@@ -19,11 +19,16 @@ function toInputItem(message: LlmMessage): OpenAI.Responses.EasyInputMessage {
   return {
     type: 'message',
     role: message.role,
-    content: message.content.map((part) =>
-      part.type === 'text'
-        ? { type: 'input_text' as const, text: part.text }
-        : { type: 'input_image' as const, file_id: part.fileId, detail: 'auto' as const },
-    ),
+    content: message.content.map((part): OpenAI.Responses.ResponseInputContent => {
+      switch (part.type) {
+        case 'text':
+          return { type: 'input_text', text: part.text };
+        case 'image':
+          return { type: 'input_image', file_id: part.fileId, detail: 'auto' };
+        case 'file':
+          return { type: 'input_file', file_id: part.fileId };
+      }
+    }),
   };
 }
 

@@ -68,14 +68,15 @@ export class UserLlm {
 
   /**
    * Copies an image to OpenAI Files for vision input (`purpose: vision`, as the
-   * spec asks of images referenced by `file_id`), streamed from storage. A
+   * spec asks of images referenced by `file_id`), or a PDF for `input_file`
+   * (`purpose: user_data`), streamed from storage. A
    * stream cannot be sent twice, so the SDK does not retry it; the caller may
    * call again (the bytes are opened again).
    */
   async uploadImage(image: ImageUpload, signal?: AbortSignal): Promise<UpstreamFile> {
     const form = streamedForm(
       {
-        purpose: 'vision',
+        purpose: image.purpose,
         'expires_after[anchor]': 'created_at',
         'expires_after[seconds]': String(image.expiresAfterSeconds),
       },

@@ -2,8 +2,12 @@ import { DomainError } from '../common/errors/domain-error.js';
 import type { ChatAttachmentLimits } from '../config/chat-attachments.js';
 import type { FileKind } from '../files/content-type.js';
 
-/** How a file attached to a message reaches the model: an image by reference, text read into the input, or by name only. */
-export type AttachmentKind = 'image' | 'text' | 'other';
+/**
+ * How a file attached to a message reaches the model: an image or a PDF by
+ * reference (a copy in OpenAI Files), text read into the input, a Word
+ * document as its extracted text, anything else by name only.
+ */
+export type AttachmentKind = 'image' | 'pdf' | 'text' | 'document' | 'other';
 
 export interface AttachedFile {
   id: string;
@@ -13,9 +17,13 @@ export interface AttachedFile {
 }
 
 const TEXT_MIME = /^(text\/|application\/(json|xml|yaml|sql))/;
+export const PDF_MIME = 'application/pdf';
+export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 export function attachmentKind(file: Pick<AttachedFile, 'kind' | 'mimeType'>): AttachmentKind {
   if (file.kind === 'image') return 'image';
+  if (file.mimeType === PDF_MIME) return 'pdf';
+  if (file.mimeType === DOCX_MIME) return 'document';
   return TEXT_MIME.test(file.mimeType) ? 'text' : 'other';
 }
 
@@ -29,10 +37,12 @@ export function textReadBytes(maxTextChars: number): number {
 
 /**
  * What a file costs a turn's attachment budget, from its stored size alone:
- * an image all of it, text what is read of it, a file sent by name nothing.
+ * an image or a PDF all of it (sent whole), a Word document all of it (read
+ * whole to extract its text), text what is read of it, a file sent by name
+ * nothing.
  */
 export function attachmentCost(kind: AttachmentKind, sizeBytes: number, maxTextChars: number): number {
-  if (kind === 'image') return sizeBytes;
+  if (kind === 'image' || kind === 'pdf' || kind === 'document') return sizeBytes;
   if (kind === 'text') return Math.min(sizeBytes, textReadBytes(maxTextChars));
   return 0;
 }

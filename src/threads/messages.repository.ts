@@ -79,9 +79,18 @@ export interface MessageWrite {
 
 export interface HistoryRow {
   id: string;
+  seq: string;
   role: MessageRole;
   content: string;
   file_ids: string[];
+  reply_to_id: string | null;
+}
+
+/** The start of a message another one replies to. */
+export interface QuotedRow {
+  id: string;
+  role: MessageRole;
+  excerpt: string;
 }
 
 export interface MessageCursor {
@@ -227,15 +236,34 @@ export class MessagesRepository {
    * The newest messages that go into a turn's input, newest first.
    * @param throughId regenerate: the answered message (later messages are left out)
    * @param excludeId regenerate: the reply being replaced
+   * @param afterSeq only messages after this position (those a summary does not cover)
    */
-  async history(userId: string, threadId: string, throughId: string | null, excludeId: string | null, limit: number): Promise<HistoryRow[]> {
+  async history(
+    userId: string,
+    threadId: string,
+    throughId: string | null,
+    excludeId: string | null,
+    limit: number,
+    afterSeq: number | null = null,
+  ): Promise<HistoryRow[]> {
     return this.sql.rows<HistoryRow>(
-      `SELECT id, role, content, file_ids FROM messages
+      `SELECT id, seq, role, content, file_ids, reply_to_id FROM messages
        WHERE thread_id = $1 AND user_id = $2 AND ${CONTEXT_MESSAGES}
          AND ($3::uuid IS NULL OR id <> $3)
          AND ($4::uuid IS NULL OR seq <= (SELECT seq FROM messages WHERE id = $4 AND user_id = $2))
+         AND ($6::bigint IS NULL OR seq > $6)
        ORDER BY seq DESC LIMIT $5`,
-      [threadId, userId, excludeId, throughId, limit],
+      [threadId, userId, excludeId, throughId, limit, afterSeq],
+    );
+  }
+
+  /** The first characters of the thread's messages with these ids (what replies to them quote). */
+  async excerpts(userId: string, threadId: string, ids: string[], maxChars: number): Promise<QuotedRow[]> {
+    if (ids.length === 0) return [];
+    return this.sql.rows<QuotedRow>(
+      `SELECT id, role, left(content, $4) AS excerpt FROM messages
+       WHERE id = ANY($3::uuid[]) AND thread_id = $1 AND user_id = $2`,
+      [threadId, userId, ids, maxChars],
     );
   }
 

@@ -756,18 +756,15 @@ describe('titles and summaries', () => {
 
       await chatJson(app, user.cookie, { threadId, message: 'message 6' }).expect(200);
       const turn = responseRequests(app).filter((body) => body.model !== 'summary-model').at(-1);
-      // No summary to send: only the window.
-      expect(turn.input.map((item: any) => [item.role, item.content])).toEqual([
-        ['assistant', 'message 5'],
-        ['user', 'message 6'],
-      ]);
+      // No summary covers the older messages: all of them are sent, none dropped.
+      expect(turn.input.map((item: any) => item.content)).toEqual(Array.from({ length: 7 }, (_, index) => `message ${index}`));
       await eventually(() => (responseRequests(app, 'summary-model').length === 2 ? true : undefined));
     } finally {
       await app.close();
     }
   });
 
-  it('sends only the window and the summary for a long thread, and refreshes the summary on schedule', async () => {
+  it('sends a long thread whole until a summary covers it, then the summary and what it does not cover, refreshed on schedule', async () => {
     const app = await startSummaryApp(4, 10, 6);
     try {
       const user = await chatUser(app);
@@ -776,7 +773,7 @@ describe('titles and summaries', () => {
       const threadId = await threadWithMessages(app, user, 200);
       await chatJson(app, user.cookie, { threadId, message: 'message 200' }).expect(200);
       const firstTurn = responseRequests(app).filter((body) => body.model !== 'summary-model').at(-1);
-      expect(firstTurn.input.map((item: any) => item.content)).toEqual(['message 197', 'message 198', 'message 199', 'message 200']);
+      expect(firstTurn.input.map((item: any) => item.content)).toEqual(Array.from({ length: 201 }, (_, index) => `message ${index}`));
 
       await eventually(async () => ((await threadOf(app, user.cookie, threadId)).summary === 'SUMMARY 1' ? true : undefined));
       const summaryRequest = responseRequests(app, 'summary-model')[0];
@@ -786,7 +783,8 @@ describe('titles and summaries', () => {
       await chatJson(app, user.cookie, { threadId, message: 'message 202' }).expect(200);
       const secondTurn = responseRequests(app).filter((body) => body.model !== 'summary-model').at(-1);
       expect(secondTurn.input[0]).toMatchObject({ role: 'developer', content: expect.stringContaining('SUMMARY 1') });
-      expect(secondTurn.input).toHaveLength(5);
+      // The summary covers up to the window it left (messages 198 to 200 and the first reply); those and the new one follow it.
+      expect(secondTurn.input.slice(1).map((item: any) => item.content)).toEqual(['message 198', 'message 199', 'message 200', expect.any(String), 'message 202']);
       expect(summaries).toBe(1);
 
       // Six new messages since the summary (three turns) make it due again.

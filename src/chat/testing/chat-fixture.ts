@@ -40,7 +40,7 @@ export class InMemoryTurnScopes implements PublicOf<TurnScopes> {
     return { ...scope, thread: scope.thread };
   }
 
-  async load(userId: string, threadId: string | null, assistantId: string | null, historyLimit = 0): Promise<TurnScope> {
+  async load(userId: string, threadId: string | null, assistantId: string | null, historyLimit = 0, afterSummary = false): Promise<TurnScope> {
     const user = this.users.get(userId)!;
     const stored = threadId === null ? undefined : this.store.threads.get(threadId);
     const thread = stored?.userId === userId ? stored : undefined;
@@ -48,13 +48,13 @@ export class InMemoryTurnScopes implements PublicOf<TurnScopes> {
     const wanted = assistantId ?? thread?.assistantId ?? user.defaultAssistantId;
     const assistant = wanted ? this.assistants.get(wanted) : null;
     if (assistant === undefined || (assistant && assistant.userId !== userId)) throw Object.assign(new Error('Assistant not found'), { code: 'not_found' });
-    const history = thread && historyLimit > 0 ? (await this.messages.history(userId, thread.id, null, null, historyLimit)).reverse() : undefined;
+    const history = thread && historyLimit > 0 ? (await this.messages.history(userId, thread.id, null, null, historyLimit, afterSummary ? (thread.summaryThroughSeq ?? 0) : null)).reverse() : undefined;
     return {
       user,
-      thread: thread ? { id: thread.id, userId, assistantId: thread.assistantId, title: thread.title, summary: thread.summary, messageCount: thread.messageCount } : null,
+      thread: thread ? { id: thread.id, userId, assistantId: thread.assistantId, title: thread.title, summary: thread.summary, summaryThroughSeq: thread.summaryThroughSeq, messageCount: thread.messageCount } : null,
       assistant,
       busy: thread ? this.store.runs.some((run) => run.threadId === thread.id && run.status === 'running') : false,
-      history: history?.map((row) => ({ id: row.id, role: row.role, content: row.content, fileIds: row.file_ids })),
+      history: history?.map((row) => ({ id: row.id, seq: Number(row.seq), role: row.role, content: row.content, fileIds: row.file_ids, replyToId: row.reply_to_id })),
     };
   }
 }
@@ -115,7 +115,7 @@ export function chatFixture(env: Record<string, string> = {}) {
   const turnsTaken: string[] = [];
   const limiter = { consume: async (_rule: unknown, userId: string) => void turnsTaken.push(userId) } as unknown as RateLimiterService;
   const llm = { assertKeyUsable: () => undefined } as unknown as LlmService;
-  const context = { historyLimit: 20 } as ContextService;
+  const context = { historyLimit: 20, sendsSummary: false } as ContextService;
   const chat = new ChatService(threads, asReal<MessagesRepository>(messages), llm, runs, asReal<TurnScopes>(scopes), context, asReal<TurnExecutor>(executor), limiter, shutdown, config);
   return { chat, store, messages, runsRepository, scopes, executor, shutdown, registry, turnsTaken, threads: threadsRepository };
 }

@@ -106,7 +106,8 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
   const metrics = { runFinished: () => undefined, tokensRelayed: () => undefined, upstreamFailed: (code: string) => void upstreamFailures.push(code) };
   const files = { findExisting: async () => [] } as unknown as FilesService;
   const calls = new MeteredCalls({ record: async () => true } as unknown as ModelCallsRepository, config, logger);
-  const context = new ContextService(messages, files, {} as ImageCopies, config, logger);
+  const summaries = new SummariesService(threads, messages, calls, config, logger);
+  const context = new ContextService(messages, files, {} as ImageCopies, summaries, config, logger);
   const executor = new TurnExecutor(
     { forUser: () => llm as unknown as UserLlm } as unknown as LlmService,
     registry,
@@ -115,7 +116,7 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
     new ReplyRelay(metrics as unknown as MetricsService, config, logger),
     new ReplyStore(transactions, messages, threads, asReal<ChatFilesRepository>(new NoFiles()), runs, config, logger),
     new TitlesService(threads, calls, config, logger),
-    new SummariesService(threads, messages, calls, config, logger),
+    summaries,
     metrics as unknown as MetricsService,
     config,
     logger,
@@ -133,7 +134,7 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
     });
     return {
       user: { id: USER, apiKeyCiphertext: null, apiKeyKeyId: null, apiKeyVersion: 1, defaultAssistantId: ASSISTANT.id },
-      thread: { id: threadId, userId: USER, assistantId: ASSISTANT.id, title: null, summary: null, messageCount: 0 },
+      thread: { id: threadId, userId: USER, assistantId: ASSISTANT.id, title: null, summary: null, summaryThroughSeq: null, messageCount: 0 },
       assistant: ASSISTANT,
       run,
       kind: 'chat',

@@ -122,14 +122,21 @@ export class InMemoryMessages implements PublicOf<MessagesRepository> {
     return found ? { id: found.id, seq: found.seq } : null;
   }
 
-  async history(userId: string, threadId: string, throughId: string | null, excludeId: string | null, limit: number): Promise<HistoryRow[]> {
+  async history(userId: string, threadId: string, throughId: string | null, excludeId: string | null, limit: number, afterSeq: number | null = null): Promise<HistoryRow[]> {
     const all = this.of(userId, threadId);
     const through = throughId === null ? undefined : all.find((message) => message.id === throughId)?.seq;
     return all
       .filter((message) => CONTEXT(message) && message.id !== excludeId && (through === undefined || message.seq <= through))
+      .filter((message) => afterSeq === null || message.seq > afterSeq)
       .reverse()
       .slice(0, limit)
-      .map((message) => ({ id: message.id, role: message.role, content: message.content, file_ids: message.fileIds }));
+      .map((message) => ({ id: message.id, seq: String(message.seq), role: message.role, content: message.content, file_ids: message.fileIds, reply_to_id: message.replyToId }));
+  }
+
+  async excerpts(userId: string, threadId: string, ids: string[], maxChars: number) {
+    return this.of(userId, threadId)
+      .filter((message) => ids.includes(message.id))
+      .map((message) => ({ id: message.id, role: message.role, excerpt: message.content.slice(0, maxChars) }));
   }
 
   async windowStart(userId: string, threadId: string, window: number): Promise<string | undefined> {
