@@ -165,6 +165,12 @@ describe('accounts and sessions', () => {
       .set('Cookie', user.cookie)
       .send({ assistantId: assistant.id, message: 'Remember this', stream: false })
       .expect(200);
+    // Titles are off in this app: the title call a new thread makes elsewhere is recorded as it would be.
+    await testApp.dataSource.query(
+      `INSERT INTO model_calls (user_id, thread_id, purpose, model, input_tokens, output_tokens)
+       SELECT user_id, id, 'title', 'gpt-4o-mini', 12, 4 FROM threads WHERE user_id = $1`,
+      [user.userId],
+    );
     const tables = (await testApp.dataSource.query(
       `SELECT table_name FROM information_schema.columns
        WHERE table_schema = 'public' AND column_name = 'user_id' ORDER BY table_name`,
