@@ -1,5 +1,5 @@
+import { unitConfig } from '../config/testing/unit-config.js';
 import type { AppLogger } from '../common/logging/logger.js';
-import { loadConfig } from '../config/config.js';
 import type { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
 import type { LlmContentPart, LlmRequest } from '../llm/llm-types.js';
@@ -73,12 +73,7 @@ class GatedCopies {
 }
 
 function service(files: StoredFile[], storage: CountingStorage | undefined, copies: GatedCopies, env: Record<string, string> = {}) {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    SESSION_SECRETS: 'unit-test-session-secret-0123456789abcdefghij',
-    ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
-    ...env,
-  });
+  const config = unitConfig(env);
   const filesService = {
     findExisting: async (_userId: string, ids: string[]) => files.filter((file) => ids.includes(file.id)),
     content: () => storage!.stream(),

@@ -1,15 +1,11 @@
+import { unitConfig } from '../config/testing/unit-config.js';
 import type { AppLogger } from '../common/logging/logger.js';
-import { loadConfig } from '../config/config.js';
 import type { Completion, LlmRequest } from '../llm/llm-types.js';
 import type { UserLlm } from '../llm/user-llm.js';
 import type { ModelCallsRepository, NewModelCall } from '../usage/model-calls.repository.js';
 import { MeteredCalls } from './metered-calls.js';
 
-const config = loadConfig({
-  NODE_ENV: 'test',
-  SESSION_SECRETS: 'unit-test-session-secret-0123456789abcdefghij',
-  ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
-});
+const config = unitConfig();
 const REQUEST: LlmRequest = { model: 'gpt-4o-mini', input: [{ role: 'user', content: 'Name this' }] };
 const llmAnswering = (completion: Completion) => ({ completion: async () => completion }) as unknown as UserLlm;
 

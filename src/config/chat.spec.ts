@@ -1,10 +1,7 @@
+import { UNIT_ENV } from './testing/unit-config.js';
 import { ConfigError, loadConfig } from './config.js';
 
-const base = {
-  NODE_ENV: 'test',
-  SESSION_SECRETS: 'unit-test-session-secret-0123456789abcdefghij',
-  ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
-};
+const base = UNIT_ENV;
 
 describe('context settings', () => {
   it('accepts the defaults', () => {

@@ -1,6 +1,6 @@
+import { unitConfig } from '../config/testing/unit-config.js';
 import type { AssistantsService } from '../assistants/assistants.service.js';
 import type { UsersService } from '../auth/users.service.js';
-import { loadConfig } from '../config/config.js';
 import type { Transactions } from '../database/sql.js';
 import type { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
@@ -15,12 +15,7 @@ const BOB = 'b0000000-0000-4000-8000-000000000002';
 const ASSISTANT = 'c0000000-0000-4000-8000-000000000003';
 
 function setup(env: Record<string, string> = {}) {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    SESSION_SECRETS: 'unit-test-session-secret-0123456789abcdefghij',
-    ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
-    ...env,
-  });
+  const config = unitConfig(env);
   const store = new ConversationStore();
   const threads = new InMemoryThreads(store);
   const messages = new InMemoryMessages(store);

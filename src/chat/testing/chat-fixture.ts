@@ -1,8 +1,8 @@
+import { unitConfig } from '../../config/testing/unit-config.js';
 import type { AssistantsService } from '../../assistants/assistants.service.js';
 import type { UsersService } from '../../auth/users.service.js';
 import { ShutdownState } from '../../common/lifecycle/shutdown-state.js';
 import type { RateLimiterService } from '../../common/rate-limit/rate-limiter.service.js';
-import { loadConfig } from '../../config/config.js';
 import type { DatabaseNotifications } from '../../database/notifications.js';
 import type { Transactions } from '../../database/sql.js';
 import type { FilesService } from '../../files/files.service.js';
@@ -79,12 +79,7 @@ export const IGNORED_EVENTS: TurnEvents = {
 
 /** The chat entry points over in-memory repositories, with what a test needs to look at. */
 export function chatFixture(env: Record<string, string> = {}) {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    SESSION_SECRETS: 'unit-test-session-secret-0123456789abcdefghij',
-    ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
-    ...env,
-  });
+  const config = unitConfig(env);
   const store = new ConversationStore();
   const threadsRepository = new InMemoryThreads(store);
   const messages = new InMemoryMessages(store);

@@ -1,7 +1,7 @@
+import { unitConfig } from '../../config/testing/unit-config.js';
 import { randomUUID } from 'node:crypto';
 import type { AppLogger } from '../../common/logging/logger.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { loadConfig } from '../../config/config.js';
 import type { DatabaseNotifications } from '../../database/notifications.js';
 import type { Transactions } from '../../database/sql.js';
 import type { FilesService } from '../../files/files.service.js';
@@ -82,10 +82,7 @@ const ASSISTANT = { id: 'c0000000-0000-4000-8000-000000000003', name: 'Helper', 
 
 /** The real executor, relay and store over in-memory repositories and a scripted model. */
 export function executorFixture(scripts: Script[], env: Record<string, string> = {}) {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    SESSION_SECRETS: 'unit-test-session-secret-0123456789abcdefghij',
-    ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+  const config = unitConfig({
     OPENAI_MAX_RETRY_WAIT_MS: '3000',
     TITLE_WAIT_MS: '1000',
     ...env,
