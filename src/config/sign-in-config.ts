@@ -9,6 +9,8 @@ export interface SignInConfig {
   bcryptQueueLength: number;
   /** Longest wait for a slot before the answer is 503 server_busy. */
   bcryptQueueWaitMs: number;
+  /** Scheduling priority (nice, 0–19) of the hashing threads: higher yields the CPU to everything else. */
+  bcryptThreadNice: number;
   /** Successful sign-ins per client address per window. */
   signInsPerAddress: number;
   /** Successful sign-ins per account per window. */
@@ -29,6 +31,7 @@ export function readSignInConfig(env: EnvReader): SignInConfig {
     bcryptConcurrency: env.integer('BCRYPT_CONCURRENCY', { default: Math.max(1, availableParallelism() - 1), min: 1, max: 64 }),
     bcryptQueueLength: env.integer('BCRYPT_QUEUE_LENGTH', { default: 32, min: 0, max: 100_000 }),
     bcryptQueueWaitMs: env.integer('BCRYPT_QUEUE_WAIT_MS', { default: 5_000, min: 1, max: 600_000 }),
+    bcryptThreadNice: env.integer('BCRYPT_THREAD_NICE', { default: 10, min: 0, max: 19 }),
     signInsPerAddress: env.integer('RATE_LIMIT_SIGNINS_PER_ADDRESS', { default: 30, min: 1 }),
     signInsPerAccount: env.integer('RATE_LIMIT_SIGNINS_PER_ACCOUNT', { default: 10, min: 1 }),
     signInWindowSeconds: env.integer('RATE_LIMIT_SIGNIN_WINDOW_SECONDS', { default: 15 * 60, min: 1 }),

@@ -12,6 +12,9 @@ export interface UploadsConfig {
   importRoot: string | undefined;
   /** Where upload parts wait, on disk, until they are stored or refused. */
   tempDir: string;
+  /** File bytes one user moves per second, in and out, once the burst is spent (0: no pacing). */
+  transferBytesPerSecond: number;
+  transferBurstBytes: number;
 }
 
 export interface UpstreamSyncConfig {
@@ -31,6 +34,9 @@ export function readUploadsConfig(env: EnvReader, dataDir: string): UploadsConfi
     maxRequestBytes: env.byteSize('UPLOAD_MAX_REQUEST_BYTES', 200 * 1024 ** 2),
     importRoot: importRoot === undefined ? undefined : resolve(importRoot),
     tempDir: resolve(env.string('UPLOAD_TEMP_DIR', join(dataDir, 'upload-tmp'))),
+    transferBytesPerSecond: env.optionalString('USER_TRANSFER_BYTES_PER_SECOND') === '0' ? 0 : env.byteSize('USER_TRANSFER_BYTES_PER_SECOND', 8 * 1024 ** 2),
+    // Two files of the largest size go through unpaced.
+    transferBurstBytes: Math.max(env.byteSize('USER_TRANSFER_BURST_BYTES', 2 * maxFileBytes), 1024 ** 2),
   };
 }
 

@@ -6,6 +6,7 @@ import { fileBytesStoreProvider } from './file-bytes-store.provider.js';
 import { FileHooks } from './file-hooks.js';
 import { FilesService } from './files.service.js';
 import { StoredFilesRepository } from './stored-files.repository.js';
+import { TransferPacer } from './transfer-pacer.js';
 import { UploadSpools } from './upload-spools.js';
 import { UploadsService } from './uploads.service.js';
 
@@ -25,6 +26,7 @@ import { UploadsService } from './uploads.service.js';
     fileBytesStoreProvider,
     FileByteDeletions,
     FileByteDeletionsRepository,
+    TransferPacer,
   ],
   exports: [FilesService, StoredFilesRepository, FileHooks, UploadSpools, UploadsService],
 })

@@ -7,6 +7,7 @@ import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { Transactions, type SqlExecutor } from '../database/sql.js';
 import { detectContentType, UnsupportedFileType, type DetectedType } from './content-type.js';
 import { zipOfFiles } from './file-archive.js';
+import { TransferPacer } from './transfer-pacer.js';
 import { FileHooks } from './file-hooks.js';
 import { safeFileName, safeRelativePath } from './file-names.js';
 import { FileByteDeletions } from './file-byte-deletions.js';
@@ -50,6 +51,7 @@ export class FilesService {
     private readonly storage: FileBytesStore,
     private readonly deletions: FileByteDeletions,
     private readonly hooks: FileHooks,
+    private readonly pacer: TransferPacer,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -174,14 +176,15 @@ export class FilesService {
     return this.files.page(userId, { kind: filter.kind, ids, limit: filter.limit, offset: filter.offset });
   }
 
+  /** The file's bytes, paced for its owner (downloads, zips and copies to OpenAI alike). */
   content(file: StoredFile): AsyncIterable<Buffer> {
-    return this.storage.stream(file);
+    return this.pacer.paced(file.userId, this.storage.stream(file));
   }
 
   /** The whole file in memory, for the callers that must hand it on whole (OpenAI Files). */
   async bytes(file: StoredFile): Promise<Buffer> {
     const pieces: Buffer[] = [];
-    for await (const piece of this.storage.stream(file)) pieces.push(piece);
+    for await (const piece of this.content(file)) pieces.push(piece);
     return Buffer.concat(pieces);
   }
 

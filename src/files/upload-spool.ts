@@ -69,6 +69,8 @@ export class UploadSpool {
   constructor(
     readonly dir: string,
     private readonly budget: UploadBudget,
+    /** Waits while the user's transfer allowance is spent (TransferPacer); bytes pass on after it. */
+    private readonly pace: (bytes: number) => Promise<void> = async () => undefined,
   ) {}
 
   /** The files received so far, in the order they were claimed. */
@@ -95,7 +97,7 @@ export class UploadSpool {
         const error = this.count(meta.originalName, probe, chunk);
         if (error) return callback(error);
         probe.update(chunk);
-        callback(null, chunk);
+        this.pace(chunk.length).then(() => callback(null, chunk), callback);
       },
     });
     await pipeline(source, meter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));

@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
+import { TransferPacer } from './transfer-pacer.js';
 import { FilesService } from './files.service.js';
 import { UploadSpool } from './upload-spool.js';
 
@@ -53,6 +54,7 @@ export class UploadSpools implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly files: FilesService,
+    private readonly pacer: TransferPacer,
     @InjectLogger() private readonly logger: AppLogger,
   ) {}
 
@@ -87,6 +89,6 @@ export class UploadSpools implements OnModuleInit, OnModuleDestroy {
       quotaBytes: maxBytesPerUser,
       remainingFiles: Math.max(0, maxFilesPerUser - usage.files),
       quotaFiles: maxFilesPerUser,
-    });
+    }, (bytes) => this.pacer.take(userId, bytes));
   }
 }

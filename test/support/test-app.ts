@@ -64,6 +64,8 @@ export function testEnv(database: string, extra: Record<string, string | undefin
     // Suites send bursts of sign-ups from one address; the admission queue has its own tests.
     BCRYPT_QUEUE_LENGTH: '10000',
     BCRYPT_QUEUE_WAIT_MS: '60000',
+    // Suites move hundreds of megabytes for one user; pacing has its own tests.
+    USER_TRANSFER_BYTES_PER_SECOND: '0',
     ...extra,
   };
 }
