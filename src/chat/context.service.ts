@@ -84,7 +84,9 @@ export class ContextService {
   async history(thread: Pick<ContextThread, 'id' | 'userId' | 'summaryThroughSeq'>, throughId: string | null, excludeId: string | null): Promise<HistoryMessage[]> {
     const afterSeq = this.sendsSummary ? (thread.summaryThroughSeq ?? 0) : null;
     const rows = await this.messages.history(thread.userId, thread.id, throughId, excludeId, this.historyLimit, afterSeq);
-    return rows.reverse().map((row) => ({ id: row.id, seq: Number(row.seq), role: row.role, content: row.content, fileIds: row.file_ids }));
+    return rows
+      .reverse()
+      .map((row) => ({ id: row.id, seq: Number(row.seq), role: row.role, content: row.content, fileIds: row.file_ids, replyToId: row.reply_to_id }));
   }
 
   /**
