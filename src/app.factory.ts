@@ -11,7 +11,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { answerClientErrors } from './common/http/client-errors.js';
 import { jsonBodyParser } from './common/http/body-parsing.js';
 import { setupSwagger } from './common/http/swagger.js';
-import { serveWebClient } from './common/http/web-client.js';
+import { defaultWebClientDir, serveWebClient } from './common/http/web-client.js';
 import { createValidationPipe } from './common/http/validation.js';
 import { UnknownQueryGuard } from './common/http/unknown-query.guard.js';
 import { NestPinoLogger } from './common/logging/logger.js';
@@ -23,7 +23,7 @@ import { requestMetrics } from './metrics/request-metrics.js';
  * Builds the HTTP application: the same wiring serves `npm start` and the
  * end-to-end tests, so the tests exercise what runs in production.
  */
-export async function createApp(options: AppModuleOptions): Promise<NestExpressApplication> {
+export async function createApp(options: AppModuleOptions & { webClientDir?: string }): Promise<NestExpressApplication> {
   const { config, logger } = options;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     bodyParser: false,
@@ -62,7 +62,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
     credentials: true,
     exposedHeaders: ['X-Request-Id', 'X-Total-Count', 'Retry-After', 'Content-Disposition'],
   });
-  serveWebClient(app);
+  serveWebClient(app, options.webClientDir ?? defaultWebClientDir());
   app.use(originCheck(config.http.allowedOrigins));
   app.use(jsonBodyParser(config.http));
   // Sessions belong to the API: health checks, metrics, docs and the client's files neither need nor create one.

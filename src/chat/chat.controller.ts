@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
@@ -11,7 +11,29 @@ const STREAM_NOTE =
   'With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, ' +
   'message_completed {message}, title {title}, error {error, code}, done.';
 
+/**
+ * The 200 answer of a turn: the stored reply as JSON, or (stream: true or
+ * Accept: text/event-stream) the events of the turn as they happen.
+ */
+const turnAnswer = () =>
+  ApiOkResponse({
+  description: 'The reply as JSON; with stream: true or Accept: text/event-stream, a Server-Sent Events stream',
+  content: {
+    'application/json': { schema: { $ref: getSchemaPath(ChatReply) } },
+    'text/event-stream': {
+      schema: {
+        type: 'string',
+        description:
+          'Server-Sent Events, each with an id: message_created {message}, token {delta}, message_completed {message}, ' +
+          'title {title}, error {error, code, message?}, then done {threadId, messageId}; ": heartbeat" comments between.',
+      },
+      example: 'id: 1\nevent: token\ndata: {"delta":"Hel"}\n\nid: 2\nevent: done\ndata: {"threadId":"…","messageId":"…"}\n\n',
+    },
+  },
+});
+
 @ApiTags('chat')
+@ApiExtraModels(ChatReply)
 @Controller('api')
 export class ChatController {
   constructor(
@@ -22,8 +44,7 @@ export class ChatController {
   @Post('chat')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a message and get the reply; without threadId a new thread starts', description: STREAM_NOTE })
-  @ApiProduces('application/json', 'text/event-stream')
-  @ApiOkResponse({ type: ChatReply })
+  @turnAnswer()
   async send(@CurrentUser() user: AuthUser, @Body() dto: ChatDto, @Req() request: Request, @Res() response: Response): Promise<void> {
     await this.responder.respond(request, response, dto.stream, (events, gone) => this.chat.chat(user.id, dto, events, gone));
   }
@@ -31,8 +52,7 @@ export class ChatController {
   @Post('threads/:id/run')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run the assistant on the thread as it stands', description: STREAM_NOTE })
-  @ApiProduces('application/json', 'text/event-stream')
-  @ApiOkResponse({ type: ChatReply })
+  @turnAnswer()
   async run(
     @CurrentUser() user: AuthUser,
     @IdParam('id', 'Thread') id: string,
@@ -46,8 +66,7 @@ export class ChatController {
   @Post('threads/:id/regenerate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Replace the last reply with a new one (the old one is kept, superseded)', description: STREAM_NOTE })
-  @ApiProduces('application/json', 'text/event-stream')
-  @ApiOkResponse({ type: ChatReply })
+  @turnAnswer()
   async regenerate(
     @CurrentUser() user: AuthUser,
     @IdParam('id', 'Thread') id: string,

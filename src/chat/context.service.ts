@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Assistant } from '../assistants/assistant.entity.js';
-import { ConcurrencyLimit } from '../common/concurrency-limit.js';
+import { AdmissionRefused, ConcurrencyLimit } from '../common/concurrency-limit.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
 import { CONTEXT_READ_LIMIT } from '../config/chat.js';
@@ -56,6 +56,9 @@ interface BuiltRequest {
  */
 @Injectable()
 export class ContextService {
+  /** Word documents being read, all turns together (each in a worker thread of bounded heap). */
+  private readonly documentReads: ConcurrencyLimit;
+
   constructor(
     private readonly messages: MessagesRepository,
     private readonly files: FilesService,
@@ -63,7 +66,10 @@ export class ContextService {
     private readonly summaries: SummariesService,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: AppLogger,
-  ) {}
+  ) {
+    const { documentConcurrency, documentTimeoutMs } = config.chat.attachments;
+    this.documentReads = new ConcurrencyLimit(documentConcurrency, { maxWaitMs: documentTimeoutMs });
+  }
 
   /** How many messages a turn reads at most (the token budget trims further). */
   get historyLimit(): number {
@@ -84,7 +90,9 @@ export class ContextService {
   async history(thread: Pick<ContextThread, 'id' | 'userId' | 'summaryThroughSeq'>, throughId: string | null, excludeId: string | null): Promise<HistoryMessage[]> {
     const afterSeq = this.sendsSummary ? (thread.summaryThroughSeq ?? 0) : null;
     const rows = await this.messages.history(thread.userId, thread.id, throughId, excludeId, this.historyLimit, afterSeq);
-    return rows.reverse().map((row) => ({ id: row.id, seq: Number(row.seq), role: row.role, content: row.content, fileIds: row.file_ids }));
+    return rows
+      .reverse()
+      .map((row) => ({ id: row.id, seq: Number(row.seq), role: row.role, content: row.content, fileIds: row.file_ids, replyToId: row.reply_to_id }));
   }
 
   /**
@@ -218,11 +226,24 @@ export class ContextService {
       case 'text':
         return { kind: 'text', filename: file.filename, text: await this.readText(file) };
       case 'document': {
-        const text = await documentText(this.files.content(file), file.sizeBytes, this.config.chat.attachments.maxTextChars);
+        const text = await this.readDocument(file);
         return text === null ? { kind: 'other', filename: file.filename, unreadable: true } : { kind: 'document', filename: file.filename, text };
       }
       case 'other':
         return { kind: 'other', filename: file.filename };
+    }
+  }
+
+  /** A Word document's text, or null when it cannot be read in its worker's heap and time (or waited too long for one). */
+  private async readDocument(file: StoredFile): Promise<string | null> {
+    const { maxTextChars, documentHeapMb, documentTimeoutMs } = this.config.chat.attachments;
+    const limits = { heapMb: documentHeapMb, timeoutMs: documentTimeoutMs };
+    try {
+      return await this.documentReads.run(() => documentText(this.files.content(file), file.sizeBytes, maxTextChars, limits), file.userId);
+    } catch (error) {
+      if (!(error instanceof AdmissionRefused)) throw error;
+      this.logger.warn({ fileId: file.id }, 'a Word document waited too long to be read; its content is left out');
+      return null;
     }
   }
 

@@ -1,5 +1,8 @@
 import yazl from 'yazl';
-import { declaredInflatedBytes, documentText, MAX_DOCUMENT_INFLATED_BYTES } from './document-text.js';
+import { declaredInflatedBytes, documentText as readDocument, MAX_DOCUMENT_INFLATED_BYTES } from './document-text.js';
+
+const LIMITS = { heapMb: 64, timeoutMs: 10_000 };
+const documentText = (content: AsyncIterable<Buffer>, size: number, maxChars: number) => readDocument(content, size, maxChars, LIMITS);
 
 async function zip(entries: Record<string, string>): Promise<Buffer> {
   const archive = new yazl.ZipFile();
@@ -52,4 +55,26 @@ describe('documentText', () => {
     const broken = await zip({ 'word/document.xml': 'not xml <' });
     expect(await documentText(chunksOf(broken), broken.length, 1_000)).toBeNull();
   });
+
+  it('reads in a worker thread: a document needing more heap or time than allowed is unreadable, and the server thread stays free', async () => {
+    // 16 MB of tiny paragraphs, under the inflate guard: millions of nodes for mammoth (gigabytes, minutes on the main thread).
+    const paragraphs = '</w:t></w:r></w:p><w:p><w:r><w:t>a'.repeat(450_000);
+    const dense = await zip(document(paragraphs));
+    expect(dense.length).toBeLessThan(200_000);
+    const heapBefore = process.memoryUsage().heapUsed;
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    const started = Date.now();
+    const text = await readDocument(chunksOf(dense), dense.length, 1_000, { heapMb: 32, timeoutMs: 20_000 });
+    clearInterval(ticker);
+    expect(text).toBeNull();
+    const elapsed = Date.now() - started;
+    // This thread kept running its timers while the worker worked and died.
+    expect(ticks).toBeGreaterThan(elapsed / 10 / 4);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
+
+    const fine = await zip(document('On time'));
+    expect(await readDocument(chunksOf(fine), fine.length, 1_000, { heapMb: 64, timeoutMs: 1 })).toBeNull();
+    expect(await readDocument(chunksOf(fine), fine.length, 1_000, { heapMb: 64, timeoutMs: 10_000 })).toBe('On time');
+  }, 30_000);
 });

@@ -1,4 +1,5 @@
-import mammoth from 'mammoth';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 
 /**
  * What a Word document may inflate to, by its archive's own account, before
@@ -40,14 +41,76 @@ export function declaredInflatedBytes(zip: Buffer): number {
   return total;
 }
 
+/** How a document's text is extracted: in a worker thread with its own heap and time. */
+export interface ExtractionLimits {
+  /** The worker's old-generation heap: past it, the worker dies and the document is unreadable. */
+  heapMb: number;
+  /** The worker is stopped after this long and the document is unreadable. */
+  timeoutMs: number;
+}
+
+const MAMMOTH_PATH = createRequire(import.meta.url).resolve('mammoth');
+
+/**
+ * The worker's code (CommonJS, evaluated): mammoth's raw text of the bytes,
+ * its blank lines folded, cut to maxChars; null when mammoth cannot read it.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const mammoth = require(workerData.mammothPath);
+const buffer = Buffer.from(workerData.bytes.buffer, workerData.bytes.byteOffset, workerData.bytes.byteLength);
+mammoth.extractRawText({ buffer }).then(
+  ({ value }) => parentPort.postMessage(value.replace(/\\n{3,}/g, '\\n\\n').trim().slice(0, workerData.maxChars)),
+  () => parentPort.postMessage(null),
+);
+`;
+
+/**
+ * mammoth in a worker thread: a document whose XML would take gigabytes of
+ * objects or minutes of parsing (many tiny paragraphs inflate to millions of
+ * nodes) costs the worker its heap or its time, never the server's memory or
+ * event loop. Null when the worker fails, runs out of heap or time.
+ */
+function extractInWorker(bytes: Buffer, maxChars: number, limits: ExtractionLimits): Promise<string | null> {
+  return new Promise((resolve) => {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { mammothPath: MAMMOTH_PATH, bytes, maxChars },
+      resourceLimits: { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: Math.min(32, limits.heapMb) },
+      stdout: true,
+      stderr: true,
+    });
+    let settled = false;
+    const finish = (text: string | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(text);
+      void worker.terminate();
+    };
+    const timer = setTimeout(() => finish(null), limits.timeoutMs);
+    worker.once('message', (text: string | null) => finish(typeof text === 'string' ? text : null));
+    worker.once('error', () => finish(null));
+    worker.once('exit', () => finish(null));
+  });
+}
+
 /**
  * The text of a Word document (.docx) for a turn's input, at most `maxChars`
  * characters: its paragraphs, as mammoth reads them (without formatting or
- * images). The file is read whole (its size counts whole against the turn's
- * attachment budget), but no more than its stored size. Null when it cannot
- * be read as a Word document or would inflate past MAX_DOCUMENT_INFLATED_BYTES.
+ * images), in a worker thread bounded by `limits`. The file is read whole
+ * (its size counts whole against the turn's attachment budget), but no more
+ * than its stored size. Null when it cannot be read as a Word document, would
+ * inflate past MAX_DOCUMENT_INFLATED_BYTES (an entry inflating past the size
+ * the archive declares is refused by the unzipping itself), or its extraction
+ * exceeds the worker's heap or time.
  */
-export async function documentText(content: AsyncIterable<Buffer>, sizeBytes: number, maxChars: number): Promise<string | null> {
+export async function documentText(
+  content: AsyncIterable<Buffer>,
+  sizeBytes: number,
+  maxChars: number,
+  limits: ExtractionLimits,
+): Promise<string | null> {
   const chunks: Buffer[] = [];
   let read = 0;
   for await (const chunk of content) {
@@ -57,13 +120,5 @@ export async function documentText(content: AsyncIterable<Buffer>, sizeBytes: nu
   }
   const bytes = Buffer.concat(chunks);
   if (declaredInflatedBytes(bytes) > MAX_DOCUMENT_INFLATED_BYTES) return null;
-  try {
-    const { value } = await mammoth.extractRawText({ buffer: bytes });
-    return value
-      .replace(/\n{3,}/g, '\n\n')
-      .trim()
-      .slice(0, maxChars);
-  } catch {
-    return null;
-  }
+  return extractInWorker(bytes, maxChars, limits);
 }

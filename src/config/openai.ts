@@ -23,6 +23,8 @@ export interface OpenAiConfig {
   pricing: Record<string, ModelPrice>;
   /** How long a user's list of models (GET /v1/models) is reused to check model names; 0: asked every time. */
   modelsCacheSeconds: number;
+  /** At most this many model ids are kept from that list; a longer list is not used to check names. */
+  modelsMaxIds: number;
 }
 
 const DEFAULT_PRICING: Record<string, ModelPrice> = {
@@ -81,5 +83,6 @@ export function readOpenAiConfig(env: EnvReader): OpenAiConfig {
     },
     pricing: parsePricing('MODEL_PRICING', env.raw('MODEL_PRICING')),
     modelsCacheSeconds: env.integer('MODELS_CACHE_SECONDS', { default: 600, min: 0, max: 86_400 }),
+    modelsMaxIds: env.integer('MODELS_MAX_IDS', { default: 2_000, min: 1, max: 100_000 }),
   };
 }

@@ -22,13 +22,42 @@ export interface FileStorageConfig {
   deleteRetryMs: number;
 }
 
+/**
+ * A setting that also answers to an older name (the names earlier deployments
+ * used): either may be set, both only with the same value.
+ */
+function aliased(env: EnvReader, name: string, alias: string): string | undefined {
+  const value = env.optionalString(name);
+  const aliasValue = env.optionalString(alias);
+  if (value !== undefined && aliasValue !== undefined && value !== aliasValue) {
+    throw new ConfigError(`${name} and ${alias} (its other name) are both set, to different values: set only one`);
+  }
+  return value ?? aliasValue;
+}
+
+/**
+ * FILE_STORAGE, or S3_ENABLED (true: s3, false: postgres) as earlier
+ * deployments said it; both set must agree.
+ */
+function readStorageKind(env: EnvReader): FileStorageKind {
+  const kind = env.raw('FILE_STORAGE') === undefined ? undefined : env.oneOf<FileStorageKind>('FILE_STORAGE', ['postgres', 's3'], 'postgres');
+  const enabled = env.raw('S3_ENABLED') === undefined ? undefined : env.boolean('S3_ENABLED', false);
+  const fromEnabled: FileStorageKind | undefined = enabled === undefined ? undefined : enabled ? 's3' : 'postgres';
+  if (kind !== undefined && fromEnabled !== undefined && kind !== fromEnabled) {
+    throw new ConfigError(`FILE_STORAGE=${kind} and S3_ENABLED=${env.raw('S3_ENABLED')} disagree: set only FILE_STORAGE`);
+  }
+  return kind ?? fromEnabled ?? 'postgres';
+}
+
 function readS3Config(env: EnvReader): S3Config {
   const bucket = env.optionalString('S3_BUCKET');
   if (!bucket) throw new ConfigError('S3_BUCKET must be set when FILE_STORAGE is s3');
-  const accessKeyId = env.optionalString('S3_ACCESS_KEY_ID');
-  const secretAccessKey = env.optionalString('S3_SECRET_ACCESS_KEY');
+  const accessKeyId = aliased(env, 'S3_ACCESS_KEY_ID', 'S3_ACCESS_KEY');
+  const secretAccessKey = aliased(env, 'S3_SECRET_ACCESS_KEY', 'S3_SECRET_KEY');
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
-    throw new ConfigError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or both left unset for the default credentials)');
+    throw new ConfigError(
+      'S3_ACCESS_KEY_ID (or S3_ACCESS_KEY) and S3_SECRET_ACCESS_KEY (or S3_SECRET_KEY) must be set together (or both left unset for the default credentials)',
+    );
   }
   return {
     endpoint: env.url('S3_ENDPOINT'),
@@ -40,7 +69,7 @@ function readS3Config(env: EnvReader): S3Config {
 }
 
 export function readFileStorageConfig(env: EnvReader): FileStorageConfig {
-  const kind = env.oneOf<FileStorageKind>('FILE_STORAGE', ['postgres', 's3'], 'postgres');
+  const kind = readStorageKind(env);
   return {
     kind,
     s3: kind === 's3' ? readS3Config(env) : undefined,

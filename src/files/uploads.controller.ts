@@ -51,6 +51,22 @@ export class UploadsController {
       'or JSON {dir} for a folder under the configured import root',
   })
   @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({
+    description: 'Multipart form: files (and paths, one per file). JSON form: dir. assistantId in either.',
+    schema: {
+      type: 'object',
+      properties: {
+        files: {
+          type: 'array',
+          items: { type: 'string', format: 'binary' },
+          description: "Multipart form: the folder's files, each named by its relative path (as a browser sends a chosen folder)",
+        },
+        paths: { type: 'array', items: { type: 'string' }, description: 'Multipart form: relative paths, in the order of the files' },
+        dir: { type: 'string', maxLength: 1024, description: 'JSON form: a folder under the configured import root' },
+        assistantId: { type: 'string', format: 'uuid', description: 'Attach the documents to this assistant' },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: UploadResponse })
   uploadDirectory(
     @CurrentUser() user: AuthUser,

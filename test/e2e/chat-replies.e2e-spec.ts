@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { chatJson, chatUser, messagesOf, responseRequests } from '../support/chat-helpers.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -45,5 +46,23 @@ describe('replies to an earlier message', () => {
     expect(text.startsWith('(Replying to my earlier message: "Plan: step step')).toBe(true);
     expect(text.endsWith('…")\n\nShorter, please.')).toBe(true);
     expect(text.length).toBeLessThan(400);
+  });
+
+  it('keeps the quote when the thread is run or its last reply regenerated (the history is read again then)', async () => {
+    const user = await chatUser(app);
+    app.fake.enqueueResponse({ text: 'Train 123 leaves at noon.' });
+    const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'When does my train leave?' }).expect(200);
+    const { threadId } = first.body;
+    await chatJson(app, user.cookie, { threadId, message: 'From which platform?', replyToId: first.body.messageId }).expect(200);
+    const quoted = '(Replying to your earlier message: "Train 123 leaves at noon.")\n\nFrom which platform?';
+    expect(lastUserText(app)).toBe(quoted);
+
+    await request(app.baseUrl).post(`/api/threads/${threadId}/regenerate`).set('Cookie', user.cookie).send({ stream: false }).expect(200);
+    expect(lastUserText(app)).toBe(quoted);
+    await request(app.baseUrl).post(`/api/threads/${threadId}/messages`).set('Cookie', user.cookie).send({ role: 'user', content: 'Thanks.' }).expect(201);
+    await request(app.baseUrl).post(`/api/threads/${threadId}/run`).set('Cookie', user.cookie).send({ stream: false }).expect(200);
+    const input = responseRequests(app).at(-1).input;
+    const replied = input.find((item: any) => item.role === 'user' && String(typeof item.content === 'string' ? item.content : item.content[0].text).includes('From which platform?'));
+    expect(typeof replied.content === 'string' ? replied.content : replied.content[0].text).toBe(quoted);
   });
 });

@@ -22,6 +22,8 @@ export interface TestAppOptions {
   extraImports?: Array<Type | DynamicModule>;
   /** Serve OpenAI from this fake; `true` starts one owned (and stopped) by the test app. */
   fake?: FakeOpenAI | true;
+  /** Serve the web client from this folder instead of the build (dist/web). */
+  webClientDir?: string;
 }
 
 export interface TestApp {
@@ -81,7 +83,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   );
   const logs = new LogCapture();
   const logger = createLogger(config.logLevel, logs);
-  const app = await createApp({ config, logger, extraImports: options.extraImports });
+  const app = await createApp({ config, logger, extraImports: options.extraImports, webClientDir: options.webClientDir });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {

@@ -26,8 +26,8 @@ function isServerPath(path: string): boolean {
 
 /**
  * Serves the browser client (built by `npm run build:web`) at `/`: its files,
- * and its page for any other GET that asks for HTML, so client-side routes
- * survive a reload. Does nothing when the client was not built (API-only runs).
+ * its page for any GET of `/` whatever it accepts, and for any other GET that
+ * asks for HTML, so client-side routes survive a reload. Does nothing when the client was not built (API-only runs).
  */
 export function serveWebClient(app: NestExpressApplication, directory = defaultWebClientDir()): void {
   const indexFile = directory && join(directory, 'index.html');
@@ -46,7 +46,9 @@ export function serveWebClient(app: NestExpressApplication, directory = defaultW
     isServerPath(request.path) ? next() : serveFiles(request, response, next),
   );
   app.use((request: Request, response: Response, next: NextFunction) => {
-    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && request.accepts(['json', 'html']) === 'html';
+    // The root is the page for any GET (curl's Accept: */* too); other paths only when HTML is preferred.
+    const wantsPage =
+      (request.method === 'GET' || request.method === 'HEAD') && (request.path === '/' || request.accepts(['json', 'html']) === 'html');
     if (!wantsPage || isServerPath(request.path) || request.path.startsWith(HASHED_ASSETS_PREFIX)) return next();
     response.sendFile(indexFile, { cacheControl: false, headers: { 'Cache-Control': 'no-cache' } }, (error) => {
       if (error) next(error);

@@ -40,10 +40,12 @@ describe('log redaction', () => {
     const storage = {
       S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
       S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI',
+      S3_ACCESS_KEY: 'AKIAEXAMPLE',
+      S3_SECRET_KEY: 'wJalrXUtnFEMI',
       s3: { bucket: 'files', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI' },
     };
     const masked = redact(storage);
     expect(JSON.stringify(masked)).not.toMatch(/AKIAEXAMPLE|wJalrXUtnFEMI/);
-    expect(masked).toMatchObject({ S3_ACCESS_KEY_ID: REDACTED, S3_SECRET_ACCESS_KEY: REDACTED, s3: { bucket: 'files' } });
+    expect(masked).toMatchObject({ S3_ACCESS_KEY_ID: REDACTED, S3_SECRET_ACCESS_KEY: REDACTED, S3_ACCESS_KEY: REDACTED, S3_SECRET_KEY: REDACTED, s3: { bucket: 'files' } });
   });
 });

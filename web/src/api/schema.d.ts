@@ -829,17 +829,6 @@ export interface components {
             /** @description Folder uploads: files left out and why */
             skipped?: components["schemas"]["SkippedFile"][];
         };
-        UploadDirectoryDto: {
-            /**
-             * Format: uuid
-             * @description Attach the documents to this assistant
-             */
-            assistantId?: string;
-            /** @description JSON form: a folder under the configured import root */
-            dir?: string;
-            /** @description Multipart form: relative paths, in the order of the files */
-            paths?: string[];
-        };
         AssistantFilesResponse: {
             vectorStoreId: string | null;
             files: components["schemas"]["FileResponse"][];
@@ -957,33 +946,6 @@ export interface components {
             /** @description At most the chat input limit (limits.chatInputChars in GET /config) */
             content: string;
         };
-        ChatDto: {
-            /** @description Stream the reply as Server-Sent Events (also chosen by Accept: text/event-stream) */
-            stream?: boolean;
-            /** @example gpt-4o-mini */
-            model?: string;
-            temperature?: number;
-            maxOutputTokens?: number;
-            /** @description Files (e.g. images) that go with the message */
-            fileIds?: string[];
-            /**
-             * Format: uuid
-             * @description A message of the same thread this one answers
-             */
-            replyToId?: string;
-            /** @description What the user says */
-            message: string;
-            /**
-             * Format: uuid
-             * @description Omit to start a new thread
-             */
-            threadId?: string;
-            /**
-             * Format: uuid
-             * @description Who answers; defaults to the thread’s assistant, then the default one, else the plain chat (no instructions or tools)
-             */
-            assistantId?: string;
-        };
         TextContent: {
             /** @enum {string} */
             type: "text";
@@ -1011,6 +973,33 @@ export interface components {
             /** @enum {string} */
             status: "completed" | "cancelled";
             message: components["schemas"]["MessageResponse"];
+        };
+        ChatDto: {
+            /** @description Stream the reply as Server-Sent Events (also chosen by Accept: text/event-stream) */
+            stream?: boolean;
+            /** @example gpt-4o-mini */
+            model?: string;
+            temperature?: number;
+            maxOutputTokens?: number;
+            /** @description Files (e.g. images) that go with the message */
+            fileIds?: string[];
+            /**
+             * Format: uuid
+             * @description A message of the same thread this one answers
+             */
+            replyToId?: string;
+            /** @description What the user says */
+            message: string;
+            /**
+             * Format: uuid
+             * @description Omit to start a new thread
+             */
+            threadId?: string;
+            /**
+             * Format: uuid
+             * @description Who answers; defaults to the thread’s assistant, then the default one, else the plain chat (no instructions or tools)
+             */
+            assistantId?: string;
         };
         TurnOptionsDto: {
             /** @description Stream the reply as Server-Sent Events (also chosen by Accept: text/event-stream) */
@@ -1535,10 +1524,35 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description Multipart form: files (and paths, one per file). JSON form: dir. assistantId in either. */
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["UploadDirectoryDto"];
-                "application/json": components["schemas"]["UploadDirectoryDto"];
+                "multipart/form-data": {
+                    /** @description Multipart form: the folder's files, each named by its relative path (as a browser sends a chosen folder) */
+                    files?: string[];
+                    /** @description Multipart form: relative paths, in the order of the files */
+                    paths?: string[];
+                    /** @description JSON form: a folder under the configured import root */
+                    dir?: string;
+                    /**
+                     * Format: uuid
+                     * @description Attach the documents to this assistant
+                     */
+                    assistantId?: string;
+                };
+                "application/json": {
+                    /** @description Multipart form: the folder's files, each named by its relative path (as a browser sends a chosen folder) */
+                    files?: string[];
+                    /** @description Multipart form: relative paths, in the order of the files */
+                    paths?: string[];
+                    /** @description JSON form: a folder under the configured import root */
+                    dir?: string;
+                    /**
+                     * Format: uuid
+                     * @description Attach the documents to this assistant
+                     */
+                    assistantId?: string;
+                };
             };
         };
         responses: {
@@ -2001,13 +2015,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The reply as JSON; with stream: true or Accept: text/event-stream, a Server-Sent Events stream */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChatReply"];
-                    "text/event-stream": components["schemas"]["ChatReply"];
+                    /**
+                     * @example id: 1
+                     *     event: token
+                     *     data: {"delta":"Hel"}
+                     *
+                     *     id: 2
+                     *     event: done
+                     *     data: {"threadId":"…","messageId":"…"}
+                     */
+                    "text/event-stream": string;
                 };
             };
         };
@@ -2027,13 +2051,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The reply as JSON; with stream: true or Accept: text/event-stream, a Server-Sent Events stream */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChatReply"];
-                    "text/event-stream": components["schemas"]["ChatReply"];
+                    /**
+                     * @example id: 1
+                     *     event: token
+                     *     data: {"delta":"Hel"}
+                     *
+                     *     id: 2
+                     *     event: done
+                     *     data: {"threadId":"…","messageId":"…"}
+                     */
+                    "text/event-stream": string;
                 };
             };
         };
@@ -2053,13 +2087,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The reply as JSON; with stream: true or Accept: text/event-stream, a Server-Sent Events stream */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChatReply"];
-                    "text/event-stream": components["schemas"]["ChatReply"];
+                    /**
+                     * @example id: 1
+                     *     event: token
+                     *     data: {"delta":"Hel"}
+                     *
+                     *     id: 2
+                     *     event: done
+                     *     data: {"threadId":"…","messageId":"…"}
+                     */
+                    "text/event-stream": string;
                 };
             };
         };
