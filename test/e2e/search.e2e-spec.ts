@@ -135,3 +135,38 @@ describe('full-text search', () => {
     expect(snippetOf(marks.body.results[0]).text).toBe("plain words & symbols:  bold  marks 'quoted");
   });
 });
+
+describe('SEARCH_LANGUAGE', () => {
+  it('rebuilds the search columns for a new language at start: english stems words that simple keeps as they are', async () => {
+    const simple = await startTestApp();
+    const user = await conversationUser(simple);
+    let english: TestApp | undefined;
+    try {
+      const thread = await threadWith(simple, user.cookie, 'Running shoes', ['She runs every morning']);
+      const find = (app: TestApp, q: string) => request(app.baseUrl).get('/api/search').query({ q }).set('Cookie', user.cookie).expect(200);
+      expect((await find(simple, 'running')).body.results.map((hit: any) => hit.kind)).toEqual(['title']);
+      await simple.app.close();
+
+      english = await startTestApp({ database: simple.database, env: { SEARCH_LANGUAGE: 'english' } });
+      expect(english.logs.entries().some((entry) => entry.msg === 'search indexes rebuilt for SEARCH_LANGUAGE')).toBe(true);
+      const stemmed = await find(english, 'running');
+      expect(stemmed.body.results.map((hit: any) => [hit.kind, hit.messageId])).toEqual([
+        ['title', null],
+        ['message', thread.messageIds[0]],
+      ]);
+      expect(snippetOf(stemmed.body.results[1]).highlighted).toEqual(['runs']);
+      const [expression] = await english.dataSource.query(
+        `SELECT pg_get_expr(d.adbin, d.adrelid) AS text FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+          WHERE d.adrelid = 'messages'::regclass AND a.attname = 'search_vector'`,
+      );
+      expect(expression.text).toContain("'english'::regconfig");
+    } finally {
+      await english?.app.close();
+      await simple.database.drop();
+    }
+  });
+
+  it('is one of the text search configurations PostgreSQL ships', async () => {
+    await expect(startTestApp({ env: { SEARCH_LANGUAGE: 'klingon' } })).rejects.toThrow(/SEARCH_LANGUAGE must be one of simple, arabic/);
+  });
+});
