@@ -1,5 +1,6 @@
 import type { Message, MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
 import type { Thread } from './thread.entity.js';
+import type { MessageFeedbackResponse } from '../feedback/feedback.dto.js';
 import type { MessageResponse, ThreadResponse } from './threads.dto.js';
 
 export function toThreadResponse(thread: Thread): ThreadResponse {
@@ -29,7 +30,8 @@ function usageOf(inputTokens: number | null, outputTokens: number | null): Messa
   return { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0, totalTokens: (inputTokens ?? 0) + (outputTokens ?? 0) };
 }
 
-export function toMessageResponse(message: Message): MessageResponse {
+/** The message's API shape; `feedback`: the owner's rating, where the caller read it (none otherwise). */
+export function toMessageResponse(message: Message, feedback: MessageFeedbackResponse | null = null): MessageResponse {
   return {
     id: message.id,
     threadId: message.threadId,
@@ -45,6 +47,7 @@ export function toMessageResponse(message: Message): MessageResponse {
     model: message.model,
     assistantId: message.assistantId,
     createdAt: message.createdAt.toISOString(),
+    feedback,
   };
 }
 
@@ -128,6 +131,8 @@ export interface MessageResponseRow {
   output_tokens: number | null;
   cost: string | null;
   created_at: string;
+  /** Read by the page of a thread's messages only. */
+  feedback?: MessageFeedbackResponse | null;
 }
 
 /** A message's API shape straight from a row of MESSAGE_RESPONSE_COLUMNS. */
@@ -147,5 +152,6 @@ export function messageResponseFromRow(row: MessageResponseRow): MessageResponse
     model: row.model,
     assistantId: row.assistant_id,
     createdAt: row.created_at,
+    feedback: row.feedback ?? null,
   };
 }

@@ -101,7 +101,8 @@ describe('full-text search', () => {
       code: 'validation_failed',
       field: 'q',
     });
-    for (const query of [{ q: '' }, { q: '   ' }, { q: 'a', limit: '51' }, { q: 'a', limit: '0' }, { q: 'a', offset: '1001' }, { q: 'a', includeArchived: 'yes' }]) {
+    const refusedQueries: Array<Record<string, string>> = [{ q: '' }, { q: '   ' }, { q: 'a', limit: '51' }, { q: 'a', limit: '0' }, { q: 'a', offset: '1001' }, { q: 'a', includeArchived: 'yes' }];
+    for (const query of refusedQueries) {
       const refused = await search(user.cookie, query);
       expect({ query, status: refused.status, code: refused.body.code }).toEqual({ query, status: 400, code: 'validation_failed' });
     }
