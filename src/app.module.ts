@@ -21,6 +21,8 @@ import { UpstreamSyncModule } from './upstream-sync/upstream-sync.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { TrashModule } from './trash/trash.module.js';
 import { SearchModule } from './search/search.module.js';
+import { SharesModule } from './shares/shares.module.js';
+import { FeedbackModule } from './feedback/feedback.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -55,6 +57,8 @@ export class AppModule {
         UsageModule,
         TrashModule,
         SearchModule,
+        FeedbackModule,
+        SharesModule,
         ...extraImports,
       ],
     };
