@@ -15,11 +15,13 @@ export class SearchQuery {
     description: 'Words to find, web-search style: "a phrase", -excluded, or (at most SEARCH_MAX_QUERY_CHARS characters, see limits in GET /config)',
     example: 'invoice "due date" -draft',
   })
+  // Required (the service says so when it is missing): optional here so that an unknown parameter is answered alone, as on every route.
+  @IsOptional()
   @Trimmed()
   @IsString()
   @MinLength(1, { message: 'q must not be empty' })
   @MaxLength(QUERY_CEILING)
-  q!: string;
+  q?: string;
 
   @ApiPropertyOptional({ description: 'true: archived threads are searched too (trashed threads never are)', default: false })
   @IsOptional()

@@ -57,6 +57,7 @@ export class SearchService {
 
   /** A page of the user's messages and thread titles that match the query, best first. */
   async search(userId: string, query: SearchQuery): Promise<SearchResponse> {
+    if (query.q === undefined) throw validationFailed('q', 'q is required: the words to find');
     const max = this.config.search.maxQueryChars;
     if (query.q.length > max) throw validationFailed('q', `q must be at most ${max} characters`);
     const limit = query.limit ?? 20;

@@ -107,7 +107,10 @@ describe('full-text search', () => {
       expect({ query, status: refused.status, code: refused.body.code }).toEqual({ query, status: 400, code: 'validation_failed' });
     }
     const missing = await request(app.baseUrl).get('/api/search').set('Cookie', user.cookie);
-    expect(missing.status).toBe(400);
+    expect({ status: missing.status, details: missing.body.details }).toEqual({
+      status: 400,
+      details: [{ field: 'q', message: 'q is required: the words to find' }],
+    });
     const hostile = [
       '!!!',
       'a & | ! <-> :* ( ) \\',
