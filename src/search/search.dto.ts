@@ -12,7 +12,7 @@ const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : 
 
 export class SearchQuery {
   @ApiProperty({
-    description: 'Words to find, web-search style: "a phrase", -excluded, or (at most SEARCH_MAX_QUERY_CHARS characters, see limits in GET /config)',
+    description: 'Words to find, web-search style: "a phrase", -excluded, or (at most limits.searchQueryChars characters, see GET /config)',
     example: 'invoice "due date" -draft',
   })
   // Required (the service says so when it is missing): optional here so that an unknown parameter is answered alone, as on every route.

@@ -2379,7 +2379,7 @@ export interface operations {
     SearchController_find: {
         parameters: {
             query: {
-                /** @description Words to find, web-search style: "a phrase", -excluded, or (at most SEARCH_MAX_QUERY_CHARS characters, see limits in GET /config) */
+                /** @description Words to find, web-search style: "a phrase", -excluded, or (at most limits.searchQueryChars characters, see GET /config) */
                 q: string;
                 /** @description true: archived threads are searched too (trashed threads never are) */
                 includeArchived?: boolean;
