@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Sql, type SqlExecutor, type SqlParam } from '../database/sql.js';
 import { CompositeStatement } from '../database/statement.js';
 import type { Message, MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
-import { MESSAGE_RESPONSE_COLUMNS, type MessageResponseRow } from './thread.mapper.js';
-
-/** The owner's rating of the message (null: none), as MessageResponse.feedback shows it. */
-const FEEDBACK_COLUMN = `(SELECT jsonb_build_object('rating', f.rating, 'comment', f.comment,
-    'updatedAt', to_char(f.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-  FROM message_feedback f WHERE f.message_id = messages.id AND f.user_id = $2) AS feedback`;
+import { MESSAGE_FEEDBACK_COLUMN, MESSAGE_RESPONSE_COLUMNS, type MessageResponseRow } from './thread.mapper.js';
 
 /** The messages that count as conversation: not replaced, not still being written, not empty. */
 export const CONTEXT_MESSAGES = "status NOT IN ('superseded', 'streaming') AND content <> ''";
@@ -184,7 +179,7 @@ export class MessagesRepository {
   async page(userId: string, threadId: string, cursor: MessageCursor): Promise<MessageResponseRow[]> {
     const after = cursor.direction === 'after';
     return this.sql.rows<MessageResponseRow>(
-      `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${FEEDBACK_COLUMN} FROM messages
+      `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${MESSAGE_FEEDBACK_COLUMN} FROM messages
        WHERE thread_id = $1 AND user_id = $2
          AND NOT EXISTS (SELECT 1 FROM threads trashed WHERE trashed.id = $1 AND trashed.user_id = $2 AND trashed.deleted_at IS NOT NULL)
          AND ($3::uuid IS NULL OR seq ${after ? '>' : '<'}

@@ -114,6 +114,11 @@ export function threadResponseFromRow(row: ThreadResponseRow): ThreadResponse {
 export const MESSAGE_RESPONSE_COLUMNS = `id, thread_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
   assistant_id, model, input_tokens, output_tokens, cost, ${isoTimestamp('created_at', 'created_at')}`;
 
+/** The owner's rating of a row of `messages` (null: none), as MessageResponse.feedback shows it; $2 is the user's id. */
+export const MESSAGE_FEEDBACK_COLUMN = `(SELECT jsonb_build_object('rating', f.rating, 'comment', f.comment,
+    'updatedAt', to_char(f.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+  FROM message_feedback f WHERE f.message_id = messages.id AND f.user_id = $2) AS feedback`;
+
 /** A row of MESSAGE_RESPONSE_COLUMNS (the time already formatted by PostgreSQL). */
 export interface MessageResponseRow {
   id: string;
