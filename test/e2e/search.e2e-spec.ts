@@ -174,3 +174,41 @@ describe('SEARCH_LANGUAGE', () => {
     await expect(startTestApp({ env: { SEARCH_LANGUAGE: 'klingon' } })).rejects.toThrow(/SEARCH_LANGUAGE must be one of simple, arabic/);
   });
 });
+
+describe('the search statement', () => {
+  it('can read messages and titles through their GIN indexes', async () => {
+    const app = await startTestApp();
+    try {
+      const user = await conversationUser(app);
+      const others = await conversationUser(app);
+      // 20,000 messages in 1,000 threads of this user and 2,000 of another, about 1 in 200 holding the word
+      // (at scale the planner picks the indexes by itself; here they must at least be usable by the statement).
+      await app.dataSource.query(
+        `WITH t AS (INSERT INTO threads (user_id, title) SELECT u, 'thread ' || i FROM (VALUES ($1::uuid, 1000), ($2::uuid, 100)) owners(u, n), generate_series(1, n) i RETURNING id, user_id)
+         INSERT INTO messages (thread_id, user_id, role, content)
+         SELECT t.id, t.user_id, 'assistant', CASE WHEN random() < 0.005 THEN 'the rare quokka ' || g ELSE 'common words ' || md5(random()::text) END
+           FROM t CROSS JOIN generate_series(1, 20) g`,
+        [user.userId, others.userId],
+      );
+      // VACUUM moves the new rows from the GIN indexes' pending lists into the indexes, as autovacuum does.
+      await app.dataSource.query('VACUUM ANALYZE messages');
+      await app.dataSource.query('VACUUM ANALYZE threads');
+      const { SearchRepository } = await import('../../src/search/search.repository.js');
+      let statement: { text: string; params: unknown[] } | undefined;
+      const capture = new SearchRepository({ rows: async (text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
+      await capture.search({ userId: user.userId, language: 'simple', query: 'quokka', includeArchived: false, limit: 21, offset: 0 });
+      // A table this small is read whole; the question is whether the statement's shape lets the planner use the indexes at all.
+      const plan = await app.dataSource.transaction(async (manager) => {
+        await manager.query('SET LOCAL enable_seqscan = off');
+        return ((await manager.query(`EXPLAIN ${statement!.text}`, statement!.params)) as any[]).map((row) => row['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toContain('messages_search_vector_idx');
+      expect(plan).toContain('threads_title_search_vector_idx');
+      const found = await request(app.baseUrl).get('/api/search').query({ q: 'quokka', limit: '50' }).set('Cookie', user.cookie).expect(200);
+      expect(found.body.results.length).toBeGreaterThan(0);
+      expect(found.body.results.every((hit: any) => snippetOf(hit).highlighted[0] === 'quokka')).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});
