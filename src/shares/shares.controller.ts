@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ConfirmationResponse as Confirmation } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { Public } from '../common/auth/public.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
+import { sendAttachment } from '../files/files.controller.js';
 import { CreatedShareResponse, CreateShareDto, SharedThreadResponse, ShareResponse } from './shares.dto.js';
 import { SharesService } from './shares.service.js';
 
@@ -45,5 +46,21 @@ export class SharesController {
     response.setHeader('Referrer-Policy', 'no-referrer');
     response.setHeader('X-Robots-Tag', 'noindex, nofollow');
     return this.shares.read(token, request.ip ?? '');
+  }
+
+  @Public()
+  @Get('shared/:token/files/:position')
+  @ApiOperation({ summary: 'A file of a shared conversation whose owner included files (its position among them); no session needed, rate limited per address' })
+  @ApiProduces('application/octet-stream')
+  async readFile(
+    @Param('token') token: string,
+    @Param('position') position: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const { file, body } = await this.shares.readFile(token, position, request.ip ?? '');
+    response.setHeader('Referrer-Policy', 'no-referrer');
+    response.setHeader('X-Robots-Tag', 'noindex, nofollow');
+    await sendAttachment(response, file, body);
   }
 }

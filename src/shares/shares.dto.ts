@@ -3,7 +3,10 @@ import { IsBoolean } from 'class-validator';
 import { OptionalNotNull } from '../common/http/dto-helpers.js';
 
 export class CreateShareDto {
-  @ApiPropertyOptional({ default: false, description: 'Show the names, types and sizes of attached files and the files replies cite (never their contents or ids)' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Show the files attached to the messages (names, types, sizes, and a download for anyone with the link) and the names of the files replies cite; never their ids',
+  })
   @OptionalNotNull()
   @IsBoolean({ message: 'includeFiles must be true or false' })
   includeFiles?: boolean;
@@ -27,6 +30,7 @@ export class SharedFileResponse {
   @ApiProperty() filename!: string;
   @ApiProperty() contentType!: string;
   @ApiProperty() size!: number;
+  @ApiProperty({ description: 'Downloads the file without a session (while the owner keeps it)', example: '/api/shared/…/files/0' }) path!: string;
 }
 
 export class SharedMessageResponse {

@@ -13,6 +13,9 @@ export interface ShareRow {
 }
 
 export interface SharedSnapshotRow {
+  /** The owner: for reading the files the snapshot includes, never shown. */
+  user_id: string;
+  include_files: boolean;
   title: string | null;
   messages: SharedMessage[];
   created_at: string;
@@ -68,7 +71,7 @@ export class SharesRepository {
    */
   findByTokenHash(tokenHash: Buffer): Promise<SharedSnapshotRow | undefined> {
     return this.sql.row<SharedSnapshotRow>(
-      `SELECT s.title, s.messages, ${isoTimestamp('s.created_at', 'created_at')} FROM thread_shares s
+      `SELECT s.user_id, s.include_files, s.title, s.messages, ${isoTimestamp('s.created_at', 'created_at')} FROM thread_shares s
         WHERE s.token_hash = $1
           AND EXISTS (SELECT 1 FROM threads t WHERE t.id = s.thread_id AND t.user_id = s.user_id AND t.deleted_at IS NULL)`,
       [tokenHash],

@@ -10,7 +10,7 @@ import type { StoredFile } from '../files/stored-file.entity.js';
 import type { Message } from '../threads/message.entity.js';
 import { ThreadsService } from '../threads/threads.service.js';
 import type { CreatedShareResponse, CreateShareDto, SharedMessageResponse, SharedThreadResponse, ShareResponse } from './shares.dto.js';
-import { SharesRepository, type ShareRow } from './shares.repository.js';
+import { SharesRepository, type SharedSnapshotRow, type ShareRow } from './shares.repository.js';
 import type { SharedMessage } from './thread-share.entity.js';
 
 /** 32 random bytes: 256 bits, far past guessing; base64url spells them in 43 characters. */
@@ -38,12 +38,26 @@ function toShare(row: ShareRow): ShareResponse {
   };
 }
 
-/** A stored message as the public read shows it: only these fields, whatever the stored object holds. */
-function toSharedMessage(message: SharedMessage): SharedMessageResponse {
-  const shown: SharedMessageResponse = { role: message.role, content: message.content, createdAt: message.createdAt };
-  if (message.files) shown.files = message.files.map((file) => ({ filename: file.filename, contentType: file.contentType, size: file.size }));
-  if (message.sources) shown.sources = [...message.sources];
-  return shown;
+/**
+ * The stored messages as the public read shows them: only these fields,
+ * whatever the stored objects hold; a file is named by its position among
+ * the snapshot's files (`path`), never by its id.
+ */
+function toSharedMessages(messages: SharedMessage[], token: string): SharedMessageResponse[] {
+  let position = 0;
+  return messages.map((message) => {
+    const shown: SharedMessageResponse = { role: message.role, content: message.content, createdAt: message.createdAt };
+    if (message.files) {
+      shown.files = message.files.map((file) => ({
+        filename: file.filename,
+        contentType: file.contentType,
+        size: file.size,
+        path: `/api/shared/${token}/files/${position++}`,
+      }));
+    }
+    if (message.sources) shown.sources = [...message.sources];
+    return shown;
+  });
 }
 
 function snapshotOf(message: Message, files: Map<string, StoredFile> | undefined): SharedMessage {
@@ -52,7 +66,7 @@ function snapshotOf(message: Message, files: Map<string, StoredFile> | undefined
   shared.files = message.fileIds
     .map((id) => files.get(id))
     .filter((file): file is StoredFile => file !== undefined)
-    .map((file) => ({ filename: file.filename, contentType: file.mimeType, size: file.sizeBytes }));
+    .map((file) => ({ fileId: file.id, filename: file.filename, contentType: file.mimeType, size: file.sizeBytes }));
   shared.sources = [...new Set(message.citations.map((citation) => citation.filename))];
   return shared;
 }
@@ -105,10 +119,25 @@ export class SharesService {
    * revoked token and for a thread in the trash.
    */
   async read(token: string, address: string): Promise<SharedThreadResponse> {
+    const row = await this.snapshotFor(token, address);
+    return { title: row.title, sharedAt: row.created_at, messages: toSharedMessages(row.messages, token) };
+  }
+
+  /** A file of a snapshot that includes files, by its position among them; 404 as read() does, and when the owner has deleted it. */
+  async readFile(token: string, position: string, address: string): Promise<{ file: StoredFile; body: AsyncIterable<Buffer> }> {
+    const row = await this.snapshotFor(token, address);
+    const fileId = /^\d{1,6}$/.test(position) && row.include_files ? row.messages.flatMap((message) => message.files ?? [])[Number(position)]?.fileId : undefined;
+    if (!fileId) throw notFound('Shared file');
+    const [file] = await this.files.findExisting(row.user_id, [fileId]);
+    if (!file) throw notFound('Shared file');
+    return { file, body: this.files.content(file) };
+  }
+
+  private async snapshotFor(token: string, address: string): Promise<SharedSnapshotRow> {
     await this.limiter.consume(this.readRule, address, 'Too many reads of shared conversations; try again shortly');
     const row = TOKEN_FORMAT.test(token) ? await this.shares.findByTokenHash(shareTokenHash(token)) : undefined;
     if (!row) throw notFound('Shared conversation');
-    return { title: row.title, sharedAt: row.created_at, messages: row.messages.map(toSharedMessage) };
+    return row;
   }
 
   private async snapshot(userId: string, threadId: string, includeFiles: boolean): Promise<SharedMessage[]> {

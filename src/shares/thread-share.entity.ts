@@ -6,8 +6,12 @@ export interface SharedMessage {
   role: 'user' | 'assistant';
   content: string;
   createdAt: string;
-  /** Only when the owner chose to include files: what was attached (names, types, sizes) and the files cited. */
-  files?: Array<{ filename: string; contentType: string; size: number }>;
+  /**
+   * Only when the owner chose to include files: what was attached (names,
+   * types, sizes) and the files cited. The file's id stays here: the public
+   * read names a file by its position in the snapshot.
+   */
+  files?: Array<{ fileId: string; filename: string; contentType: string; size: number }>;
   sources?: string[];
 }
 

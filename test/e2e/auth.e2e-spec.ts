@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 const PUBLIC_ROUTES = [
   'GET /api',
   'GET /api/shared/:token',
+  'GET /api/shared/:token/files/:position',
   'GET /config',
   'GET /health',
   'GET /metrics',

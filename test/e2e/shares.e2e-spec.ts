@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { conversationUser, threadWith } from '../support/conversation-helpers.js';
-import { uploadFile } from '../support/platform-api.js';
+import { rawBytes, uploadFile } from '../support/platform-api.js';
 import { minimalPng } from '../support/sample-files.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -99,7 +99,7 @@ describe('share links', () => {
     expect(logged).toContain('/api/shared/[redacted]');
   });
 
-  it('includes files only when the owner chooses: names, types and sizes, never ids', async () => {
+  it('includes files only when the owner chooses: names, types, sizes and a download, never ids', async () => {
     const user = await conversationUser(app);
     const image = await uploadFile(app.baseUrl, user.cookie, minimalPng(), 'holiday.png');
     const thread = await request(app.baseUrl).post('/api/thread/new').set('Cookie', user.cookie).send({ title: 'Photos' }).expect(201);
@@ -114,12 +114,34 @@ describe('share links', () => {
     expect(plain.body.messages).toEqual([{ role: 'user', content: 'Look at this', createdAt: expect.any(String) }]);
     expect(plain.text).not.toContain('holiday');
 
+    // Without the choice there is no file to download either.
+    await readShared(`${without.body.path}/files/0`).expect(404);
+
     const withFiles = await share(user.cookie, thread.body.id, { includeFiles: true }).expect(201);
     const shown = await readShared(withFiles.body.path).expect(200);
+    const filePath = `${withFiles.body.path}/files/0`;
     expect(shown.body.messages).toEqual([
-      { role: 'user', content: 'Look at this', createdAt: expect.any(String), files: [{ filename: 'holiday.png', contentType: 'image/png', size: minimalPng().length }], sources: [] },
+      {
+        role: 'user',
+        content: 'Look at this',
+        createdAt: expect.any(String),
+        files: [{ filename: 'holiday.png', contentType: 'image/png', size: minimalPng().length, path: filePath }],
+        sources: [],
+      },
     ]);
     expect(shown.text).not.toContain(image.fileIds[0]);
+    const downloaded = await readShared(filePath).buffer(true).parse(rawBytes).expect(200);
+    expect(downloaded.headers['content-type']).toBe('image/png');
+    expect(downloaded.headers['set-cookie']).toBeUndefined();
+    expect((downloaded.body as Buffer).equals(minimalPng())).toBe(true);
+    for (const position of ['1', '-1', 'x', '0.5', '99999999']) await readShared(`${withFiles.body.path}/files/${position}`).expect(404);
+
+    // The owner deletes the file: the link still shows its name, the download is gone.
+    await request(app.baseUrl).delete(`/api/files/${image.fileIds[0]}`).set('Cookie', user.cookie).expect(200);
+    await readShared(filePath).expect(404);
+    expect((await readShared(withFiles.body.path).expect(200)).body.messages[0].files[0].filename).toBe('holiday.png');
+    await request(app.baseUrl).delete(`/api/shares/${withFiles.body.id}`).set('Cookie', user.cookie).expect(200);
+    await readShared(filePath).expect(404);
   });
 
   it('is bounded: links per user, messages per snapshot; a bad body is refused', async () => {

@@ -733,6 +733,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shared/{token}/files/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A file of a shared conversation whose owner included files (its position among them); no session needed, rate limited per address */
+        get: operations["SharesController_readFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1287,7 +1304,7 @@ export interface components {
         };
         CreateShareDto: {
             /**
-             * @description Show the names, types and sizes of attached files and the files replies cite (never their contents or ids)
+             * @description Show the files attached to the messages (names, types, sizes, and a download for anyone with the link) and the names of the files replies cite; never their ids
              * @default false
              */
             includeFiles: boolean;
@@ -1327,6 +1344,11 @@ export interface components {
             filename: string;
             contentType: string;
             size: number;
+            /**
+             * @description Downloads the file without a session (while the owner keeps it)
+             * @example /api/shared/…/files/0
+             */
+            path: string;
         };
         SharedMessageResponse: {
             /** @enum {string} */
@@ -2557,6 +2579,26 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SharedThreadResponse"];
                 };
+            };
+        };
+    };
+    SharesController_readFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                position: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
