@@ -9,6 +9,9 @@ import { FileSearchOff1796471230001 } from './1796471230001-FileSearchOff.js';
 import { FileContentIndex1796471230002 } from './1796471230002-FileContentIndex.js';
 import { ThreadMetadata1796471230003 } from './1796471230003-ThreadMetadata.js';
 import { Trash1796500000000 } from './1796500000000-Trash.js';
+import { ConversationSearch1796500000101 } from './1796500000101-ConversationSearch.js';
+import { MessageFeedback1796500000102 } from './1796500000102-MessageFeedback.js';
+import { ThreadShares1796500000103 } from './1796500000103-ThreadShares.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -23,4 +26,7 @@ export const MIGRATIONS: Function[] = [
   FileContentIndex1796471230002,
   ThreadMetadata1796471230003,
   Trash1796500000000,
+  ConversationSearch1796500000101,
+  MessageFeedback1796500000102,
+  ThreadShares1796500000103,
 ];

@@ -20,6 +20,9 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { UpstreamSyncModule } from './upstream-sync/upstream-sync.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { TrashModule } from './trash/trash.module.js';
+import { SearchModule } from './search/search.module.js';
+import { SharesModule } from './shares/shares.module.js';
+import { FeedbackModule } from './feedback/feedback.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -53,6 +56,9 @@ export class AppModule {
         ChatModule,
         UsageModule,
         TrashModule,
+        SearchModule,
+        FeedbackModule,
+        SharesModule,
         ...extraImports,
       ],
     };

@@ -3,6 +3,8 @@ import type { DatabaseConfig } from './database.js';
 import type { HttpConfig } from './http.js';
 import type { OpenAiConfig } from './openai.js';
 import type { RateLimitsConfig, SecurityConfig, SessionConfig } from './session.js';
+import type { SearchConfig } from './search.js';
+import type { FeedbackConfig, SharesConfig } from './sharing.js';
 import type { SignInConfig } from './sign-in-config.js';
 import type { FileStorageConfig } from './storage.js';
 import type { TrashConfig } from './trash.js';
@@ -38,5 +40,8 @@ export interface AppConfig {
   fileStorage: FileStorageConfig;
   upstreamSync: UpstreamSyncConfig;
   trash: TrashConfig;
+  search: SearchConfig;
+  shares: SharesConfig;
+  feedback: FeedbackConfig;
   metrics: { token: string | undefined };
 }

@@ -7,8 +7,10 @@ import { EnvReader, type EnvSource } from './env-reader.js';
 import { readHttpConfig } from './http.js';
 import { readOpenAiConfig } from './openai.js';
 import { requireStrongSecrets } from './production-secrets.js';
+import { readSearchConfig } from './search.js';
 import { readSecrets } from './secrets.js';
 import { checkSessionTimeouts, readRateLimitsConfig, readSecurityConfig, readSessionConfig } from './session.js';
+import { readFeedbackConfig, readSharesConfig } from './sharing.js';
 import { readSignInConfig } from './sign-in-config.js';
 import { readFileStorageConfig } from './storage.js';
 import { readTrashConfig } from './trash.js';
@@ -18,6 +20,7 @@ export { ConfigError } from './env-reader.js';
 export { parseEncryptionKeys, type EncryptionKey } from './secrets.js';
 export type { ModelPrice } from './openai.js';
 export type { ContextMode } from './chat.js';
+export type { SearchLanguage } from './search.js';
 export type { FileStorageConfig, S3Config } from './storage.js';
 export type { AppConfig, LogLevel, LogPretty, NodeEnv } from './app-config.js';
 
@@ -56,6 +59,9 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     fileStorage: readFileStorageConfig(env),
     upstreamSync: readUpstreamSyncConfig(env),
     trash: readTrashConfig(env),
+    search: readSearchConfig(env),
+    shares: readSharesConfig(env),
+    feedback: readFeedbackConfig(env),
     metrics: { token: env.optionalString('METRICS_TOKEN') },
   };
 

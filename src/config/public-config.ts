@@ -26,6 +26,9 @@ export function publicConfig(config: AppConfig) {
       chatImagesPerMessage: Math.min(config.chat.attachments.maxImagesPerMessage, config.chat.attachments.maxImagesPerTurn),
       chatAttachmentBytesPerTurn: config.chat.attachments.maxBytesPerTurn,
       chatTurnsPerMinute: config.rateLimits.chatTurnsPerMinute,
+      searchQueryChars: config.search.maxQueryChars,
+      feedbackCommentChars: config.feedback.maxCommentChars,
+      sharesPerUser: config.shares.maxPerUser,
     },
     features: {
       sharedApiKey: config.openai.fallbackApiKey !== undefined,

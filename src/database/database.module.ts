@@ -33,7 +33,10 @@ export class DatabaseModule {
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
             if (config.database.runMigrationsOnStart) {
-              const applied = await runMigrationsLocked(dataSource);
+              const applied = await runMigrationsLocked(dataSource, {
+                language: config.search.language,
+                rebuilt: (tables) => logger.warn({ tables, language: config.search.language }, 'search indexes rebuilt for SEARCH_LANGUAGE'),
+              });
               if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
             }
             return dataSource;

@@ -10,6 +10,8 @@ import { UpstreamJob } from '../upstream-sync/upstream-job.entity.js';
 import { SessionRecord } from '../auth/session-record.entity.js';
 import { User } from '../auth/user.entity.js';
 import { ModelCall } from '../usage/model-call.entity.js';
+import { MessageFeedback } from '../feedback/message-feedback.entity.js';
+import { ThreadShare } from '../shares/thread-share.entity.js';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity.js';
 
 /** Every entity of the platform, listed explicitly (no file globs in an ESM build). */
@@ -27,4 +29,6 @@ export const ENTITIES: Function[] = [
   Message,
   Run,
   ModelCall,
+  MessageFeedback,
+  ThreadShare,
 ];

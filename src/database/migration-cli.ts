@@ -92,7 +92,10 @@ async function main(): Promise<void> {
   try {
     switch (command) {
       case 'run': {
-        const applied = await runMigrationsLocked(dataSource);
+        const applied = await runMigrationsLocked(dataSource, {
+          language: database.config.search.language,
+          rebuilt: (tables) => process.stdout.write(`search indexes of ${tables.join(', ')} rebuilt for SEARCH_LANGUAGE=${database.config.search.language}\n`),
+        });
         process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'no pending migrations\n');
         break;
       }

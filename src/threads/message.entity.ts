@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
+import { messageSearchExpression } from '../database/search-language.js';
 import { Thread } from './thread.entity.js';
 
 export type MessageRole = 'user' | 'assistant';
@@ -87,4 +88,9 @@ export class Message {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** The words of the message for full-text search (built by PostgreSQL; its language: SEARCH_LANGUAGE, see database/search-language.ts). */
+  @Index('messages_search_vector_idx', { type: 'gin' })
+  @Column({ type: 'tsvector', nullable: true, generatedType: 'STORED', asExpression: messageSearchExpression('simple'), insert: false, update: false, select: false })
+  searchVector?: string;
 }

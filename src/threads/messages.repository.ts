@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Sql, type SqlExecutor, type SqlParam } from '../database/sql.js';
 import { CompositeStatement } from '../database/statement.js';
 import type { Message, MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
-import { MESSAGE_RESPONSE_COLUMNS, type MessageResponseRow } from './thread.mapper.js';
+import { MESSAGE_FEEDBACK_COLUMN, MESSAGE_RESPONSE_COLUMNS, type MessageResponseRow } from './thread.mapper.js';
 
 /** The messages that count as conversation: not replaced, not still being written, not empty. */
 export const CONTEXT_MESSAGES = "status NOT IN ('superseded', 'streaming') AND content <> ''";
@@ -179,7 +179,7 @@ export class MessagesRepository {
   async page(userId: string, threadId: string, cursor: MessageCursor): Promise<MessageResponseRow[]> {
     const after = cursor.direction === 'after';
     return this.sql.rows<MessageResponseRow>(
-      `SELECT ${MESSAGE_RESPONSE_COLUMNS} FROM messages
+      `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${MESSAGE_FEEDBACK_COLUMN} FROM messages
        WHERE thread_id = $1 AND user_id = $2
          AND NOT EXISTS (SELECT 1 FROM threads trashed WHERE trashed.id = $1 AND trashed.user_id = $2 AND trashed.deleted_at IS NOT NULL)
          AND ($3::uuid IS NULL OR seq ${after ? '>' : '<'}

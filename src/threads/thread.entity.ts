@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import { Assistant } from '../assistants/assistant.entity.js';
 import { User } from '../auth/user.entity.js';
+import { titleSearchExpression } from '../database/search-language.js';
 
 @Entity('threads')
 @Index('threads_user_id_archived_activity_idx', ['userId', 'isArchived', 'lastActivityAt'])
@@ -88,4 +89,9 @@ export class Thread {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** The title's words for full-text search (built by PostgreSQL, see database/search-language.ts). */
+  @Index('threads_title_search_vector_idx', { type: 'gin' })
+  @Column({ type: 'tsvector', nullable: true, generatedType: 'STORED', asExpression: titleSearchExpression('simple'), insert: false, update: false, select: false })
+  titleSearchVector?: string;
 }

@@ -1,5 +1,6 @@
 import type { Message, MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
 import type { Thread } from './thread.entity.js';
+import type { MessageFeedbackResponse } from '../feedback/feedback.dto.js';
 import type { MessageResponse, ThreadResponse } from './threads.dto.js';
 
 export function toThreadResponse(thread: Thread): ThreadResponse {
@@ -29,7 +30,8 @@ function usageOf(inputTokens: number | null, outputTokens: number | null): Messa
   return { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0, totalTokens: (inputTokens ?? 0) + (outputTokens ?? 0) };
 }
 
-export function toMessageResponse(message: Message): MessageResponse {
+/** The message's API shape; `feedback`: the owner's rating, where the caller read it (none otherwise). */
+export function toMessageResponse(message: Message, feedback: MessageFeedbackResponse | null = null): MessageResponse {
   return {
     id: message.id,
     threadId: message.threadId,
@@ -45,6 +47,7 @@ export function toMessageResponse(message: Message): MessageResponse {
     model: message.model,
     assistantId: message.assistantId,
     createdAt: message.createdAt.toISOString(),
+    feedback,
   };
 }
 
@@ -111,6 +114,11 @@ export function threadResponseFromRow(row: ThreadResponseRow): ThreadResponse {
 export const MESSAGE_RESPONSE_COLUMNS = `id, thread_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
   assistant_id, model, input_tokens, output_tokens, cost, ${isoTimestamp('created_at', 'created_at')}`;
 
+/** The owner's rating of a row of `messages` (null: none), as MessageResponse.feedback shows it; $2 is the user's id. */
+export const MESSAGE_FEEDBACK_COLUMN = `(SELECT jsonb_build_object('rating', f.rating, 'comment', f.comment,
+    'updatedAt', to_char(f.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+  FROM message_feedback f WHERE f.message_id = messages.id AND f.user_id = $2) AS feedback`;
+
 /** A row of MESSAGE_RESPONSE_COLUMNS (the time already formatted by PostgreSQL). */
 export interface MessageResponseRow {
   id: string;
@@ -128,6 +136,8 @@ export interface MessageResponseRow {
   output_tokens: number | null;
   cost: string | null;
   created_at: string;
+  /** Read by the page of a thread's messages only. */
+  feedback?: MessageFeedbackResponse | null;
 }
 
 /** A message's API shape straight from a row of MESSAGE_RESPONSE_COLUMNS. */
@@ -147,5 +157,6 @@ export function messageResponseFromRow(row: MessageResponseRow): MessageResponse
     model: row.model,
     assistantId: row.assistant_id,
     createdAt: row.created_at,
+    feedback: row.feedback ?? null,
   };
 }

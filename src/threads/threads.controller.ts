@@ -21,6 +21,7 @@ import {
   ThreadResponse,
   UpdateThreadDto,
 } from './threads.dto.js';
+import { ThreadExportsService } from './thread-exports.service.js';
 import { ThreadsService } from './threads.service.js';
 
 @ApiTags('threads')
@@ -29,6 +30,7 @@ export class ThreadsController {
   constructor(
     private readonly threads: ThreadsService,
     private readonly files: FilesService,
+    private readonly exports: ThreadExportsService,
   ) {}
 
   @Post('thread/new')
@@ -116,7 +118,7 @@ export class ThreadsController {
     @Res() response: Response,
   ): Promise<void> {
     const thread = await this.threads.findOwned(user.id, id);
-    const pages = this.threads.conversationPages(user.id, thread.id, EXPORT_PAGE_SIZE);
+    const pages = this.exports.pages(user.id, thread.id, EXPORT_PAGE_SIZE);
     const json = query.format === 'json';
     response.attachment(`${exportBaseName(thread)}.${json ? 'json' : 'md'}`);
     response.setHeader('Content-Type', json ? 'application/json; charset=utf-8' : 'text/markdown; charset=utf-8');

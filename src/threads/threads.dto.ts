@@ -16,6 +16,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { IsMetadata, OptionalNotNull, PageQuery, Trimmed } from '../common/http/dto-helpers.js';
+import { MessageFeedbackResponse } from '../feedback/feedback.dto.js';
 import type { MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
 
 /** Up to 16 string pairs (keys up to 64 characters, values up to 512). */
@@ -173,6 +174,8 @@ export class MessageResponse {
   @ApiProperty({ nullable: true, type: String }) model!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assistantId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: MessageFeedbackResponse, description: "The owner's rating of a reply (null: none)" })
+  feedback!: MessageFeedbackResponse | null;
 }
 
 export class ThreadResponse {

@@ -4,7 +4,17 @@ import { login, registerUser, sessionCookie, sessionIdOf } from '../support/sess
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The routes anyone may call without a session (metrics has its own optional token). */
-const PUBLIC_ROUTES = ['GET /api', 'GET /config', 'GET /health', 'GET /metrics', 'POST /api/login', 'POST /api/logout', 'POST /api/register'];
+const PUBLIC_ROUTES = [
+  'GET /api',
+  'GET /api/shared/:token',
+  'GET /api/shared/:token/files/:position',
+  'GET /config',
+  'GET /health',
+  'GET /metrics',
+  'POST /api/login',
+  'POST /api/logout',
+  'POST /api/register',
+];
 
 describe('accounts and sessions', () => {
   let testApp: TestApp;
@@ -160,11 +170,13 @@ describe('accounts and sessions', () => {
     }
     await request(testApp.baseUrl).post('/api/settings/apikey').set('Cookie', user.cookie).send({ apiKey: 'sk-test-account-deletion-0001' }).expect(200);
     const [assistant] = (await request(testApp.baseUrl).get('/api/assistants').set('Cookie', user.cookie).expect(200)).body;
-    await request(testApp.baseUrl)
+    const chat = await request(testApp.baseUrl)
       .post('/api/chat')
       .set('Cookie', user.cookie)
       .send({ assistantId: assistant.id, message: 'Remember this', stream: false })
       .expect(200);
+    await request(testApp.baseUrl).put(`/api/messages/${chat.body.messageId}/feedback`).set('Cookie', user.cookie).send({ rating: 'up' }).expect(200);
+    const shared = await request(testApp.baseUrl).post(`/api/threads/${chat.body.threadId}/shares`).set('Cookie', user.cookie).send({}).expect(201);
     // Titles are off in this app: the title call a new thread makes elsewhere is recorded as it would be.
     await testApp.dataSource.query(
       `INSERT INTO model_calls (user_id, thread_id, purpose, model, input_tokens, output_tokens)
@@ -193,7 +205,7 @@ describe('accounts and sessions', () => {
     // The user owns rows in every table that has owners (but the queues of upstream work and of byte removals, done by now).
     const before = await countOwned();
     expect(Object.keys(before).filter((table) => before[table] === 0 && !['upstream_jobs', 'file_byte_deletions'].includes(table))).toEqual([]);
-    expect(before).toMatchObject({ session: 2, assistants: 2, files: 2, threads: 1, messages: 2, runs: 1, users: 1 });
+    expect(before).toMatchObject({ session: 2, assistants: 2, files: 2, threads: 1, messages: 2, runs: 1, message_feedback: 1, thread_shares: 1, users: 1 });
 
     const refused = await request(testApp.baseUrl).delete('/api/user').set('Cookie', user.cookie).send({ password: 'nope-nope' });
     expect(refused.status).toBe(400);
@@ -201,6 +213,8 @@ describe('accounts and sessions', () => {
 
     const after = await countOwned();
     expect(Object.keys(after).filter((table) => after[table] !== 0)).toEqual([]);
+    // The share link died with the account.
+    await request(testApp.baseUrl).get(shared.body.path).expect(404);
     await request(testApp.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(401);
     await request(testApp.baseUrl).get('/api/user').set('Cookie', other).expect(401);
     await request(testApp.baseUrl).post('/api/login').send({ email: user.email, password: user.password }).expect(401);

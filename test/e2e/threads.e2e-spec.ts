@@ -266,6 +266,7 @@ describe("another user's threads", () => {
         'POST /api/threads/:id/regenerate',
         'POST /api/threads/:id/restore',
         'POST /api/threads/:id/run',
+        'POST /api/threads/:id/shares',
       ].sort(),
     );
     const bodies: Record<string, unknown> = { 'POST /api/threads/:id/messages': { role: 'user', content: 'hi' } };

@@ -89,6 +89,7 @@ export class FuzzWorld {
     if (parameter === 'fileId' || before === 'files') return this.main.fileId;
     if (before === 'assistants') return this.main.assistant.id;
     if (before === 'threads') return this.main.threadId;
+    if (before === 'messages') return this.main.messageId;
     return randomUUID();
   }
 

@@ -5,9 +5,12 @@ import { isSensitiveName, REDACTED } from './redact.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** Path plus query string, with query values under credential-like names masked. */
+/** Paths whose last segment is a credential: a share link's token. */
+const SECRET_PATH = /^(\/api\/shared\/)[^/?]+/;
+
+/** Path plus query string, with credentials in the path and query values under credential-like names masked. */
 function loggedUrl(request: Request): string {
-  const url = request.originalUrl;
+  const url = request.originalUrl.replace(SECRET_PATH, `$1${REDACTED}`);
   const separator = url.indexOf('?');
   if (separator < 0) return url;
   const params = new URLSearchParams(url.slice(separator + 1));

@@ -613,6 +613,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Full-text search over the user's messages and thread titles, best first, with highlighted snippets */
+        get: operations["SearchController_find"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rate a reply up or down, with an optional comment (again: replaces the rating) */
+        put: operations["FeedbackController_set"];
+        post?: never;
+        /** Clear a reply's rating */
+        delete: operations["FeedbackController_clear"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your ratings with the replies they rate, newest first (total in X-Total-Count); format=csv downloads them all */
+        get: operations["FeedbackController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Share a read-only snapshot of the thread's conversation as it is now; the token is shown this once */
+        post: operations["SharesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your share links, newest first (without their tokens) */
+        get: operations["SharesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shares/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a share link: it answers 404 from now on */
+        delete: operations["SharesController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shared/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shared conversation, for anyone with its link (no session needed); rate limited per address */
+        get: operations["SharesController_read"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shared/{token}/files/{position}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A file of a shared conversation whose owner included files (its position among them); no session needed, rate limited per address */
+        get: operations["SharesController_readFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -909,6 +1046,13 @@ export interface components {
             outputTokens: number;
             totalTokens: number;
         };
+        MessageFeedbackResponse: {
+            /** @enum {string} */
+            rating: "up" | "down";
+            comment: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         MessageResponse: {
             /** Format: uuid */
             id: string;
@@ -932,6 +1076,8 @@ export interface components {
             assistantId: string | null;
             /** Format: date-time */
             createdAt: string;
+            /** @description The owner's rating of a reply (null: none) */
+            feedback: components["schemas"]["MessageFeedbackResponse"] | null;
         };
         AddMessageDto: {
             /** @description Files (e.g. images) that go with the message */
@@ -1067,6 +1213,148 @@ export interface components {
             totals: components["schemas"]["UsageFigures"];
             byPurpose: components["schemas"]["UsageByPurpose"];
             groups: components["schemas"]["UsageGroup"][];
+        };
+        SnippetPart: {
+            text: string;
+            /** @description A matched word */
+            highlight: boolean;
+        };
+        SearchHitResponse: {
+            /**
+             * @description What matched: a message's text or the thread's title
+             * @enum {string}
+             */
+            kind: "message" | "title";
+            /** Format: uuid */
+            threadId: string;
+            threadTitle: string | null;
+            threadIsArchived: boolean;
+            /**
+             * Format: uuid
+             * @description The message to jump to (null for a title)
+             */
+            messageId: string | null;
+            /** @enum {string|null} */
+            role: "user" | "assistant" | null;
+            /** @description The matched passage as plain-text parts (render as text, never as HTML); highlight marks the words that matched */
+            snippet: components["schemas"]["SnippetPart"][];
+            /** @description Relevance (higher first); titles weigh more than message text */
+            rank: number;
+            /**
+             * Format: date-time
+             * @description The message's time, or the thread's last activity for a title
+             */
+            createdAt: string;
+        };
+        SearchResponse: {
+            results: components["schemas"]["SearchHitResponse"][];
+            /** @description More results follow: ask again with offset + limit */
+            hasMore: boolean;
+        };
+        SetFeedbackDto: {
+            /** @enum {string} */
+            rating: "up" | "down";
+            /** @description At most FEEDBACK_MAX_COMMENT_CHARS characters (limits.feedbackCommentChars in GET /config); empty or null: none */
+            comment?: string | null;
+        };
+        FeedbackResponse: {
+            /** @enum {string} */
+            rating: "up" | "down";
+            comment: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            messageId: string;
+            /** Format: uuid */
+            threadId: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        FeedbackExportItem: {
+            /** @enum {string} */
+            rating: "up" | "down";
+            comment: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            messageId: string;
+            /** Format: uuid */
+            threadId: string;
+            /** Format: date-time */
+            createdAt: string;
+            threadTitle: string | null;
+            /** @description The start of the rated reply */
+            reply: string;
+            model: string | null;
+            /** Format: uuid */
+            assistantId: string | null;
+            /** Format: date-time */
+            replyCreatedAt: string;
+        };
+        CreateShareDto: {
+            /**
+             * @description Show the files attached to the messages (names, types, sizes, and a download for anyone with the link) and the names of the files replies cite; never their ids
+             * @default false
+             */
+            includeFiles: boolean;
+        };
+        CreatedShareResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            threadId: string;
+            /** @description The title when the link was made */
+            title: string | null;
+            messageCount: number;
+            includeFiles: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The secret of the link: shown this once (only its hash is kept) */
+            token: string;
+            /**
+             * @description The path that reads the snapshot without a session
+             * @example /api/shared/…
+             */
+            path: string;
+        };
+        ShareResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            threadId: string;
+            /** @description The title when the link was made */
+            title: string | null;
+            messageCount: number;
+            includeFiles: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        SharedFileResponse: {
+            filename: string;
+            contentType: string;
+            size: number;
+            /**
+             * @description Downloads the file without a session (while the owner keeps it)
+             * @example /api/shared/…/files/0
+             */
+            path: string;
+        };
+        SharedMessageResponse: {
+            /** @enum {string} */
+            role: "user" | "assistant";
+            content: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Only when the owner included files */
+            files?: components["schemas"]["SharedFileResponse"][];
+            /** @description Names of the files a reply cites; only when the owner included files */
+            sources?: string[];
+        };
+        SharedThreadResponse: {
+            title: string | null;
+            /** Format: date-time */
+            sharedAt: string;
+            messages: components["schemas"]["SharedMessageResponse"][];
         };
     };
     responses: never;
@@ -2151,6 +2439,210 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UsageReport"];
                 };
+            };
+        };
+    };
+    SearchController_find: {
+        parameters: {
+            query: {
+                /** @description Words to find, web-search style: "a phrase", -excluded, or (at most limits.searchQueryChars characters, see GET /config) */
+                q: string;
+                /** @description true: archived threads are searched too (trashed threads never are) */
+                includeArchived?: boolean;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResponse"];
+                };
+            };
+        };
+    };
+    FeedbackController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetFeedbackDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackResponse"];
+                };
+            };
+        };
+    };
+    FeedbackController_clear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationResponse"];
+                };
+            };
+        };
+    };
+    FeedbackController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description csv: every rating as a download (limit and offset page the JSON only) */
+                format?: "json" | "csv";
+                rating?: "up" | "down";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackExportItem"][];
+                    "text/csv": components["schemas"]["FeedbackExportItem"][];
+                };
+            };
+        };
+    };
+    SharesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateShareDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedShareResponse"];
+                };
+            };
+        };
+    };
+    SharesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareResponse"][];
+                };
+            };
+        };
+    };
+    SharesController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationResponse"];
+                };
+            };
+        };
+    };
+    SharesController_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedThreadResponse"];
+                };
+            };
+        };
+    };
+    SharesController_readFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                position: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -110,6 +110,9 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   // The server's message names the nearest models the account offers.
   unknown_model: { action: 'Choose a model your OpenAI account offers, such as one the message names.' },
   attachments_too_large: { action: 'Attach fewer or smaller files, spread over several messages.' },
+  share_too_large: { action: 'Share a shorter conversation: fork or start a new one with what you want to show.' },
+  share_limit_reached: { message: 'You have as many share links as you may.', action: 'Revoke a link you no longer need, then share again.' },
+  not_a_reply: { message: 'Only replies can be rated.', action: 'Rate one of the assistant’s replies instead.' },
   unsupported_media_type: {
     message: 'That kind of file is not supported.',
     action: 'Documents: PDF, Word, PowerPoint, text, Markdown, CSV, JSON, HTML or code. Images: PNG, JPEG, GIF or WebP.',

@@ -102,6 +102,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
         model: null,
         assistantId: null,
         createdAt: new Date().toISOString(),
+        feedback: null,
       }
     : null;
 

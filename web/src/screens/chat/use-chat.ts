@@ -193,6 +193,7 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
       model: null,
       assistantId: null,
       createdAt: new Date().toISOString(),
+      feedback: null,
     };
     setMessages((current) => [...current, pending]);
     const body: Record<string, unknown> = { message: text };
