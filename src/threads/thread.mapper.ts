@@ -44,6 +44,7 @@ export function toMessageResponse(message: Message): MessageResponse {
     cost: message.cost,
     model: message.model,
     assistantId: message.assistantId,
+    parentId: message.parentId,
     createdAt: message.createdAt.toISOString(),
   };
 }
@@ -109,7 +110,7 @@ export function threadResponseFromRow(row: ThreadResponseRow): ThreadResponse {
 
 /** The columns messageResponseFromRow reads. */
 export const MESSAGE_RESPONSE_COLUMNS = `id, thread_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
-  assistant_id, model, input_tokens, output_tokens, cost, ${isoTimestamp('created_at', 'created_at')}`;
+  assistant_id, model, input_tokens, output_tokens, cost, parent_id, ${isoTimestamp('created_at', 'created_at')}`;
 
 /** A row of MESSAGE_RESPONSE_COLUMNS (the time already formatted by PostgreSQL). */
 export interface MessageResponseRow {
@@ -127,6 +128,7 @@ export interface MessageResponseRow {
   input_tokens: number | null;
   output_tokens: number | null;
   cost: string | null;
+  parent_id: string | null;
   created_at: string;
 }
 
@@ -146,6 +148,7 @@ export function messageResponseFromRow(row: MessageResponseRow): MessageResponse
     cost: toNumber(row.cost),
     model: row.model,
     assistantId: row.assistant_id,
+    parentId: row.parent_id,
     createdAt: row.created_at,
   };
 }

@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { AssistantsModule } from '../assistants/assistants.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { FilesModule } from '../files/files.module.js';
+import { BranchLimits } from './branch-limits.js';
+import { BranchRepository } from './branch.repository.js';
+import { BranchesController } from './branches.controller.js';
+import { BranchesService } from './branches.service.js';
 import { MessagesRepository } from './messages.repository.js';
 import { ThreadsController } from './threads.controller.js';
 import { ThreadsRepository } from './threads.repository.js';
@@ -9,8 +13,8 @@ import { ThreadsService } from './threads.service.js';
 
 @Module({
   imports: [AuthModule, AssistantsModule, FilesModule],
-  controllers: [ThreadsController],
-  providers: [ThreadsService, ThreadsRepository, MessagesRepository],
-  exports: [ThreadsService, ThreadsRepository, MessagesRepository],
+  controllers: [ThreadsController, BranchesController],
+  providers: [ThreadsService, BranchesService, ThreadsRepository, MessagesRepository, BranchRepository, BranchLimits],
+  exports: [ThreadsService, ThreadsRepository, MessagesRepository, BranchRepository, BranchLimits],
 })
 export class ThreadsModule {}
