@@ -76,7 +76,8 @@ export class ChatService {
       this.scopes.load(userId, dto.threadId ?? null, dto.assistantId ?? null, historyLimit, this.context.sendsSummary),
       this.threads.checkReferences(userId, dto.threadId ?? null, dto.fileIds ?? [], dto.replyToId),
     );
-    if (scope.thread) this.branchLimits.assertRoom(scope.thread);
+    // The question and its reply.
+    if (scope.thread) this.branchLimits.assertRoom(scope.thread, 2);
     const assistant = answererOf(scope.assistant, this.plainChat);
     this.llm.assertKeyUsable(scope.user);
 
@@ -194,7 +195,7 @@ export class ChatService {
     const fileIds = dto.fileIds ?? target.fileIds;
     await this.threads.checkReferences(userId, threadId, fileIds);
     this.branchLimits.assertVersions(target.versions);
-    this.branchLimits.assertRoom(scoped);
+    this.branchLimits.assertRoom(scoped, 2);
     const assistant = answererOf(chosen, this.plainChat);
     this.llm.assertKeyUsable(user);
     const thread = await this.threads.summaryUpTo(scoped, target.parentSeq ?? 0);
