@@ -127,6 +127,28 @@ describe('chat entry points', () => {
     expect(executor.turns[1].history).toBeUndefined();
   });
 
+  it('edits a user message into a sibling that becomes the active leaf, up to CHAT_MAX_MESSAGE_VERSIONS; replies and other users are refused', async () => {
+    const { chat, executor, store, runsRepository } = withUsers({ CHAT_MAX_MESSAGE_VERSIONS: '2' });
+    const first = await chat.chat(ALICE, { message: 'Question' }, IGNORED_EVENTS, gone());
+    const reply = { ...store.messages[0], id: executor.turns[0].run.replyId, seq: 50, role: 'assistant' as const, content: 'Answer', parentId: first.userMessageId, depth: 2 };
+    store.messages.push(reply);
+    await runsRepository.finish(ALICE, executor.turns[0].run.id, 'completed', null);
+    await expect(chat.edit(ALICE, first.threadId, reply.id, { content: 'No' }, IGNORED_EVENTS, gone())).rejects.toMatchObject({ code: 'bad_request' });
+
+    const edited = await chat.edit(ALICE, first.threadId, first.userMessageId!, { content: 'Better question' }, IGNORED_EVENTS, gone());
+    expect(store.messages.find((message) => message.id === edited.userMessageId)).toMatchObject({ content: 'Better question', parentId: null, depth: 1 });
+    expect(executor.turns[1]).toMatchObject({ kind: 'edit', parentId: edited.userMessageId, replyToId: edited.userMessageId, titleFrom: null });
+    expect(store.threads.get(first.threadId)).toMatchObject({ activeLeafId: edited.userMessageId, messageCount: 1, treeSize: 2 });
+    await runsRepository.finish(ALICE, executor.turns[1].run.id, 'completed', null);
+
+    await expect(chat.edit(ALICE, first.threadId, first.userMessageId!, { content: 'Third' }, IGNORED_EVENTS, gone())).rejects.toMatchObject({
+      code: 'too_many_versions',
+    });
+    await expect(chat.edit(BOB, first.threadId, first.userMessageId!, { content: 'Mine now' }, IGNORED_EVENTS, gone())).rejects.toMatchObject({ code: 'not_found' });
+    expect(store.messages).toHaveLength(3);
+    expect(executor.turns).toHaveLength(2);
+  });
+
   it("cancels the thread's running reply through the other instances, and answers 409 when nothing runs", async () => {
     const { chat, executor, runsRepository, store } = withUsers();
     const first = await chat.chat(ALICE, { message: 'Long one' }, IGNORED_EVENTS, gone());

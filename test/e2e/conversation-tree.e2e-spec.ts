@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { chatJson, chatUser, holdResponseFor, messagesOf, responseRequests, threadOf, waitForRunningRun, type ChatUser } from '../support/chat-helpers.js';
+import { postSse, tokensOf as streamedText } from '../support/sse-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The texts of the input the fake provider got last. */
@@ -83,6 +84,29 @@ describe('a conversation is a tree', () => {
     expect(shown(await messagesOf(app, user.cookie, threadId))).toEqual([
       ['Capital of Italy, please?', 3, 3],
       ['Rome is the capital.', 1, 1],
+    ]);
+  });
+
+  it('streams an edit as a turn: the new version is created first, then the reply arrives token by token', async () => {
+    const user = await chatUser(app);
+    app.fake.enqueueResponse({ text: 'Blue.' });
+    const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Sky colour?' }).expect(200);
+    const threadId = first.body.threadId;
+    app.fake.enqueueResponse({ deltas: ['Red ', 'at ', 'dusk.'] });
+    const streamed = await postSse(`${app.baseUrl}/api/threads/${threadId}/messages/${first.body.userMessageId}/edit`, {
+      cookie: user.cookie,
+      body: { content: 'Sky colour at dusk?', stream: true },
+    });
+    const names = streamed.events.map((event) => event.event);
+    expect(names[0]).toBe('message_created');
+    expect(names.slice(-2)).toEqual(['message_completed', 'done']);
+    expect(streamed.events[0].data.message).toMatchObject({ role: 'user', content: 'Sky colour at dusk?', parentId: null, threadId });
+    expect(streamedText(streamed.events)).toBe('Red at dusk.');
+    expect(lastInput(app)).toEqual(['Sky colour at dusk?']);
+    const messages = await messagesOf(app, user.cookie, threadId);
+    expect(shown(messages)).toEqual([
+      ['Sky colour at dusk?', 2, 2],
+      ['Red at dusk.', 1, 1],
     ]);
   });
 
