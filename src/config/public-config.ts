@@ -26,6 +26,8 @@ export function publicConfig(config: AppConfig) {
       chatImagesPerMessage: Math.min(config.chat.attachments.maxImagesPerMessage, config.chat.attachments.maxImagesPerTurn),
       chatAttachmentBytesPerTurn: config.chat.attachments.maxBytesPerTurn,
       chatTurnsPerMinute: config.rateLimits.chatTurnsPerMinute,
+      messageVersions: config.chat.maxMessageVersions,
+      threadMessages: config.chat.maxThreadMessages,
     },
     features: {
       sharedApiKey: config.openai.fallbackApiKey !== undefined,

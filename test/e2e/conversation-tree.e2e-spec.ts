@@ -269,6 +269,8 @@ describe('a conversation tree within its bounds', () => {
   });
 
   it('refuses a version past CHAT_MAX_MESSAGE_VERSIONS and a message past CHAT_MAX_THREAD_MESSAGES, storing and sending nothing', async () => {
+    const config = await api().get('/config').expect(200);
+    expect(config.body.limits).toMatchObject({ messageVersions: 2, threadMessages: 6 });
     const user = await chatUser(app);
     app.fake.enqueueResponse({ text: 'A' }, { text: 'A again' });
     const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Q' }).expect(200);
