@@ -12,6 +12,7 @@ import { Trash1796500000000 } from './1796500000000-Trash.js';
 import { ConversationSearch1796500000101 } from './1796500000101-ConversationSearch.js';
 import { MessageFeedback1796500000102 } from './1796500000102-MessageFeedback.js';
 import { ThreadShares1796500000103 } from './1796500000103-ThreadShares.js';
+import { ConversationTree1796600000000 } from './1796600000000-ConversationTree.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: Function[] = [
   ConversationSearch1796500000101,
   MessageFeedback1796500000102,
   ThreadShares1796500000103,
+  ConversationTree1796600000000,
 ];

@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } f
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
-import { CancelResponse, ChatDto, ChatReply, TurnOptionsDto } from './chat.dto.js';
+import { CancelResponse, ChatDto, ChatReply, EditMessageDto, TurnOptionsDto } from './chat.dto.js';
 import { ChatService } from './chat.service.js';
 import { TurnResponder } from './turn-responder.js';
 
@@ -65,7 +65,7 @@ export class ChatController {
 
   @Post('threads/:id/regenerate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the last reply with a new one (the old one is kept, superseded)', description: STREAM_NOTE })
+  @ApiOperation({ summary: 'A new version of the last reply, as its sibling (every version is kept)', description: STREAM_NOTE })
   @turnAnswer()
   async regenerate(
     @CurrentUser() user: AuthUser,
@@ -75,6 +75,21 @@ export class ChatController {
     @Res() response: Response,
   ): Promise<void> {
     await this.responder.respond(request, response, dto.stream, (events, gone) => this.chat.regenerate(user.id, id, dto, events, gone));
+  }
+
+  @Post('threads/:id/messages/:messageId/edit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Edit a user message: its new version starts a branch, and the reply to it streams', description: STREAM_NOTE })
+  @turnAnswer()
+  async edit(
+    @CurrentUser() user: AuthUser,
+    @IdParam('id', 'Thread') id: string,
+    @IdParam('messageId', 'Message') messageId: string,
+    @Body() dto: EditMessageDto,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.responder.respond(request, response, dto.stream, (events, gone) => this.chat.edit(user.id, id, messageId, dto, events, gone));
   }
 
   @Post('threads/:id/cancel')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ModelId, Trimmed } from '../common/http/dto-helpers.js';
 import { CitationResponse, MessageReferencesDto, MessageResponse, UsageResponse } from '../threads/threads.dto.js';
 
@@ -50,6 +50,20 @@ export class ChatDto extends IntersectionType(TurnOptionsDto, MessageReferencesD
   @IsUUID('all', { message: 'assistantId must be an assistant id (UUID)' })
   assistantId?: string;
 
+}
+
+export class EditMessageDto extends TurnOptionsDto {
+  @ApiProperty({ minLength: 1, description: 'The new version of the message (at most the chat input limit)' })
+  @IsString()
+  @MinLength(1, { message: 'content must not be empty' })
+  content!: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Files that go with the new version; the original’s when omitted' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true, message: 'fileIds must hold file ids (UUIDs)' })
+  fileIds?: string[];
 }
 
 export class TextContent {

@@ -29,7 +29,7 @@ describe('chat entry points', () => {
     expect(messages.writes).toHaveLength(1);
     expect(turnsTaken).toEqual([ALICE]);
     const [turn] = executor.turns;
-    expect(turn).toMatchObject({ kind: 'chat', replyToId: result.userMessageId, replacesId: null, titleFrom: 'Why is the sea salty?' });
+    expect(turn).toMatchObject({ kind: 'chat', replyToId: result.userMessageId, parentId: result.userMessageId, titleFrom: 'Why is the sea salty?' });
     expect(turn.history?.map((message) => message.content)).toEqual(['Why is the sea salty?']);
     expect(store.runs).toEqual([expect.objectContaining({ threadId: thread.id, status: 'running', assistantMessageId: turn.run.replyId })]);
   });
@@ -104,29 +104,49 @@ describe('chat entry points', () => {
     const first = await chat.chat(ALICE, { message: 'Question' }, IGNORED_EVENTS, gone());
     await runsRepository.finish(ALICE, executor.turns[0].run.id, 'completed', null);
     await chat.run(ALICE, first.threadId, {}, IGNORED_EVENTS, gone());
-    expect(executor.turns[1]).toMatchObject({ kind: 'run', replyToId: first.userMessageId, replacesId: null, titleFrom: null });
+    expect(executor.turns[1]).toMatchObject({ kind: 'run', replyToId: first.userMessageId, parentId: first.userMessageId, titleFrom: null });
     expect(executor.turns[1].history).toBeUndefined();
     expect(messages.writes).toHaveLength(1);
     expect(store.threads.get(first.threadId)?.messageCount).toBe(1);
     await expect(chat.run(BOB, first.threadId, {}, IGNORED_EVENTS, gone())).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('regenerates the reply to the last user message, replacing the reply after it, and refuses when there is no question', async () => {
+  it('regenerates the reply to the last user message as a sibling of the reply after it, and refuses when there is no question', async () => {
     const { chat, executor, store, runsRepository, threads } = withUsers();
     const empty = await threads.insert(ALICE, { assistantId: ASSISTANT, title: null });
     await expect(chat.regenerate(ALICE, empty.id, {}, IGNORED_EVENTS, gone())).rejects.toMatchObject({ code: 'nothing_to_regenerate' });
 
     const first = await chat.chat(ALICE, { message: 'Question' }, IGNORED_EVENTS, gone());
     const chatTurn = executor.turns[0];
-    store.messages.push({ ...store.messages[0], id: chatTurn.run.replyId, seq: 50, role: 'assistant', content: 'Answer' });
+    store.messages.push({ ...store.messages[0], id: chatTurn.run.replyId, seq: 50, role: 'assistant', content: 'Answer', parentId: first.userMessageId, depth: 2 });
+    store.threads.get(first.threadId)!.activeLeafId = chatTurn.run.replyId;
     await runsRepository.finish(ALICE, chatTurn.run.id, 'completed', null);
     await chat.regenerate(ALICE, first.threadId, {}, IGNORED_EVENTS, gone());
-    expect(executor.turns[1]).toMatchObject({
-      kind: 'regenerate',
-      replyToId: first.userMessageId,
-      replacesId: chatTurn.run.replyId,
-      historyThroughId: first.userMessageId,
+    // The new reply goes under the question, beside the old one; the input ends with the question.
+    expect(executor.turns[1]).toMatchObject({ kind: 'regenerate', replyToId: first.userMessageId, parentId: first.userMessageId });
+    expect(executor.turns[1].history).toBeUndefined();
+  });
+
+  it('edits a user message into a sibling that becomes the active leaf, up to CHAT_MAX_MESSAGE_VERSIONS; replies and other users are refused', async () => {
+    const { chat, executor, store, runsRepository } = withUsers({ CHAT_MAX_MESSAGE_VERSIONS: '2' });
+    const first = await chat.chat(ALICE, { message: 'Question' }, IGNORED_EVENTS, gone());
+    const reply = { ...store.messages[0], id: executor.turns[0].run.replyId, seq: 50, role: 'assistant' as const, content: 'Answer', parentId: first.userMessageId, depth: 2 };
+    store.messages.push(reply);
+    await runsRepository.finish(ALICE, executor.turns[0].run.id, 'completed', null);
+    await expect(chat.edit(ALICE, first.threadId, reply.id, { content: 'No' }, IGNORED_EVENTS, gone())).rejects.toMatchObject({ code: 'bad_request' });
+
+    const edited = await chat.edit(ALICE, first.threadId, first.userMessageId!, { content: 'Better question' }, IGNORED_EVENTS, gone());
+    expect(store.messages.find((message) => message.id === edited.userMessageId)).toMatchObject({ content: 'Better question', parentId: null, depth: 1 });
+    expect(executor.turns[1]).toMatchObject({ kind: 'edit', parentId: edited.userMessageId, replyToId: edited.userMessageId, titleFrom: null });
+    expect(store.threads.get(first.threadId)).toMatchObject({ activeLeafId: edited.userMessageId, messageCount: 1, treeSize: 2 });
+    await runsRepository.finish(ALICE, executor.turns[1].run.id, 'completed', null);
+
+    await expect(chat.edit(ALICE, first.threadId, first.userMessageId!, { content: 'Third' }, IGNORED_EVENTS, gone())).rejects.toMatchObject({
+      code: 'too_many_versions',
     });
+    await expect(chat.edit(BOB, first.threadId, first.userMessageId!, { content: 'Mine now' }, IGNORED_EVENTS, gone())).rejects.toMatchObject({ code: 'not_found' });
+    expect(store.messages).toHaveLength(3);
+    expect(executor.turns).toHaveLength(2);
   });
 
   it("cancels the thread's running reply through the other instances, and answers 409 when nothing runs", async () => {

@@ -3,15 +3,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { ShutdownState } from '../common/lifecycle/shutdown-state.js';
 import { RateLimiterService, type RateLimitRule } from '../common/rate-limit/rate-limiter.service.js';
 import { LlmService } from '../llm/llm.service.js';
 import { RunsService } from '../runs/runs.service.js';
-import { MessagesRepository } from '../threads/messages.repository.js';
+import { BranchLimits } from '../threads/branch-limits.js';
+import { BranchRepository } from '../threads/branch.repository.js';
 import { toMessageResponse } from '../threads/thread.mapper.js';
 import { ThreadsService } from '../threads/threads.service.js';
-import type { ChatDto, TurnOptionsDto } from './chat.dto.js';
+import type { ChatDto, EditMessageDto, TurnOptionsDto } from './chat.dto.js';
 import type { HistoryMessage } from './context-builder.js';
 import { ContextService } from './context.service.js';
 import { answererOf } from './plain-chat.js';
@@ -34,7 +35,7 @@ async function inOrder<T extends readonly unknown[]>(...promises: { [K in keyof 
 }
 
 /**
- * The ways a turn starts (chat, run, regenerate) and stops (cancel): each
+ * The ways a turn starts (chat, run, regenerate, edit) and stops (cancel): each
  * checks what the request may do, claims the thread, and hands the turn to
  * the executor. Every refusal that can be known up front (limits, the
  * thread, the assistant, the attachments, the key) comes before anything is
@@ -48,7 +49,8 @@ export class ChatService {
 
   constructor(
     private readonly threads: ThreadsService,
-    private readonly messages: MessagesRepository,
+    private readonly branches: BranchRepository,
+    private readonly branchLimits: BranchLimits,
     private readonly llm: LlmService,
     private readonly runs: RunsService,
     private readonly scopes: TurnScopes,
@@ -74,6 +76,8 @@ export class ChatService {
       this.scopes.load(userId, dto.threadId ?? null, dto.assistantId ?? null, historyLimit, this.context.sendsSummary),
       this.threads.checkReferences(userId, dto.threadId ?? null, dto.fileIds ?? [], dto.replyToId),
     );
+    // The question and its reply.
+    if (scope.thread) this.branchLimits.assertRoom(scope.thread, 2);
     const assistant = answererOf(scope.assistant, this.plainChat);
     this.llm.assertKeyUsable(scope.user);
 
@@ -92,9 +96,19 @@ export class ChatService {
     const question: HistoryMessage = { id: message.id, seq: message.seq, role: 'user', content: message.content, fileIds: message.fileIds, replyToId: message.replyToId };
     // The history read before the claim is the thread as the claim found it unless something changed in
     // between: a run was answering then (its reply may have landed since), or the message count moved.
-    const current = !scope.busy && existing !== null && threadMessageCount === existing.messageCount + 1;
+    const current = !scope.busy && existing !== null && message.parentId === existing.activeLeafId && threadMessageCount === existing.messageCount + 1;
     const history = existing === null ? [question] : current && scope.history ? [...scope.history, question] : undefined;
-    const thread: TurnThread = existing ?? { id: threadId, userId, assistantId: assistant.id, title: null, summary: null, summaryThroughSeq: null, messageCount: 0 };
+    const thread: TurnThread = existing ?? {
+      id: threadId,
+      userId,
+      assistantId: assistant.id,
+      title: null,
+      summary: null,
+      summaryThroughSeq: null,
+      messageCount: 0,
+      activeLeafId: null,
+      treeSize: 0,
+    };
     const turn = {
       user,
       thread,
@@ -102,8 +116,7 @@ export class ChatService {
       run,
       kind: 'chat' as const,
       replyToId: message.id,
-      replacesId: null,
-      historyThroughId: null,
+      parentId: message.id,
       options: dto,
       titleFrom: thread.title === null && (existing?.messageCount ?? 0) === 0 ? dto.message : null,
       history,
@@ -111,27 +124,29 @@ export class ChatService {
     return this.executor.execute(turn, message.id, events, clientGone);
   }
 
-  /** POST /api/threads/:id/run: the assistant answers the thread as it stands. */
+  /** POST /api/threads/:id/run: the assistant answers the active branch as it stands (the reply goes under its leaf). */
   async run(userId: string, threadId: string, options: TurnOptionsDto, events: TurnEvents, clientGone: AbortSignal): Promise<TurnResult> {
     this.shutdown.assertAccepting();
-    const [, { user, thread, assistant: chosen }, lastUser, last] = await inOrder(
+    const [, { user, thread, assistant: chosen }, leaf] = await inOrder(
       this.consumeTurn(userId),
       this.scopes.loadForThread(userId, threadId),
-      this.messages.last(userId, threadId, 'user'),
-      this.messages.last(userId, threadId),
+      this.branches.node(userId, threadId, null),
     );
-    if (!last) throw new DomainError('bad_request', 'The thread has no messages to answer; add one first');
+    if (!leaf) throw new DomainError('bad_request', 'The thread has no messages to answer; add one first');
+    this.branchLimits.assertRoom(thread);
     const assistant = answererOf(chosen, this.plainChat);
     this.llm.assertKeyUsable(user);
     const { run } = await this.runs.begin({ threadId, userId, kind: 'run' });
-    const turn = { user, thread, assistant, run, kind: 'run' as const, replyToId: lastUser?.id ?? null, replacesId: null, historyThroughId: null, options, titleFrom: null };
+    const replyToId = leaf.role === 'user' ? leaf.id : leaf.parentRole === 'user' ? leaf.parentId : null;
+    const turn = { user, thread, assistant, run, kind: 'run' as const, replyToId, parentId: leaf.id, options, titleFrom: null };
     return this.executor.execute(turn, null, events, clientGone);
   }
 
   /**
-   * POST /api/threads/:id/regenerate: a new reply to the last user message.
-   * The old reply is kept, marked superseded once the new one has text, and
-   * left out of this and later context.
+   * POST /api/threads/:id/regenerate: a new version of the active branch's
+   * last reply, as its sibling (or, when the branch ends with a user message,
+   * its first reply). Every version is kept; the new one becomes the active
+   * leaf once it has text.
    */
   async regenerate(
     userId: string,
@@ -141,30 +156,59 @@ export class ChatService {
     clientGone: AbortSignal,
   ): Promise<TurnResult> {
     this.shutdown.assertAccepting();
-    const [, { user, thread, assistant: chosen }, question, lastReply] = await inOrder(
+    const [, { user, thread: scoped, assistant: chosen }, leaf] = await inOrder(
       this.consumeTurn(userId),
       this.scopes.loadForThread(userId, threadId),
-      this.messages.last(userId, threadId, 'user'),
-      this.messages.last(userId, threadId, 'assistant'),
+      this.branches.node(userId, threadId, null),
     );
-    if (!question) throw new DomainError('nothing_to_regenerate', 'There is no user message to answer again');
-    const previous = lastReply && lastReply.seq > question.seq ? lastReply : null;
+    const point = leaf && this.branchLimits.regenerationPoint(leaf);
+    if (!leaf || !point) throw new DomainError('nothing_to_regenerate', 'There is no message to answer again');
+    if (leaf.role === 'assistant') this.branchLimits.assertVersions(leaf.versions);
+    this.branchLimits.assertRoom(scoped);
     const assistant = answererOf(chosen, this.plainChat);
     this.llm.assertKeyUsable(user);
+    const thread = await this.threads.summaryUpTo(scoped, point.seq);
     const { run } = await this.runs.begin({ threadId, userId, kind: 'regenerate' });
-    const turn = {
-      user,
-      thread,
-      assistant,
-      run,
-      kind: 'regenerate' as const,
-      replyToId: question.id,
-      replacesId: previous?.id ?? null,
-      historyThroughId: question.id,
-      options,
-      titleFrom: null,
-    };
+    const replyToId = point.role === 'user' ? point.id : leaf.replyToId;
+    const turn = { user, thread, assistant, run, kind: 'regenerate' as const, replyToId, parentId: point.id, options, titleFrom: null };
     return this.executor.execute(turn, null, events, clientGone);
+  }
+
+  /**
+   * POST /api/threads/:id/messages/:messageId/edit: a new version of a user
+   * message, as its sibling (the original and what follows it are kept on
+   * their branch), and the reply to it; the new version's branch becomes the
+   * active one. Its files are the original's unless the request names others.
+   */
+  async edit(userId: string, threadId: string, messageId: string, dto: EditMessageDto, events: TurnEvents, clientGone: AbortSignal): Promise<TurnResult> {
+    this.shutdown.assertAccepting();
+    this.threads.assertInputLength('content', dto.content);
+    const [, { user, thread: scoped, assistant: chosen }, target] = await inOrder(
+      this.consumeTurn(userId),
+      this.scopes.loadForThread(userId, threadId),
+      this.branches.node(userId, threadId, messageId),
+    );
+    if (!target) throw notFound('Message');
+    if (target.role !== 'user') {
+      throw new DomainError('bad_request', 'Only a user message can be edited; regenerate a reply instead', [{ field: 'messageId', message: 'Not a user message' }]);
+    }
+    const fileIds = dto.fileIds ?? target.fileIds;
+    await this.threads.checkReferences(userId, threadId, fileIds);
+    this.branchLimits.assertVersions(target.versions);
+    this.branchLimits.assertRoom(scoped, 2);
+    const assistant = answererOf(chosen, this.plainChat);
+    this.llm.assertKeyUsable(user);
+    const thread = await this.threads.summaryUpTo(scoped, target.parentSeq ?? 0);
+    const { run, userMessage } = await this.runs.begin({
+      threadId,
+      userId,
+      kind: 'edit',
+      userMessage: { content: dto.content, fileIds, replyToId: target.replyToId, parentId: target.parentId },
+    });
+    const message = userMessage!;
+    events.messageCreated(toMessageResponse(message));
+    const turn = { user, thread, assistant, run, kind: 'edit' as const, replyToId: message.id, parentId: message.id, options: dto, titleFrom: null };
+    return this.executor.execute(turn, message.id, events, clientGone);
   }
 
   /** POST /api/threads/:id/cancel: stops the running reply (on whichever instance runs it), waiting a moment for it to end. */

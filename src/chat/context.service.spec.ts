@@ -5,6 +5,7 @@ import type { StoredFile } from '../files/stored-file.entity.js';
 import type { LlmContentPart, LlmRequest } from '../llm/llm-types.js';
 import { UpstreamFileMissing } from '../llm/upstream-errors.js';
 import type { UserLlm } from '../llm/user-llm.js';
+import type { BranchRepository } from '../threads/branch.repository.js';
 import type { MessagesRepository } from '../threads/messages.repository.js';
 import type { HistoryMessage } from './context-builder.js';
 import { ContextService, type ContextTurn } from './context.service.js';
@@ -79,7 +80,7 @@ function service(files: StoredFile[], storage: CountingStorage | undefined, copi
     content: () => storage!.stream(),
   } as unknown as FilesService;
   const logger = { info: () => undefined } as unknown as AppLogger;
-  return new ContextService({} as MessagesRepository, filesService, copies as unknown as ImageCopies, {} as SummariesService, config, logger);
+  return new ContextService({} as MessagesRepository, {} as BranchRepository, filesService, copies as unknown as ImageCopies, {} as SummariesService, config, logger);
 }
 
 function turn(fileIds: string[]): ContextTurn {

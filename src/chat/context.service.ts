@@ -13,6 +13,7 @@ import { LlmCallAborted } from '../llm/responses-stream.js';
 import { UpstreamFileMissing } from '../llm/upstream-errors.js';
 import type { UserLlm } from '../llm/user-llm.js';
 import { attachmentKind, textReadBytes } from '../threads/attachment-limits.js';
+import { BranchRepository } from '../threads/branch.repository.js';
 import { MessagesRepository } from '../threads/messages.repository.js';
 import type { Thread } from '../threads/thread.entity.js';
 import { buildRequest, planContext, REPLY_EXCERPT_CHARS, type Attachment, type ContextPlan, type Quote, type AttachmentInfo, type HistoryMessage, type TurnOverrides } from './context-builder.js';
@@ -61,6 +62,7 @@ export class ContextService {
 
   constructor(
     private readonly messages: MessagesRepository,
+    private readonly branches: BranchRepository,
     private readonly files: FilesService,
     private readonly images: ImageCopies,
     private readonly summaries: SummariesService,
@@ -82,14 +84,13 @@ export class ContextService {
   }
 
   /**
-   * The newest messages of the thread that go into a turn's input, oldest
-   * first: in summary_window mode all those its summary does not cover.
-   * @param throughId regenerate: the answered message (later messages are left out)
-   * @param excludeId regenerate: the reply being replaced
+   * The newest messages of the path that ends at `fromId` (the message the
+   * reply follows) that go into a turn's input, oldest first: in
+   * summary_window mode all those its summary does not cover.
    */
-  async history(thread: Pick<ContextThread, 'id' | 'userId' | 'summaryThroughSeq'>, throughId: string | null, excludeId: string | null): Promise<HistoryMessage[]> {
+  async history(thread: Pick<ContextThread, 'id' | 'userId' | 'summaryThroughSeq'>, fromId: string): Promise<HistoryMessage[]> {
     const afterSeq = this.sendsSummary ? (thread.summaryThroughSeq ?? 0) : null;
-    const rows = await this.messages.history(thread.userId, thread.id, throughId, excludeId, this.historyLimit, afterSeq);
+    const rows = await this.branches.history(thread.userId, thread.id, fromId, this.historyLimit, afterSeq);
     return rows
       .reverse()
       .map((row) => ({ id: row.id, seq: Number(row.seq), role: row.role, content: row.content, fileIds: row.file_ids, replyToId: row.reply_to_id }));

@@ -23,7 +23,7 @@ const STREAMING: StoredOutcome = { status: 'streaming', reason: null, runStatus:
 /**
  * Persists a turn's reply: the text so far while it streams, and at the end
  * the reply with its citations, usage and cost, the thread's totals, a
- * replaced reply marked superseded, and the run ended, together.
+ * reply as the active branch's leaf, and the run ended, together.
  */
 @Injectable()
 export class ReplyStore {
@@ -70,8 +70,9 @@ export class ReplyStore {
       let reply: Message | null = null;
       if (draft.length > 0 || outcome.status === 'completed') {
         reply = await this.writeReply(turn, draft, outcome, tx);
-        if (turn.replacesId) await this.messages.markSuperseded(turn.user.id, turn.thread.id, turn.replacesId, tx);
       }
+      // A new version (regenerated, or after an edit) left another branch: the counters follow the active one.
+      if (turn.kind === 'regenerate' || turn.kind === 'edit') await this.threads.moveToLeaf(turn.user.id, turn.thread.id, null, tx);
       await this.runs.finish(turn.user.id, turn.run.id, outcome.runStatus, outcome.errorCode, tx);
       return reply;
     });
@@ -90,6 +91,7 @@ export class ReplyStore {
         content: draft.text,
         status: outcome.status,
         statusReason: outcome.reason,
+        parent: turn.parentId,
         replyToId: turn.replyToId,
         citations: await this.localCitations(turn.user.id, draft.citations, tx),
         assistantId: turn.assistant.id,
@@ -104,7 +106,7 @@ export class ReplyStore {
     await this.threads.recordActivity(
       turn.user.id,
       turn.thread.id,
-      { messages: inserted ? 1 : 0, messageWritten: true, inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0, cost: cost ?? 0 },
+      { messages: inserted ? 1 : 0, messageWritten: true, leaf: message, inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0, cost: cost ?? 0 },
       tx,
     );
     return message;

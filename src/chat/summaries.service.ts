@@ -4,7 +4,7 @@ import { InjectConfig } from '../config/config.module.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
 import type { UserLlm } from '../llm/user-llm.js';
-import { MessagesRepository } from '../threads/messages.repository.js';
+import { BranchRepository } from '../threads/branch.repository.js';
 import { ThreadsRepository } from '../threads/threads.repository.js';
 import { MeteredCalls } from './metered-calls.js';
 
@@ -29,7 +29,7 @@ export class SummariesService {
 
   constructor(
     private readonly threads: ThreadsRepository,
-    private readonly messages: MessagesRepository,
+    private readonly messages: BranchRepository,
     private readonly calls: MeteredCalls,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: AppLogger,

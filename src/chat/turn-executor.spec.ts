@@ -87,18 +87,20 @@ describe('turn executor', () => {
     expect(await registry.drain(50)).toBe(true);
   });
 
-  it('marks the replaced reply superseded when a regenerated reply is stored', async () => {
+  it('keeps a regenerated reply beside the one it replaces, as the active leaf, with the counters of the active branch', async () => {
     const { executor, store, chatTurn, llm } = executorFixture([{ batches: [[delta('First.'), completed]] }, { batches: [[delta('Second.'), completed]] }]);
     const turn = await chatTurn('Question');
     const first = await executor.execute(turn, null, new CollectedEvents(), never());
     const run = { id: 'b1f0c7de-0000-4000-8000-000000000001', replyId: 'b1f0c7de-0000-4000-8000-000000000002' };
     store.runs.push({ ...store.runs[0], id: run.id, assistantMessageId: run.replyId, status: 'running', kind: 'regenerate' });
-    const again = { ...turn, run, kind: 'regenerate' as const, replacesId: first.reply!.id, historyThroughId: turn.replyToId, titleFrom: null };
+    const again = { ...turn, run, kind: 'regenerate' as const, parentId: turn.replyToId!, titleFrom: null };
     const second = await executor.execute(again, null, new CollectedEvents(), never());
     expect(second.reply?.content).toBe('Second.');
     // The replaced reply is not in the new request's context.
     expect(llm.requests[1].input.map((message) => message.content)).toEqual(['Question']);
-    expect(store.messages.find((message) => message.id === first.reply!.id)?.status).toBe('superseded');
+    expect(store.messages.find((message) => message.id === first.reply!.id)).toMatchObject({ status: 'completed', parentId: turn.replyToId });
+    expect(store.messages.find((message) => message.id === second.reply!.id)).toMatchObject({ parentId: turn.replyToId, depth: 2 });
     expect(store.messages.filter((message) => message.userId === USER)).toHaveLength(3);
+    expect(store.threads.get(turn.thread.id)).toMatchObject({ activeLeafId: second.reply!.id, messageCount: 2, treeSize: 3 });
   });
 });

@@ -85,7 +85,7 @@ export class TurnExecutor {
   private async answer(turn: Turn, draft: ReplyDraft, signal: AbortSignal, events: TurnEvents, result: TurnResult, stopHeartbeat: () => void): Promise<void> {
     let titling: Promise<string | null> | undefined;
     const llm = this.llm.forUser(turn.user);
-    const history = turn.history ?? (await this.context.history(turn.thread, turn.historyThroughId, turn.replacesId));
+    const history = turn.history ?? (await this.context.history(turn.thread, turn.parentId));
     const context = { thread: turn.thread, assistant: turn.assistant, overrides: turn.options, history };
     const outcome = await this.context.send(context, llm, signal, (request) => {
       // Once the request is ready (and not again when it is sent a second time).

@@ -4,13 +4,14 @@ import { assertUsable } from '../assistants/assistants.service.js';
 import type { User } from '../auth/user.entity.js';
 import { notFound } from '../common/errors/domain-error.js';
 import { Sql } from '../database/sql.js';
+import { walkUp } from '../threads/branch.repository.js';
 import { CONTEXT_MESSAGES } from '../threads/messages.repository.js';
 import type { Thread } from '../threads/thread.entity.js';
 import type { HistoryMessage } from './context-builder.js';
 
 /** What a turn needs of its user: the key that pays for it. */
 export type TurnUser = Pick<User, 'id' | 'apiKeyCiphertext' | 'apiKeyKeyId' | 'apiKeyVersion' | 'defaultAssistantId'>;
-export type TurnThread = Pick<Thread, 'id' | 'userId' | 'assistantId' | 'title' | 'summary' | 'summaryThroughSeq' | 'messageCount'>;
+export type TurnThread = Pick<Thread, 'id' | 'userId' | 'assistantId' | 'title' | 'summary' | 'summaryThroughSeq' | 'messageCount' | 'activeLeafId' | 'treeSize'>;
 /** Who answers: an assistant of the user's, or (id null) the plain chat's profile without instructions or tools. */
 export type TurnAssistant = Pick<Assistant, 'name' | 'isActive' | 'model' | 'instructions' | 'temperature' | 'tools' | 'vectorStoreId'> & {
   id: string | null;
@@ -24,7 +25,7 @@ export interface TurnScope {
   assistant: TurnAssistant | null;
   /** A run was answering in the thread when it was read. */
   busy: boolean;
-  /** The newest messages of the thread's conversation (with afterSummary, those its summary does not cover), oldest first, when asked for. */
+  /** The newest messages of the thread's active branch (with afterSummary, those its summary does not cover), oldest first, when asked for. */
   history: HistoryMessage[] | undefined;
 }
 
@@ -38,17 +39,16 @@ const SCOPE = `
   SELECT u.id AS user_id, u.api_key_ciphertext, u.api_key_key_id, u.api_key_version, u.default_assistant_id,
          t.id AS thread_id, t.assistant_id AS thread_assistant_id, t.title AS thread_title, t.summary AS thread_summary,
          t.summary_through_seq AS thread_summary_through_seq, t.message_count AS thread_message_count,
+         t.active_leaf_id AS thread_active_leaf_id, t.tree_size AS thread_tree_size,
          COALESCE($3::uuid, t.assistant_id, u.default_assistant_id) AS wanted_assistant_id,
          a.id AS assistant_id, a.name AS assistant_name, a.is_active AS assistant_is_active, a.model AS assistant_model,
          a.instructions AS assistant_instructions, a.temperature AS assistant_temperature, a.tools AS assistant_tools,
          a.vector_store_id AS assistant_vector_store_id,
          EXISTS (SELECT 1 FROM runs r WHERE r.thread_id = t.id AND r.user_id = u.id AND r.status = 'running') AS thread_busy,
          CASE WHEN $4::int > 0 THEN (
+           ${walkUp('t.active_leaf_id', (top) => `m.depth > ${top} - $4 AND ($5::boolean IS NOT TRUE OR m.seq > COALESCE(t.summary_through_seq, 0))`, { thread: 't.id', user: 'u.id' })}
            SELECT COALESCE(json_agg(json_build_object('id', h.id, 'seq', h.seq, 'role', h.role, 'content', h.content, 'fileIds', h.file_ids, 'replyToId', h.reply_to_id) ORDER BY h.seq), '[]')
-           FROM (SELECT id, role, content, file_ids, reply_to_id, seq FROM messages
-                 WHERE thread_id = t.id AND user_id = u.id AND ${CONTEXT_MESSAGES}
-                   AND ($5::boolean IS NOT TRUE OR seq > COALESCE(t.summary_through_seq, 0))
-                 ORDER BY seq DESC LIMIT $4) h
+           FROM branch h WHERE ${CONTEXT_MESSAGES}
          ) END AS history
   FROM users u
   LEFT JOIN threads t ON t.id = $2::uuid AND t.user_id = u.id AND t.deleted_at IS NULL
@@ -68,6 +68,8 @@ interface ScopeRow {
   thread_summary: string | null;
   thread_summary_through_seq: string | null;
   thread_message_count: number | null;
+  thread_active_leaf_id: string | null;
+  thread_tree_size: number | null;
   wanted_assistant_id: string | null;
   assistant_id: string | null;
   assistant_name: string | null;
@@ -102,6 +104,8 @@ function scopeFromRow(row: ScopeRow, userId: string, threadId: string | null, hi
           summary: row.thread_summary,
           summaryThroughSeq: row.thread_summary_through_seq === null ? null : Number(row.thread_summary_through_seq),
           messageCount: row.thread_message_count ?? 0,
+          activeLeafId: row.thread_active_leaf_id,
+          treeSize: row.thread_tree_size ?? 0,
         }
       : null,
     assistant: row.assistant_id === null ? null : assertUsable({

@@ -35,10 +35,12 @@ export interface Turn {
   kind: RunKind;
   /** The user message the reply answers. */
   replyToId: string | null;
-  /** Regenerate: the reply the new one replaces. */
-  replacesId: string | null;
-  /** Regenerate: history stops at the answered message. */
-  historyThroughId: string | null;
+  /**
+   * The message the reply follows in the thread's tree; the input is the path
+   * that ends there. A regenerated reply so becomes a sibling of the one it
+   * replaces, and the reply to an edited message starts its new branch.
+   */
+  parentId: string;
   options: TurnOptionsDto;
   /** The first user message of a new, untitled thread (for its title). */
   titleFrom: string | null;

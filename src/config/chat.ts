@@ -19,6 +19,10 @@ export interface ChatConfig {
   autoTitles: boolean;
   titleWaitMs: number;
   attachments: ChatAttachmentLimits;
+  /** Versions one message may have (edits of a user message, regenerated replies), itself included. */
+  maxMessageVersions: number;
+  /** Messages one thread may hold on all its branches together. */
+  maxThreadMessages: number;
 }
 
 /**
@@ -41,6 +45,8 @@ export function readChatConfig(env: EnvReader): ChatConfig {
     autoTitles: env.boolean('AUTO_TITLES', true),
     titleWaitMs: env.integer('TITLE_WAIT_MS', { default: 3_000, min: 0 }),
     attachments: readChatAttachmentLimits(env),
+    maxMessageVersions: env.integer('CHAT_MAX_MESSAGE_VERSIONS', { default: 50, min: 1, max: 1_000 }),
+    maxThreadMessages: env.integer('CHAT_MAX_THREAD_MESSAGES', { default: 10_000, min: 2, max: 1_000_000 }),
   };
   checkContextSettings(config);
   return config;

@@ -29,6 +29,8 @@ export function publicConfig(config: AppConfig) {
       searchQueryChars: config.search.maxQueryChars,
       feedbackCommentChars: config.feedback.maxCommentChars,
       sharesPerUser: config.shares.maxPerUser,
+      messageVersions: config.chat.maxMessageVersions,
+      threadMessages: config.chat.maxThreadMessages,
     },
     features: {
       sharedApiKey: config.openai.fallbackApiKey !== undefined,

@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, t
 import { Thread } from '../threads/thread.entity.js';
 
 export type RunStatus = 'running' | 'completed' | 'incomplete' | 'cancelled' | 'failed';
-export type RunKind = 'chat' | 'run' | 'regenerate';
+export type RunKind = 'chat' | 'run' | 'regenerate' | 'edit';
 
 /**
  * One assistant turn. The partial unique index lets a thread have a single

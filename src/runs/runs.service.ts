@@ -25,8 +25,8 @@ export interface TurnStart {
   newThread?: { assistantId: string | null; title: string | null };
   /** Moves an existing thread to this assistant. */
   assistantId?: string;
-  /** The user's message that starts the turn (none for run and regenerate). */
-  userMessage?: { content: string; fileIds: string[]; replyToId: string | null };
+  /** The user's message that starts the turn (none for run and regenerate): under the active leaf, or (an edit) under parentId. */
+  userMessage?: { content: string; fileIds: string[]; replyToId: string | null; parentId?: string | null };
 }
 
 export interface BegunTurn {

@@ -13,8 +13,12 @@ export interface TurnStartWrite {
   newThread?: Omit<NewThread, 'id'>;
   /** Moves an existing thread to this assistant. */
   assistantId?: string;
-  /** The user's message, stored under the claim's `userMessageId`. */
-  question?: { content: string; fileIds: string[]; replyToId: string | null };
+  /**
+   * The user's message, stored under the claim's `userMessageId`: under the
+   * thread's active leaf, or (an edit) under the given parent, as a sibling of
+   * the edited message. It becomes the active leaf.
+   */
+  question?: { content: string; fileIds: string[]; replyToId: string | null; parentId?: string | null };
 }
 
 export interface TurnStarted {
@@ -36,14 +40,22 @@ export class TurnStartRepository {
   async begin(start: TurnStartWrite): Promise<TurnStarted | undefined> {
     const { claim, question } = start;
     const statement = new CompositeStatement();
-    if (start.newThread) insertThreadPart(statement, 'new_thread', claim.userId, { ...start.newThread, id: claim.threadId }, question !== undefined);
+    const firstMessageId = question ? claim.userMessageId : null;
+    if (start.newThread) insertThreadPart(statement, 'new_thread', claim.userId, { ...start.newThread, id: claim.threadId }, firstMessageId);
     claimRunPart(statement, 'run', claim);
     if (question) {
+      const { parentId, ...content } = question;
       const message = { id: claim.userMessageId!, threadId: claim.threadId, userId: claim.userId, role: 'user' as const, status: 'completed' as const };
-      writeMessagePart(statement, 'message', { ...message, ...question }, 'run');
+      const parent = start.newThread ? null : parentId === undefined ? ('active-leaf' as const) : parentId;
+      writeMessagePart(statement, 'message', { ...message, ...content, parent }, 'run');
     }
     if (!start.newThread) {
-      const activity = { messages: question ? 1 : 0, messageWritten: question !== undefined, assistantId: start.assistantId };
+      const activity = {
+        messages: question ? 1 : 0,
+        messageWritten: question !== undefined,
+        assistantId: start.assistantId,
+        leaf: question ? { part: 'message' } : undefined,
+      };
       recordThreadActivityPart(statement, 'activity', claim.userId, claim.threadId, activity, question ? 'message' : 'run');
     }
     const count = start.newThread ? 'NULL::int' : '(SELECT message_count FROM activity)';

@@ -48,7 +48,7 @@ export class SearchRepository {
          SELECT 'message'::text AS kind, m.thread_id, m.id AS message_id, ts_rank(m.search_vector, q.query, 1) AS rank, m.created_at
            FROM q JOIN messages m ON m.search_vector @@ websearch_to_tsquery($2::regconfig, $3)
            JOIN threads t ON t.id = m.thread_id
-          WHERE numnode(q.query) > 0 AND m.user_id = $1 AND m.status <> 'superseded' AND ${visible}
+          WHERE numnode(q.query) > 0 AND m.user_id = $1 AND ${visible}
          UNION ALL
          SELECT 'title'::text, t.id, NULL::uuid, ts_rank(t.title_search_vector, q.query, 1), t.last_activity_at
            FROM q JOIN threads t ON t.title_search_vector @@ websearch_to_tsquery($2::regconfig, $3)

@@ -5,10 +5,11 @@ import { Thread } from './thread.entity.js';
 export type MessageRole = 'user' | 'assistant';
 /**
  * completed: whole; streaming: a reply being written; incomplete: the reply
- * broke off (the reason says why); cancelled: stopped by the user; superseded:
- * replaced by a regenerated reply (kept, left out of later context).
+ * broke off (the reason says why); cancelled: stopped by the user. A replaced
+ * reply or an edited message keeps its status: it is a sibling of its new
+ * version, off the active branch.
  */
-export type MessageStatus = 'completed' | 'streaming' | 'incomplete' | 'cancelled' | 'superseded';
+export type MessageStatus = 'completed' | 'streaming' | 'incomplete' | 'cancelled';
 
 export interface MessageCitation {
   fileId: string;
@@ -21,6 +22,7 @@ const numeric = { to: (value: number | null) => value, from: (value: string | nu
 @Entity('messages')
 @Index('messages_thread_id_seq_idx', ['threadId', 'seq'])
 @Index('messages_user_id_created_at_idx', ['userId', 'createdAt'])
+@Index('messages_thread_id_parent_id_seq_idx', ['threadId', 'parentId', 'seq'])
 export class Message {
   /** Replies get their id before they are stored, so streamed events and the row agree. */
   @PrimaryGeneratedColumn('uuid')
@@ -40,6 +42,14 @@ export class Message {
 
   @Column({ type: 'uuid' })
   userId!: string;
+
+  /** The message this one follows in the conversation's tree (null: a first message); its siblings are its other versions. */
+  @Column({ type: 'uuid', nullable: true })
+  parentId!: string | null;
+
+  /** Its place on its branch: 1 for a first message, the parent's depth + 1 below it. */
+  @Column({ type: 'integer', default: 1 })
+  depth!: number;
 
   @Column({ type: 'varchar', length: 16 })
   role!: MessageRole;

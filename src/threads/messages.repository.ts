@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Sql, type SqlExecutor, type SqlParam } from '../database/sql.js';
 import { CompositeStatement } from '../database/statement.js';
 import type { Message, MessageCitation, MessageRole, MessageStatus } from './message.entity.js';
-import { MESSAGE_FEEDBACK_COLUMN, MESSAGE_RESPONSE_COLUMNS, type MessageResponseRow } from './thread.mapper.js';
 
-/** The messages that count as conversation: not replaced, not still being written, not empty. */
-export const CONTEXT_MESSAGES = "status NOT IN ('superseded', 'streaming') AND content <> ''";
+/** The messages that count as conversation: not still being written, not empty. */
+export const CONTEXT_MESSAGES = "status <> 'streaming' AND content <> ''";
 
 /** A row of `messages` as node-postgres returns it (bigint and numeric as text). */
 export interface MessageRow {
@@ -13,6 +12,8 @@ export interface MessageRow {
   seq: string;
   thread_id: string;
   user_id: string;
+  parent_id: string | null;
+  depth: number;
   role: MessageRole;
   content: string;
   status: MessageStatus;
@@ -39,6 +40,8 @@ export function messageFromRow(row: MessageRow): Message {
     seq: Number(row.seq),
     threadId: row.thread_id,
     userId: row.user_id,
+    parentId: row.parent_id,
+    depth: Number(row.depth),
     role: row.role,
     content: row.content,
     status: row.status,
@@ -65,6 +68,12 @@ export interface MessageWrite {
   role: MessageRole;
   content: string;
   status: MessageStatus;
+  /**
+   * Where a new message goes in the thread's tree: under this message (null:
+   * as a first message), or with 'active-leaf' under the thread's active leaf.
+   * Not changed when the row is written again.
+   */
+  parent?: string | null | 'active-leaf';
   statusReason?: string | null;
   replyToId?: string | null;
   fileIds?: string[];
@@ -107,10 +116,20 @@ export interface MessageCursor {
  */
 export function writeMessagePart(statement: CompositeStatement, name: string, message: MessageWrite, onlyIf?: string): void {
   const p = (value: SqlParam) => statement.param(value);
+  const thread = `${p(message.threadId)}::uuid`;
+  const user = `${p(message.userId)}::uuid`;
+  const parentId =
+    message.parent === 'active-leaf'
+      ? `(SELECT active_leaf_id FROM threads WHERE id = ${thread} AND user_id = ${user})`
+      : `${p(message.parent ?? null)}::uuid`;
+  // The parent is looked up in the same thread of the same user: a message never hangs under another's.
+  statement.with(`${name}_parent`, `SELECT id, depth FROM messages WHERE id = ${parentId} AND thread_id = ${thread} AND user_id = ${user}`);
   const values = [
     `${p(message.id)}::uuid`,
-    `${p(message.threadId)}::uuid`,
-    `${p(message.userId)}::uuid`,
+    thread,
+    user,
+    `(SELECT id FROM ${name}_parent)`,
+    `COALESCE((SELECT depth FROM ${name}_parent), 0) + 1`,
     `${p(message.role)}::text`,
     `${p(message.content)}::text`,
     `${p(message.status)}::text`,
@@ -127,7 +146,7 @@ export function writeMessagePart(statement: CompositeStatement, name: string, me
   ].join(', ');
   statement.with(
     name,
-    `INSERT INTO messages (id, thread_id, user_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
+    `INSERT INTO messages (id, thread_id, user_id, parent_id, depth, role, content, status, status_reason, reply_to_id, file_ids, citations,
                            assistant_id, model, input_tokens, output_tokens, cost, upstream_response_id)
      SELECT ${values}${onlyIf ? ` WHERE EXISTS (SELECT 1 FROM ${onlyIf})` : ''}
      ON CONFLICT (id) DO UPDATE SET content = EXCLUDED.content, status = EXCLUDED.status, status_reason = EXCLUDED.status_reason,
@@ -156,15 +175,6 @@ export class MessagesRepository {
     return { message: messageFromRow(row), inserted: row.inserted };
   }
 
-  /** A replaced reply stays, left out of context from now on. */
-  async markSuperseded(userId: string, threadId: string, id: string, db: SqlExecutor = this.sql): Promise<void> {
-    await db.execute(`UPDATE messages SET status = 'superseded', updated_at = now() WHERE id = $1 AND thread_id = $2 AND user_id = $3`, [
-      id,
-      threadId,
-      userId,
-    ]);
-  }
-
   /** Replies left streaming by a run that died: kept, as incomplete. */
   async markInterrupted(userId: string, ids: string[], db: SqlExecutor = this.sql): Promise<void> {
     if (ids.length === 0) return;
@@ -175,20 +185,6 @@ export class MessagesRepository {
     );
   }
 
-  /** A page of messages in their API shape, in the order read (newest first for `before`); none while the thread is in the trash. */
-  async page(userId: string, threadId: string, cursor: MessageCursor): Promise<MessageResponseRow[]> {
-    const after = cursor.direction === 'after';
-    return this.sql.rows<MessageResponseRow>(
-      `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${MESSAGE_FEEDBACK_COLUMN} FROM messages
-       WHERE thread_id = $1 AND user_id = $2
-         AND NOT EXISTS (SELECT 1 FROM threads trashed WHERE trashed.id = $1 AND trashed.user_id = $2 AND trashed.deleted_at IS NOT NULL)
-         AND ($3::uuid IS NULL OR seq ${after ? '>' : '<'}
-              (SELECT anchor.seq FROM messages anchor WHERE anchor.id = $3 AND anchor.thread_id = $1 AND anchor.user_id = $2))
-       ORDER BY seq ${after ? 'ASC' : 'DESC'} LIMIT $4`,
-      [threadId, userId, cursor.anchorId, cursor.limit],
-    );
-  }
-
   async exists(userId: string, threadId: string, id: string): Promise<boolean> {
     const row = await this.sql.row<{ id: string }>('SELECT id FROM messages WHERE id = $1 AND thread_id = $2 AND user_id = $3', [
       id,
@@ -196,17 +192,6 @@ export class MessagesRepository {
       userId,
     ]);
     return row !== undefined;
-  }
-
-  /** Messages of the current conversation (no replaced replies) after a position, oldest first. */
-  async conversationAfter(userId: string, threadId: string, afterSeq: number, limit: number): Promise<Message[]> {
-    const rows = await this.sql.rows<MessageRow>(
-      `SELECT * FROM messages
-       WHERE thread_id = $1 AND user_id = $2 AND seq > $3 AND status IN ('completed', 'incomplete', 'cancelled', 'streaming')
-       ORDER BY seq ASC LIMIT $4`,
-      [threadId, userId, afterSeq, limit],
-    );
-    return rows.map(messageFromRow);
   }
 
   /** The ids of the files the thread's messages carry, in order of use (repeats included). */
@@ -221,42 +206,6 @@ export class MessagesRepository {
     return rows.map((row) => row.file_id);
   }
 
-  /** The thread's newest message (of a role), superseded replies aside. */
-  async last(userId: string, threadId: string, role?: MessageRole): Promise<Pick<Message, 'id' | 'seq'> | null> {
-    const row = await this.sql.row<Pick<MessageRow, 'id' | 'seq'>>(
-      `SELECT id, seq FROM messages
-       WHERE thread_id = $1 AND user_id = $2 AND status <> 'superseded' AND ($3::text IS NULL OR role = $3)
-       ORDER BY seq DESC LIMIT 1`,
-      [threadId, userId, role ?? null],
-    );
-    return row ? { id: row.id, seq: Number(row.seq) } : null;
-  }
-
-  /**
-   * The newest messages that go into a turn's input, newest first.
-   * @param throughId regenerate: the answered message (later messages are left out)
-   * @param excludeId regenerate: the reply being replaced
-   * @param afterSeq only messages after this position (those a summary does not cover)
-   */
-  async history(
-    userId: string,
-    threadId: string,
-    throughId: string | null,
-    excludeId: string | null,
-    limit: number,
-    afterSeq: number | null = null,
-  ): Promise<HistoryRow[]> {
-    return this.sql.rows<HistoryRow>(
-      `SELECT id, seq, role, content, file_ids, reply_to_id FROM messages
-       WHERE thread_id = $1 AND user_id = $2 AND ${CONTEXT_MESSAGES}
-         AND ($3::uuid IS NULL OR id <> $3)
-         AND ($4::uuid IS NULL OR seq <= (SELECT seq FROM messages WHERE id = $4 AND user_id = $2))
-         AND ($6::bigint IS NULL OR seq > $6)
-       ORDER BY seq DESC LIMIT $5`,
-      [threadId, userId, excludeId, throughId, limit, afterSeq],
-    );
-  }
-
   /** The first characters of the thread's messages with these ids (what replies to them quote). */
   async excerpts(userId: string, threadId: string, ids: string[], maxChars: number): Promise<QuotedRow[]> {
     if (ids.length === 0) return [];
@@ -264,26 +213,6 @@ export class MessagesRepository {
       `SELECT id, role, left(content, $4) AS excerpt FROM messages
        WHERE id = ANY($3::uuid[]) AND thread_id = $1 AND user_id = $2`,
       [threadId, userId, ids, maxChars],
-    );
-  }
-
-  /** The position of the oldest message of the newest `window` (superseded aside): what precedes it is summarized. */
-  async windowStart(userId: string, threadId: string, window: number): Promise<string | undefined> {
-    const row = await this.sql.row<{ seq: string }>(
-      `SELECT seq FROM messages WHERE thread_id = $1 AND user_id = $2 AND status <> 'superseded'
-       ORDER BY seq DESC OFFSET $3 LIMIT 1`,
-      [threadId, userId, window - 1],
-    );
-    return row?.seq;
-  }
-
-  /** Messages between two positions to summarize, newest first and at most `limit`. */
-  async between(userId: string, threadId: string, fromSeq: string, toSeq: string, limit: number): Promise<Array<{ seq: string; role: MessageRole; content: string }>> {
-    return this.sql.rows(
-      `SELECT seq, role, content FROM messages
-       WHERE thread_id = $1 AND user_id = $2 AND status <> 'superseded' AND seq > $3 AND seq < $4 AND content <> ''
-       ORDER BY seq DESC LIMIT $5`,
-      [threadId, userId, fromSeq, toSeq, limit],
     );
   }
 }

@@ -61,8 +61,17 @@ export class Thread {
   @Column({ type: 'timestamptz', nullable: true })
   summaryUpdatedAt!: Date | null;
 
+  /** The messages on the active branch (its leaf's depth). */
   @Column({ type: 'integer', default: 0 })
   messageCount!: number;
+
+  /** The last message of the active branch: what is shown, counted and sent as context (null: no messages). */
+  @Column({ type: 'uuid', nullable: true })
+  activeLeafId!: string | null;
+
+  /** Every message of the thread, on any branch (bounded by CHAT_MAX_THREAD_MESSAGES). */
+  @Column({ type: 'integer', default: 0 })
+  treeSize!: number;
 
   @Column({ type: 'bigint', default: 0, transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
   inputTokens!: number;

@@ -46,6 +46,7 @@ export function toMessageResponse(message: Message, feedback: MessageFeedbackRes
     cost: message.cost,
     model: message.model,
     assistantId: message.assistantId,
+    parentId: message.parentId,
     createdAt: message.createdAt.toISOString(),
     feedback,
   };
@@ -112,12 +113,12 @@ export function threadResponseFromRow(row: ThreadResponseRow): ThreadResponse {
 
 /** The columns messageResponseFromRow reads. */
 export const MESSAGE_RESPONSE_COLUMNS = `id, thread_id, role, content, status, status_reason, reply_to_id, file_ids, citations,
-  assistant_id, model, input_tokens, output_tokens, cost, ${isoTimestamp('created_at', 'created_at')}`;
+  assistant_id, model, input_tokens, output_tokens, cost, parent_id, ${isoTimestamp('created_at', 'created_at')}`;
 
-/** The owner's rating of a row of `messages` (null: none), as MessageResponse.feedback shows it; $2 is the user's id. */
-export const MESSAGE_FEEDBACK_COLUMN = `(SELECT jsonb_build_object('rating', f.rating, 'comment', f.comment,
+/** The owner's rating of the message row `alias` (null: none), as MessageResponse.feedback shows it; $2 is the user's id. */
+export const messageFeedbackColumn = (alias: string): string => `(SELECT jsonb_build_object('rating', f.rating, 'comment', f.comment,
     'updatedAt', to_char(f.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-  FROM message_feedback f WHERE f.message_id = messages.id AND f.user_id = $2) AS feedback`;
+  FROM message_feedback f WHERE f.message_id = ${alias}.id AND f.user_id = $2) AS feedback`;
 
 /** A row of MESSAGE_RESPONSE_COLUMNS (the time already formatted by PostgreSQL). */
 export interface MessageResponseRow {
@@ -135,6 +136,7 @@ export interface MessageResponseRow {
   input_tokens: number | null;
   output_tokens: number | null;
   cost: string | null;
+  parent_id: string | null;
   created_at: string;
   /** Read by the page of a thread's messages only. */
   feedback?: MessageFeedbackResponse | null;
@@ -156,6 +158,7 @@ export function messageResponseFromRow(row: MessageResponseRow): MessageResponse
     cost: toNumber(row.cost),
     model: row.model,
     assistantId: row.assistant_id,
+    parentId: row.parent_id,
     createdAt: row.created_at,
     feedback: row.feedback ?? null,
   };

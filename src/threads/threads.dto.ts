@@ -140,6 +140,12 @@ export class AddMessageDto extends MessageReferencesDto {
   content!: string;
 }
 
+export class ForkThreadDto {
+  @ApiProperty({ format: 'uuid', description: 'The message the copy ends with: the path up to it is copied' })
+  @IsUUID('all', { message: 'messageId must be a message id (UUID)' })
+  messageId!: string;
+}
+
 export class ExportQuery {
   @ApiPropertyOptional({ enum: ['markdown', 'json'], default: 'markdown' })
   @IsOptional()
@@ -164,7 +170,7 @@ export class MessageResponse {
   @ApiProperty({ format: 'uuid' }) threadId!: string;
   @ApiProperty({ enum: ['user', 'assistant'] }) role!: MessageRole;
   @ApiProperty() content!: string;
-  @ApiProperty({ enum: ['completed', 'streaming', 'incomplete', 'cancelled', 'superseded'] }) status!: MessageStatus;
+  @ApiProperty({ enum: ['completed', 'streaming', 'incomplete', 'cancelled'] }) status!: MessageStatus;
   @ApiProperty({ nullable: true, type: String }) statusReason!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) replyToId!: string | null;
   @ApiProperty({ type: [String] }) fileIds!: string[];
@@ -173,6 +179,10 @@ export class MessageResponse {
   @ApiProperty({ nullable: true, type: Number, description: 'US dollars' }) cost!: number | null;
   @ApiProperty({ nullable: true, type: String }) model!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assistantId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The message it follows in the thread’s tree (null: a first message)' })
+  parentId!: string | null;
+  @ApiPropertyOptional({ description: 'Versions of this message (it and its siblings); in message lists' }) siblingCount?: number;
+  @ApiPropertyOptional({ description: 'Which version it is, 1-based, oldest first; in message lists' }) siblingIndex?: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: MessageFeedbackResponse, description: "The owner's rating of a reply (null: none)" })
   feedback!: MessageFeedbackResponse | null;

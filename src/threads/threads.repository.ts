@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Sql, type SqlExecutor, type SqlParam } from '../database/sql.js';
 import { CompositeStatement } from '../database/statement.js';
 import type { Thread } from './thread.entity.js';
 import { THREAD_RESPONSE_COLUMNS, type ThreadResponseRow } from './thread.mapper.js';
+import { insertThreadPart, moveToLeafStatement, recordThreadActivityPart, type NewThread, type ThreadActivity } from './thread-parts.js';
+
+export { insertThreadPart, recordThreadActivityPart, type NewThread, type ThreadActivity } from './thread-parts.js';
 
 /** A row of `threads` as node-postgres returns it (bigint and numeric as text). */
 export interface ThreadRow {
@@ -18,6 +20,8 @@ export interface ThreadRow {
   summary_through_seq: string | null;
   summary_updated_at: Date | null;
   message_count: number;
+  active_leaf_id: string | null;
+  tree_size: number;
   input_tokens: string;
   output_tokens: string;
   total_cost: string;
@@ -42,6 +46,8 @@ export function threadFromRow(row: ThreadRow): Thread {
     summaryThroughSeq: row.summary_through_seq === null ? null : Number(row.summary_through_seq),
     summaryUpdatedAt: row.summary_updated_at,
     messageCount: row.message_count,
+    activeLeafId: row.active_leaf_id,
+    treeSize: row.tree_size,
     inputTokens: Number(row.input_tokens),
     outputTokens: Number(row.output_tokens),
     totalCost: Number(row.total_cost),
@@ -53,30 +59,10 @@ export function threadFromRow(row: ThreadRow): Thread {
   };
 }
 
-export interface NewThread {
-  id?: string;
-  assistantId: string | null;
-  title: string | null;
-  metadata?: Record<string, string>;
-}
-
 export interface ThreadChanges {
   title?: string | null;
   isArchived?: boolean;
   metadata?: Record<string, string>;
-  assistantId?: string | null;
-}
-
-/** What a turn or a new message adds to a thread's counters. */
-export interface ThreadActivity {
-  /** Messages added. */
-  messages: number;
-  /** A message was written (its time becomes the thread's last message time). */
-  messageWritten: boolean;
-  inputTokens?: number;
-  outputTokens?: number;
-  cost?: number;
-  /** Moves the thread to this assistant. */
   assistantId?: string | null;
 }
 
@@ -98,44 +84,6 @@ export interface SummaryState {
   summaryMessageCount: number;
 }
 
-/**
- * The insert as a part of a larger statement, named `name`. A thread that
- * starts with its first message (a new conversation's turn) counts it from
- * the start: a statement cannot update a row it inserts.
- */
-export function insertThreadPart(statement: CompositeStatement, name: string, userId: string, thread: NewThread, withFirstMessage: boolean): void {
-  const p = (value: SqlParam) => statement.param(value);
-  statement.with(
-    name,
-    `INSERT INTO threads (id, user_id, assistant_id, title, is_archived, metadata, message_count, last_message_at, last_activity_at)
-     VALUES (${p(thread.id ?? randomUUID())}, ${p(userId)}, ${p(thread.assistantId)}, ${p(thread.title)}, false,
-             ${p(JSON.stringify(thread.metadata ?? {}))}::jsonb, ${withFirstMessage ? '1, now()' : '0, NULL'}, now())
-     RETURNING *`,
-  );
-}
-
-/** The same as a part of a larger statement, named `name`; with `onlyIf`, only when that part returned a row. */
-export function recordThreadActivityPart(
-  statement: CompositeStatement,
-  name: string,
-  userId: string,
-  id: string,
-  activity: ThreadActivity,
-  onlyIf?: string,
-): void {
-  const p = (value: SqlParam) => statement.param(value);
-  statement.with(
-    name,
-    `UPDATE threads SET message_count = message_count + ${p(activity.messages)}::int,
-       input_tokens = input_tokens + ${p(activity.inputTokens ?? 0)}::bigint, output_tokens = output_tokens + ${p(activity.outputTokens ?? 0)}::bigint,
-       total_cost = total_cost + ${p(activity.cost ?? 0)}::numeric,
-       last_message_at = CASE WHEN ${p(activity.messageWritten)}::boolean THEN now() ELSE last_message_at END,
-       last_activity_at = now(), updated_at = now(), assistant_id = COALESCE(${p(activity.assistantId ?? null)}::uuid, assistant_id)
-     WHERE id = ${p(id)} AND user_id = ${p(userId)}${onlyIf ? ` AND EXISTS (SELECT 1 FROM ${onlyIf})` : ''}
-     RETURNING message_count`,
-  );
-}
-
 @Injectable()
 export class ThreadsRepository {
   constructor(private readonly sql: Sql) {}
@@ -148,7 +96,7 @@ export class ThreadsRepository {
 
   async insert(userId: string, thread: NewThread, db: SqlExecutor = this.sql): Promise<Thread> {
     const statement = new CompositeStatement();
-    insertThreadPart(statement, 'thread', userId, thread, false);
+    insertThreadPart(statement, 'thread', userId, thread, null);
     const row = await db.row<ThreadRow>(statement.text('SELECT * FROM thread'), statement.params);
     return threadFromRow(row!);
   }
@@ -246,6 +194,25 @@ export class ThreadsRepository {
     const statement = new CompositeStatement();
     recordThreadActivityPart(statement, 'activity', userId, id, activity);
     return (await db.row<{ message_count: number }>(statement.text('SELECT message_count FROM activity'), statement.params))?.message_count;
+  }
+
+  /**
+   * Makes the branch that ends at `leafId` (null: the active one) the
+   * thread's active branch, with its counters (messages, tokens, cost) summed
+   * over that branch, and its summary dropped when the summary's last message
+   * is not on it. Undefined when the leaf is not in the user's thread.
+   */
+  async moveToLeaf(userId: string, id: string, leafId: string | null, db: SqlExecutor = this.sql): Promise<{ messageCount: number; summaryDropped: boolean } | undefined> {
+    const row = await db.row<{ message_count: number; summary_dropped: boolean }>(moveToLeafStatement, [id, userId, leafId]);
+    return row && { messageCount: row.message_count, summaryDropped: row.summary_dropped };
+  }
+
+  /** Forgets the thread's summary (it covers messages no longer on the branch a turn answers). */
+  async dropSummary(userId: string, id: string, db: SqlExecutor = this.sql): Promise<void> {
+    await db.execute(
+      'UPDATE threads SET summary = NULL, summary_through_seq = NULL, summary_message_count = 0, summary_updated_at = NULL, updated_at = now() WHERE id = $1 AND user_id = $2',
+      [id, userId],
+    );
   }
 
   /** Names the thread unless it has a title already; the title it ends up with, or null when unchanged. */

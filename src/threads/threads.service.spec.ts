@@ -4,7 +4,10 @@ import type { UsersService } from '../auth/users.service.js';
 import type { Transactions } from '../database/sql.js';
 import type { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
+import { BranchLimits } from './branch-limits.js';
+import type { BranchRepository } from './branch.repository.js';
 import type { MessagesRepository } from './messages.repository.js';
+import { InMemoryBranches } from './testing/in-memory-branches.js';
 import { asReal, ConversationStore, InMemoryThreads, InMemoryTransactions } from './testing/in-memory-conversations.js';
 import { InMemoryMessages } from './testing/in-memory-messages.js';
 import type { ThreadsRepository } from './threads.repository.js';
@@ -32,6 +35,8 @@ function setup(env: Record<string, string> = {}) {
   const service = new ThreadsService(
     asReal<ThreadsRepository>(threads),
     asReal<MessagesRepository>(messages),
+    asReal<BranchRepository>(new InMemoryBranches(store)),
+    new BranchLimits(config),
     asReal<Transactions>(new InMemoryTransactions(store)),
     assistants,
     users,
@@ -124,11 +129,15 @@ describe('ThreadsService', () => {
     await expect(service.checkReferences(ALICE, null, [], elsewhere.id)).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('exports the conversation a page at a time, replaced replies left out', async () => {
+  it('exports the active branch a page at a time, other branches left out', async () => {
     const { service, store } = setup();
     const thread = await service.create(ALICE, {});
-    for (const content of ['a', 'b', 'c', 'd', 'e']) await service.addMessage(ALICE, thread.id, { role: 'assistant', content });
-    store.messages.find((message) => message.content === 'c')!.status = 'superseded';
+    for (const content of ['a', 'b', 'c']) await service.addMessage(ALICE, thread.id, { role: 'assistant', content });
+    // Back to b: what follows starts a branch beside c.
+    store.threads.get(thread.id)!.activeLeafId = store.messages.find((message) => message.content === 'b')!.id;
+    for (const content of ['d', 'e']) await service.addMessage(ALICE, thread.id, { role: 'assistant', content });
+    expect(store.messages.find((message) => message.content === 'd')).toMatchObject({ depth: 3 });
+    expect(store.threads.get(thread.id)).toMatchObject({ messageCount: 4, treeSize: 5 });
     const pages: string[][] = [];
     for await (const page of service.conversationPages(ALICE, thread.id, 2)) pages.push(page.map((message) => message.content));
     expect(pages).toEqual([['a', 'b'], ['d', 'e']]);

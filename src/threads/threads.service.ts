@@ -11,6 +11,8 @@ import { Transactions } from '../database/sql.js';
 import { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
 import { assertMessageAttachments } from './attachment-limits.js';
+import { BranchLimits } from './branch-limits.js';
+import { BranchRepository } from './branch.repository.js';
 import type { Message } from './message.entity.js';
 import { MessagesRepository } from './messages.repository.js';
 import type { Thread } from './thread.entity.js';
@@ -34,6 +36,8 @@ export class ThreadsService {
   constructor(
     private readonly threads: ThreadsRepository,
     private readonly messages: MessagesRepository,
+    private readonly branches: BranchRepository,
+    private readonly branchLimits: BranchLimits,
     private readonly transactions: Transactions,
     private readonly assistants: AssistantsService,
     private readonly users: UsersService,
@@ -137,15 +141,17 @@ export class ThreadsService {
   }
 
   /**
-   * A page of messages, oldest first: the newest page, or the page before /
-   * after a message. One statement on the hot path, with the ownership in
+   * A page of the active branch, oldest first: the newest page, the page
+   * before a message (on the path that leads to it), or after it (on the
+   * active branch; empty when it is not on it). Each message says how many
+   * versions it has and which one it is (1-based). One statement on the hot path, with the ownership in
    * it; only an empty page needs to tell a missing thread or cursor from an
    * empty one.
    */
   async listMessages(userId: string, threadId: string, page: MessagePage): Promise<MessageResponse[]> {
     const anchorId = page.after ?? page.before ?? null;
-    const rows = await this.messages.page(userId, threadId, { limit: page.limit, anchorId, direction: page.after ? 'after' : 'before' });
-    const messages = rows.map(messageResponseFromRow);
+    const rows = await this.branches.page(userId, threadId, { limit: page.limit, anchorId, direction: page.after ? 'after' : 'before' });
+    const messages = rows.map((row) => ({ ...messageResponseFromRow(row), siblingCount: row.sibling_count, siblingIndex: row.sibling_index }));
     if (!page.after) messages.reverse();
     if (messages.length === 0) {
       await this.findOwned(userId, threadId);
@@ -154,10 +160,11 @@ export class ThreadsService {
     return messages;
   }
 
-  /** Adds a message without running the assistant. */
+  /** Adds a message at the end of the active branch without running the assistant. */
   async addMessage(userId: string, threadId: string, dto: AddMessageDto): Promise<Message> {
     this.assertInputLength('content', dto.content);
     const thread = await this.findOwned(userId, threadId);
+    this.branchLimits.assertRoom(thread);
     await this.checkReferences(userId, thread.id, dto.fileIds ?? [], dto.replyToId);
     return this.transactions.run(async (tx) => {
       // Under the thread's row lock: a turn in progress would be interleaved.
@@ -173,12 +180,13 @@ export class ThreadsService {
           role: dto.role,
           content: dto.content,
           status: 'completed',
+          parent: 'active-leaf',
           fileIds: dto.fileIds ?? [],
           replyToId: dto.replyToId ?? null,
         },
         tx,
       );
-      await this.threads.recordActivity(userId, thread.id, { messages: 1, messageWritten: true }, tx);
+      await this.threads.recordActivity(userId, thread.id, { messages: 1, messageWritten: true, leaf: message }, tx);
       return message;
     });
   }
@@ -203,16 +211,28 @@ export class ThreadsService {
   }
 
   /**
-   * Messages of the current conversation (without replaced replies), oldest
-   * first, a page at a time (for export: a long thread is never read whole).
+   * Messages of the active branch, oldest first, a page at a time (for
+   * export: a long thread is never read whole).
    */
   async *conversationPages(userId: string, threadId: string, pageSize: number): AsyncGenerator<Message[]> {
     for (let after = -1; ; ) {
-      const page = await this.messages.conversationAfter(userId, threadId, after, pageSize);
+      const page = await this.branches.conversationAfter(userId, threadId, after, pageSize);
       if (page.length > 0) yield page;
       if (page.length < pageSize) return;
       after = page[page.length - 1].seq;
     }
+  }
+
+  /**
+   * The thread as a turn that answers the message at `seq` (on the active
+   * branch) should see it: without its summary when the summary covers later
+   * messages (a regenerated reply or an edited message leaves them on another
+   * branch), which is then dropped.
+   */
+  async summaryUpTo<T extends Pick<Thread, 'id' | 'userId' | 'summary' | 'summaryThroughSeq'>>(thread: T, seq: number): Promise<T> {
+    if (thread.summaryThroughSeq === null || thread.summaryThroughSeq <= seq) return thread;
+    await this.threads.dropSummary(thread.userId, thread.id);
+    return { ...thread, summary: null, summaryThroughSeq: null };
   }
 
   /** The files attached to the thread's messages, in order of first use. */

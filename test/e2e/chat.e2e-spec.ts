@@ -332,7 +332,7 @@ describe('chat', () => {
     await chatJson(app, user.cookie, { threadId, message: 'Now it is free' }).expect(200);
   });
 
-  it('reads the history again when a message lands between the turn\'s first reads and its claim', async () => {
+  it('keeps a message that lands between the turn\'s first reads and its claim off the turn\'s branch', async () => {
     const user = await chatUser(app);
     app.fake.enqueueResponse({ text: 'First answer.' }, { text: 'Second answer.' });
     const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'First question' }).expect(200);
@@ -352,19 +352,32 @@ describe('chat', () => {
         );
         return rows.rowCount ? true : undefined;
       });
-      await blocker.query(
-        `INSERT INTO messages (thread_id, user_id, role, content, status) VALUES ($1, $2, 'assistant', 'A note that landed meanwhile.', 'completed')`,
-        [threadId, user.userId],
-      );
-      await blocker.query('UPDATE threads SET message_count = message_count + 1 WHERE id = $1', [threadId]);
+      // Added at the end of the active branch, as the one message writer would.
+      const [note] = (
+        await blocker.query(
+          `INSERT INTO messages (thread_id, user_id, parent_id, depth, role, content, status)
+           VALUES ($1, $2, $3, 3, 'assistant', 'A note that landed meanwhile.', 'completed') RETURNING id`,
+          [threadId, user.userId, first.body.messageId],
+        )
+      ).rows;
+      await blocker.query('UPDATE threads SET message_count = 3, tree_size = tree_size + 1, active_leaf_id = $2 WHERE id = $1', [threadId, note.id]);
       await blocker.query('COMMIT');
       expect((await turn).status).toBe(200);
     } finally {
       await blocker.end();
     }
-    // In the order the thread holds them: the note was stored after the question had its place.
+    // The question had its place under the leaf the turn's statement saw: the note landed beside it, on a branch of
+    // its own, and the turn answers the question's branch.
     const texts = responseRequests(app).at(-1).input.map((item: any) => item.content);
-    expect(texts).toEqual(['First question', 'First answer.', 'Second question', 'A note that landed meanwhile.']);
+    expect(texts).toEqual(['First question', 'First answer.', 'Second question']);
+    const shown = await messagesOf(app, user.cookie, threadId);
+    expect(shown.map((message: any) => [message.content, message.siblingCount])).toEqual([
+      ['First question', 1],
+      ['First answer.', 1],
+      ['Second question', 2],
+      ['Second answer.', 1],
+    ]);
+    expect(await threadOf(app, user.cookie, threadId)).toMatchObject({ messageCount: 4 });
   });
 
   it('takes over a thread whose run stopped sending heartbeats', async () => {
@@ -400,7 +413,7 @@ describe('chat', () => {
     expect(reply.content.length).toBeGreaterThan(0);
   });
 
-  it('regenerates: the old reply is kept as superseded and left out of the next request', async () => {
+  it('regenerates: the old reply is kept as a sibling of the new one, off the active branch and out of the next request', async () => {
     const user = await chatUser(app);
     app.fake.enqueueResponse({ text: 'A weak answer.' });
     const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Explain tides' }).expect(200);
@@ -412,12 +425,14 @@ describe('chat', () => {
     expect(JSON.stringify(regenerateRequest.input)).not.toContain('A weak answer.');
 
     const messages = await messagesOf(app, user.cookie, threadId);
-    expect(messages.map((message: any) => [message.content, message.status])).toEqual([
-      ['Explain tides', 'completed'],
-      ['A weak answer.', 'superseded'],
-      ['A better answer.', 'completed'],
+    expect(messages.map((message: any) => [message.content, message.status, message.siblingCount, message.siblingIndex])).toEqual([
+      ['Explain tides', 'completed', 1, 1],
+      ['A better answer.', 'completed', 2, 2],
     ]);
-    expect(messages[2].replyToId).toBe(messages[0].id);
+    expect(messages[1]).toMatchObject({ replyToId: messages[0].id, parentId: messages[0].id });
+    expect(await threadOf(app, user.cookie, threadId)).toMatchObject({ messageCount: 2 });
+    const [kept] = await app.dataSource.query('SELECT status, parent_id FROM messages WHERE id = $1', [first.body.messageId]);
+    expect(kept).toEqual({ status: 'completed', parent_id: messages[0].id });
 
     await chatJson(app, user.cookie, { threadId, message: 'And the moon?' }).expect(200);
     const next = JSON.stringify(responseRequests(app).at(-1).input);
@@ -561,14 +576,15 @@ describe('chat', () => {
       // What a process that died mid-reply leaves: its question, the reply as its last heartbeat saved it, and the run,
       // whose heartbeat is past this instance's timeout (and well within the default one).
       const [question] = await quick.dataSource.query(
-        `INSERT INTO messages (thread_id, user_id, role, content, status) VALUES ($1, $2, 'user', 'Before the crash', 'completed') RETURNING id`,
-        [threadId, user.userId],
+        `INSERT INTO messages (thread_id, user_id, parent_id, depth, role, content, status) VALUES ($1, $2, $3, 3, 'user', 'Before the crash', 'completed') RETURNING id`,
+        [threadId, user.userId, start.body.messageId],
       );
       const [halfReply] = await quick.dataSource.query(
-        `INSERT INTO messages (thread_id, user_id, role, content, status, reply_to_id) VALUES ($1, $2, 'assistant', 'Half a rep', 'streaming', $3) RETURNING id`,
+        `INSERT INTO messages (thread_id, user_id, parent_id, depth, role, content, status, reply_to_id)
+         VALUES ($1, $2, $3, 4, 'assistant', 'Half a rep', 'streaming', $3) RETURNING id`,
         [threadId, user.userId, question.id],
       );
-      await quick.dataSource.query('UPDATE threads SET message_count = message_count + 2 WHERE id = $1', [threadId]);
+      await quick.dataSource.query('UPDATE threads SET message_count = 4, tree_size = tree_size + 2, active_leaf_id = $2 WHERE id = $1', [threadId, halfReply.id]);
       const [dead] = await quick.dataSource.query(
         `INSERT INTO runs (thread_id, user_id, kind, status, user_message_id, assistant_message_id, heartbeat_at)
          VALUES ($1, $2, 'chat', 'running', $3, $4, now() - make_interval(secs => $5)) RETURNING id`,

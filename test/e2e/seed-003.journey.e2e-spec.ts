@@ -63,24 +63,24 @@ describe('seed 003 journey: an image, a reply to an earlier answer, a regenerate
       '(Replying to your earlier message: "A receipt from Café Lisboa: total 23.40 euros.")\n\nWhat was the total again?',
     );
 
-    // Regenerate the last answer: the old one is kept, superseded.
+    // Regenerate the last answer: the old one is kept as another version of it.
     app.fake.enqueueResponse({ text: 'Twenty-three euros forty.' });
     const regenerated = await api().post(`/api/threads/${threadId}/regenerate`).set('Cookie', user.cookie).send({}).expect(200);
     expect(regenerated.body.content).toEqual([{ type: 'text', text: 'Twenty-three euros forty.' }]);
     const messages = (await api().get(`/api/threads/${threadId}/messages`).set('Cookie', user.cookie).expect(200)).body;
-    expect(messages.map((message: any) => [message.role, message.content, message.status])).toEqual([
-      ['user', 'What is in this picture?', 'completed'],
-      ['assistant', 'A receipt from Café Lisboa: total 23.40 euros.', 'completed'],
-      ['user', 'How was it paid?', 'completed'],
-      ['assistant', 'It was paid by card.', 'completed'],
-      ['user', 'What was the total again?', 'completed'],
-      ['assistant', 'The total was 23.40 euros.', 'superseded'],
-      ['assistant', 'Twenty-three euros forty.', 'completed'],
+    expect(messages.map((message: any) => [message.role, message.content, message.siblingIndex, message.siblingCount])).toEqual([
+      ['user', 'What is in this picture?', 1, 1],
+      ['assistant', 'A receipt from Café Lisboa: total 23.40 euros.', 1, 1],
+      ['user', 'How was it paid?', 1, 1],
+      ['assistant', 'It was paid by card.', 1, 1],
+      ['user', 'What was the total again?', 1, 1],
+      ['assistant', 'Twenty-three euros forty.', 2, 2],
     ]);
     expect(messages[0].fileIds).toEqual([imageId]);
     expect(messages[4].replyToId).toBe(firstReplyId);
-    expect(reply.body.messageId).toBe(messages[5].id);
-    // The regenerated reply answers the same question, with the same quote, without the superseded one.
+    expect(regenerated.body.messageId).toBe(messages[5].id);
+    expect(reply.body.messageId).not.toBe(messages[5].id);
+    // The regenerated reply answers the same question, with the same quote, without the earlier version.
     const regenerateRequest = responseRequests(app).at(-1);
     expect(textOf(regenerateRequest.input.at(-1))).toContain('(Replying to your earlier message: "A receipt');
     expect(regenerateRequest.input.map(textOf)).not.toContain('The total was 23.40 euros.');

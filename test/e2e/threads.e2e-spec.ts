@@ -262,18 +262,27 @@ describe("another user's threads", () => {
         'GET /api/threads/:id/messages',
         'PATCH /api/threads/:id',
         'POST /api/threads/:id/cancel',
+        'POST /api/threads/:id/fork',
         'POST /api/threads/:id/messages',
+        'POST /api/threads/:id/messages/:messageId/activate',
+        'POST /api/threads/:id/messages/:messageId/edit',
         'POST /api/threads/:id/regenerate',
         'POST /api/threads/:id/restore',
         'POST /api/threads/:id/run',
         'POST /api/threads/:id/shares',
       ].sort(),
     );
-    const bodies: Record<string, unknown> = { 'POST /api/threads/:id/messages': { role: 'user', content: 'hi' } };
+    const bodies: Record<string, unknown> = {
+      'POST /api/threads/:id/messages': { role: 'user', content: 'hi' },
+      'POST /api/threads/:id/fork': { messageId: chat.body.userMessageId },
+      'POST /api/threads/:id/messages/:messageId/edit': { content: 'Changed', stream: false },
+    };
     for (const route of threadRoutes) {
       const key = `${route.method} ${route.path}`;
+      // The owner's own message ids: the thread is what the intruder may not reach.
+      const path = concretePath(route.path, threadId).replace(`/messages/${threadId}/`, `/messages/${chat.body.userMessageId}/`);
       const response = await request(app.baseUrl)
-        [route.method.toLowerCase() as 'get'](concretePath(route.path, threadId))
+        [route.method.toLowerCase() as 'get'](path)
         .set('Cookie', intruder.cookie)
         .send((bodies[key] as object) ?? {});
       expect({ key, status: response.status, code: response.body.code }).toEqual({ key, status: 404, code: 'not_found' });

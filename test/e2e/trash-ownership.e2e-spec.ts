@@ -22,7 +22,15 @@ describe("another user's trash", () => {
   it('is a 404 on every route that reaches the trash, word for word as an id that exists nowhere, and is never listed', async () => {
     const owner = await chatUser(app);
     const intruder = await chatUser(app);
-    const threadId = (await chatJson(app, owner.cookie, { assistantId: owner.assistant.id, message: 'Private' }).expect(200)).body.threadId;
+    const chat = (await chatJson(app, owner.cookie, { assistantId: owner.assistant.id, message: 'Private' }).expect(200)).body;
+    const threadId = chat.threadId;
+    const messageId = chat.userMessageId;
+    // Well-formed bodies, so that what answers is the ownership, not the validation.
+    const BODIES: Record<string, object> = {
+      messages: { role: 'user', content: 'hi' },
+      fork: { messageId },
+      edit: { content: 'Changed', stream: false },
+    };
     await api(app).delete(`/api/threads/${threadId}`).set('Cookie', owner.cookie).expect(200);
     await api(app).delete(`/api/assistants/${owner.assistant.id}`).set('Cookie', owner.cookie).expect(200);
 
@@ -38,10 +46,10 @@ describe("another user's trash", () => {
         if (query && route.method !== 'DELETE') continue;
         const send = (target: string) => {
           const call = api(app)
-            [route.method.toLowerCase() as 'get'](`${route.path.replace(':id', target)}${query}`)
+            [route.method.toLowerCase() as 'get'](`${route.path.replace(':id', target).replace(':messageId', messageId)}${query}`)
             .set('Cookie', intruder.cookie);
           if (route.method === 'POST' && route.path.endsWith('/files')) return call.attach('file', minimalPdf('Intruder'), 'intruder.pdf');
-          return call.send(route.path.endsWith('/messages') && route.method === 'POST' ? { role: 'user', content: 'hi' } : {});
+          return call.send(BODIES[route.path.slice(route.path.lastIndexOf('/') + 1)] ?? {});
         };
         const response = await send(id);
         const missing = await send(randomUUID());

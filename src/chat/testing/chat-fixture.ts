@@ -15,6 +15,9 @@ import { RunsService } from '../../runs/runs.service.js';
 import { InMemoryRuns } from '../../runs/testing/in-memory-runs.js';
 import type { MessagesRepository } from '../../threads/messages.repository.js';
 import { asReal, ConversationStore, InMemoryThreads, InMemoryTransactions, type PublicOf } from '../../threads/testing/in-memory-conversations.js';
+import { BranchLimits } from '../../threads/branch-limits.js';
+import type { BranchRepository } from '../../threads/branch.repository.js';
+import { InMemoryBranches } from '../../threads/testing/in-memory-branches.js';
 import { InMemoryMessages } from '../../threads/testing/in-memory-messages.js';
 import type { ThreadsRepository } from '../../threads/threads.repository.js';
 import { ThreadsService } from '../../threads/threads.service.js';
@@ -31,7 +34,7 @@ export class InMemoryTurnScopes implements PublicOf<TurnScopes> {
 
   constructor(
     private readonly store: ConversationStore,
-    private readonly messages: InMemoryMessages,
+    private readonly branches: InMemoryBranches,
   ) {}
 
   async loadForThread(userId: string, threadId: string) {
@@ -48,10 +51,24 @@ export class InMemoryTurnScopes implements PublicOf<TurnScopes> {
     const wanted = assistantId ?? thread?.assistantId ?? user.defaultAssistantId;
     const assistant = wanted ? this.assistants.get(wanted) : null;
     if (assistant === undefined || (assistant && assistant.userId !== userId)) throw Object.assign(new Error('Assistant not found'), { code: 'not_found' });
-    const history = thread && historyLimit > 0 ? (await this.messages.history(userId, thread.id, null, null, historyLimit, afterSummary ? (thread.summaryThroughSeq ?? 0) : null)).reverse() : undefined;
+    const leafId = thread?.activeLeafId ?? null;
+    const afterSeq = afterSummary ? (thread?.summaryThroughSeq ?? 0) : null;
+    const history = thread && historyLimit > 0 ? (leafId ? (await this.branches.history(userId, thread.id, leafId, historyLimit, afterSeq)).reverse() : []) : undefined;
     return {
       user,
-      thread: thread ? { id: thread.id, userId, assistantId: thread.assistantId, title: thread.title, summary: thread.summary, summaryThroughSeq: thread.summaryThroughSeq, messageCount: thread.messageCount } : null,
+      thread: thread
+        ? {
+            id: thread.id,
+            userId,
+            assistantId: thread.assistantId,
+            title: thread.title,
+            summary: thread.summary,
+            summaryThroughSeq: thread.summaryThroughSeq,
+            messageCount: thread.messageCount,
+            activeLeafId: thread.activeLeafId,
+            treeSize: thread.treeSize,
+          }
+        : null,
       assistant,
       busy: thread ? this.store.runs.some((run) => run.threadId === thread.id && run.status === 'running') : false,
       history: history?.map((row) => ({ id: row.id, seq: Number(row.seq), role: row.role, content: row.content, fileIds: row.file_ids, replyToId: row.reply_to_id })),
@@ -83,12 +100,16 @@ export function chatFixture(env: Record<string, string> = {}) {
   const store = new ConversationStore();
   const threadsRepository = new InMemoryThreads(store);
   const messages = new InMemoryMessages(store);
+  const branches = new InMemoryBranches(store);
+  const branchLimits = new BranchLimits(config);
   const runsRepository = new InMemoryRuns(store);
   const transactions = asReal<Transactions>(new InMemoryTransactions(store));
   const files = { findOwnedMany: async () => [], findExisting: async () => [] } as unknown as FilesService;
   const threads = new ThreadsService(
     asReal<ThreadsRepository>(threadsRepository),
     asReal<MessagesRepository>(messages),
+    asReal<BranchRepository>(branches),
+    branchLimits,
     transactions,
     {} as AssistantsService,
     {} as UsersService,
@@ -104,13 +125,13 @@ export function chatFixture(env: Record<string, string> = {}) {
     registry,
     config,
   );
-  const scopes = new InMemoryTurnScopes(store, messages);
+  const scopes = new InMemoryTurnScopes(store, branches);
   const executor = new RecordingExecutor();
   const shutdown = new ShutdownState();
   const turnsTaken: string[] = [];
   const limiter = { consume: async (_rule: unknown, userId: string) => void turnsTaken.push(userId) } as unknown as RateLimiterService;
   const llm = { assertKeyUsable: () => undefined } as unknown as LlmService;
   const context = { historyLimit: 20, sendsSummary: false } as ContextService;
-  const chat = new ChatService(threads, asReal<MessagesRepository>(messages), llm, runs, asReal<TurnScopes>(scopes), context, asReal<TurnExecutor>(executor), limiter, shutdown, config);
+  const chat = new ChatService(threads, asReal<BranchRepository>(branches), branchLimits, llm, runs, asReal<TurnScopes>(scopes), context, asReal<TurnExecutor>(executor), limiter, shutdown, config);
   return { chat, store, messages, runsRepository, scopes, executor, shutdown, registry, turnsTaken, threads: threadsRepository };
 }

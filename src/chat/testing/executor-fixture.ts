@@ -19,6 +19,8 @@ import { RunsService } from '../../runs/runs.service.js';
 import { InMemoryRuns } from '../../runs/testing/in-memory-runs.js';
 import type { MessagesRepository } from '../../threads/messages.repository.js';
 import { asReal, ConversationStore, InMemoryThreads, InMemoryTransactions, type PublicOf } from '../../threads/testing/in-memory-conversations.js';
+import type { BranchRepository } from '../../threads/branch.repository.js';
+import { InMemoryBranches } from '../../threads/testing/in-memory-branches.js';
 import { InMemoryMessages } from '../../threads/testing/in-memory-messages.js';
 import type { ThreadsRepository } from '../../threads/threads.repository.js';
 import type { ModelCallsRepository } from '../../usage/model-calls.repository.js';
@@ -103,8 +105,9 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
   const metrics = { runFinished: () => undefined, tokensRelayed: () => undefined, upstreamFailed: (code: string) => void upstreamFailures.push(code) };
   const files = { findExisting: async () => [] } as unknown as FilesService;
   const calls = new MeteredCalls({ record: async () => true } as unknown as ModelCallsRepository, config, logger);
-  const summaries = new SummariesService(threads, messages, calls, config, logger);
-  const context = new ContextService(messages, files, {} as ImageCopies, summaries, config, logger);
+  const branches = asReal<BranchRepository>(new InMemoryBranches(store));
+  const summaries = new SummariesService(threads, branches, calls, config, logger);
+  const context = new ContextService(messages, branches, files, {} as ImageCopies, summaries, config, logger);
   const executor = new TurnExecutor(
     { forUser: () => llm as unknown as UserLlm } as unknown as LlmService,
     registry,
@@ -131,13 +134,12 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
     });
     return {
       user: { id: USER, apiKeyCiphertext: null, apiKeyKeyId: null, apiKeyVersion: 1, defaultAssistantId: ASSISTANT.id },
-      thread: { id: threadId, userId: USER, assistantId: ASSISTANT.id, title: null, summary: null, summaryThroughSeq: null, messageCount: 0 },
+      thread: { id: threadId, userId: USER, assistantId: ASSISTANT.id, title: null, summary: null, summaryThroughSeq: null, messageCount: 0, activeLeafId: null, treeSize: 0 },
       assistant: ASSISTANT,
       run,
       kind: 'chat',
       replyToId: userMessage!.id,
-      replacesId: null,
-      historyThroughId: null,
+      parentId: userMessage!.id,
       options: {},
       titleFrom: message,
     };

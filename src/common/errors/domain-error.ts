@@ -37,6 +37,8 @@ export const ERROR_STATUS = {
   share_too_large: 413,
   unsupported_media_type: 415,
   too_many_images: 422,
+  too_many_versions: 422,
+  thread_too_large: 422,
   unknown_model: 422,
   headers_too_large: 431,
   rate_limited: 429,

@@ -15,13 +15,18 @@ export class InMemoryTurnStart implements PublicOf<TurnStartRepository> {
     const { claim, question } = start;
     if (start.newThread) await this.threads.insert(claim.userId, { ...start.newThread, id: claim.threadId });
     if (!(await this.runs.claim(claim))) return undefined;
-    const userMessage = question
-      ? (await this.messages.write({ id: claim.userMessageId!, threadId: claim.threadId, userId: claim.userId, role: 'user', status: 'completed', ...question })).message
-      : null;
+    let userMessage = null;
+    if (question) {
+      const { parentId, ...content } = question;
+      const parent = start.newThread ? null : parentId === undefined ? ('active-leaf' as const) : parentId;
+      const write = { id: claim.userMessageId!, threadId: claim.threadId, userId: claim.userId, role: 'user' as const, status: 'completed' as const, ...content, parent };
+      userMessage = (await this.messages.write(write)).message;
+    }
     const count = await this.threads.recordActivity(claim.userId, claim.threadId, {
       messages: question ? 1 : 0,
       messageWritten: question !== undefined,
       assistantId: start.assistantId,
+      leaf: userMessage ?? undefined,
     });
     return { userMessage, threadMessageCount: start.newThread ? null : (count ?? null) };
   }

@@ -29,6 +29,19 @@ export class ConversationStore {
     return ++this.seq;
   }
 
+  /** The path from the thread's first message down to `leafId`, oldest first (empty when it is not the user's thread's). */
+  pathTo(userId: string, threadId: string, leafId: string | null): Message[] {
+    const path: Message[] = [];
+    let id = leafId;
+    while (id !== null) {
+      const message = this.messages.find((candidate) => candidate.id === id && candidate.threadId === threadId && candidate.userId === userId);
+      if (!message) break;
+      path.unshift(message);
+      id = message.parentId;
+    }
+    return path;
+  }
+
   snapshot(): () => void {
     const threads = new Map([...this.threads].map(([id, thread]) => [id, { ...thread }]));
     const messages = this.messages.map((message) => ({ ...message }));
@@ -87,6 +100,8 @@ export class InMemoryThreads implements PublicOf<ThreadsRepository> {
       summaryThroughSeq: null,
       summaryUpdatedAt: null,
       messageCount: 0,
+      activeLeafId: null,
+      treeSize: 0,
       inputTokens: 0,
       outputTokens: 0,
       totalCost: 0,
@@ -174,7 +189,10 @@ export class InMemoryThreads implements PublicOf<ThreadsRepository> {
     const thread = this.store.threads.get(id);
     if (!thread || thread.userId !== userId) return undefined;
     const now = new Date();
-    thread.messageCount += activity.messages;
+    const leaf = activity.leaf && 'id' in activity.leaf ? activity.leaf : undefined;
+    thread.messageCount = leaf ? leaf.depth : thread.messageCount + activity.messages;
+    thread.treeSize += activity.messages;
+    if (leaf) thread.activeLeafId = leaf.id;
     thread.inputTokens += activity.inputTokens ?? 0;
     thread.outputTokens += activity.outputTokens ?? 0;
     thread.totalCost += activity.cost ?? 0;
@@ -183,6 +201,28 @@ export class InMemoryThreads implements PublicOf<ThreadsRepository> {
     thread.updatedAt = now;
     if (activity.assistantId) thread.assistantId = activity.assistantId;
     return thread.messageCount;
+  }
+
+  async moveToLeaf(userId: string, id: string, leafId: string | null): Promise<{ messageCount: number; summaryDropped: boolean } | undefined> {
+    const thread = this.store.threads.get(id);
+    if (!thread || thread.userId !== userId) return undefined;
+    const branch = this.store.pathTo(userId, id, leafId ?? thread.activeLeafId);
+    if (branch.length === 0) return undefined;
+    const onBranch = thread.summaryThroughSeq === null || branch.some((message) => message.seq === thread.summaryThroughSeq);
+    Object.assign(thread, {
+      activeLeafId: branch[branch.length - 1].id,
+      messageCount: branch.length,
+      inputTokens: branch.reduce((sum, message) => sum + (message.inputTokens ?? 0), 0),
+      outputTokens: branch.reduce((sum, message) => sum + (message.outputTokens ?? 0), 0),
+      totalCost: branch.reduce((sum, message) => sum + (message.cost ?? 0), 0),
+    });
+    if (!onBranch) await this.dropSummary(userId, id);
+    return { messageCount: branch.length, summaryDropped: !onBranch };
+  }
+
+  async dropSummary(userId: string, id: string): Promise<void> {
+    const thread = this.store.threads.get(id);
+    if (thread?.userId === userId) Object.assign(thread, { summary: null, summaryThroughSeq: null, summaryMessageCount: 0, summaryUpdatedAt: null });
   }
 
   async setTitleIfNone(userId: string, id: string, title: string): Promise<string | null> {

@@ -519,6 +519,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/threads/{id}/messages/{messageId}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the branch through a message the active one (down to its newest reply) */
+        post: operations["BranchesController_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{id}/fork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new thread with copies of the path up to a message */
+        post: operations["BranchesController_fork"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chat": {
         parameters: {
             query?: never;
@@ -569,10 +603,30 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Replace the last reply with a new one (the old one is kept, superseded)
+         * A new version of the last reply, as its sibling (every version is kept)
          * @description With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, message_completed {message}, title {title}, error {error, code}, done.
          */
         post: operations["ChatController_regenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{id}/messages/{messageId}/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Edit a user message: its new version starts a branch, and the reply to it streams
+         * @description With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, message_completed {message}, title {title}, error {error, code}, done.
+         */
+        post: operations["ChatController_edit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1062,7 +1116,7 @@ export interface components {
             role: "user" | "assistant";
             content: string;
             /** @enum {string} */
-            status: "completed" | "streaming" | "incomplete" | "cancelled" | "superseded";
+            status: "completed" | "streaming" | "incomplete" | "cancelled";
             statusReason: string | null;
             /** Format: uuid */
             replyToId: string | null;
@@ -1074,6 +1128,15 @@ export interface components {
             model: string | null;
             /** Format: uuid */
             assistantId: string | null;
+            /**
+             * Format: uuid
+             * @description The message it follows in the thread’s tree (null: a first message)
+             */
+            parentId: string | null;
+            /** @description Versions of this message (it and its siblings); in message lists */
+            siblingCount?: number;
+            /** @description Which version it is, 1-based, oldest first; in message lists */
+            siblingIndex?: number;
             /** Format: date-time */
             createdAt: string;
             /** @description The owner's rating of a reply (null: none) */
@@ -1091,6 +1154,13 @@ export interface components {
             role: "user" | "assistant";
             /** @description At most the chat input limit (limits.chatInputChars in GET /config) */
             content: string;
+        };
+        ForkThreadDto: {
+            /**
+             * Format: uuid
+             * @description The message the copy ends with: the path up to it is copied
+             */
+            messageId: string;
         };
         TextContent: {
             /** @enum {string} */
@@ -1154,6 +1224,18 @@ export interface components {
             model?: string;
             temperature?: number;
             maxOutputTokens?: number;
+        };
+        EditMessageDto: {
+            /** @description Stream the reply as Server-Sent Events (also chosen by Accept: text/event-stream) */
+            stream?: boolean;
+            /** @example gpt-4o-mini */
+            model?: string;
+            temperature?: number;
+            maxOutputTokens?: number;
+            /** @description The new version of the message (at most the chat input limit) */
+            content: string;
+            /** @description Files that go with the new version; the original’s when omitted */
+            fileIds?: string[];
         };
         CancelResponse: {
             message: string;
@@ -2290,6 +2372,53 @@ export interface operations {
             };
         };
     };
+    BranchesController_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadResponse"];
+                };
+            };
+        };
+    };
+    BranchesController_fork: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForkThreadDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadResponse"];
+                };
+            };
+        };
+    };
     ChatController_send: {
         parameters: {
             query?: never;
@@ -2372,6 +2501,43 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TurnOptionsDto"];
+            };
+        };
+        responses: {
+            /** @description The reply as JSON; with stream: true or Accept: text/event-stream, a Server-Sent Events stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatReply"];
+                    /**
+                     * @example id: 1
+                     *     event: token
+                     *     data: {"delta":"Hel"}
+                     *
+                     *     id: 2
+                     *     event: done
+                     *     data: {"threadId":"…","messageId":"…"}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+        };
+    };
+    ChatController_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditMessageDto"];
             };
         };
         responses: {

@@ -107,6 +107,9 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   file_count_exceeded: { message: 'You have as many files as one account may keep.', action: 'Delete files you no longer need, then try again.' },
   // The server's message names the limit.
   too_many_images: { action: 'Send fewer images at a time, spread over several messages.' },
+  // The server's message names the limit.
+  too_many_versions: { action: 'Edit or regenerate one of the existing versions instead, or fork the thread from this message.' },
+  thread_too_large: { action: 'Fork the thread from a recent message, or start a new thread.' },
   // The server's message names the nearest models the account offers.
   unknown_model: { action: 'Choose a model your OpenAI account offers, such as one the message names.' },
   attachments_too_large: { action: 'Attach fewer or smaller files, spread over several messages.' },

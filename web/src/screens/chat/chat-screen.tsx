@@ -83,7 +83,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
   const defaultAssistant = session.user.defaultAssistantId ?? assistants.find((assistant) => assistant.isActive)?.id;
   const newAssistantId = chosenAssistant ?? defaultAssistant;
 
-  const visible = chat.messages.filter((message) => message.status !== 'superseded' && message.id !== chat.live?.replacesId);
+  const visible = chat.messages.filter((message) => message.id !== chat.live?.replacesId);
   const lastReply = [...visible].reverse().find((message) => message.role === 'assistant');
   const unanswered = threadId !== undefined && chat.phase === 'idle' && visible.at(-1)?.role === 'user';
   const liveMessage: Message | null = chat.live
@@ -95,6 +95,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
         status: 'streaming',
         statusReason: null,
         replyToId: null,
+        parentId: null,
         fileIds: [],
         citations: [],
         usage: null,

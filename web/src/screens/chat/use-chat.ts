@@ -167,7 +167,7 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
       setLive(null);
       setMessages((current) => current.filter((message) => !message.id.startsWith('pending:')));
       updatePhase('idle');
-      // The stored messages are the truth (statuses, usage, superseded replies); the caller need not wait for them.
+      // The stored messages are the truth (statuses, usage, the active branch); the caller need not wait for them.
       const id = turnThread.current;
       if (id) void load(id);
       callbacksRef.current.onTurnEnded();
@@ -186,6 +186,7 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
       status: 'completed',
       statusReason: null,
       replyToId: null,
+      parentId: null,
       fileIds,
       citations: [],
       usage: null,
@@ -206,7 +207,7 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
   const regenerate = async (): Promise<void> => {
     const id = turnThread.current;
     if (!id || phaseRef.current !== 'idle') return;
-    const last = [...messages].reverse().find((message) => message.role === 'assistant' && message.status !== 'superseded');
+    const last = [...messages].reverse().find((message) => message.role === 'assistant');
     updatePhase('streaming');
     await runTurn(threads.regeneratePath(id), {}, { text: '', replacesId: last?.id });
   };
