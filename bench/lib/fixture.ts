@@ -130,7 +130,25 @@ export class Fixture {
           [threadId, user.id, from, to, MESSAGE_FILLER, user.assistantId],
         );
       }
+      await this.chain(threadId);
     }
+  }
+
+  /** Links a thread's messages into one branch in seq order (each the parent of the next), the last one active. */
+  private async chain(threadId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE messages m SET parent_id = o.parent_id, depth = o.depth
+         FROM (SELECT id, lag(id) OVER (ORDER BY seq) AS parent_id, row_number() OVER (ORDER BY seq)::int AS depth
+                 FROM messages WHERE thread_id = $1) o
+        WHERE m.id = o.id AND m.thread_id = $1 AND (m.parent_id IS DISTINCT FROM o.parent_id OR m.depth <> o.depth)`,
+      [threadId],
+    );
+    await this.db.query(
+      `UPDATE threads SET active_leaf_id = (SELECT id FROM messages WHERE thread_id = $1 ORDER BY seq DESC LIMIT 1),
+         tree_size = (SELECT count(*) FROM messages WHERE thread_id = $1)
+       WHERE id = $1`,
+      [threadId],
+    );
   }
 
   /**
