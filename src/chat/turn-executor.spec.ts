@@ -101,4 +101,26 @@ describe('turn executor', () => {
     expect(store.messages.find((message) => message.id === first.reply!.id)?.status).toBe('superseded');
     expect(store.messages.filter((message) => message.userId === USER)).toHaveLength(3);
   });
+
+  it('goes on when its client disconnects, stores the whole reply and announces its end', async () => {
+    const { executor, store, chatTurn, announced } = executorFixture([{ batches: [[delta('Still ')], [delta('here.'), completed]] }]);
+    const turn = await chatTurn('Keep going');
+    const gone = new AbortController();
+    gone.abort();
+    const result = await executor.execute(turn, null, new CollectedEvents(), gone.signal);
+    expect(result.reply).toMatchObject({ content: 'Still here.', status: 'completed' });
+    expect(store.runs[0]).toMatchObject({ status: 'completed' });
+    expect(announced).toContain(turn.run.id);
+  });
+
+  it('stops with its client when CHAT_CONTINUE_ON_DISCONNECT is false', async () => {
+    const { executor, chatTurn } = executorFixture([{ batches: [[delta('Cut ')]], hang: true }], { CHAT_CONTINUE_ON_DISCONNECT: 'false' });
+    const turn = await chatTurn('Stop with me');
+    const gone = new AbortController();
+    const running = executor.execute(turn, null, new CollectedEvents(), gone.signal);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    gone.abort();
+    const result = await running;
+    expect(result.reply).toMatchObject({ content: 'Cut ', status: 'incomplete', statusReason: 'client_disconnected' });
+  });
 });

@@ -1,4 +1,5 @@
 import { readChatAttachmentLimits, type ChatAttachmentLimits } from './chat-attachments.js';
+import { readChatStreamSettings, type ChatStreamSettings } from './chat-streams.js';
 import { ConfigError, type EnvReader } from './env-reader.js';
 
 export type ContextMode = 'full' | 'summary_window';
@@ -19,6 +20,7 @@ export interface ChatConfig {
   autoTitles: boolean;
   titleWaitMs: number;
   attachments: ChatAttachmentLimits;
+  streams: ChatStreamSettings;
 }
 
 /**
@@ -41,6 +43,7 @@ export function readChatConfig(env: EnvReader): ChatConfig {
     autoTitles: env.boolean('AUTO_TITLES', true),
     titleWaitMs: env.integer('TITLE_WAIT_MS', { default: 3_000, min: 0 }),
     attachments: readChatAttachmentLimits(env),
+    streams: readChatStreamSettings(env),
   };
   checkContextSettings(config);
   return config;

@@ -27,7 +27,9 @@ import { ContextService } from '../context.service.js';
 import type { ImageCopies } from '../image-copies.js';
 import { MeteredCalls } from '../metered-calls.js';
 import { ReplyRelay } from '../reply-relay.js';
+import { ReplyFlushes } from '../reply-flusher.js';
 import { ReplyStore } from '../reply-store.js';
+import type { ReplyStreamRepository } from '../reply-stream.repository.js';
 import { SummariesService } from '../summaries.service.js';
 import { TitlesService } from '../titles.service.js';
 import { TurnExecutor } from '../turn-executor.js';
@@ -105,13 +107,17 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
   const calls = new MeteredCalls({ record: async () => true } as unknown as ModelCallsRepository, config, logger);
   const summaries = new SummariesService(threads, messages, calls, config, logger);
   const context = new ContextService(messages, files, {} as ImageCopies, summaries, config, logger);
+  const replyStore = new ReplyStore(transactions, messages, threads, asReal<ChatFilesRepository>(new NoFiles()), runs, config, logger);
+  const announced: string[] = [];
+  const replies = { announce: async (runId: string) => void announced.push(runId) } as unknown as ReplyStreamRepository;
   const executor = new TurnExecutor(
     { forUser: () => llm as unknown as UserLlm } as unknown as LlmService,
     registry,
     new RunHeartbeats(runs, config, logger),
     context,
     new ReplyRelay(metrics as unknown as MetricsService, config, logger),
-    new ReplyStore(transactions, messages, threads, asReal<ChatFilesRepository>(new NoFiles()), runs, config, logger),
+    replyStore,
+    new ReplyFlushes(replyStore, replies, config, logger),
     new TitlesService(threads, calls, config, logger),
     summaries,
     metrics as unknown as MetricsService,
@@ -143,5 +149,5 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
     };
   }
 
-  return { executor, store, runs, registry, llm, chatTurn, writes: fakeMessages.writes, upstreamFailures };
+  return { executor, store, runs, registry, llm, chatTurn, writes: fakeMessages.writes, upstreamFailures, announced };
 }
