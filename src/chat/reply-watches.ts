@@ -36,6 +36,7 @@ interface RunWatch {
   attached: Set<Attached>;
   reading: boolean;
   again: boolean;
+  lastReadAt: number;
   poll: NodeJS.Timeout;
 }
 
@@ -63,7 +64,7 @@ export class ReplyWatches implements BeforeApplicationShutdown {
     private readonly metrics: MetricsService,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: AppLogger,
-    notifications: DatabaseNotifications,
+    private readonly notifications: DatabaseNotifications,
   ) {
     notifications.subscribe(REPLY_PROGRESS_CHANNEL, (runId) => this.watches.get(runId) && this.wake(this.watches.get(runId)!));
     // A notification may have been missed while the listener was down.
@@ -88,6 +89,8 @@ export class ReplyWatches implements BeforeApplicationShutdown {
       response.status(204).end();
       return;
     }
+    // The client may have gone while this was looked up.
+    if (!response.socket || response.socket.destroyed) return;
     const attached: Attached = { userId, stream: new SseStream(response, this.config.chat.heartbeatIntervalMs), offset: offset ?? 0, draining: false };
     this.metrics.streamOpened();
     this.perUser.set(userId, (this.perUser.get(userId) ?? 0) + 1);
@@ -105,9 +108,13 @@ export class ReplyWatches implements BeforeApplicationShutdown {
   private watchOf(userId: string, threadId: string, runId: string): RunWatch {
     let watch = this.watches.get(runId);
     if (!watch) {
-      const poll = setInterval(() => this.wake(watch!), this.heartbeats.intervalMs);
+      // NOTIFY wakes the watch; the poll reads every heartbeat interval (to notice a dead instance),
+      // and at each tick while the listener is down.
+      const poll = setInterval(() => {
+        if (!this.notifications.listening || Date.now() - watch!.lastReadAt >= this.heartbeats.intervalMs) this.wake(watch!);
+      }, this.pollTickMs);
       poll.unref();
-      watch = { userId, threadId, runId, attached: new Set(), reading: false, again: false, poll };
+      watch = { userId, threadId, runId, attached: new Set(), reading: false, again: false, lastReadAt: Date.now(), poll };
       this.watches.set(runId, watch);
     }
     return watch;
@@ -133,15 +140,23 @@ export class ReplyWatches implements BeforeApplicationShutdown {
       return;
     }
     watch.reading = true;
-    void (async () => {
-      do {
-        watch.again = false;
-        await this.read(watch).catch((error: unknown) => this.logger.warn({ err: error, runId: watch.runId }, 'could not read a running reply'));
-      } while (watch.again && watch.attached.size > 0);
-    })().finally(() => (watch.reading = false));
+    watch.again = false;
+    void this.read(watch)
+      .catch((error: unknown) => this.logger.warn({ err: error, runId: watch.runId }, 'could not read a running reply'))
+      .finally(() => {
+        // In the same step as `reading` is cleared, so a wake that came during the read is never lost.
+        watch.reading = false;
+        if (watch.again && watch.attached.size > 0) this.wake(watch);
+      });
+  }
+
+  /** How often a watch checks whether it is due a read without a wake-up. */
+  private get pollTickMs(): number {
+    return Math.min(this.heartbeats.intervalMs, Math.max(this.config.chat.streams.flushMs * 4, 200));
   }
 
   private async read(watch: RunWatch): Promise<void> {
+    watch.lastReadAt = Date.now();
     const ready = [...watch.attached].filter((attached) => !attached.draining);
     if (ready.length === 0) return;
     const from = Math.min(...ready.map((attached) => attached.offset));
