@@ -6,6 +6,8 @@ import { messageFromRow, type MessageRow } from '../threads/messages.repository.
 
 /** The channel that wakes clients attached to a running reply: the run's id, once its row moved on. */
 export const REPLY_PROGRESS_CHANNEL = 'reply_progress';
+/** The channel that asks the instance generating a reply to write it often: the run's id, as a client attaches. */
+export const REPLY_WATCH_CHANNEL = 'reply_watch';
 
 /** A thread's running run, as a client attaching to its reply needs it. */
 export interface RunningReplyRow {
@@ -79,6 +81,11 @@ export class ReplyStreamRepository {
   async message(userId: string, id: string): Promise<Message | undefined> {
     const row = await this.sql.row<MessageRow>('SELECT * FROM messages WHERE id = $1 AND user_id = $2', [id, userId]);
     return row && messageFromRow(row);
+  }
+
+  /** Asks the instance generating the run's reply to keep its row current (a client is attaching). */
+  async watch(runId: string): Promise<void> {
+    await this.sql.execute('SELECT pg_notify($1, $2)', [REPLY_WATCH_CHANNEL, runId]);
   }
 
   /** Wakes the clients attached to the run's reply, on every instance. */

@@ -59,6 +59,7 @@ class StoredReply {
     updatedAt: new Date(),
   }) as Message;
   runningRun = async () => ({ id: RUN, assistant_message_id: REPLY });
+  watch = async () => undefined;
 }
 
 /** A response that records what is written; a slow one reports a full buffer until drained. */

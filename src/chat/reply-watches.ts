@@ -89,6 +89,7 @@ export class ReplyWatches implements BeforeApplicationShutdown {
       response.status(204).end();
       return;
     }
+    await this.replies.watch(run.id);
     // The client may have gone while this was looked up.
     if (!response.socket || response.socket.destroyed) return;
     const attached: Attached = { userId, stream: new SseStream(response, this.config.chat.heartbeatIntervalMs), offset: offset ?? 0, draining: false };

@@ -123,4 +123,24 @@ describe('turn executor', () => {
     const result = await running;
     expect(result.reply).toMatchObject({ content: 'Cut ', status: 'incomplete', statusReason: 'client_disconnected' });
   });
+
+  it('writes the partial reply often only once its client has gone (it may attach again); on the heartbeat while it is connected', async () => {
+    const batches = Array.from({ length: 8 }, (_, index) => [delta(`part${index} `)]);
+    const connected = executorFixture([{ batches: [...batches, [completed]], delayMs: 25 }], { CHAT_STREAM_FLUSH_MS: '20' });
+    const quiet = await connected.chatTurn('Stay');
+    await connected.executor.execute(quiet, null, new CollectedEvents(), never());
+    expect(connected.writes.filter((write) => write.status === 'streaming')).toEqual([]);
+
+    const left = executorFixture([{ batches: [...batches, [completed]], delayMs: 25 }], { CHAT_STREAM_FLUSH_MS: '20' });
+    const turn = await left.chatTurn('Go');
+    const gone = new AbortController();
+    setTimeout(() => gone.abort(), 60);
+    const result = await left.executor.execute(turn, null, new CollectedEvents(), gone.signal);
+    const progress = left.writes.filter((write) => write.status === 'streaming');
+    expect(progress.length).toBeGreaterThan(2);
+    // Each write is the text so far: it only grows, up to the whole reply stored at the end.
+    progress.forEach((write, index) => index > 0 && expect(write.content.startsWith(progress[index - 1].content)).toBe(true));
+    expect(result.reply).toMatchObject({ status: 'completed', content: batches.map(([event]) => (event as { text: string }).text).join('') });
+    expect(left.announced.length).toBeGreaterThan(progress.length);
+  });
 });

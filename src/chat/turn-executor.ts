@@ -62,7 +62,7 @@ export class TurnExecutor {
     let finish!: () => void;
     this.registry.add({ id: turn.run.id, controller, finished: new Promise<void>((resolve) => (finish = resolve)) });
     const draft = new ReplyDraft();
-    const flusher = this.flushes.start(turn, draft);
+    const flusher = this.flushes.start(turn, draft, clientGone);
     const heartbeat = this.heartbeats.start({ userId: turn.user.id, runId: turn.run.id, controller, onBeat: () => flusher.flush() });
     const stopSaving = async () => {
       heartbeat.stop();

@@ -36,7 +36,7 @@ import { TurnExecutor } from '../turn-executor.js';
 import type { Turn, TurnEvents } from '../turn.js';
 
 /** One upstream reply: batches of events, or a failure before any; `hang` waits for the turn to be stopped. */
-export type Script = { batches: LlmEvent[][]; hang?: boolean } | { fail: DomainError };
+export type Script = { batches: LlmEvent[][]; hang?: boolean; delayMs?: number } | { fail: DomainError };
 
 /** A model that answers each stream call with the next script. */
 export class ScriptedLlm {
@@ -49,7 +49,10 @@ export class ScriptedLlm {
     this.requests.push(request);
     const script = this.scripts.shift() ?? { fail: new DomainError('upstream_error', 'no script left') };
     if ('fail' in script) throw script.fail;
-    for (const batch of script.batches) yield batch;
+    for (const batch of script.batches) {
+      if (script.delayMs) await new Promise((resolve) => setTimeout(resolve, script.delayMs));
+      yield batch;
+    }
     if (script.hang) {
       await new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve(), { once: true }));
       throw new LlmCallAborted();
@@ -117,7 +120,7 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
     context,
     new ReplyRelay(metrics as unknown as MetricsService, config, logger),
     replyStore,
-    new ReplyFlushes(replyStore, replies, config, logger),
+    new ReplyFlushes(replyStore, replies, config, logger, { subscribe: () => undefined } as unknown as DatabaseNotifications),
     new TitlesService(threads, calls, config, logger),
     summaries,
     metrics as unknown as MetricsService,
