@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { IdParam } from '../common/http/id-param.js';
 import { CancelResponse, ChatDto, ChatReply, EditMessageDto, TurnOptionsDto } from './chat.dto.js';
 import { ChatService } from './chat.service.js';
+import { ReplyWatches } from './reply-watches.js';
 import { TurnResponder } from './turn-responder.js';
 
 const STREAM_NOTE =
@@ -39,6 +40,7 @@ export class ChatController {
   constructor(
     private readonly chat: ChatService,
     private readonly responder: TurnResponder,
+    private readonly watches: ReplyWatches,
   ) {}
 
   @Post('chat')
@@ -90,6 +92,26 @@ export class ChatController {
     @Res() response: Response,
   ): Promise<void> {
     await this.responder.respond(request, response, dto.stream, (events, gone) => this.chat.edit(user.id, id, messageId, dto, events, gone));
+  }
+
+  @Get('threads/:id/stream')
+  @ApiOperation({
+    summary: "Attach to the thread's running reply (from any instance); 204 when nothing runs",
+    description:
+      'Server-Sent Events: token {delta} from the Last-Event-ID on (event ids are character offsets into the reply, ' +
+      'as on the stream that started it), then message_completed {message} or error {error, code, message?}, then done.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The last event id the client saw; the text after it is replayed' })
+  @ApiOkResponse({ description: 'The reply as Server-Sent Events' })
+  @ApiNoContentResponse({ description: 'No reply is running in the thread' })
+  async stream(
+    @CurrentUser() user: AuthUser,
+    @IdParam('id', 'Thread') id: string,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.watches.attach(user.id, id, lastEventId, response);
   }
 
   @Post('threads/:id/cancel')

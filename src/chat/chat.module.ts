@@ -11,8 +11,11 @@ import { ChatService } from './chat.service.js';
 import { ContextService } from './context.service.js';
 import { ImageCopies } from './image-copies.js';
 import { MeteredCalls } from './metered-calls.js';
+import { ReplyFlushes } from './reply-flusher.js';
 import { ReplyRelay } from './reply-relay.js';
 import { ReplyStore } from './reply-store.js';
+import { ReplyStreamRepository } from './reply-stream.repository.js';
+import { ReplyWatches } from './reply-watches.js';
 import { SummariesService } from './summaries.service.js';
 import { TitlesService } from './titles.service.js';
 import { TurnExecutor } from './turn-executor.js';
@@ -28,8 +31,11 @@ import { TurnScopes } from './turn-scopes.repository.js';
     ContextService,
     ImageCopies,
     MeteredCalls,
+    ReplyFlushes,
     ReplyRelay,
     ReplyStore,
+    ReplyStreamRepository,
+    ReplyWatches,
     SummariesService,
     TitlesService,
     TurnExecutor,

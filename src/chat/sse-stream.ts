@@ -1,7 +1,8 @@
 import type { Response } from 'express';
 
 /**
- * A Server-Sent Events response: every event has an id, nothing is buffered
+ * A Server-Sent Events response: every event has an id (the caller's, or
+ * the next number), nothing is buffered
  * (no compression, X-Accel-Buffering: no), and a comment line goes out every
  * heartbeat interval so proxies keep the connection open.
  */
@@ -29,21 +30,36 @@ export class SseStream {
     return !this.response.writableEnded && !this.response.destroyed;
   }
 
-  send(event: string, data: unknown): void {
-    if (!this.open) return;
-    this.response.write(this.frame(event, data));
+  /** Writes the event; false when the client reads slower than it is sent to (wait for drain()). */
+  send(event: string, data: unknown, id: number = this.nextId++): boolean {
+    if (!this.open) return false;
+    return this.response.write(this.frame(event, data, id));
   }
 
   /** Several events of one kind in one write (each still its own frame with its own id). */
-  sendEach(event: string, data: unknown[]): void {
+  sendEach(event: string, data: unknown[], ids?: number[]): void {
     if (!this.open || data.length === 0) return;
     let frames = '';
-    for (const item of data) frames += this.frame(event, item);
+    data.forEach((item, index) => (frames += this.frame(event, item, ids?.[index] ?? this.nextId++)));
     this.response.write(frames);
   }
 
-  private frame(event: string, data: unknown): string {
-    return `id: ${this.nextId++}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  /** Resolves when what was written has gone out (at once when nothing waits), or the stream closed. */
+  drained(): Promise<void> {
+    if (!this.open || !this.response.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.response.off('drain', done);
+        this.response.off('close', done);
+        resolve();
+      };
+      this.response.once('drain', done);
+      this.response.once('close', done);
+    });
+  }
+
+  private frame(event: string, data: unknown, id: number): string {
+    return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
   }
 
   comment(text: string): void {

@@ -103,4 +103,46 @@ describe('turn executor', () => {
     expect(store.messages.filter((message) => message.userId === USER)).toHaveLength(3);
     expect(store.threads.get(turn.thread.id)).toMatchObject({ activeLeafId: second.reply!.id, messageCount: 2, treeSize: 3 });
   });
+
+  it('goes on when its client disconnects, stores the whole reply and announces its end', async () => {
+    const { executor, store, chatTurn, announced } = executorFixture([{ batches: [[delta('Still ')], [delta('here.'), completed]] }]);
+    const turn = await chatTurn('Keep going');
+    const gone = new AbortController();
+    gone.abort();
+    const result = await executor.execute(turn, null, new CollectedEvents(), gone.signal);
+    expect(result.reply).toMatchObject({ content: 'Still here.', status: 'completed' });
+    expect(store.runs[0]).toMatchObject({ status: 'completed' });
+    expect(announced).toContain(turn.run.id);
+  });
+
+  it('stops with its client when CHAT_CONTINUE_ON_DISCONNECT is false', async () => {
+    const { executor, chatTurn } = executorFixture([{ batches: [[delta('Cut ')]], hang: true }], { CHAT_CONTINUE_ON_DISCONNECT: 'false' });
+    const turn = await chatTurn('Stop with me');
+    const gone = new AbortController();
+    const running = executor.execute(turn, null, new CollectedEvents(), gone.signal);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    gone.abort();
+    const result = await running;
+    expect(result.reply).toMatchObject({ content: 'Cut ', status: 'incomplete', statusReason: 'client_disconnected' });
+  });
+
+  it('writes the partial reply often only once its client has gone (it may attach again); on the heartbeat while it is connected', async () => {
+    const batches = Array.from({ length: 8 }, (_, index) => [delta(`part${index} `)]);
+    const connected = executorFixture([{ batches: [...batches, [completed]], delayMs: 25 }], { CHAT_STREAM_FLUSH_MS: '20' });
+    const quiet = await connected.chatTurn('Stay');
+    await connected.executor.execute(quiet, null, new CollectedEvents(), never());
+    expect(connected.writes.filter((write) => write.status === 'streaming')).toEqual([]);
+
+    const left = executorFixture([{ batches: [...batches, [completed]], delayMs: 25 }], { CHAT_STREAM_FLUSH_MS: '20' });
+    const turn = await left.chatTurn('Go');
+    const gone = new AbortController();
+    setTimeout(() => gone.abort(), 60);
+    const result = await left.executor.execute(turn, null, new CollectedEvents(), gone.signal);
+    const progress = left.writes.filter((write) => write.status === 'streaming');
+    expect(progress.length).toBeGreaterThan(2);
+    // Each write is the text so far: it only grows, up to the whole reply stored at the end.
+    progress.forEach((write, index) => index > 0 && expect(write.content.startsWith(progress[index - 1].content)).toBe(true));
+    expect(result.reply).toMatchObject({ status: 'completed', content: batches.map(([event]) => (event as { text: string }).text).join('') });
+    expect(left.announced.length).toBeGreaterThan(progress.length);
+  });
 });

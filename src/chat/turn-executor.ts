@@ -15,6 +15,7 @@ import { toMessageResponse } from '../threads/thread.mapper.js';
 import type { RunStatus } from '../runs/run.entity.js';
 import { ContextService } from './context.service.js';
 import { ReplyRelay } from './reply-relay.js';
+import { ReplyFlushes } from './reply-flusher.js';
 import { ReplyStore } from './reply-store.js';
 import { SummariesService } from './summaries.service.js';
 import { TitlesService } from './titles.service.js';
@@ -41,6 +42,7 @@ export class TurnExecutor {
     private readonly context: ContextService,
     private readonly relay: ReplyRelay,
     private readonly store: ReplyStore,
+    private readonly flushes: ReplyFlushes,
     private readonly titles: TitlesService,
     private readonly summaries: SummariesService,
     private readonly metrics: MetricsService,
@@ -50,31 +52,30 @@ export class TurnExecutor {
 
   async execute(turn: Turn, userMessageId: string | null, events: TurnEvents, clientGone: AbortSignal): Promise<TurnResult> {
     const controller = new AbortController();
+    // By default the reply goes on without its client (it can attach again); a cancel stops it.
     const onClientGone = () => controller.abort('client_disconnected' satisfies StopReason);
-    if (clientGone.aborted) onClientGone();
-    clientGone.addEventListener('abort', onClientGone, { once: true });
+    const stopsWithClient = !this.config.chat.streams.continueOnDisconnect;
+    if (stopsWithClient) {
+      if (clientGone.aborted) onClientGone();
+      clientGone.addEventListener('abort', onClientGone, { once: true });
+    }
     let finish!: () => void;
     this.registry.add({ id: turn.run.id, controller, finished: new Promise<void>((resolve) => (finish = resolve)) });
     const draft = new ReplyDraft();
-    let savedLength = 0;
-    const heartbeat = this.heartbeats.start({
-      userId: turn.user.id,
-      runId: turn.run.id,
-      controller,
-      onBeat: async () => {
-        if (draft.length <= savedLength) return;
-        savedLength = draft.length;
-        await this.store.saveProgress(turn, draft);
-      },
-    });
+    const flusher = this.flushes.start(turn, draft, clientGone);
+    const heartbeat = this.heartbeats.start({ userId: turn.user.id, runId: turn.run.id, controller, onBeat: () => flusher.flush() });
+    const stopSaving = async () => {
+      heartbeat.stop();
+      await flusher.stop();
+    };
     const result: TurnResult = { threadId: turn.thread.id, userMessageId, reply: null, title: null, error: null };
     try {
-      await this.answer(turn, draft, controller.signal, events, result, () => heartbeat.stop());
+      await this.answer(turn, draft, controller.signal, events, result, stopSaving);
     } catch (thrown) {
-      heartbeat.stop();
+      await stopSaving();
       await this.endEarly(turn, draft, controller.signal, thrown, events, result);
     } finally {
-      heartbeat.stop();
+      await stopSaving();
       clientGone.removeEventListener('abort', onClientGone);
       finish();
     }
@@ -82,7 +83,14 @@ export class TurnExecutor {
   }
 
   /** The turn as it goes when the reply ends on its own (complete, or cut short by OpenAI). */
-  private async answer(turn: Turn, draft: ReplyDraft, signal: AbortSignal, events: TurnEvents, result: TurnResult, stopHeartbeat: () => void): Promise<void> {
+  private async answer(
+    turn: Turn,
+    draft: ReplyDraft,
+    signal: AbortSignal,
+    events: TurnEvents,
+    result: TurnResult,
+    stopSaving: () => Promise<void>,
+  ): Promise<void> {
     let titling: Promise<string | null> | undefined;
     const llm = this.llm.forUser(turn.user);
     const history = turn.history ?? (await this.context.history(turn.thread, turn.parentId));
@@ -92,7 +100,7 @@ export class TurnExecutor {
       if (turn.titleFrom !== null && this.titles.enabled) titling ??= this.titles.titleThread(turn.user.id, turn.thread.id, llm, turn.titleFrom);
       return this.relay.relay(llm, request, draft, events, signal);
     });
-    stopHeartbeat();
+    await stopSaving();
     const stored = await this.store.finish(turn, draft, {
       status: outcome.status,
       reason: outcome.status === 'incomplete' ? outcome.reason : null,
@@ -103,6 +111,7 @@ export class TurnExecutor {
       usage: outcome.usage,
     });
     result.reply = stored;
+    await this.flushes.announce(turn.run.id);
     if (outcome.status === 'completed' && stored) {
       events.completed(toMessageResponse(stored));
     } else {
@@ -128,6 +137,7 @@ export class TurnExecutor {
       await this.store.endRun(turn, outcome).catch(() => undefined);
       return null;
     });
+    await this.flushes.announce(turn.run.id);
     const partial = result.reply ? toMessageResponse(result.reply) : null;
     this.metrics.runFinished(outcome.status === 'cancelled' ? 'cancelled' : (stopped ?? 'failed'));
     if (stopped === 'cancelled') {

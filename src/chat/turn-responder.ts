@@ -8,13 +8,20 @@ import { toMessageResponse } from '../threads/thread.mapper.js';
 import type { MessageResponse } from '../threads/threads.dto.js';
 import type { ChatReply } from './chat.dto.js';
 import type { TurnEvents, TurnResult } from './turn.js';
+import { charCount } from './reply-offsets.js';
 import { SseStream } from './sse-stream.js';
 
 export type TurnRunner = (events: TurnEvents, clientGone: AbortSignal) => Promise<TurnResult>;
 
-/** Relays a turn's events as SSE, opening the stream with the first event. */
+/**
+ * Relays a turn's events as SSE, opening the stream with the first event.
+ * Event ids are offsets into the reply's text (the characters sent so far),
+ * so a client that lost the stream resumes it with GET
+ * /api/threads/:id/stream and its last id.
+ */
 class SseEvents implements TurnEvents {
   private stream: SseStream | undefined;
+  private offset = 0;
 
   constructor(
     private readonly response: Response,
@@ -35,7 +42,7 @@ class SseEvents implements TurnEvents {
 
   private send(event: string, data: unknown): void {
     this.open();
-    this.stream!.send(event, data);
+    this.stream!.send(event, data, this.offset);
   }
 
   messageCreated(message: MessageResponse): void {
@@ -43,7 +50,8 @@ class SseEvents implements TurnEvents {
   }
   tokens(deltas: string[]): void {
     this.open();
-    this.stream!.sendEach('token', deltas.map((delta) => ({ delta })));
+    const ids = deltas.map((delta) => (this.offset += charCount(delta)));
+    this.stream!.sendEach('token', deltas.map((delta) => ({ delta })), ids);
   }
   completed(message: MessageResponse): void {
     this.send('message_completed', { message });

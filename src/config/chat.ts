@@ -1,4 +1,5 @@
 import { readChatAttachmentLimits, type ChatAttachmentLimits } from './chat-attachments.js';
+import { readChatStreamSettings, type ChatStreamSettings } from './chat-streams.js';
 import { ConfigError, type EnvReader } from './env-reader.js';
 
 export type ContextMode = 'full' | 'summary_window';
@@ -23,6 +24,7 @@ export interface ChatConfig {
   maxMessageVersions: number;
   /** Messages one thread may hold on all its branches together. */
   maxThreadMessages: number;
+  streams: ChatStreamSettings;
 }
 
 /**
@@ -47,6 +49,7 @@ export function readChatConfig(env: EnvReader): ChatConfig {
     attachments: readChatAttachmentLimits(env),
     maxMessageVersions: env.integer('CHAT_MAX_MESSAGE_VERSIONS', { default: 50, min: 1, max: 1_000 }),
     maxThreadMessages: env.integer('CHAT_MAX_THREAD_MESSAGES', { default: 10_000, min: 2, max: 1_000_000 }),
+    streams: readChatStreamSettings(env),
   };
   checkContextSettings(config);
   return config;

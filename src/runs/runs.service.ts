@@ -78,6 +78,14 @@ export class RunsService {
     return started && { run, ...started };
   }
 
+  /**
+   * Closes the thread's running run if its heartbeat went stale (its
+   * instance died), its partial reply kept as incomplete; true when it did.
+   */
+  closeIfStale(userId: string, threadId: string): Promise<boolean> {
+    return this.takeOverStale(userId, threadId);
+  }
+
   /** Closes the thread's running run if its heartbeat went stale; true when it did. */
   private takeOverStale(userId: string, threadId: string): Promise<boolean> {
     return this.transactions.run(async (tx) => {

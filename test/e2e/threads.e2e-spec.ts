@@ -245,7 +245,7 @@ describe("another user's threads", () => {
     await app?.close();
   });
 
-  it('are a 404 on every thread route, including chat, run, regenerate, cancel, export, files and archive', async () => {
+  it('are a 404 on every thread route, including chat, run, regenerate, cancel, stream, export, files and archive', async () => {
     const owner = await chatUser(app);
     const intruder = await chatUser(app);
     const chat = await chatJson(app, owner.cookie, { assistantId: owner.assistant.id, message: 'Private' }).expect(200);
@@ -270,6 +270,7 @@ describe("another user's threads", () => {
         'POST /api/threads/:id/restore',
         'POST /api/threads/:id/run',
         'POST /api/threads/:id/shares',
+        'GET /api/threads/:id/stream',
       ].sort(),
     );
     const bodies: Record<string, unknown> = {

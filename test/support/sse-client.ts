@@ -32,6 +32,29 @@ export async function postSse(url: string, options: SseOptions): Promise<SseResu
     body: JSON.stringify(options.body),
     signal: controller.signal,
   });
+  return readSse(response, controller, options);
+}
+
+export interface SseGetOptions {
+  cookie: string;
+  /** Sent as the Last-Event-ID header. */
+  lastEventId?: string;
+  abortWhen?: (event: SseEvent, events: SseEvent[]) => boolean;
+  /** Called once the response headers arrived (the stream is attached). */
+  onOpen?: (status: number) => void;
+}
+
+/** GETs a Server-Sent Events stream (as EventSource would, with Last-Event-ID when given) and reads it to its end. */
+export async function getSse(url: string, options: SseGetOptions): Promise<SseResult> {
+  const controller = new AbortController();
+  const headers: Record<string, string> = { accept: 'text/event-stream', cookie: options.cookie };
+  if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
+  const response = await fetch(url, { headers, signal: controller.signal });
+  options.onOpen?.(response.status);
+  return readSse(response, controller, options);
+}
+
+async function readSse(response: Response, controller: AbortController, options: { abortWhen?: SseOptions['abortWhen'] }): Promise<SseResult> {
   const result: SseResult = { status: response.status, headers: response.headers, events: [], comments: [] };
   if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
     const text = await response.text();

@@ -29,14 +29,16 @@ import { ContextService } from '../context.service.js';
 import type { ImageCopies } from '../image-copies.js';
 import { MeteredCalls } from '../metered-calls.js';
 import { ReplyRelay } from '../reply-relay.js';
+import { ReplyFlushes } from '../reply-flusher.js';
 import { ReplyStore } from '../reply-store.js';
+import type { ReplyStreamRepository } from '../reply-stream.repository.js';
 import { SummariesService } from '../summaries.service.js';
 import { TitlesService } from '../titles.service.js';
 import { TurnExecutor } from '../turn-executor.js';
 import type { Turn, TurnEvents } from '../turn.js';
 
 /** One upstream reply: batches of events, or a failure before any; `hang` waits for the turn to be stopped. */
-export type Script = { batches: LlmEvent[][]; hang?: boolean } | { fail: DomainError };
+export type Script = { batches: LlmEvent[][]; hang?: boolean; delayMs?: number } | { fail: DomainError };
 
 /** A model that answers each stream call with the next script. */
 export class ScriptedLlm {
@@ -49,7 +51,10 @@ export class ScriptedLlm {
     this.requests.push(request);
     const script = this.scripts.shift() ?? { fail: new DomainError('upstream_error', 'no script left') };
     if ('fail' in script) throw script.fail;
-    for (const batch of script.batches) yield batch;
+    for (const batch of script.batches) {
+      if (script.delayMs) await new Promise((resolve) => setTimeout(resolve, script.delayMs));
+      yield batch;
+    }
     if (script.hang) {
       await new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve(), { once: true }));
       throw new LlmCallAborted();
@@ -108,13 +113,17 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
   const branches = asReal<BranchRepository>(new InMemoryBranches(store));
   const summaries = new SummariesService(threads, branches, calls, config, logger);
   const context = new ContextService(messages, branches, files, {} as ImageCopies, summaries, config, logger);
+  const replyStore = new ReplyStore(transactions, messages, threads, asReal<ChatFilesRepository>(new NoFiles()), runs, config, logger);
+  const announced: string[] = [];
+  const replies = { announce: async (runId: string) => void announced.push(runId) } as unknown as ReplyStreamRepository;
   const executor = new TurnExecutor(
     { forUser: () => llm as unknown as UserLlm } as unknown as LlmService,
     registry,
     new RunHeartbeats(runs, config, logger),
     context,
     new ReplyRelay(metrics as unknown as MetricsService, config, logger),
-    new ReplyStore(transactions, messages, threads, asReal<ChatFilesRepository>(new NoFiles()), runs, config, logger),
+    replyStore,
+    new ReplyFlushes(replyStore, replies, config, logger, { subscribe: () => undefined } as unknown as DatabaseNotifications),
     new TitlesService(threads, calls, config, logger),
     summaries,
     metrics as unknown as MetricsService,
@@ -145,5 +154,5 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
     };
   }
 
-  return { executor, store, runs, registry, llm, chatTurn, writes: fakeMessages.writes, upstreamFailures };
+  return { executor, store, runs, registry, llm, chatTurn, writes: fakeMessages.writes, upstreamFailures, announced };
 }

@@ -633,6 +633,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/threads/{id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attach to the thread's running reply (from any instance); 204 when nothing runs
+         * @description Server-Sent Events: token {delta} from the Last-Event-ID on (event ids are character offsets into the reply, as on the stream that started it), then message_completed {message} or error {error, code, message?}, then done.
+         */
+        get: operations["ChatController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/threads/{id}/cancel": {
         parameters: {
             query?: never;
@@ -2559,6 +2579,36 @@ export interface operations {
                      */
                     "text/event-stream": string;
                 };
+            };
+        };
+    };
+    ChatController_stream: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The last event id the client saw; the text after it is replayed */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reply as Server-Sent Events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No reply is running in the thread */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
