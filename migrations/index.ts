@@ -9,6 +9,7 @@ import { FileSearchOff1796471230001 } from './1796471230001-FileSearchOff.js';
 import { FileContentIndex1796471230002 } from './1796471230002-FileContentIndex.js';
 import { ThreadMetadata1796471230003 } from './1796471230003-ThreadMetadata.js';
 import { Trash1796500000000 } from './1796500000000-Trash.js';
+import { AdminsSignupAudit1796600000000 } from './1796600000000-AdminsSignupAudit.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   FileContentIndex1796471230002,
   ThreadMetadata1796471230003,
   Trash1796500000000,
+  AdminsSignupAudit1796600000000,
 ];

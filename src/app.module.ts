@@ -20,6 +20,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { UpstreamSyncModule } from './upstream-sync/upstream-sync.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { TrashModule } from './trash/trash.module.js';
+import { AdminModule } from './admin/admin.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -53,6 +54,7 @@ export class AppModule {
         ChatModule,
         UsageModule,
         TrashModule,
+        AdminModule,
         ...extraImports,
       ],
     };

@@ -10,6 +10,9 @@ import { UpstreamJob } from '../upstream-sync/upstream-job.entity.js';
 import { SessionRecord } from '../auth/session-record.entity.js';
 import { User } from '../auth/user.entity.js';
 import { ModelCall } from '../usage/model-call.entity.js';
+import { AuditEntry } from '../audit/audit-entry.entity.js';
+import { Invite } from '../auth/invite.entity.js';
+import { SignupSettings } from '../auth/signup-settings.entity.js';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity.js';
 
 /** Every entity of the platform, listed explicitly (no file globs in an ESM build). */
@@ -27,4 +30,7 @@ export const ENTITIES: Function[] = [
   Message,
   Run,
   ModelCall,
+  SignupSettings,
+  Invite,
+  AuditEntry,
 ];
