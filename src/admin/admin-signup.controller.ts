@@ -52,7 +52,7 @@ export class AdminSignupController {
   @ApiOperation({ summary: 'Create an invite (single-use by default); the token is in this answer only' })
   @ApiCreatedResponse({ type: CreatedInviteResponse })
   async createInvite(@Body() dto: CreateInviteDto, @CurrentAdmin() acting: Acting): Promise<CreatedInviteResponse> {
-    const { invite, token } = await this.signup.createInvite({ maxUses: dto.maxUses ?? 1, expiresInHours: dto.expiresInHours ?? 168 }, acting);
+    const { invite, token } = await this.signup.createInvite({ maxUses: dto.maxUses ?? 1, expiresInHours: dto.expiresInHours }, acting);
     return { ...toInviteResponse(invite), token };
   }
 

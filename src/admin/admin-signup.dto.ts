@@ -50,7 +50,7 @@ export class CreateInviteDto {
   @Max(INVITE_MAX_USES)
   maxUses?: number;
 
-  @ApiPropertyOptional({ default: 168, minimum: 1, description: 'Hours the invite stays valid (at most INVITE_MAX_DAYS days)' })
+  @ApiPropertyOptional({ default: 168, minimum: 1, description: 'Hours the invite stays valid (at most INVITE_MAX_DAYS days; default a week or that, if shorter)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -12,6 +12,9 @@ import { SignupRepository, type InviteRecord, type SignupSettingsRecord } from '
 /** 256 random bits per invite token (base64url, 43 characters). */
 const TOKEN_BYTES = 32;
 
+/** An invite's lifetime when none is asked for: a week (or INVITE_MAX_DAYS when shorter). */
+const DEFAULT_INVITE_HOURS = 168;
+
 const hashOf = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 
 /** Who acts, and from where: for the audit log. */
@@ -57,12 +60,14 @@ export class SignupPolicyService {
   }
 
   /** A new invite and its token (shown once; only its hash is kept). */
-  async createInvite(options: { maxUses: number; expiresInHours: number }, acting: Acting): Promise<{ invite: InviteRecord; token: string }> {
-    if (options.expiresInHours > this.config.governance.inviteMaxDays * 24) {
+  async createInvite(options: { maxUses: number; expiresInHours?: number }, acting: Acting): Promise<{ invite: InviteRecord; token: string }> {
+    const maxHours = this.config.governance.inviteMaxDays * 24;
+    const hours = options.expiresInHours ?? Math.min(DEFAULT_INVITE_HOURS, maxHours);
+    if (hours > maxHours) {
       throw validationFailed('expiresInHours', `An invite is valid for at most ${this.config.governance.inviteMaxDays} days`);
     }
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
-    const expiresAt = new Date(Date.now() + options.expiresInHours * 3_600_000);
+    const expiresAt = new Date(Date.now() + hours * 3_600_000);
     const invite = await this.transactions.run(async (tx) => {
       await this.signup.lockInvites(tx);
       if ((await this.signup.countActiveInvites(tx)) >= this.config.governance.maxActiveInvites) {
