@@ -195,6 +195,12 @@ describe('administrators', () => {
       const [entry] = await about(action);
       expect({ action, entry }).toEqual({ action, entry: expect.objectContaining({ actorId: admin.userId, actorEmail: admin.email }) });
     }
+    // The earlier tests' administration: role changes, forced password changes, deletions by an administrator and by the owner.
+    for (const action of ['admin.role_changed', 'admin.password_change_forced', 'admin.user_deleted']) {
+      const [entry] = await entries({ action });
+      expect({ action, entry }).toEqual({ action, entry: expect.objectContaining({ actorId: expect.any(String), targetId: expect.any(String) }) });
+    }
+    expect((await entries({ action: 'admin.role_changed' })).some((entry) => entry.detail.from === 'admin' && entry.detail.to === 'user')).toBe(true);
     const [created] = await entries({ action: 'admin.invite_created' });
     expect(created).toMatchObject({ actorId: admin.userId, detail: { inviteId: invite.body.id, maxUses: 2 } });
     expect((await entries({ action: 'admin.invite_revoked' }))[0].detail).toEqual({ inviteId: invite.body.id });

@@ -1318,7 +1318,7 @@ export interface components {
              */
             maxUses: number;
             /**
-             * @description Hours the invite stays valid (at most INVITE_MAX_DAYS days)
+             * @description Hours the invite stays valid (at most INVITE_MAX_DAYS days; default a week or that, if shorter)
              * @default 168
              */
             expiresInHours: number;
