@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { AdminAuditController } from './admin-audit.controller.js';
@@ -11,6 +12,7 @@ import { AdminGuard } from './admin.guard.js';
 @Module({
   imports: [AuthModule, UsageModule],
   controllers: [AdminUsersController, AdminSignupController, AdminAuditController],
-  providers: [AdminGuard, AdminUsersService],
+  // After the session and rate guards of AuthModule (imported, so installed first).
+  providers: [{ provide: APP_GUARD, useClass: AdminGuard }, AdminUsersService],
 })
 export class AdminModule {}
