@@ -128,10 +128,14 @@ export class AuthService {
     await this.audit.record({ action: 'account.deleted', actor: self, target: self, address: ip });
   }
 
-  /** The one full deletion of an account (by its owner, or by an administrator). */
+  /**
+   * The one full deletion of an account (by its owner, or by an
+   * administrator). The last administrator goes only with the last account.
+   */
   async removeAccount(user: User): Promise<void> {
+    await this.users.assertNotLastAdmin(user.id);
     await this.accountEvents.accountDeleting(user);
-    await this.users.delete(user.id);
+    await this.users.deleteKeepingAnAdmin(user.id);
     await this.sessions.endAll(user.id);
     await this.accountEvents.accountDeleted(user);
   }

@@ -92,6 +92,10 @@ export class UsersRepository {
     return (await db.row('SELECT 1 AS one FROM users LIMIT 1')) !== undefined;
   }
 
+  async anyOtherThan(userId: string, db: SqlExecutor = this.sql): Promise<boolean> {
+    return (await db.row('SELECT 1 AS one FROM users WHERE id <> $1 LIMIT 1', [userId])) !== undefined;
+  }
+
   /** True when the user exists and is disabled. */
   async isDisabled(userId: string, db: SqlExecutor = this.sql): Promise<boolean> {
     return (await db.row('SELECT 1 AS one FROM users WHERE id = $1 AND disabled_at IS NOT NULL', [userId])) !== undefined;

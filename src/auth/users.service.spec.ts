@@ -74,6 +74,10 @@ class InMemoryUsers implements UsersStore {
     return this.rows.size > 0;
   }
 
+  async anyOtherThan(userId: string): Promise<boolean> {
+    return [...this.rows.keys()].some((id) => id !== userId);
+  }
+
   async isDisabled(userId: string): Promise<boolean> {
     return this.rows.get(userId)?.disabledAt != null;
   }
@@ -163,5 +167,15 @@ describe('UsersService', () => {
     await users.changeRole(first.id, 'user');
     expect((await users.get(first.id)).role).toBe('user');
     await expect(users.changeRole(second.id, 'user')).rejects.toMatchObject({ code: 'last_admin' });
+  });
+
+  it('removes the last administrator only with the last account', async () => {
+    const admin = await users.create('ada@example.org', 'hash-1', null);
+    await store.setRole(admin.id, 'admin');
+    const user = await users.create('bob@example.org', 'hash-2', null);
+    await expect(users.deleteKeepingAnAdmin(admin.id)).rejects.toMatchObject({ code: 'last_admin' });
+    await users.deleteKeepingAnAdmin(user.id);
+    await users.deleteKeepingAnAdmin(admin.id);
+    expect(store.rows.size).toBe(0);
   });
 });

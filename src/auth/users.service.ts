@@ -73,6 +73,23 @@ export class UsersService {
     });
   }
 
+  /** Throws 409 `last_admin` when the user is the only administrator and other accounts remain. */
+  async assertNotLastAdmin(id: string, db?: SqlExecutor): Promise<void> {
+    const user = await this.users.findById(id, db);
+    if (user?.role === 'admin' && (await this.users.countOtherAdmins(id, db)) === 0 && (await this.users.anyOtherThan(id, db))) {
+      throw new DomainError('last_admin', 'The last administrator cannot be removed while other accounts remain; make someone else an administrator first');
+    }
+  }
+
+  /** Removes the user (every row it owns goes with it), never leaving accounts without an administrator. */
+  async deleteKeepingAnAdmin(id: string): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      await this.users.lockAdmins(tx);
+      await this.assertNotLastAdmin(id, tx);
+      await this.users.delete(id, tx);
+    });
+  }
+
   async isDisabled(id: string, db?: SqlExecutor): Promise<boolean> {
     return this.users.isDisabled(id, db);
   }

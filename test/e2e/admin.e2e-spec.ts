@@ -161,6 +161,10 @@ describe('administrators', () => {
     expect({ status: self.status, code: self.body.code }).toEqual({ status: 409, code: 'target_is_admin' });
     const disableSelf = await api().post(`/api/admin/users/${admin.userId}/disable`).set('Cookie', admin.cookie);
     expect({ status: disableSelf.status, code: disableSelf.body.code }).toEqual({ status: 409, code: 'target_is_admin' });
+    // Nor by deleting their own account while others remain.
+    const own = await api().delete('/api/user').set('Cookie', admin.cookie).send({ password: admin.password });
+    expect({ status: own.status, code: own.body.code }).toEqual({ status: 409, code: 'last_admin' });
+    await api().get('/api/user').set('Cookie', admin.cookie).expect(200);
   });
 
   it('keeps an audit entry for each event, with actor, target, address and time, and nothing secret', async () => {
