@@ -13,6 +13,7 @@ import { ConversationSearch1796500000101 } from './1796500000101-ConversationSea
 import { MessageFeedback1796500000102 } from './1796500000102-MessageFeedback.js';
 import { ThreadShares1796500000103 } from './1796500000103-ThreadShares.js';
 import { ConversationTree1796600000000 } from './1796600000000-ConversationTree.js';
+import { AdminsSignupAudit1796600000001 } from './1796600000001-AdminsSignupAudit.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: Function[] = [
   MessageFeedback1796500000102,
   ThreadShares1796500000103,
   ConversationTree1796600000000,
+  AdminsSignupAudit1796600000001,
 ];

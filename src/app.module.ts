@@ -23,6 +23,7 @@ import { TrashModule } from './trash/trash.module.js';
 import { SearchModule } from './search/search.module.js';
 import { SharesModule } from './shares/shares.module.js';
 import { FeedbackModule } from './feedback/feedback.module.js';
+import { AdminModule } from './admin/admin.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -59,6 +60,7 @@ export class AppModule {
         SearchModule,
         FeedbackModule,
         SharesModule,
+        AdminModule,
         ...extraImports,
       ],
     };

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
+import { AllowedBeforePasswordChange } from '../common/auth/password-change.decorator.js';
 import { Public } from '../common/auth/public.decorator.js';
 import { signIn, signOut } from '../common/auth/session.js';
 import { ChangePasswordDto, DeleteAccountDto, LoginDto, ConfirmationResponse, RegisterDto, UserResponse } from './auth.dto.js';
@@ -24,7 +25,7 @@ export class AuthController {
   async register(@Body() dto: RegisterDto, @Req() request: Request): Promise<UserResponse> {
     const user = await this.auth.register(dto, request.ip ?? '');
     await signIn(request, user.id);
-    await this.auth.signedIn(user.id, request.sessionID);
+    await this.auth.signedIn(user, request.sessionID, request.ip ?? '');
     return toUserResponse(user);
   }
 
@@ -35,8 +36,8 @@ export class AuthController {
   @ApiOkResponse({ type: UserResponse })
   async login(@Body() dto: LoginDto, @Req() request: Request): Promise<UserResponse> {
     const user = await this.auth.login(dto, request.ip ?? '');
-    await signIn(request, user.id);
-    await this.auth.signedIn(user.id, request.sessionID);
+    await signIn(request, user.id, { passwordChangeRequired: user.mustChangePassword });
+    await this.auth.signedIn(user, request.sessionID, request.ip ?? '');
     return toUserResponse(user);
   }
 
@@ -51,6 +52,7 @@ export class AuthController {
   }
 
   @Get('user')
+  @AllowedBeforePasswordChange()
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserResponse })
   async me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
@@ -58,6 +60,7 @@ export class AuthController {
   }
 
   @Post('user/password')
+  @AllowedBeforePasswordChange()
   @HttpCode(200)
   @ApiOperation({ summary: "Change the password (ends the user's other sessions)" })
   @ApiOkResponse({ type: ConfirmationResponse })
@@ -66,7 +69,9 @@ export class AuthController {
     @Body() dto: ChangePasswordDto,
     @Req() request: Request,
   ): Promise<ConfirmationResponse> {
-    await this.auth.changePassword(user.id, dto, request.sessionID);
+    await this.auth.changePassword(user.id, dto, request.sessionID, request.ip ?? '');
+    // Saved with the session when the response ends: this session is free again.
+    delete request.session.passwordChangeRequired;
     return { message: 'Password changed; other sessions were signed out' };
   }
 
@@ -79,7 +84,7 @@ export class AuthController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ConfirmationResponse> {
-    await this.auth.deleteAccount(user.id, dto.password);
+    await this.auth.deleteAccount(user.id, dto.password, request.ip ?? '');
     await signOut(request, response);
     return { message: 'Account deleted' };
   }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { Trimmed } from '../common/http/dto-helpers.js';
-import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 const normalizeEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
@@ -28,6 +28,12 @@ export class RegisterDto {
   @IsString()
   @MaxLength(200)
   name?: string;
+
+  @ApiPropertyOptional({ description: 'The token of an invite link (needed while sign-up is by invite)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'inviteToken must be the token of an invite link' })
+  inviteToken?: string;
 }
 
 export class LoginDto {
@@ -74,6 +80,9 @@ export class UserResponse {
   @ApiProperty() hasApiKey!: boolean;
   @ApiProperty({ nullable: true, type: String, example: 'sk-…wxyz' }) apiKeyHint!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) defaultAssistantId!: string | null;
+  @ApiProperty({ enum: ['admin', 'user'] }) role!: 'admin' | 'user';
+  @ApiProperty({ description: 'true: this session may only change the password (POST /api/user/password) until it does' })
+  mustChangePassword!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 

@@ -4,10 +4,12 @@ import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { RateLimiterService, type RateLimitRule } from '../common/rate-limit/rate-limiter.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AccountEvents } from './account-events.js';
 import type { ChangePasswordDto, LoginDto, RegisterDto } from './auth.dto.js';
 import { LoginLimits } from './login-limits.js';
 import { PasswordHasher } from './password-hasher.js';
+import { RegistrationService } from './registration.service.js';
 import { SessionsService } from './sessions.service.js';
 import type { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
@@ -15,6 +17,8 @@ import { UsersService } from './users.service.js';
 /** Whose turn a password hash is in the hashing queue: anonymous clients by address, signed-in ones by user. */
 const fromAddress = (ip: string) => `address:${ip}`;
 const fromUser = (userId: string) => `user:${userId}`;
+
+const accountDisabled = () => new DomainError('account_disabled', 'This account is disabled; ask an administrator');
 
 @Injectable()
 export class AuthService {
@@ -29,6 +33,8 @@ export class AuthService {
     private readonly limiter: RateLimiterService,
     private readonly loginLimits: LoginLimits,
     private readonly accountEvents: AccountEvents,
+    private readonly registration: RegistrationService,
+    private readonly audit: AuditService,
     @InjectConfig() config: AppConfig,
   ) {
     const { loginFailuresPerWindow, loginWindowSeconds, registrationsPerWindow, registrationWindowSeconds } = config.rateLimits;
@@ -47,7 +53,7 @@ export class AuthService {
       await this.limiter.release(this.registrationsPerIp, ip).catch(() => undefined);
       throw error;
     }
-    return this.users.create(dto.email, passwordHash, dto.name?.length ? dto.name : null);
+    return this.registration.create({ email: dto.email, passwordHash, name: dto.name?.length ? dto.name : null, inviteToken: dto.inviteToken }, ip);
   }
 
   /**
@@ -69,32 +75,67 @@ export class AuthService {
       await this.loginLimits.abandoned(attempt).catch(() => undefined);
       throw error;
     }
+    const target = { id: user?.id ?? null, email: dto.email };
     if (!user || !valid) {
       await this.loginLimits.failed(attempt);
+      await this.audit.record({ action: 'sign_in.failed', target, address: ip, detail: { reason: user ? 'wrong_password' : 'unknown_email' } });
       throw new DomainError('invalid_credentials', 'The e-mail or password is not correct');
     }
     await this.loginLimits.succeeded(attempt);
+    if (user.disabledAt) {
+      await this.audit.record({ action: 'sign_in.refused', target, address: ip, detail: { reason: 'account_disabled' } });
+      throw accountDisabled();
+    }
     await this.upgradeHash(user, dto.password, fromAddress(ip));
+    if (user.role !== 'admin' && this.registration.isListedAdmin(user.email)) {
+      await this.users.setRole(user.id, 'admin');
+      user.role = 'admin';
+    }
     return user;
   }
 
-  /** After a sign-in: the user's oldest sessions beyond SESSION_MAX_PER_USER end (never the new one). */
-  async signedIn(userId: string, sessionId: string): Promise<void> {
-    await this.sessions.endOldest(userId, sessionId, this.maxSessionsPerUser);
+  /**
+   * After a sign-in stored the session: the user's oldest sessions beyond
+   * SESSION_MAX_PER_USER end (never the new one). An account disabled since
+   * the password was checked loses every session, this one too.
+   */
+  async signedIn(user: User, sessionId: string, ip: string): Promise<void> {
+    const admitted = await this.sessions.endOldest(user.id, sessionId, this.maxSessionsPerUser, (tx) => this.users.isDisabled(user.id, tx));
+    if (!admitted) throw accountDisabled();
+    await this.audit.record({
+      action: 'sign_in.succeeded',
+      actor: { id: user.id, email: user.email },
+      target: { id: user.id, email: user.email },
+      address: ip,
+      detail: user.mustChangePassword ? { passwordChangeRequired: true } : {},
+    });
   }
 
-  /** Changes the password and ends every other session of the user. */
-  async changePassword(userId: string, dto: ChangePasswordDto, currentSessionId: string): Promise<void> {
+  /** Changes the password (a forced change is then done) and ends every other session of the user. */
+  async changePassword(userId: string, dto: ChangePasswordDto, currentSessionId: string, ip: string): Promise<void> {
     const user = await this.verifiedUser(userId, dto.currentPassword, 'currentPassword');
     await this.users.setPasswordHash(user.id, await this.hasher.hash(dto.newPassword, fromUser(user.id)));
     await this.sessions.endOthers(user.id, currentSessionId);
+    const self = { id: user.id, email: user.email };
+    await this.audit.record({ action: 'password.changed', actor: self, target: self, address: ip });
   }
 
-  /** Removes the account, everything it owns, and all its sessions. */
-  async deleteAccount(userId: string, password: string): Promise<void> {
+  /** Removes the account, everything it owns, and all its sessions, once the password is confirmed. */
+  async deleteAccount(userId: string, password: string, ip: string): Promise<void> {
     const user = await this.verifiedUser(userId, password, 'password');
+    await this.removeAccount(user);
+    const self = { id: user.id, email: user.email };
+    await this.audit.record({ action: 'account.deleted', actor: self, target: self, address: ip });
+  }
+
+  /**
+   * The one full deletion of an account (by its owner, or by an
+   * administrator). The last administrator goes only with the last account.
+   */
+  async removeAccount(user: User): Promise<void> {
+    await this.users.assertNotLastAdmin(user.id);
     await this.accountEvents.accountDeleting(user);
-    await this.users.delete(user.id);
+    await this.users.deleteKeepingAnAdmin(user.id);
     await this.sessions.endAll(user.id);
     await this.accountEvents.accountDeleted(user);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SessionCache } from '../common/auth/session-cache.js';
-import { Transactions } from '../database/sql.js';
+import { Transactions, type SqlExecutor } from '../database/sql.js';
 import { SessionsRepository } from './sessions.repository.js';
 
 /** The port SessionsService needs of its repository (fakes in unit specs implement it). */
@@ -31,14 +31,37 @@ export class SessionsService {
    * (`currentSessionId` always stays). Run after the new session is stored.
    * A user's trims take turns (a transaction lock on the user): a trim then
    * sees every session stored before it, and the last one leaves at most
-   * `keep`, however many sign-ins race.
+   * `keep`, however many sign-ins race. When `refused` answers true (the
+   * account was disabled meanwhile), every session of the user ends
+   * instead and the answer is false.
    */
-  async endOldest(userId: string, currentSessionId: string, keep: number): Promise<void> {
-    const announced = await this.transactions.run(async (tx) => {
+  async endOldest(userId: string, currentSessionId: string, keep: number, refused?: (tx: SqlExecutor) => Promise<boolean>): Promise<boolean> {
+    const outcome = await this.transactions.run(async (tx) => {
       await this.sessions.lockUserSessions(userId, tx);
-      return this.sessions.endBeyond(userId, currentSessionId, keep, tx);
+      if (refused && (await refused(tx))) {
+        await this.sessions.endSessions(userId, null, tx);
+        return { announced: true, admitted: false };
+      }
+      return { announced: await this.sessions.endBeyond(userId, currentSessionId, keep, tx), admitted: true };
     });
-    if (announced) this.cache.forgetUser(userId);
+    if (outcome.announced) this.cache.forgetUser(userId);
+    return outcome.admitted;
+  }
+
+  /**
+   * Runs `change` (e.g. disabling the account) and ends every session of the
+   * user in one transaction, under the lock sign-ins take (see endOldest):
+   * a sign-in racing the change either sees it or has its session ended here.
+   */
+  async endAllWith<T>(userId: string, change: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const result = await this.transactions.run(async (tx) => {
+      await this.sessions.lockUserSessions(userId, tx);
+      const changed = await change(tx);
+      await this.sessions.endSessions(userId, null, tx);
+      return changed;
+    });
+    this.cache.forgetUser(userId);
+    return result;
   }
 
   private async end(userId: string, keepSessionId: string | null): Promise<void> {

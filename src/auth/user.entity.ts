@@ -9,6 +9,9 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
+/** What an account may do: `admin` also reaches /api/admin/*. */
+export type UserRole = 'admin' | 'user';
+
 @Entity('users')
 export class User {
   @PrimaryGeneratedColumn('uuid')
@@ -47,6 +50,17 @@ export class User {
   @ManyToOne('Assistant', { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'default_assistant_id', foreignKeyConstraintName: 'users_default_assistant_id_fkey' })
   defaultAssistant?: { id: string } | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'user' })
+  role!: UserRole;
+
+  /** Set while an administrator has disabled the account: no session, no sign-in. */
+  @Column({ type: 'timestamptz', nullable: true })
+  disabledAt!: Date | null;
+
+  /** The next sign-in may only change the password. */
+  @Column({ type: 'boolean', default: false })
+  mustChangePassword!: boolean;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -9,6 +9,8 @@ export function toUserResponse(user: User): UserResponse {
     hasApiKey: user.apiKeyCiphertext !== null,
     apiKeyHint: user.apiKeyHint,
     defaultAssistantId: user.defaultAssistantId,
+    role: user.role,
+    mustChangePassword: user.mustChangePassword,
     createdAt: user.createdAt.toISOString(),
   };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Sql, type SqlExecutor } from '../database/sql.js';
-import { User } from './user.entity.js';
+import { User, type UserRole } from './user.entity.js';
 
 /** A row of `users` as PostgreSQL returns it. */
 export interface UserRow {
@@ -13,12 +13,15 @@ export interface UserRow {
   api_key_hint: string | null;
   api_key_version: number;
   default_assistant_id: string | null;
+  role: UserRole;
+  disabled_at: Date | null;
+  must_change_password: boolean;
   created_at: Date;
   updated_at: Date;
 }
 
 const USER_COLUMNS =
-  'id, email, name, password_hash, api_key_ciphertext, api_key_key_id, api_key_hint, api_key_version, default_assistant_id, created_at, updated_at';
+  'id, email, name, password_hash, api_key_ciphertext, api_key_key_id, api_key_hint, api_key_version, default_assistant_id, role, disabled_at, must_change_password, created_at, updated_at';
 
 export function toUser(row: UserRow): User {
   return Object.assign(new User(), {
@@ -31,6 +34,9 @@ export function toUser(row: UserRow): User {
     apiKeyHint: row.api_key_hint ?? null,
     apiKeyVersion: row.api_key_version,
     defaultAssistantId: row.default_assistant_id ?? null,
+    role: row.role,
+    disabledAt: row.disabled_at ?? null,
+    mustChangePassword: row.must_change_password,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });
@@ -42,10 +48,10 @@ export class UsersRepository {
   constructor(private readonly sql: Sql) {}
 
   /** Throws the unique violation of `users_email_key` when the e-mail is taken. */
-  async insert(email: string, passwordHash: string, name: string | null, db: SqlExecutor = this.sql): Promise<User> {
+  async insert(email: string, passwordHash: string, name: string | null, role: UserRole = 'user', db: SqlExecutor = this.sql): Promise<User> {
     const row = await db.row<UserRow>(
-      `INSERT INTO users (email, password_hash, name) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
-      [email, passwordHash, name],
+      `INSERT INTO users (email, password_hash, name, role) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`,
+      [email, passwordHash, name, role],
     );
     return toUser(row!);
   }
@@ -60,8 +66,12 @@ export class UsersRepository {
     return row && toUser(row);
   }
 
+  /** A new password chosen by the user: a forced change is done. */
   async setPasswordHash(userId: string, passwordHash: string, db: SqlExecutor = this.sql): Promise<void> {
-    await db.execute('UPDATE users SET password_hash = $2, updated_at = CURRENT_TIMESTAMP WHERE id = $1', [userId, passwordHash]);
+    await db.execute('UPDATE users SET password_hash = $2, must_change_password = false, updated_at = CURRENT_TIMESTAMP WHERE id = $1', [
+      userId,
+      passwordHash,
+    ]);
   }
 
   /** Replaces the hash only while it is still `current`. */
@@ -71,6 +81,73 @@ export class UsersRepository {
       current,
       passwordHash,
     ]);
+  }
+
+  /** Makes registrations take turns until the transaction ends (the first account's role depends on the others). */
+  async lockRegistrations(db: SqlExecutor): Promise<void> {
+    await db.rows(`SELECT pg_advisory_xact_lock(hashtextextended('registrations', 0))`);
+  }
+
+  async anyExists(db: SqlExecutor = this.sql): Promise<boolean> {
+    return (await db.row('SELECT 1 AS one FROM users LIMIT 1')) !== undefined;
+  }
+
+  async anyOtherThan(userId: string, db: SqlExecutor = this.sql): Promise<boolean> {
+    return (await db.row('SELECT 1 AS one FROM users WHERE id <> $1 LIMIT 1', [userId])) !== undefined;
+  }
+
+  /** True when the user exists and is disabled. */
+  async isDisabled(userId: string, db: SqlExecutor = this.sql): Promise<boolean> {
+    return (await db.row('SELECT 1 AS one FROM users WHERE id = $1 AND disabled_at IS NOT NULL', [userId])) !== undefined;
+  }
+
+  /** Answers false when the user does not exist. */
+  async setRole(userId: string, role: UserRole, db: SqlExecutor = this.sql): Promise<boolean> {
+    return (await db.execute('UPDATE users SET role = $2, updated_at = CURRENT_TIMESTAMP WHERE id = $1', [userId, role])) > 0;
+  }
+
+  /** Disables (now) or enables the user; answers false when the user does not exist. */
+  async setDisabled(userId: string, disabled: boolean, db: SqlExecutor = this.sql): Promise<boolean> {
+    const changed = await db.execute(
+      `UPDATE users SET disabled_at = CASE WHEN $2 THEN COALESCE(disabled_at, CURRENT_TIMESTAMP) END, updated_at = CURRENT_TIMESTAMP WHERE id = $1`,
+      [userId, disabled],
+    );
+    return changed > 0;
+  }
+
+  async setMustChangePassword(userId: string, db: SqlExecutor = this.sql): Promise<boolean> {
+    return (await db.execute('UPDATE users SET must_change_password = true, updated_at = CURRENT_TIMESTAMP WHERE id = $1', [userId])) > 0;
+  }
+
+  /** Makes changes to who is an administrator take turns until the transaction ends. */
+  async lockAdmins(db: SqlExecutor): Promise<void> {
+    await db.rows(`SELECT pg_advisory_xact_lock(hashtextextended('administrators', 0))`);
+  }
+
+  /** Administrators other than `userId`. */
+  async countOtherAdmins(userId: string, db: SqlExecutor = this.sql): Promise<number> {
+    const row = await db.row<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND id <> $1`, [userId]);
+    return row!.n;
+  }
+
+  /** A page of accounts, oldest first, whose e-mail or name contains `search` (case-insensitive), and how many match. */
+  async page(search: string | null, limit: number, offset: number, db: SqlExecutor = this.sql): Promise<{ users: User[]; total: number }> {
+    const rows = await db.rows<UserRow & { total: number }>(
+      `SELECT ${USER_COLUMNS}, count(*) OVER ()::int AS total FROM users
+       WHERE $1::text IS NULL OR strpos(lower(email), lower($1)) > 0 OR strpos(lower(COALESCE(name, '')), lower($1)) > 0
+       ORDER BY created_at, id LIMIT $2 OFFSET $3`,
+      [search, limit, offset],
+    );
+    let total = rows[0]?.total;
+    if (total === undefined) {
+      const counted = await db.row<{ n: number }>(
+        `SELECT count(*)::int AS n FROM users
+         WHERE $1::text IS NULL OR strpos(lower(email), lower($1)) > 0 OR strpos(lower(COALESCE(name, '')), lower($1)) > 0`,
+        [search],
+      );
+      total = counted!.n;
+    }
+    return { users: rows.map(toUser), total };
   }
 
   /** Every row the user owns goes with it (foreign keys cascade). */

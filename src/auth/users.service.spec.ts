@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { User } from './user.entity.js';
+import type { Transactions } from '../database/sql.js';
+import { User, type UserRole } from './user.entity.js';
 import { UsersService, type UsersStore } from './users.service.js';
+
+/** Runs the work at once: the in-memory store has no transactions to open. */
+const directTransactions = { run: (work: (tx: never) => Promise<unknown>) => work(undefined as never) } as unknown as Transactions;
 
 /** The users table in memory, behind the repository's own interface; e-mails unique like users_email_key. */
 class InMemoryUsers implements UsersStore {
   readonly rows = new Map<string, User>();
   failNextInsertWith: unknown;
 
-  async insert(email: string, passwordHash: string, name: string | null): Promise<User> {
+  async insert(email: string, passwordHash: string, name: string | null, role: UserRole = 'user'): Promise<User> {
     if (this.failNextInsertWith) {
       const error = this.failNextInsertWith;
       this.failNextInsertWith = undefined;
@@ -30,6 +34,9 @@ class InMemoryUsers implements UsersStore {
       apiKeyHint: null,
       apiKeyVersion: 0,
       defaultAssistantId: null,
+      role,
+      disabledAt: null,
+      mustChangePassword: false,
       createdAt: now,
       updatedAt: now,
     });
@@ -58,6 +65,48 @@ class InMemoryUsers implements UsersStore {
   async delete(userId: string): Promise<void> {
     this.rows.delete(userId);
   }
+
+  async lockRegistrations(): Promise<void> {}
+
+  async lockAdmins(): Promise<void> {}
+
+  async anyExists(): Promise<boolean> {
+    return this.rows.size > 0;
+  }
+
+  async anyOtherThan(userId: string): Promise<boolean> {
+    return [...this.rows.keys()].some((id) => id !== userId);
+  }
+
+  async isDisabled(userId: string): Promise<boolean> {
+    return this.rows.get(userId)?.disabledAt != null;
+  }
+
+  async setRole(userId: string, role: UserRole): Promise<boolean> {
+    const user = this.rows.get(userId);
+    if (user) user.role = role;
+    return user !== undefined;
+  }
+
+  async setDisabled(userId: string, disabled: boolean): Promise<boolean> {
+    const user = this.rows.get(userId);
+    if (user) user.disabledAt = disabled ? (user.disabledAt ?? new Date()) : null;
+    return user !== undefined;
+  }
+
+  async setMustChangePassword(userId: string): Promise<boolean> {
+    const user = this.rows.get(userId);
+    if (user) user.mustChangePassword = true;
+    return user !== undefined;
+  }
+
+  async countOtherAdmins(userId: string): Promise<number> {
+    return [...this.rows.values()].filter((user) => user.role === 'admin' && user.id !== userId).length;
+  }
+
+  async page(): Promise<{ users: User[]; total: number }> {
+    return { users: [...this.rows.values()], total: this.rows.size };
+  }
 }
 
 describe('UsersService', () => {
@@ -66,7 +115,7 @@ describe('UsersService', () => {
 
   beforeEach(() => {
     store = new InMemoryUsers();
-    users = new UsersService(store);
+    users = new UsersService(store, directTransactions);
   });
 
   it('creates an account and finds it by e-mail and by id', async () => {
@@ -107,5 +156,26 @@ describe('UsersService', () => {
     expect((await users.get(created.id)).passwordHash).toBe('hash-changed-meanwhile');
     await users.replacePasswordHash(created.id, 'hash-changed-meanwhile', 'hash-upgraded');
     expect((await users.get(created.id)).passwordHash).toBe('hash-upgraded');
+  });
+
+  it('never demotes the last administrator, and demotes one of two', async () => {
+    const first = await users.create('ada@example.org', 'hash-1', null);
+    await store.setRole(first.id, 'admin');
+    await expect(users.changeRole(first.id, 'user')).rejects.toMatchObject({ code: 'last_admin' });
+    const second = await users.create('bob@example.org', 'hash-2', null);
+    await users.changeRole(second.id, 'admin');
+    await users.changeRole(first.id, 'user');
+    expect((await users.get(first.id)).role).toBe('user');
+    await expect(users.changeRole(second.id, 'user')).rejects.toMatchObject({ code: 'last_admin' });
+  });
+
+  it('removes the last administrator only with the last account', async () => {
+    const admin = await users.create('ada@example.org', 'hash-1', null);
+    await store.setRole(admin.id, 'admin');
+    const user = await users.create('bob@example.org', 'hash-2', null);
+    await expect(users.deleteKeepingAnAdmin(admin.id)).rejects.toMatchObject({ code: 'last_admin' });
+    await users.deleteKeepingAnAdmin(user.id);
+    await users.deleteKeepingAnAdmin(admin.id);
+    expect(store.rows.size).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { ChatConfig } from './chat.js';
 import type { DatabaseConfig } from './database.js';
+import type { GovernanceConfig } from './governance.js';
 import type { HttpConfig } from './http.js';
 import type { OpenAiConfig } from './openai.js';
 import type { RateLimitsConfig, SecurityConfig, SessionConfig } from './session.js';
@@ -43,5 +44,6 @@ export interface AppConfig {
   search: SearchConfig;
   shares: SharesConfig;
   feedback: FeedbackConfig;
+  governance: GovernanceConfig;
   metrics: { token: string | undefined };
 }

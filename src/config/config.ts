@@ -4,6 +4,7 @@ import type { AppConfig, LogLevel, LogPretty, NodeEnv } from './app-config.js';
 import { readChatConfig } from './chat.js';
 import { readDatabaseConfig } from './database.js';
 import { EnvReader, type EnvSource } from './env-reader.js';
+import { readGovernanceConfig } from './governance.js';
 import { readHttpConfig } from './http.js';
 import { readOpenAiConfig } from './openai.js';
 import { requireStrongSecrets } from './production-secrets.js';
@@ -62,6 +63,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     search: readSearchConfig(env),
     shares: readSharesConfig(env),
     feedback: readFeedbackConfig(env),
+    governance: readGovernanceConfig(env),
     metrics: { token: env.optionalString('METRICS_TOKEN') },
   };
 

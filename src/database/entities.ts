@@ -12,6 +12,9 @@ import { User } from '../auth/user.entity.js';
 import { ModelCall } from '../usage/model-call.entity.js';
 import { MessageFeedback } from '../feedback/message-feedback.entity.js';
 import { ThreadShare } from '../shares/thread-share.entity.js';
+import { AuditEntry } from '../audit/audit-entry.entity.js';
+import { Invite } from '../auth/invite.entity.js';
+import { SignupSettings } from '../auth/signup-settings.entity.js';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity.js';
 
 /** Every entity of the platform, listed explicitly (no file globs in an ESM build). */
@@ -31,4 +34,7 @@ export const ENTITIES: Function[] = [
   ModelCall,
   MessageFeedback,
   ThreadShare,
+  SignupSettings,
+  Invite,
+  AuditEntry,
 ];

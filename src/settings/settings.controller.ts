@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { ConfirmationResponse } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { SetApiKeyDto, SetDefaultAssistantDto, SettingsResponse } from './settings.dto.js';
@@ -21,16 +22,16 @@ export class SettingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Check the OpenAI API key upstream and store it encrypted' })
   @ApiOkResponse({ type: ConfirmationResponse })
-  async setApiKey(@CurrentUser() user: AuthUser, @Body() dto: SetApiKeyDto): Promise<ConfirmationResponse> {
-    await this.settings.setApiKey(user.id, dto.apiKey);
+  async setApiKey(@CurrentUser() user: AuthUser, @Body() dto: SetApiKeyDto, @Req() request: Request): Promise<ConfirmationResponse> {
+    await this.settings.setApiKey(user.id, dto.apiKey, request.ip ?? '');
     return { message: 'API key saved' };
   }
 
   @Delete('apikey')
   @ApiOperation({ summary: 'Remove the stored OpenAI API key' })
   @ApiOkResponse({ type: ConfirmationResponse })
-  async deleteApiKey(@CurrentUser() user: AuthUser): Promise<ConfirmationResponse> {
-    await this.settings.deleteApiKey(user.id);
+  async deleteApiKey(@CurrentUser() user: AuthUser, @Req() request: Request): Promise<ConfirmationResponse> {
+    await this.settings.deleteApiKey(user.id, request.ip ?? '');
     return { message: 'API key removed' };
   }
 

@@ -3,7 +3,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { rotateApiKeys, type SealedKeys } from './key-rotation.js';
 import type { SealedKeyRow, SettingsRow, StoredApiKey } from './settings.repository.js';
-import { AssistantOwnership, SettingsService, type ApiKeyProvider, type SettingsStore } from './settings.service.js';
+import { AssistantOwnership, SettingsService, type ApiKeyProvider, type AuditRecorder, type SettingsStore } from './settings.service.js';
 
 interface StoredUser extends SettingsRow {
   api_key_key_id: string | null;
@@ -76,6 +76,9 @@ class OwnedAssistants extends AssistantOwnership {
   }
 }
 
+/** Key changes are audited; these specs are about the key itself. */
+const noAudit: AuditRecorder = { record: async () => undefined };
+
 const key = (id: string) => ({ id, key: randomBytes(32) });
 const ALICE = '00000000-0000-4000-8000-00000000000a';
 const BOB = '00000000-0000-4000-8000-00000000000b';
@@ -92,7 +95,7 @@ describe('SettingsService', () => {
     store.add(BOB);
     provider = new FakeProvider();
     secrets = new SecretBox([key('k1')]);
-    settings = new SettingsService(store, secrets, provider, new OwnedAssistants(new Map([['assistant-of-alice', ALICE]])));
+    settings = new SettingsService(store, secrets, provider, new OwnedAssistants(new Map([['assistant-of-alice', ALICE]])), noAudit);
   });
 
   it('stores an accepted key sealed for its owner and shows only its hint', async () => {
@@ -139,10 +142,10 @@ describe('rotateApiKeys', () => {
     store.add(ALICE);
     store.add(BOB);
     const oldKey = key('k1');
-    const before = new SettingsService(store, new SecretBox([oldKey]), new FakeProvider(), new OwnedAssistants(new Map()));
+    const before = new SettingsService(store, new SecretBox([oldKey]), new FakeProvider(), new OwnedAssistants(new Map()), noAudit);
     await before.setApiKey(ALICE, 'sk-proj-alice-0000000000001');
     const both = new SecretBox([key('k2'), oldKey]);
-    const after = new SettingsService(store, both, new FakeProvider(), new OwnedAssistants(new Map()));
+    const after = new SettingsService(store, both, new FakeProvider(), new OwnedAssistants(new Map()), noAudit);
     await after.setApiKey(BOB, 'sk-proj-bob-00000000000000002');
 
     expect(await rotateApiKeys(store, both)).toEqual({ rotated: 1, alreadyCurrent: 1 });

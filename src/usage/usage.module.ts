@@ -4,5 +4,5 @@ import { UsageController } from './usage.controller.js';
 import { UsageRepository } from './usage.repository.js';
 import { UsageService } from './usage.service.js';
 
-@Module({ controllers: [UsageController], providers: [UsageRepository, UsageService, ModelCallsRepository], exports: [ModelCallsRepository] })
+@Module({ controllers: [UsageController], providers: [UsageRepository, UsageService, ModelCallsRepository], exports: [ModelCallsRepository, UsageService] })
 export class UsageModule {}

@@ -33,17 +33,20 @@ const GROUPINGS: Record<UsageGrouping, { key: string; label: string; join: strin
 };
 
 /**
- * Every call made for the user in [$2, $3): replies (usage kept on the reply
- * message) and the titles and summaries made for their threads.
+ * Every call made for the user in [$2, $3) (for the users of $1 with
+ * `= ANY($1::uuid[])`): replies (usage kept on the reply message) and the
+ * titles and summaries made for their threads.
  */
-const SPEND = `
-  SELECT m.created_at, m.assistant_id, m.thread_id, m.model, m.input_tokens, m.output_tokens, m.cost, 'reply'::varchar AS purpose
+const spendOf = (users: string) => `
+  SELECT m.user_id, m.created_at, m.assistant_id, m.thread_id, m.model, m.input_tokens, m.output_tokens, m.cost, 'reply'::varchar AS purpose
   FROM messages m
-  WHERE m.user_id = $1 AND m.role = 'assistant' AND m.created_at >= $2 AND m.created_at < $3 AND m.input_tokens IS NOT NULL
+  WHERE m.user_id ${users} AND m.role = 'assistant' AND m.created_at >= $2 AND m.created_at < $3 AND m.input_tokens IS NOT NULL
   UNION ALL
-  SELECT c.created_at, c.assistant_id, c.thread_id, c.model, c.input_tokens, c.output_tokens, c.cost, c.purpose
+  SELECT c.user_id, c.created_at, c.assistant_id, c.thread_id, c.model, c.input_tokens, c.output_tokens, c.cost, c.purpose
   FROM model_calls c
-  WHERE c.user_id = $1 AND c.created_at >= $2 AND c.created_at < $3`;
+  WHERE c.user_id ${users} AND c.created_at >= $2 AND c.created_at < $3`;
+
+const SPEND = spendOf('= $1');
 
 const SUMS = `COALESCE(sum(s.input_tokens), 0) AS input_tokens, COALESCE(sum(s.output_tokens), 0) AS output_tokens,
               COALESCE(sum(s.cost), 0) AS cost, count(*) FILTER (WHERE s.purpose = 'reply') AS turns, count(*) AS calls`;
@@ -67,6 +70,15 @@ export class UsageRepository {
   async totals(userId: string, from: Date, to: Date, db: SqlExecutor = this.sql): Promise<UsageRow> {
     const row = await db.row<UsageRow>(`SELECT NULL AS key, '' AS label, ${SUMS} FROM (${SPEND}) s`, [userId, from, to]);
     return row!;
+  }
+
+  /** The totals of each of `userIds` that made calls in [from, to) (key: the user id). */
+  totalsByUser(userIds: string[], from: Date, to: Date, db: SqlExecutor = this.sql): Promise<UsageRow[]> {
+    return db.rows<UsageRow>(`SELECT s.user_id::text AS key, '' AS label, ${SUMS} FROM (${spendOf('= ANY($1::uuid[])')}) s GROUP BY s.user_id`, [
+      userIds,
+      from,
+      to,
+    ]);
   }
 
   /** The sums per purpose (reply, title, summary); a purpose without calls has no row. */

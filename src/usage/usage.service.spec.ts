@@ -30,6 +30,10 @@ class RecordedUsage implements UsageStore {
     this.queries.push({ userId, from, to });
     return this.purposeRows;
   }
+
+  async totalsByUser(): Promise<UsageRow[]> {
+    return this.groupRows;
+  }
 }
 
 const row = (key: string | null, label: string, input: number, output: number, cost: string, turns: number, calls = turns): UsageRow => ({

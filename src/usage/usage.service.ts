@@ -8,7 +8,7 @@ const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366 * 2;
 
 /** The port UsageService needs of its repository. */
-export type UsageStore = Pick<UsageRepository, 'groups' | 'totals' | 'purposes'>;
+export type UsageStore = Pick<UsageRepository, 'groups' | 'totals' | 'purposes' | 'totalsByUser'>;
 
 /** A `from`/`to` value as a Date: some ISO-8601 forms (week dates, `20240101`) pass validation but name no instant in JavaScript. */
 function instant(field: 'from' | 'to', value: string): Date {
@@ -56,5 +56,17 @@ export class UsageService {
       byPurpose: byPurpose(purposes),
       groups: groups.map((row): UsageGroup => ({ key: row.key, label: row.label, ...figures(row) })),
     };
+  }
+
+  /** The totals of each user over [from, to); a user without calls has zeros. */
+  async totalsByUser(userIds: string[], from: Date, to: Date): Promise<Map<string, UsageFigures>> {
+    const totals = new Map<string, UsageFigures>();
+    if (userIds.length === 0) return totals;
+    const rows = await this.usage.totalsByUser(userIds, from, to);
+    for (const userId of userIds) {
+      const row = rows.find((candidate) => candidate.key === userId);
+      totals.set(userId, row ? figures(row) : { inputTokens: 0, outputTokens: 0, totalTokens: 0, cost: 0, turns: 0, calls: 0 });
+    }
+    return totals;
   }
 }

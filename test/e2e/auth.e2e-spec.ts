@@ -37,6 +37,9 @@ describe('accounts and sessions', () => {
       hasApiKey: false,
       apiKeyHint: null,
       defaultAssistantId: null,
+      // The first account of the installation administers it.
+      role: 'admin',
+      mustChangePassword: false,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
 

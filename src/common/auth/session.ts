@@ -16,6 +16,8 @@ declare module 'express-session' {
     createdAt: number;
     /** Epoch milliseconds of the last request, refreshed at most every few seconds. */
     lastSeenAt: number;
+    /** Set at sign-in when an administrator asked for a new password: only the password change is open. */
+    passwordChangeRequired?: boolean;
   }
 }
 
@@ -151,7 +153,7 @@ export function createSessionMiddleware(config: AppConfig, pool: pg.Pool, logger
 }
 
 /** Replaces the session id (fixation defence) and signs the user in. */
-export function signIn(request: Request, userId: string): Promise<void> {
+export function signIn(request: Request, userId: string, options: { passwordChangeRequired?: boolean } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     request.session.regenerate((error) => {
       if (error) return reject(error);
@@ -160,6 +162,7 @@ export function signIn(request: Request, userId: string): Promise<void> {
       request.session.userId = userId;
       request.session.createdAt = now;
       request.session.lastSeenAt = now;
+      if (options.passwordChangeRequired) request.session.passwordChangeRequired = true;
       // Stored now rather than when the response ends, so that the user's
       // oldest sessions can be ended counting this one. express-session saves
       // a regenerated session again when the response ends: by then it is an
