@@ -15,8 +15,11 @@ const files = sources(SRC).map((path) => ({ path: relative(SRC, path), text: rea
 const importsOf = (text: string) => [...text.matchAll(/from '(\.{1,2}\/[^']+)'/g)].map((match) => match[1]);
 
 describe('the shape of src/', () => {
-  it('reaches TypeORM DataSource only from the database module', () => {
-    const outside = files.filter((file) => /\bDataSource\b/.test(file.text) && !file.path.startsWith('database/')).map((file) => file.path);
+  it('uses TypeORM only in the database module and in entity declarations', () => {
+    const entity = (path: string) => path.endsWith('.entity.ts') || path.endsWith('.entities.ts');
+    const outside = files
+      .filter((file) => !file.path.startsWith('database/') && !entity(file.path) && /from 'typeorm'/.test(file.text))
+      .map((file) => file.path);
     expect(outside).toEqual([]);
   });
 
