@@ -1,27 +1,10 @@
 import { chatJson, chatUser, responseRequests } from '../support/chat-helpers.js';
 import type { MultipartBody } from '../support/fake-openai/request-log.js';
 import { eventually, uploadFile } from '../support/platform-api.js';
-import { minimalPdf, zipOf } from '../support/sample-files.js';
+import { minimalPdf, wordDocument, zipOf } from '../support/sample-files.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const MAX_TEXT_CHARS = 60;
-
-/** A real (if minimal) Word document: the parts and relationships Word and mammoth look for, one paragraph per entry. */
-function wordDocument(paragraphs: string[]): Buffer {
-  const body = paragraphs.map((text) => `<w:p><w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`).join('');
-  return zipOf({
-    '[Content_Types].xml':
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
-      '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-    '_rels/.rels':
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-    'word/document.xml':
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
-      `<w:body>${body}</w:body></w:document>`,
-  });
-}
 
 /** The content parts of the last user item of the newest request to /v1/responses. */
 function lastUserParts(app: TestApp): any[] {

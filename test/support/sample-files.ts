@@ -161,6 +161,17 @@ function zipOfDeflated(entries: DeflatedEntry[], declaredSize?: number): Buffer 
   return Buffer.concat([...locals, directoryBytes, end]);
 }
 
+/** A real (if minimal) Word document: the parts and relationships Word and mammoth look for, one paragraph per entry. */
+export function wordDocument(paragraphs: string[]): Buffer {
+  const body = paragraphs.map((text) => `<w:p><w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`).join('');
+  return zipOf({
+    ...WORD_PARTS,
+    'word/document.xml':
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
+      `<w:body>${body}</w:body></w:document>`,
+  });
+}
+
 /**
  * A Word document whose word/document.xml inflates to about `inflatedBytes`
  * (one paragraph of "A"s) from a few hundred kilobytes: a zip bomb. With
