@@ -40,8 +40,15 @@ async function timedPosts(app: TestApp, path: string, body: string) {
   return { responses: tries.map((attempt) => attempt.response), serverMs: times[2] };
 }
 
+/**
+ * The bound on the server's time for a refusal. On a quiet machine a refusal
+ * takes about 10 ms (this file's 15 refusals take 145 ms); before the shape limits,
+ * parsing and validating the same bodies took 5.9 s. The bound catches that
+ * kind of regression and leaves room for a machine busy with other tests.
+ */
+const REFUSAL_BOUND_MS = 500;
 /** Says so, or shows the time when it is not. */
-const under50ms = (serverMs: number) => (serverMs < 50 ? 'under 50 ms' : `${serverMs} ms`);
+const quick = (serverMs: number) => (serverMs < REFUSAL_BOUND_MS ? 'quick' : `${serverMs} ms`);
 
 /** Sends a body without Content-Length (chunked), as a client that does not say how much it sends. */
 function postChunked(baseUrl: string, path: string, body: string): Promise<{ status: number; body: any }> {
@@ -75,7 +82,7 @@ describe('hostile request shapes', () => {
     await app?.close();
   });
 
-  it('refuses bodies of too many keys, items or values to /api/login before validation, in under 50 ms of server time, with a short answer', async () => {
+  it('refuses bodies of too many keys, items or values to /api/login before validation, quickly (median of 5 under half a second, where parsing took seconds), with a short answer', async () => {
     for (const [name, body, message] of HOSTILE_BODIES) {
       const { responses, serverMs } = await timedPosts(shapeOnly, '/api/login', body);
       for (const response of responses) {
@@ -86,7 +93,7 @@ describe('hostile request shapes', () => {
         });
         expect(response.text.length).toBeLessThan(200);
       }
-      expect(`${name}: ${under50ms(serverMs)}`).toBe(`${name}: under 50 ms`);
+      expect(`${name}: ${quick(serverMs)}`).toBe(`${name}: quick`);
     }
   });
 
@@ -100,9 +107,7 @@ describe('hostile request shapes', () => {
       for (const response of assistants.responses) {
         expect({ name, status: response.status, error: response.body.error }).toEqual({ name, status: 400, error: expect.stringMatching(message) });
       }
-      expect(`${name}: login ${under50ms(login.serverMs)}, assistants ${under50ms(assistants.serverMs)}`).toBe(
-        `${name}: login under 50 ms, assistants under 50 ms`,
-      );
+      expect(`${name}: login ${quick(login.serverMs)}, assistants ${quick(assistants.serverMs)}`).toBe(`${name}: login quick, assistants quick`);
     }
     // Small enough for the sign-in limit (about 25 KB), too many keys all the same.
     const smallButWide = `{${Array.from({ length: 2_500 }, (_, index) => `"k${index}":0`).join(',')}}`;
