@@ -3,9 +3,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppModule, type AppModuleOptions } from './app.module.js';
-import { createSessionMiddleware } from './common/auth/session.js';
+import { createSessionMiddleware, PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME } from './common/auth/session.js';
 import { SessionCache } from './common/auth/session-cache.js';
 import { originCheck } from './common/http/origin-check.js';
+import { RefusalGate } from './common/http/refusal-gate.js';
 import { Sql } from './database/sql.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { answerClientErrors } from './common/http/client-errors.js';
@@ -63,6 +64,7 @@ export async function createApp(options: AppModuleOptions & { webClientDir?: str
     exposedHeaders: ['X-Request-Id', 'X-Total-Count', 'Retry-After', 'Content-Disposition'],
   });
   serveWebClient(app, options.webClientDir ?? defaultWebClientDir());
+  app.use(new RefusalGate(config.http.refusals, [PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME]).middleware());
   app.use(originCheck(config.http.allowedOrigins));
   app.use(jsonBodyParser(config.http));
   // Sessions belong to the API: health checks, metrics, docs and the client's files neither need nor create one.

@@ -1,4 +1,5 @@
 import type { JsonShapeLimits } from '../common/http/json-shape.js';
+import type { RefusalGateLimits } from '../common/http/refusal-gate.js';
 import { ConfigError, type EnvReader } from './env-reader.js';
 
 export interface HttpConfig {
@@ -7,6 +8,8 @@ export interface HttpConfig {
   authBodyLimitBytes: number;
   /** JSON bodies of a larger shape are refused before they are parsed. */
   jsonShape: JsonShapeLimits;
+  /** Clients that keep sending refused bodies have their further bodies refused unread. */
+  refusals: RefusalGateLimits;
   trustProxyHops: number;
   allowedOrigins: string[];
 }
@@ -22,6 +25,12 @@ export function readHttpConfig(env: EnvReader): HttpConfig {
       maxKeys: env.integer('JSON_MAX_KEYS', { default: 128, min: 1, max: 1_000_000 }),
       maxArrayLength: env.integer('JSON_MAX_ARRAY_LENGTH', { default: 1_000, min: 1, max: 10_000_000 }),
       maxNodes: env.integer('JSON_MAX_NODES', { default: 5_000, min: 1, max: 10_000_000 }),
+    },
+    refusals: {
+      perClient: env.integer('REFUSALS_PER_CLIENT', { default: 30, min: 0, max: 1_000_000 }),
+      perAddress: env.integer('REFUSALS_PER_ADDRESS', { default: 150, min: 1, max: 1_000_000 }),
+      windowSeconds: env.integer('REFUSAL_WINDOW_SECONDS', { default: 60, min: 1, max: 3_600 }),
+      maxTracked: 10_000,
     },
     trustProxyHops: env.integer('TRUST_PROXY', { default: 0, min: 0, max: 10 }),
     allowedOrigins: env.list('ALLOWED_ORIGINS').map((origin) => {

@@ -68,6 +68,8 @@ export function testEnv(database: string, extra: Record<string, string | undefin
     BCRYPT_QUEUE_WAIT_MS: '60000',
     // Suites move hundreds of megabytes for one user; pacing has its own tests.
     USER_TRANSFER_BYTES_PER_SECOND: '0',
+    // Suites send hundreds of refused bodies on purpose; the refusal gate has its own tests.
+    REFUSALS_PER_CLIENT: '0',
     ...extra,
   };
 }

@@ -21,6 +21,8 @@ export function sendError(response: Response, error: DomainError, requestId?: st
     if (!response.writableEnded) response.end();
     return;
   }
+  // Read by the refusal gate (common/http/refusal-gate.ts) once the answer is sent.
+  response.locals.errorCode = error.code;
   if (error.retryAfterSeconds !== undefined) {
     response.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
   }
