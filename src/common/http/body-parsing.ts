@@ -41,7 +41,9 @@ function isAuthRoute(request: Request): boolean {
   return AUTH_ROUTES.has(`${request.method} ${request.path.toLowerCase().replace(/\/+$/, '')}`);
 }
 
-function hasBody(request: Request): boolean {
+/** A request that says it carries a body (a length above zero, or a chunked one). */
+export function carriesBody(request: Request): boolean {
+  if (!METHODS_WITH_BODY.has(request.method)) return false;
   const length = request.headers['content-length'];
   if (length !== undefined) return Number(length) > 0;
   return request.headers['transfer-encoding'] !== undefined;
@@ -65,7 +67,7 @@ export function jsonBodyParser(http: Pick<AppConfig['http'], 'jsonBodyLimitBytes
   const parse = parser(http.jsonBodyLimitBytes);
   const parseAuth = parser(Math.min(http.authBodyLimitBytes, http.jsonBodyLimitBytes));
   return (request: Request, response: Response, next: NextFunction) => {
-    if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request)) return next();
+    if (!carriesBody(request)) return next();
     const contentType = (request.headers['content-type'] ?? '').toLowerCase();
     if (contentType.startsWith('multipart/form-data')) return next();
     if (!/^application\/([a-z0-9.+-]*\+)?json\b/.test(contentType)) {

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DomainError, type ErrorCode } from '../errors/domain-error.js';
 import { sendError } from '../errors/error-envelope.js';
+import { carriesBody } from './body-parsing.js';
 import { closeAfterAnswer } from './lingering-close.js';
 
 /** Answers that refuse a body for its size, shape or kind: each was work spent on bytes nobody keeps. */
@@ -30,13 +31,8 @@ interface Window {
   refused: number;
 }
 
-const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-function hasBody(request: Request): boolean {
-  const length = request.headers['content-length'];
-  if (length !== undefined) return Number(length) > 0;
-  return request.headers['transfer-encoding'] !== undefined;
-}
+/** A session cookie is about 80 characters; a forged longer one is known by its start (bounds each key's memory). */
+const MAX_KEY_CHARS = 128;
 
 /** The session cookie's value as sent (not looked up: a forged one only names a client of its own). */
 function sessionCookie(header: string | undefined, patterns: readonly RegExp[]): string | undefined {
@@ -76,10 +72,10 @@ export class RefusalGate {
 
   middleware(): RequestHandler {
     return (request: Request, response: Response, next: NextFunction) => {
-      if (this.limits.perClient === 0 || !METHODS_WITH_BODY.has(request.method) || !hasBody(request)) return next();
+      if (this.limits.perClient === 0 || !carriesBody(request)) return next();
       const address = `address ${request.ip ?? request.socket.remoteAddress ?? ''}`;
       const cookie = sessionCookie(request.headers.cookie, this.cookiePatterns);
-      const client = cookie ? `session ${cookie}` : address;
+      const client = cookie ? `session ${cookie.slice(0, MAX_KEY_CHARS)}` : address;
       const now = this.now();
       const wait = Math.max(this.waitFor(client, this.limits.perClient, now), this.waitFor(address, this.limits.perAddress, now));
       if (wait > 0) {
