@@ -27,6 +27,7 @@ export function publicConfig(config: AppConfig) {
       chatAttachmentBytesPerTurn: config.chat.attachments.maxBytesPerTurn,
       chatTurnsPerMinute: config.rateLimits.chatTurnsPerMinute,
       searchQueryChars: config.search.maxQueryChars,
+      searchCandidates: config.search.maxCandidates,
       feedbackCommentChars: config.feedback.maxCommentChars,
       sharesPerUser: config.shares.maxPerUser,
       messageVersions: config.chat.maxMessageVersions,

@@ -44,11 +44,18 @@ export interface SearchConfig {
   language: SearchLanguage;
   /** Characters a search query may have. */
   maxQueryChars: number;
+  /**
+   * Matches a search ranks at most, of messages and of titles each: the
+   * newest ones. Bounds the work of one search whatever the user stores
+   * (a word in every message of 100,000 reads 200 of them, not all).
+   */
+  maxCandidates: number;
 }
 
 export function readSearchConfig(env: EnvReader): SearchConfig {
   return {
     language: env.oneOf<SearchLanguage>('SEARCH_LANGUAGE', SEARCH_LANGUAGES, 'simple'),
     maxQueryChars: env.integer('SEARCH_MAX_QUERY_CHARS', { default: 200, min: 1, max: 1_000 }),
+    maxCandidates: env.integer('SEARCH_MAX_CANDIDATES', { default: 200, min: 10, max: 50_000 }),
   };
 }

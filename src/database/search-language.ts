@@ -2,11 +2,12 @@ import type { DataSource } from 'typeorm';
 
 /**
  * Full-text search keeps a tsvector per message and per thread title, each a
- * stored generated column with a GIN index. A generated column's expression
- * names its text search configuration, so the configured SEARCH_LANGUAGE is
- * part of the schema: the migration builds both with `simple`, and at start
- * (after the migrations, under their lock) a different language rebuilds the
- * columns and their indexes once, in one transaction.
+ * stored generated column with a GIN index on its owner and its words. A
+ * generated column's expression names its text search configuration, so the
+ * configured SEARCH_LANGUAGE is part of the schema: the migrations build both
+ * with `simple`, and at start (after the migrations, under their lock) a
+ * different language rebuilds the columns and their indexes once, in one
+ * transaction.
  */
 
 /** Characters of a message that are indexed: a tsvector holds at most 1 MB, and no message is refused for its length. */
@@ -30,8 +31,8 @@ interface SearchColumn {
 }
 
 export const SEARCH_COLUMNS: readonly SearchColumn[] = [
-  { table: 'messages', column: 'search_vector', index: 'messages_search_vector_idx', expression: messageSearchExpression },
-  { table: 'threads', column: 'title_search_vector', index: 'threads_title_search_vector_idx', expression: titleSearchExpression },
+  { table: 'messages', column: 'search_vector', index: 'messages_user_id_search_vector_idx', expression: messageSearchExpression },
+  { table: 'threads', column: 'title_search_vector', index: 'threads_user_id_title_search_vector_idx', expression: titleSearchExpression },
 ];
 
 /** The language a search column is built with now, read from its stored expression (undefined: no such column yet). */
@@ -65,7 +66,7 @@ export async function applySearchLanguage(dataSource: DataSource, language: stri
       await manager.query(`DROP INDEX IF EXISTS "${search.index}"`);
       await manager.query(`ALTER TABLE "${search.table}" DROP COLUMN "${search.column}"`);
       await manager.query(`ALTER TABLE "${search.table}" ADD "${search.column}" tsvector GENERATED ALWAYS AS (${expression}) STORED`);
-      await manager.query(`CREATE INDEX "${search.index}" ON "${search.table}" USING GIN ("${search.column}")`);
+      await manager.query(`CREATE INDEX "${search.index}" ON "${search.table}" USING GIN ("user_id", "${search.column}")`);
       await manager.query(`UPDATE "typeorm_metadata" SET "value" = $1 WHERE "type" = 'GENERATED_COLUMN' AND "table" = $2 AND "name" = $3`, [
         expression,
         search.table,

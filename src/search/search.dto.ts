@@ -72,4 +72,8 @@ export class SearchHitResponse {
 export class SearchResponse {
   @ApiProperty({ type: [SearchHitResponse] }) results!: SearchHitResponse[];
   @ApiProperty({ description: 'More results follow: ask again with offset + limit' }) hasMore!: boolean;
+  @ApiProperty({
+    description: 'More matches exist than were ranked (the newest limits.searchCandidates of each kind, see GET /config): older ones are left out; narrow the words to reach them',
+  })
+  capped!: boolean;
 }

@@ -16,6 +16,8 @@ export interface SearchFilter {
   includeArchived: boolean;
   limit: number;
   offset: number;
+  /** Matches ranked at most, of messages and of titles each: the newest. */
+  maxCandidates: number;
 }
 
 /** A row of a search: a message or a title that matched, with its headline (marks included). */
@@ -29,6 +31,8 @@ export interface SearchHitRow {
   is_archived: boolean;
   role: 'user' | 'assistant' | null;
   headline: string;
+  /** More matches than were ranked: the rest are older. */
+  capped: boolean;
 }
 
 @Injectable()
@@ -36,23 +40,37 @@ export class SearchRepository {
   constructor(private readonly sql: Sql) {}
 
   /**
-   * The user's messages and thread titles that match, best first: both
-   * through their GIN indexes (the tsvector columns), trashed threads never,
-   * archived ones on request. Headlines are made for the page only.
+   * The user's messages and thread titles that match, best first. Only the
+   * newest `maxCandidates` matches of each kind are ranked: PostgreSQL finds
+   * them through the GIN index on (user_id, words) when they are few, or by
+   * walking the user's messages newest first when they are many, so one
+   * search costs the same for a rare word and for a word in every message.
+   * Trashed threads never match; archived ones on request. Headlines are
+   * made for the page only.
    */
   async search(filter: SearchFilter): Promise<SearchHitRow[]> {
     const visible = `t.user_id = $1 AND t.deleted_at IS NULL AND ($4::boolean OR NOT t.is_archived)`;
+    const query = `websearch_to_tsquery($2::regconfig, $3)`;
     return this.sql.rows<SearchHitRow>(
-      `WITH q AS (SELECT websearch_to_tsquery($2::regconfig, $3) AS query),
+      `WITH q AS (SELECT ${query} AS query),
+       message_matches AS (
+         SELECT m.thread_id, m.id AS message_id, m.created_at, m.search_vector
+           FROM messages m JOIN threads t ON t.id = m.thread_id
+          WHERE numnode(${query}) > 0 AND m.user_id = $1 AND m.search_vector @@ ${query} AND ${visible}
+          ORDER BY m.created_at DESC LIMIT $7
+       ),
+       title_matches AS (
+         SELECT t.id AS thread_id, t.last_activity_at AS created_at, t.title_search_vector
+           FROM threads t
+          WHERE numnode(${query}) > 0 AND t.title_search_vector @@ ${query} AND ${visible}
+          ORDER BY t.last_activity_at DESC LIMIT $7
+       ),
        matches AS (
-         SELECT 'message'::text AS kind, m.thread_id, m.id AS message_id, ts_rank(m.search_vector, q.query, 1) AS rank, m.created_at
-           FROM q JOIN messages m ON m.search_vector @@ websearch_to_tsquery($2::regconfig, $3)
-           JOIN threads t ON t.id = m.thread_id
-          WHERE numnode(q.query) > 0 AND m.user_id = $1 AND ${visible}
+         SELECT 'message'::text AS kind, c.thread_id, c.message_id, ts_rank(c.search_vector, q.query, 1) AS rank, c.created_at
+           FROM message_matches c CROSS JOIN q
          UNION ALL
-         SELECT 'title'::text, t.id, NULL::uuid, ts_rank(t.title_search_vector, q.query, 1), t.last_activity_at
-           FROM q JOIN threads t ON t.title_search_vector @@ websearch_to_tsquery($2::regconfig, $3)
-          WHERE numnode(q.query) > 0 AND ${visible}
+         SELECT 'title'::text, c.thread_id, NULL::uuid, ts_rank(c.title_search_vector, q.query, 1), c.created_at
+           FROM title_matches c CROSS JOIN q
        ),
        page AS (
          SELECT * FROM matches ORDER BY rank DESC, created_at DESC, coalesce(message_id, thread_id) DESC LIMIT $5 OFFSET $6
@@ -62,12 +80,13 @@ export class SearchRepository {
               ts_headline($2::regconfig,
                           translate(CASE WHEN page.kind = 'message' THEN left(m.content, ${SNIPPET_SOURCE_CHARS}) ELSE coalesce(t.title, '') END,
                                     '${HIGHLIGHT_START}${HIGHLIGHT_STOP}', ''),
-                          q.query, '${HEADLINE_OPTIONS}') AS headline
+                          q.query, '${HEADLINE_OPTIONS}') AS headline,
+              ((SELECT count(*) FROM message_matches) >= $7 OR (SELECT count(*) FROM title_matches) >= $7) AS capped
          FROM page CROSS JOIN q
          JOIN threads t ON t.id = page.thread_id AND t.user_id = $1
          LEFT JOIN messages m ON m.id = page.message_id AND m.user_id = $1
         ORDER BY page.rank DESC, page.created_at DESC, coalesce(page.message_id, page.thread_id) DESC`,
-      [filter.userId, filter.language, filter.query, filter.includeArchived, filter.limit, filter.offset],
+      [filter.userId, filter.language, filter.query, filter.includeArchived, filter.limit, filter.offset, filter.maxCandidates],
     );
   }
 }

@@ -68,7 +68,8 @@ export class SearchService {
       includeArchived: query.includeArchived ?? false,
       limit: limit + 1,
       offset: query.offset ?? 0,
+      maxCandidates: this.config.search.maxCandidates,
     });
-    return { results: rows.slice(0, limit).map(toHit), hasMore: rows.length > limit };
+    return { results: rows.slice(0, limit).map(toHit), hasMore: rows.length > limit, capped: rows[0]?.capped ?? false };
   }
 }

@@ -23,6 +23,7 @@ const numeric = { to: (value: number | null) => value, from: (value: string | nu
 @Index('messages_thread_id_seq_idx', ['threadId', 'seq'])
 @Index('messages_user_id_created_at_idx', ['userId', 'createdAt'])
 @Index('messages_thread_id_parent_id_seq_idx', ['threadId', 'parentId', 'seq'])
+@Index('messages_user_id_search_vector_idx', ['userId', 'searchVector'], { type: 'gin' })
 export class Message {
   /** Replies get their id before they are stored, so streamed events and the row agree. */
   @PrimaryGeneratedColumn('uuid')
@@ -100,7 +101,6 @@ export class Message {
   updatedAt!: Date;
 
   /** The words of the message for full-text search (built by PostgreSQL; its language: SEARCH_LANGUAGE, see database/search-language.ts). */
-  @Index('messages_search_vector_idx', { type: 'gin' })
   @Column({ type: 'tsvector', nullable: true, generatedType: 'STORED', asExpression: messageSearchExpression('simple'), insert: false, update: false, select: false })
   searchVector?: string;
 }

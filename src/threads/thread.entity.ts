@@ -17,6 +17,7 @@ import { titleSearchExpression } from '../database/search-language.js';
 @Index('threads_user_id_archived_activity_idx', ['userId', 'isArchived', 'lastActivityAt'])
 @Index('threads_user_id_assistant_id_idx', ['userId', 'assistantId'])
 @Index('threads_deleted_at_idx', ['deletedAt'])
+@Index('threads_user_id_title_search_vector_idx', ['userId', 'titleSearchVector'], { type: 'gin' })
 export class Thread {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -100,7 +101,6 @@ export class Thread {
   updatedAt!: Date;
 
   /** The title's words for full-text search (built by PostgreSQL, see database/search-language.ts). */
-  @Index('threads_title_search_vector_idx', { type: 'gin' })
   @Column({ type: 'tsvector', nullable: true, generatedType: 'STORED', asExpression: titleSearchExpression('simple'), insert: false, update: false, select: false })
   titleSearchVector?: string;
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { rawBytes, uploadFile } from '../support/platform-api.js';
+import { rawBytes } from '../support/platform-api.js';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.js';
 import { multipartPieces, sendChunked } from '../support/raw-multipart.js';
 import { TestS3Server } from '../support/s3-server.js';

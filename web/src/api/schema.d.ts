@@ -1528,6 +1528,8 @@ export interface components {
             results: components["schemas"]["SearchHitResponse"][];
             /** @description More results follow: ask again with offset + limit */
             hasMore: boolean;
+            /** @description More matches exist than were ranked (the newest limits.searchCandidates of each kind, see GET /config): older ones are left out; narrow the words to reach them */
+            capped: boolean;
         };
         SetFeedbackDto: {
             /** @enum {string} */
