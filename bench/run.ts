@@ -23,6 +23,7 @@ import { neighbour } from './scenarios/neighbour.js';
 import { open } from './scenarios/open.js';
 import { queries } from './scenarios/queries.js';
 import { relay } from './scenarios/relay.js';
+import { resume } from './scenarios/resume.js';
 import { search } from './scenarios/search.js';
 import { ttft } from './scenarios/ttft.js';
 
@@ -30,9 +31,10 @@ import { ttft } from './scenarios/ttft.js';
  * `machine` first (how fast this machine was during the run), then the six
  * figures with targets, then `neighbour` (one user abusing every limit while
  * another works); `queries` is a diagnostic (round trips and SQL per request);
- * `search` is asked for by name (it first writes 1,100,000 messages).
+ * `search` (it first writes 1,100,000 messages) and `resume` (clients that
+ * drop and reattach) are asked for by name.
  */
-const SCENARIOS: Record<string, Scenario> = { machine, ttft, relay, open, api, growth, logins, neighbour, queries, search };
+const SCENARIOS: Record<string, Scenario> = { machine, ttft, relay, open, api, growth, logins, neighbour, queries, search, resume };
 const DEFAULT_SCENARIOS = ['machine', 'ttft', 'relay', 'open', 'api', 'growth', 'logins', 'neighbour'];
 
 function parseArgs(argv: string[]) {

@@ -6,7 +6,8 @@ export const streamAgent = new Agent({ keepAlive: true, maxSockets: Infinity, ma
 
 export interface StreamOptions {
   url: string;
-  body: unknown;
+  /** POST this body as JSON; without one, a GET. */
+  body?: unknown;
   headers?: Record<string, string>;
   /** The event name that counts as a token (platform: "token"; OpenAI: "response.output_text.delta"). */
   tokenEvent: string;
@@ -14,6 +15,8 @@ export interface StreamOptions {
   collectText?: boolean;
   /** Give up after this long (the stream is destroyed and reported unfinished). */
   timeoutMs?: number;
+  /** Drop the connection (as a closed tab does) once this many tokens have arrived; the result is `dropped`. */
+  dropAfterTokens?: number;
 }
 
 export interface StreamResult {
@@ -34,6 +37,10 @@ export interface StreamResult {
   /** Wall-clock (performance.now) times of the heartbeats, for gap checks. */
   heartbeatTimes: number[];
   endedAt: number;
+  /** The `id:` of the last frame that had one (the platform's offset into the reply). */
+  lastEventId: string | undefined;
+  /** Closed by the client after `dropAfterTokens` tokens. */
+  dropped: boolean;
 }
 
 /**
@@ -42,7 +49,7 @@ export interface StreamResult {
  */
 export function stream(options: StreamOptions): Promise<StreamResult> {
   const url = new URL(options.url);
-  const payload = JSON.stringify(options.body);
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   const result: StreamResult = {
     status: 0,
     ttftMs: undefined,
@@ -56,6 +63,8 @@ export function stream(options: StreamOptions): Promise<StreamResult> {
     failure: undefined,
     heartbeatTimes: [],
     endedAt: 0,
+    lastEventId: undefined,
+    dropped: false,
   };
   const tokenPrefix = `event: ${options.tokenEvent}\n`;
   return new Promise((resolve) => {
@@ -80,12 +89,18 @@ export function stream(options: StreamOptions): Promise<StreamResult> {
       // Frames look like "id: N\nevent: NAME\ndata: JSON" (the platform) or "event: NAME\ndata: JSON" (OpenAI).
       const eventAt = frame.indexOf('event: ');
       if (eventAt < 0) return;
+      if (frame.startsWith('id: ')) result.lastEventId = frame.slice(4, frame.indexOf('\n'));
       if (frame.startsWith(tokenPrefix, eventAt)) {
         if (result.tokens === 0) result.ttftMs = performance.now() - started;
         result.tokens++;
         if (options.collectText) {
           const data = JSON.parse(frame.slice(frame.indexOf('data: ', eventAt) + 6)) as { delta: string };
           result.text += data.delta;
+        }
+        if (result.tokens === options.dropAfterTokens) {
+          result.dropped = true;
+          req.destroy();
+          finish();
         }
         return;
       }
@@ -103,15 +118,14 @@ export function stream(options: StreamOptions): Promise<StreamResult> {
 
     const req = request(
       {
-        method: 'POST',
+        method: payload === undefined ? 'GET' : 'POST',
         hostname: url.hostname,
         port: url.port,
         path: `${url.pathname}${url.search}`,
         agent: streamAgent,
         headers: {
-          'content-type': 'application/json',
           accept: 'text/event-stream',
-          'content-length': Buffer.byteLength(payload),
+          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
           ...options.headers,
         },
       },
@@ -128,7 +142,7 @@ export function stream(options: StreamOptions): Promise<StreamResult> {
         res.on('data', (chunk: string) => {
           buffer += chunk;
           let boundary = buffer.indexOf('\n\n');
-          while (boundary >= 0) {
+          while (boundary >= 0 && !settled) {
             handleFrame(buffer.slice(0, boundary));
             buffer = buffer.slice(boundary + 2);
             boundary = buffer.indexOf('\n\n');
@@ -145,6 +159,7 @@ export function stream(options: StreamOptions): Promise<StreamResult> {
     }, options.timeoutMs ?? 120_000);
     req.on('error', (error) => finish(error.message));
     started = performance.now();
-    req.end(payload);
+    if (payload === undefined) req.end();
+    else req.end(payload);
   });
 }
