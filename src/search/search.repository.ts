@@ -55,8 +55,9 @@ export class SearchRepository {
       `WITH q AS (SELECT ${query} AS query),
        message_matches AS (
          SELECT m.thread_id, m.id AS message_id, m.created_at, m.search_vector
-           FROM messages m JOIN threads t ON t.id = m.thread_id
-          WHERE numnode(${query}) > 0 AND m.user_id = $1 AND m.search_vector @@ ${query} AND ${visible}
+           FROM messages m
+          WHERE numnode(${query}) > 0 AND m.user_id = $1 AND m.search_vector @@ ${query}
+            AND m.thread_id NOT IN (SELECT t.id FROM threads t WHERE t.user_id = $1 AND NOT (${visible}))
           ORDER BY m.created_at DESC LIMIT $7
        ),
        title_matches AS (
