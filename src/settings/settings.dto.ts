@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Trimmed } from '../common/http/dto-helpers.js';
+import { BudgetStatusResponse } from '../budgets/budget-status.dto.js';
 
 export class SetApiKeyDto {
   @ApiProperty({ example: 'sk-...' })
@@ -23,4 +24,8 @@ export class SettingsResponse {
   @ApiProperty() hasApiKey!: boolean;
   @ApiProperty({ nullable: true, type: String, example: 'sk-…wxyz' }) apiKeyHint!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) defaultAssistantId!: string | null;
+}
+
+export class SettingsWithBudgetResponse extends SettingsResponse {
+  @ApiProperty({ type: BudgetStatusResponse, description: 'The budget of the current period and who pays' }) budget!: BudgetStatusResponse;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { BudgetStatusResponse } from '../budgets/budget-status.dto.js';
 
 export type UsageGrouping = 'day' | 'assistant' | 'thread' | 'model';
 
@@ -56,4 +57,9 @@ export class UsageReport {
   @ApiProperty({ type: UsageFigures, description: 'Every call: replies, titles and summaries' }) totals!: UsageFigures;
   @ApiProperty({ type: UsageByPurpose }) byPurpose!: UsageByPurpose;
   @ApiProperty({ type: [UsageGroup] }) groups!: UsageGroup[];
+}
+
+/** The report with the user's budget in the current period. */
+export class UsageReportWithBudget extends UsageReport {
+  @ApiProperty({ type: BudgetStatusResponse, description: 'The budget of the current period (whatever period the report covers)' }) budget!: BudgetStatusResponse;
 }
