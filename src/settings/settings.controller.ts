@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { ConfirmationResponse } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { BudgetsService } from '../budgets/budgets.service.js';
-import { SetApiKeyDto, SetDefaultAssistantDto, SettingsWithBudgetResponse } from './settings.dto.js';
+import { SetApiKeyDto, SetDefaultAssistantDto, SettingsResponse } from './settings.dto.js';
 import { SettingsService } from './settings.service.js';
 
 @ApiTags('settings')
@@ -17,8 +17,8 @@ export class SettingsController {
 
   @Get()
   @ApiOperation({ summary: 'API key status (hint only), default assistant, and the budget of the current period' })
-  @ApiOkResponse({ type: SettingsWithBudgetResponse })
-  async get(@CurrentUser() user: AuthUser): Promise<SettingsWithBudgetResponse> {
+  @ApiOkResponse({ type: SettingsResponse })
+  async get(@CurrentUser() user: AuthUser): Promise<SettingsResponse> {
     const [settings, budget] = await Promise.all([this.settings.get(user.id), this.budgets.status(user.id)]);
     return { ...settings, budget };
   }

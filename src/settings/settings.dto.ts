@@ -20,12 +20,14 @@ export class SetDefaultAssistantDto {
   assistantId!: string | null;
 }
 
-export class SettingsResponse {
+/** The key and default assistant, as the settings service reads them. */
+export class AccountSettings {
   @ApiProperty() hasApiKey!: boolean;
   @ApiProperty({ nullable: true, type: String, example: 'sk-…wxyz' }) apiKeyHint!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) defaultAssistantId!: string | null;
 }
 
-export class SettingsWithBudgetResponse extends SettingsResponse {
+/** GET /api/settings. */
+export class SettingsResponse extends AccountSettings {
   @ApiProperty({ type: BudgetStatusResponse, description: 'The budget of the current period and who pays' }) budget!: BudgetStatusResponse;
 }

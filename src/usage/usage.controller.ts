@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { BudgetsService } from '../budgets/budgets.service.js';
-import { UsageQuery, UsageReportWithBudget } from './usage.dto.js';
+import { UsageQuery, UsageReport } from './usage.dto.js';
 import { UsageService } from './usage.service.js';
 
 @ApiTags('usage')
@@ -15,8 +15,8 @@ export class UsageController {
 
   @Get()
   @ApiOperation({ summary: 'Tokens and cost of every call made with your key (replies, titles, summaries): in total, by purpose, and grouped by day, assistant, thread or model; with the budget of the current period' })
-  @ApiOkResponse({ type: UsageReportWithBudget })
-  async report(@CurrentUser() user: AuthUser, @Query() query: UsageQuery): Promise<UsageReportWithBudget> {
+  @ApiOkResponse({ type: UsageReport })
+  async report(@CurrentUser() user: AuthUser, @Query() query: UsageQuery): Promise<UsageReport> {
     const [report, budget] = await Promise.all([this.usage.report(user.id, query), this.budgets.status(user.id)]);
     return { ...report, budget };
   }

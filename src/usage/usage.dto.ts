@@ -50,7 +50,8 @@ export class UsageGroup extends UsageFigures {
   @ApiProperty() label!: string;
 }
 
-export class UsageReport {
+/** The figures of a period, as the usage service sums them. */
+export class UsagePeriodReport {
   @ApiProperty({ format: 'date-time' }) from!: string;
   @ApiProperty({ format: 'date-time' }) to!: string;
   @ApiProperty({ enum: ['day', 'assistant', 'thread', 'model'] }) groupBy!: UsageGrouping;
@@ -59,7 +60,7 @@ export class UsageReport {
   @ApiProperty({ type: [UsageGroup] }) groups!: UsageGroup[];
 }
 
-/** The report with the user's budget in the current period. */
-export class UsageReportWithBudget extends UsageReport {
+/** GET /api/usage: the figures of the period asked for, with the user's budget in the current one. */
+export class UsageReport extends UsagePeriodReport {
   @ApiProperty({ type: BudgetStatusResponse, description: 'The budget of the current period (whatever period the report covers)' }) budget!: BudgetStatusResponse;
 }
