@@ -19,9 +19,17 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { BUDGET_PERIODS, isTimeZone, MAX_BUDGET_TOKENS, MAX_BUDGET_USD, MAX_MODEL_NAME, MAX_POLICY_ENTRIES, type BudgetPeriod } from '../config/budgets.js';
-
-const TOOL_TYPES = ['file_search', 'web_search', 'code_interpreter'];
+import {
+  BUDGET_PERIODS,
+  isTimeZone,
+  MAX_BUDGET_TOKENS,
+  MAX_BUDGET_USD,
+  MAX_MODEL_NAME,
+  MAX_POLICY_ENTRIES,
+  MIN_OUTPUT_CAP,
+  TOOL_TYPES,
+  type BudgetPeriod,
+} from '../config/budgets.js';
 
 /** null is a value here (no limit); a missing field is not. */
 const NullOr = () => ValidateIf((_: object, value: unknown) => value !== null);
@@ -69,10 +77,10 @@ export class SharedKeyPolicyDto extends BudgetLimitsDto {
   @IsIn(TOOL_TYPES, { each: true, message: `tools must hold ${TOOL_TYPES.join(', ')}` })
   tools!: string[];
 
-  @ApiProperty({ type: Number, nullable: true, minimum: 16, maximum: 1_000_000, description: 'Most output tokens a reply may ask for (null: no cap); more is lowered to it' })
+  @ApiProperty({ type: Number, nullable: true, minimum: MIN_OUTPUT_CAP, maximum: 1_000_000, description: 'Most output tokens a reply may ask for (null: no cap); more is lowered to it' })
   @NullOr()
   @IsInt()
-  @Min(16)
+  @Min(MIN_OUTPUT_CAP)
   @Max(1_000_000)
   maxOutputTokens!: number | null;
 }

@@ -12,7 +12,7 @@ import { BudgetsService } from './budgets.service.js';
 
 /** What a turn asks of the model, as far as budgets and the shared key's policy care. */
 export interface TurnAsk {
-  user: { id: string; apiKeyCiphertext: string | null };
+  user: { id: string; apiKeyCiphertext: string | null; apiKeyKeyId: string | null };
   model: string;
   tools: ToolType[];
   maxOutputTokens: number | undefined;
@@ -43,7 +43,8 @@ export class BudgetAdmission {
   ) {}
 
   async admit(ask: TurnAsk): Promise<AdmittedTurn> {
-    const paidBy: PaidBy = ask.user.apiKeyCiphertext === null ? 'shared' : 'own';
+    // As the clients choose the key (llm/openai-clients.ts): a stored key with its key id, else the shared one.
+    const paidBy: PaidBy = ask.user.apiKeyCiphertext === null || ask.user.apiKeyKeyId === null ? 'shared' : 'own';
     const [policy, override] = await Promise.all([this.budgets.policy(), this.repository.override(ask.user.id)]);
     let maxOutputTokens = ask.maxOutputTokens;
     if (paidBy === 'shared') {

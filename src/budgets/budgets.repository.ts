@@ -79,6 +79,9 @@ const policyParams = (policy: BudgetPolicy) => [
   policy.sharedKey.maxOutputTokens,
 ];
 
+/** Days of spending kept per user: more than the longest period. */
+const SPEND_KEPT_DAYS = 62;
+
 /** The quarter hour an instant falls in (every zone's midnight is on one). */
 const BUCKET = 'to_timestamp(floor(extract(epoch FROM now()) / 900) * 900)';
 
@@ -126,7 +129,7 @@ export class BudgetsRepository {
 
   /** Whether the user pays with a key of their own; undefined when there is no such user. */
   async ownsKey(userId: string, db: SqlExecutor = this.sql): Promise<boolean | undefined> {
-    const row = await db.row<{ own: boolean }>('SELECT api_key_ciphertext IS NOT NULL AS own FROM users WHERE id = $1', [userId]);
+    const row = await db.row<{ own: boolean }>('SELECT api_key_ciphertext IS NOT NULL AND api_key_key_id IS NOT NULL AS own FROM users WHERE id = $1', [userId]);
     return row?.own;
   }
 
@@ -177,6 +180,8 @@ export class BudgetsRepository {
   ): Promise<Reservation> {
     await db.row(`SELECT pg_advisory_xact_lock(hashtextextended('budget:' || $1::text, 0))`, [userId]);
     await db.execute('DELETE FROM budget_reservations WHERE user_id = $1 AND reserved_until <= now()', [userId]);
+    // Spending older than any period (a month, in any zone) is of no use to a budget any more.
+    await db.execute(`DELETE FROM budget_spend WHERE user_id = $1 AND bucket < now() - interval '${SPEND_KEPT_DAYS} days'`, [userId]);
     const row = await db.row<ReserveRow>(
       `WITH ${SPENT_AND_HELD},
        wanted AS (SELECT LEAST($4::bigint, COALESCE($6::bigint, $4::bigint)) AS tokens, LEAST($5::numeric, COALESCE($7::numeric, $5::numeric)) AS usd),

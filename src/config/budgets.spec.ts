@@ -46,6 +46,8 @@ describe('budget settings', () => {
       [{ BUDGET_TOKENS: '-1' }, /BUDGET_TOKENS/],
       [{ SHARED_KEY_MODELS: Array.from({ length: 201 }, (_, index) => `m${index}`).join(',') }, /SHARED_KEY_MODELS lists at most 200/],
       [{ SHARED_KEY_MODELS: 'x'.repeat(101) }, /SHARED_KEY_MODELS/],
+      [{ SHARED_KEY_TOOLS: 'file_search,shell' }, /SHARED_KEY_TOOLS must list/],
+      [{ SHARED_KEY_MAX_OUTPUT_TOKENS: '8' }, /SHARED_KEY_MAX_OUTPUT_TOKENS/],
     ];
     for (const [env, message] of refusals) {
       expect(() => unitConfig(env)).toThrow(ConfigError);

@@ -10,6 +10,10 @@ export const MAX_MODEL_NAME = 100;
 /** The largest token limit, and the largest limit in US dollars, that can be set. */
 export const MAX_BUDGET_TOKENS = 1_000_000_000_000;
 export const MAX_BUDGET_USD = 1_000_000_000;
+/** The tool types an assistant may have, which the shared key's list names. */
+export const TOOL_TYPES = ['file_search', 'web_search', 'code_interpreter'] as const;
+/** The smallest output cap OpenAI accepts. */
+export const MIN_OUTPUT_CAP = 16;
 
 /** A limit per period: null where there is none. */
 export interface BudgetLimits {
@@ -70,7 +74,11 @@ function boundedList(env: EnvReader, name: string, longest: number): string[] {
 export function readBudgetsConfig(env: EnvReader): BudgetsConfig {
   const timeZone = env.string('BUDGET_TIME_ZONE', 'UTC');
   if (!isTimeZone(timeZone)) throw new ConfigError(`BUDGET_TIME_ZONE must be an IANA time zone such as Europe/Berlin (got "${timeZone}")`);
-  const tools = boundedList(env, 'SHARED_KEY_TOOLS', 32);
+  const tools = boundedList(env, 'SHARED_KEY_TOOLS', 32).map((tool) => (tool === 'retrieval' ? 'file_search' : tool));
+  const unknownTool = tools.find((tool) => !(TOOL_TYPES as readonly string[]).includes(tool));
+  if (unknownTool !== undefined) throw new ConfigError(`SHARED_KEY_TOOLS must list ${TOOL_TYPES.join(', ')} (got "${unknownTool}")`);
+  const maxOutputTokens = env.integer('SHARED_KEY_MAX_OUTPUT_TOKENS', { default: 0, min: 0, max: 1_000_000 });
+  if (maxOutputTokens > 0 && maxOutputTokens < MIN_OUTPUT_CAP) throw new ConfigError(`SHARED_KEY_MAX_OUTPUT_TOKENS must be 0 (no cap) or at least ${MIN_OUTPUT_CAP}`);
   return {
     initialPolicy: {
       period: env.oneOf<BudgetPeriod>('BUDGET_PERIOD', BUDGET_PERIODS, 'month'),
@@ -84,8 +92,8 @@ export function readBudgetsConfig(env: EnvReader): BudgetsConfig {
         tokens: orNull(env.integer('SHARED_KEY_BUDGET_TOKENS', { default: 0, min: 0, max: MAX_BUDGET_TOKENS })),
         usd: orNull(env.decimal('SHARED_KEY_BUDGET_USD', { default: 0, min: 0, max: MAX_BUDGET_USD })),
         models: boundedList(env, 'SHARED_KEY_MODELS', MAX_MODEL_NAME),
-        tools,
-        maxOutputTokens: orNull(env.integer('SHARED_KEY_MAX_OUTPUT_TOKENS', { default: 0, min: 0, max: 1_000_000 })),
+        tools: [...new Set(tools)],
+        maxOutputTokens: orNull(maxOutputTokens),
       },
     },
     reserveTokens: env.integer('BUDGET_RESERVE_TOKENS', { default: 2_000, min: 0, max: 10_000_000 }),

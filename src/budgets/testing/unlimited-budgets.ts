@@ -7,7 +7,7 @@ export class UnlimitedBudgets implements Pick<BudgetAdmission, 'admit' | 'releas
   readonly spent: Array<{ userId: string; spend: Amounts }> = [];
 
   async admit(ask: TurnAsk): Promise<AdmittedTurn> {
-    return { reservationId: null, paidBy: ask.user.apiKeyCiphertext === null ? 'shared' : 'own', maxOutputTokens: ask.maxOutputTokens, warning: null };
+    return { reservationId: null, paidBy: ask.user.apiKeyCiphertext === null || ask.user.apiKeyKeyId === null ? 'shared' : 'own', maxOutputTokens: ask.maxOutputTokens, warning: null };
   }
 
   async release(): Promise<void> {}
