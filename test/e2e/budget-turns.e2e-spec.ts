@@ -100,6 +100,17 @@ describe('turns under budgets', () => {
     expect((await budgetOf(app, user.cookie)).tokens).toEqual({ limit: 100_000, used: 366, remaining: 100_000 - 366 });
   });
 
+  it('holds dollars too: the estimate priced at the model, the cost settled from the pricing', async () => {
+    const user = await chatUser(app, { model: 'gpt-4o' });
+    // gpt-4o: $2.50 in, $10 out per million. A turn holds 150 tokens at $10 ($0.0015) and costs 100 in + 50 out ($0.00075).
+    await setUserBudget(app, adminCookie, user.userId, { tokens: null, usd: 0.002 }).expect(200);
+    await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'First' }).expect(200);
+    expect((await budgetOf(app, user.cookie)).usd).toEqual({ limit: 0.002, used: 0.00075, remaining: 0.00125 });
+    const second = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Second' });
+    expect(second.status).toBe(402);
+    expect(second.body).toMatchObject({ code: 'budget_exceeded', limit: { unit: 'usd', value: 0.002 } });
+  });
+
   it('no longer counts a reservation past its time (a turn whose process ended), and counts one that is current', async () => {
     const user = await chatUser(app);
     await setUserBudget(app, adminCookie, user.userId, { tokens: 10_000, usd: null }).expect(200);
