@@ -39,10 +39,10 @@ async function inOrder<T extends readonly unknown[]>(...promises: { [K in keyof 
  * The ways a turn starts (chat, run, regenerate, edit) and stops (cancel): each
  * checks what the request may do, claims the thread, and hands the turn to
  * the executor. Every refusal that can be known up front (limits, the
- * thread, the assistant, the attachments, the key) comes before anything is
- * stored (the budget and the shared key's policy last, as they hold part of
- * the budget for the turn); once the turn is claimed, the user's message is kept whatever
- * happens to the reply.
+ * thread, the assistant, the attachments, the key, then the budget and the
+ * shared key's policy, last as they hold part of the budget for the turn)
+ * comes before anything is stored; once the turn is claimed, the user's
+ * message is kept whatever happens to the reply.
  */
 @Injectable()
 export class ChatService {
