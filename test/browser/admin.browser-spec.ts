@@ -223,9 +223,13 @@ describe('the Admin screen', () => {
       }
     }
     // On a phone, the table's header row is out of sight and every cell names its column.
+    await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${app.baseUrl}/admin`);
+    await page.getByTestId('user-row').first().waitFor();
+    await screenshot(page, 'admin-admin-390-dark');
     const cell = page.getByTestId('user-row').first().locator('td[data-label="Role"]');
     expect(await cell.evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element, '::before').content)).toBe('"Role"');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 });

@@ -54,7 +54,7 @@ export function InvitesPanel() {
   return (
     <section class="card" aria-labelledby="invites-heading">
       <h2 id="invites-heading">Invites</h2>
-      <p>An invite link lets people create an account while sign-up is by invite (or closed to their domain).</p>
+      <p>While sign-up is by invite, an invite link lets people create an account. Under the other policies, links change nothing.</p>
       <ErrorNotice error={action.error} context="Could not change the invites." />
       <StatusNotice message={action.done} />
       <form class="inline-form" onSubmit={create}>

@@ -37,7 +37,10 @@ export function UserDetail({ userId }: { userId: string }) {
       await apply(() => adminUsers.setRole(data.id, chosen), `${data.email} is now ${chosen === 'admin' ? 'an administrator' : 'a user'}.`);
       setRole(null);
       // Demoted oneself: the Admin screen is no longer one's own.
-      if (self && chosen !== 'admin') await session.refresh();
+      if (self && chosen !== 'admin') {
+        await session.refresh();
+        navigate('/', { replace: true });
+      }
     } else if (pending === 'disable') {
       await apply(() => adminUsers.disable(data.id), `${data.email} is disabled and signed out everywhere.`);
     } else if (pending === 'enable') {
