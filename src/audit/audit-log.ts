@@ -15,7 +15,10 @@ export const AUDIT_ACTIONS = [
   'admin.password_change_forced',
   'admin.invite_created',
   'admin.invite_revoked',
+  'admin.user_budget_changed',
+  'admin.user_budget_cleared',
   'policy.signup_changed',
+  'policy.budget_changed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

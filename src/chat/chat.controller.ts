@@ -10,7 +10,10 @@ import { TurnResponder } from './turn-responder.js';
 
 const STREAM_NOTE =
   'With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, ' +
-  'message_completed {message}, title {title}, error {error, code}, done.';
+  'message_completed {message}, title {title}, budget_warning {usedPercent, resetsAt}, error {error, code}, done. ' +
+  'A turn past a budget is refused before anything is stored (402 budget_exceeded, with limit and resetsAt); ' +
+  "without a key of one's own, a model or tool the shared key does not allow is refused (403 shared_key_policy), " +
+  'and maxOutputTokens is lowered to the shared key\'s cap.';
 
 /**
  * The 200 answer of a turn: the stored reply as JSON, or (stream: true or
@@ -26,7 +29,7 @@ const turnAnswer = () =>
         type: 'string',
         description:
           'Server-Sent Events, each with an id: message_created {message}, token {delta}, message_completed {message}, ' +
-          'title {title}, error {error, code, message?}, then done {threadId, messageId}; ": heartbeat" comments between.',
+          'title {title}, budget_warning {usedPercent, resetsAt}, error {error, code, message?}, then done {threadId, messageId}; ": heartbeat" comments between.',
       },
       example: 'id: 1\nevent: token\ndata: {"delta":"Hel"}\n\nid: 2\nevent: done\ndata: {"threadId":"…","messageId":"…"}\n\n',
     },

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AssistantsModule } from '../assistants/assistants.module.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { BudgetsModule } from '../budgets/budgets.module.js';
 import { FilesModule } from '../files/files.module.js';
 import { RunsModule } from '../runs/runs.module.js';
 import { ThreadsModule } from '../threads/threads.module.js';
@@ -23,7 +24,7 @@ import { TurnResponder } from './turn-responder.js';
 import { TurnScopes } from './turn-scopes.repository.js';
 
 @Module({
-  imports: [AuthModule, AssistantsModule, FilesModule, ThreadsModule, RunsModule, UsageModule],
+  imports: [AuthModule, BudgetsModule, AssistantsModule, FilesModule, ThreadsModule, RunsModule, UsageModule],
   controllers: [ChatController],
   providers: [
     ChatService,

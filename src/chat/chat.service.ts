@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
+import { BudgetAdmission, type AdmittedTurn } from '../budgets/budget-admission.js';
 import { ShutdownState } from '../common/lifecycle/shutdown-state.js';
 import { RateLimiterService, type RateLimitRule } from '../common/rate-limit/rate-limiter.service.js';
 import { LlmService } from '../llm/llm.service.js';
@@ -17,7 +18,7 @@ import type { HistoryMessage } from './context-builder.js';
 import { ContextService } from './context.service.js';
 import { answererOf } from './plain-chat.js';
 import { TurnExecutor } from './turn-executor.js';
-import { TurnScopes, type TurnThread } from './turn-scopes.repository.js';
+import { TurnScopes, type TurnAssistant, type TurnThread, type TurnUser } from './turn-scopes.repository.js';
 import type { TurnEvents, TurnResult } from './turn.js';
 
 export type { TurnEvents, TurnResult } from './turn.js';
@@ -39,7 +40,8 @@ async function inOrder<T extends readonly unknown[]>(...promises: { [K in keyof 
  * checks what the request may do, claims the thread, and hands the turn to
  * the executor. Every refusal that can be known up front (limits, the
  * thread, the assistant, the attachments, the key) comes before anything is
- * stored; once the turn is claimed, the user's message is kept whatever
+ * stored (the budget and the shared key's policy last, as they hold part of
+ * the budget for the turn); once the turn is claimed, the user's message is kept whatever
  * happens to the reply.
  */
 @Injectable()
@@ -58,6 +60,7 @@ export class ChatService {
     private readonly executor: TurnExecutor,
     private readonly limiter: RateLimiterService,
     private readonly shutdown: ShutdownState,
+    private readonly admission: BudgetAdmission,
     @InjectConfig() config: AppConfig,
   ) {
     this.chatRule = { scope: 'chat-turns', limit: config.rateLimits.chatTurnsPerMinute, windowSeconds: 60 };
@@ -83,14 +86,15 @@ export class ChatService {
 
     const { user, thread: existing } = scope;
     const threadId = existing?.id ?? randomUUID();
-    const { run, userMessage, threadMessageCount } = await this.runs.begin({
+    const { claimed, budget, options } = await this.admitted(user, assistant, dto, () => this.runs.begin({
       threadId,
       userId,
       kind: 'chat',
       newThread: existing ? undefined : { assistantId: assistant.id, title: null },
       assistantId: existing && assistant.id !== null && existing.assistantId !== assistant.id ? assistant.id : undefined,
       userMessage: { content: dto.message, fileIds: dto.fileIds ?? [], replyToId: dto.replyToId ?? null },
-    });
+    }));
+    const { run, userMessage, threadMessageCount } = claimed;
     const message = userMessage!;
     events.messageCreated(toMessageResponse(message));
     const question: HistoryMessage = { id: message.id, seq: message.seq, role: 'user', content: message.content, fileIds: message.fileIds, replyToId: message.replyToId };
@@ -117,9 +121,10 @@ export class ChatService {
       kind: 'chat' as const,
       replyToId: message.id,
       parentId: message.id,
-      options: dto,
+      options,
       titleFrom: thread.title === null && (existing?.messageCount ?? 0) === 0 ? dto.message : null,
       history,
+      budget,
     };
     return this.executor.execute(turn, message.id, events, clientGone);
   }
@@ -136,9 +141,9 @@ export class ChatService {
     this.branchLimits.assertRoom(thread);
     const assistant = answererOf(chosen, this.plainChat);
     this.llm.assertKeyUsable(user);
-    const { run } = await this.runs.begin({ threadId, userId, kind: 'run' });
+    const { claimed, budget, options: allowed } = await this.admitted(user, assistant, options, () => this.runs.begin({ threadId, userId, kind: 'run' }));
     const replyToId = leaf.role === 'user' ? leaf.id : leaf.parentRole === 'user' ? leaf.parentId : null;
-    const turn = { user, thread, assistant, run, kind: 'run' as const, replyToId, parentId: leaf.id, options, titleFrom: null };
+    const turn = { user, thread, assistant, run: claimed.run, kind: 'run' as const, replyToId, parentId: leaf.id, options: allowed, titleFrom: null, budget };
     return this.executor.execute(turn, null, events, clientGone);
   }
 
@@ -168,9 +173,9 @@ export class ChatService {
     const assistant = answererOf(chosen, this.plainChat);
     this.llm.assertKeyUsable(user);
     const thread = await this.threads.summaryUpTo(scoped, point.seq);
-    const { run } = await this.runs.begin({ threadId, userId, kind: 'regenerate' });
+    const { claimed, budget, options: allowed } = await this.admitted(user, assistant, options, () => this.runs.begin({ threadId, userId, kind: 'regenerate' }));
     const replyToId = point.role === 'user' ? point.id : leaf.replyToId;
-    const turn = { user, thread, assistant, run, kind: 'regenerate' as const, replyToId, parentId: point.id, options, titleFrom: null };
+    const turn = { user, thread, assistant, run: claimed.run, kind: 'regenerate' as const, replyToId, parentId: point.id, options: allowed, titleFrom: null, budget };
     return this.executor.execute(turn, null, events, clientGone);
   }
 
@@ -199,15 +204,18 @@ export class ChatService {
     const assistant = answererOf(chosen, this.plainChat);
     this.llm.assertKeyUsable(user);
     const thread = await this.threads.summaryUpTo(scoped, target.parentSeq ?? 0);
-    const { run, userMessage } = await this.runs.begin({
-      threadId,
-      userId,
-      kind: 'edit',
-      userMessage: { content: dto.content, fileIds, replyToId: target.replyToId, parentId: target.parentId },
-    });
+    const { claimed, budget, options } = await this.admitted(user, assistant, dto, () =>
+      this.runs.begin({
+        threadId,
+        userId,
+        kind: 'edit',
+        userMessage: { content: dto.content, fileIds, replyToId: target.replyToId, parentId: target.parentId },
+      }),
+    );
+    const { run, userMessage } = claimed;
     const message = userMessage!;
     events.messageCreated(toMessageResponse(message));
-    const turn = { user, thread, assistant, run, kind: 'edit' as const, replyToId: message.id, parentId: message.id, options: dto, titleFrom: null };
+    const turn = { user, thread, assistant, run, kind: 'edit' as const, replyToId: message.id, parentId: message.id, options, titleFrom: null, budget };
     return this.executor.execute(turn, message.id, events, clientGone);
   }
 
@@ -222,6 +230,29 @@ export class ChatService {
       status = await this.runs.status(userId, runId);
     }
     return { runId, status: status ?? 'cancelled' };
+  }
+
+  /**
+   * Admits the turn under the budgets and the shared key's policy, then
+   * claims it (`begin`, which stores the run and any user message); a claim
+   * that fails gives the reservation back. The options are the request's,
+   * with the output cap the shared key allows.
+   */
+  private async admitted<T, O extends TurnOptionsDto>(
+    user: TurnUser,
+    assistant: TurnAssistant,
+    options: O,
+    begin: () => Promise<T>,
+  ): Promise<{ claimed: T; budget: AdmittedTurn; options: O }> {
+    const ask = { user, model: options.model ?? assistant.model, tools: assistant.tools.map((tool) => tool.type), maxOutputTokens: options.maxOutputTokens };
+    const budget = await this.admission.admit(ask);
+    try {
+      const claimed = await begin();
+      return { claimed, budget, options: budget.maxOutputTokens === options.maxOutputTokens ? options : { ...options, maxOutputTokens: budget.maxOutputTokens } };
+    } catch (error) {
+      await this.admission.release(user.id, budget).catch(() => undefined);
+      throw error;
+    }
   }
 
   private consumeTurn(userId: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { AppLogger } from '../common/logging/logger.js';
 import type { Completion, LlmRequest } from '../llm/llm-types.js';
 import type { UserLlm } from '../llm/user-llm.js';
 import type { ModelCallsRepository, NewModelCall } from '../usage/model-calls.repository.js';
+import { UnlimitedBudgets } from '../budgets/testing/unlimited-budgets.js';
 import { MeteredCalls } from './metered-calls.js';
 
 const config = unitConfig();
@@ -12,7 +13,7 @@ const llmAnswering = (completion: Completion) => ({ completion: async () => comp
 function metered(record: (userId: string, call: NewModelCall) => Promise<boolean>) {
   const warnings: string[] = [];
   const logger = { warn: (_context: unknown, message: string) => void warnings.push(message) } as unknown as AppLogger;
-  return { calls: new MeteredCalls({ record } as unknown as ModelCallsRepository, config, logger), warnings };
+  return { calls: new MeteredCalls({ record } as unknown as ModelCallsRepository, new UnlimitedBudgets().real, config, logger), warnings };
 }
 
 describe('metered calls', () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BudgetAdmission } from '../budgets/budget-admission.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppLogger } from '../common/logging/logger.js';
@@ -18,13 +19,14 @@ export interface MeteredCall {
 /**
  * The short calls a thread needs besides its replies (titles, summaries),
  * made with the user's key: each is recorded with its tokens and cost, so
- * that the user's usage shows everything spent. A failure to record is
+ * that the user's usage and budget show everything spent. A failure to record is
  * logged, never the call's failure.
  */
 @Injectable()
 export class MeteredCalls {
   constructor(
     private readonly calls: ModelCallsRepository,
+    private readonly budgets: BudgetAdmission,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: AppLogger,
   ) {}
@@ -36,6 +38,9 @@ export class MeteredCalls {
       const recorded = { threadId: call.threadId, purpose: call.purpose, model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cost };
       await this.calls.record(call.userId, recorded).catch((error: unknown) => {
         this.logger.warn({ err: error, threadId: call.threadId, purpose: call.purpose }, 'could not record the usage of a call');
+      });
+      await this.budgets.recordSpend(call.userId, { tokens: usage.totalTokens, usd: cost ?? 0 }).catch((error: unknown) => {
+        this.logger.warn({ err: error, threadId: call.threadId, purpose: call.purpose }, 'could not count a call against the budget');
       });
     }
     return text;

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { BudgetAdmission } from '../budgets/budget-admission.js';
 import { isConnectionUnavailable } from '../common/errors/error-mapping.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
@@ -23,7 +24,8 @@ const STREAMING: StoredOutcome = { status: 'streaming', reason: null, runStatus:
 /**
  * Persists a turn's reply: the text so far while it streams, and at the end
  * the reply with its citations, usage and cost, the thread's totals, a
- * reply as the active branch's leaf, and the run ended, together.
+ * reply as the active branch's leaf, the run ended, and the user's
+ * spending for budgets (in place of what the turn held), together.
  */
 @Injectable()
 export class ReplyStore {
@@ -33,6 +35,7 @@ export class ReplyStore {
     private readonly threads: ThreadsRepository,
     private readonly files: ChatFilesRepository,
     private readonly runs: RunsService,
+    private readonly budgets: BudgetAdmission,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: AppLogger,
   ) {}
@@ -74,6 +77,10 @@ export class ReplyStore {
       // A new version (regenerated, or after an edit) left another branch: the counters follow the active one.
       if (turn.kind === 'regenerate' || turn.kind === 'edit') await this.threads.moveToLeaf(turn.user.id, turn.thread.id, null, tx);
       await this.runs.finish(turn.user.id, turn.run.id, outcome.runStatus, outcome.errorCode, tx);
+      // What the provider reports replaces what the turn held of the budget, whether the reply was kept or not.
+      const usage = outcome.usage ?? null;
+      const cost = costOf(outcome.model ?? turn.options.model ?? turn.assistant.model, usage, this.config.openai.pricing);
+      await this.budgets.settle(turn.user.id, turn.budget?.reservationId ?? null, { tokens: usage?.totalTokens ?? 0, usd: cost ?? 0 }, tx);
       return reply;
     });
   }

@@ -69,6 +69,7 @@ export class TurnExecutor {
       await flusher.stop();
     };
     const result: TurnResult = { threadId: turn.thread.id, userMessageId, reply: null, title: null, error: null };
+    if (turn.budget?.warning) events.budgetWarning(turn.budget.warning);
     try {
       await this.answer(turn, draft, controller.signal, events, result, stopSaving);
     } catch (thrown) {

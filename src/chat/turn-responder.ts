@@ -59,6 +59,9 @@ class SseEvents implements TurnEvents {
   title(title: string): void {
     this.send('title', { title });
   }
+  budgetWarning(warning: { usedPercent: number; resetsAt: string }): void {
+    this.send('budget_warning', warning);
+  }
   failed(error: DomainError, partial: MessageResponse | null): void {
     this.send('error', {
       error: error.message,
@@ -79,6 +82,7 @@ const IGNORED: TurnEvents = {
   tokens: () => undefined,
   completed: () => undefined,
   title: () => undefined,
+  budgetWarning: () => undefined,
   failed: () => undefined,
 };
 

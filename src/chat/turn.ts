@@ -1,3 +1,4 @@
+import type { AdmittedTurn } from '../budgets/budget-admission.js';
 import type { DomainError } from '../common/errors/domain-error.js';
 import type { TokenUsage } from '../llm/llm-types.js';
 import type { ClaimedRun } from '../runs/runs.service.js';
@@ -15,6 +16,8 @@ export interface TurnEvents {
   tokens(deltas: string[]): void;
   completed(message: MessageResponse): void;
   title(title: string): void;
+  /** The user's budget is past its soft limit (sent as the turn starts). */
+  budgetWarning(warning: { usedPercent: number; resetsAt: string }): void;
   failed(error: DomainError, partial: MessageResponse | null): void;
 }
 
@@ -46,6 +49,8 @@ export interface Turn {
   titleFrom: string | null;
   /** The input's messages, when they were read with the turn's scope; read after the claim otherwise. */
   history?: HistoryMessage[];
+  /** What the turn holds of its user's budget until its usage is stored (none in tests that leave budgets out). */
+  budget?: AdmittedTurn;
 }
 
 /** The reply as it streams in: its deltas are joined only when the text is read. */

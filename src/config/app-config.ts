@@ -1,3 +1,4 @@
+import type { BudgetsConfig } from './budgets.js';
 import type { ChatConfig } from './chat.js';
 import type { DatabaseConfig } from './database.js';
 import type { GovernanceConfig } from './governance.js';
@@ -45,5 +46,6 @@ export interface AppConfig {
   shares: SharesConfig;
   feedback: FeedbackConfig;
   governance: GovernanceConfig;
+  budgets: BudgetsConfig;
   metrics: { token: string | undefined };
 }

@@ -45,6 +45,16 @@ export class EnvReader {
     return this.checkRange(name, Number(value), options);
   }
 
+  /** A decimal number such as 12.5 (amounts of money, with cents). */
+  decimal(name: string, options: NumberOptions): number {
+    const value = this.raw(name);
+    if (value === undefined) return options.default;
+    if (!/^-?\d+(?:\.\d+)?$/.test(value)) {
+      throw new ConfigError(`${name} must be a number such as 12 or 12.5 (got "${value}")`);
+    }
+    return this.checkRange(name, Number(value), options);
+  }
+
   /** A size in bytes: a number with an optional unit b, kb, mb or gb. */
   byteSize(name: string, fallback: number): number {
     const value = this.raw(name);

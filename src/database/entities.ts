@@ -15,6 +15,10 @@ import { ThreadShare } from '../shares/thread-share.entity.js';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { Invite } from '../auth/invite.entity.js';
 import { SignupSettings } from '../auth/signup-settings.entity.js';
+import { BudgetReservation } from '../budgets/budget-reservation.entity.js';
+import { BudgetSettings } from '../budgets/budget-settings.entity.js';
+import { BudgetSpend } from '../budgets/budget-spend.entity.js';
+import { UserBudget } from '../budgets/user-budget.entity.js';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity.js';
 
 /** Every entity of the platform, listed explicitly (no file globs in an ESM build). */
@@ -37,4 +41,8 @@ export const ENTITIES: Function[] = [
   SignupSettings,
   Invite,
   AuditEntry,
+  BudgetSettings,
+  UserBudget,
+  BudgetReservation,
+  BudgetSpend,
 ];

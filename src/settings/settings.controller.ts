@@ -3,19 +3,24 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ConfirmationResponse } from '../auth/auth.dto.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
+import { BudgetsService } from '../budgets/budgets.service.js';
 import { SetApiKeyDto, SetDefaultAssistantDto, SettingsResponse } from './settings.dto.js';
 import { SettingsService } from './settings.service.js';
 
 @ApiTags('settings')
 @Controller('api/settings')
 export class SettingsController {
-  constructor(private readonly settings: SettingsService) {}
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly budgets: BudgetsService,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'API key status (hint only) and default assistant' })
+  @ApiOperation({ summary: 'API key status (hint only), default assistant, and the budget of the current period' })
   @ApiOkResponse({ type: SettingsResponse })
-  get(@CurrentUser() user: AuthUser): Promise<SettingsResponse> {
-    return this.settings.get(user.id);
+  async get(@CurrentUser() user: AuthUser): Promise<SettingsResponse> {
+    const [settings, budget] = await Promise.all([this.settings.get(user.id), this.budgets.status(user.id)]);
+    return { ...settings, budget };
   }
 
   @Post('apikey')

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Trimmed } from '../common/http/dto-helpers.js';
+import { BudgetStatusResponse } from '../budgets/budget-status.dto.js';
 
 export class SetApiKeyDto {
   @ApiProperty({ example: 'sk-...' })
@@ -19,8 +20,14 @@ export class SetDefaultAssistantDto {
   assistantId!: string | null;
 }
 
-export class SettingsResponse {
+/** The key and default assistant, as the settings service reads them. */
+export class AccountSettings {
   @ApiProperty() hasApiKey!: boolean;
   @ApiProperty({ nullable: true, type: String, example: 'sk-…wxyz' }) apiKeyHint!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) defaultAssistantId!: string | null;
+}
+
+/** GET /api/settings. */
+export class SettingsResponse extends AccountSettings {
+  @ApiProperty({ type: BudgetStatusResponse, description: 'The budget of the current period and who pays' }) budget!: BudgetStatusResponse;
 }

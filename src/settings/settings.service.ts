@@ -4,7 +4,7 @@ import { notFound } from '../common/errors/domain-error.js';
 import { SecretBox } from '../common/crypto/secret-box.js';
 import { LlmService } from '../llm/llm.service.js';
 import { apiKeyHint } from './api-key-hint.js';
-import type { SettingsResponse } from './settings.dto.js';
+import type { AccountSettings } from './settings.dto.js';
 import { SettingsRepository, type SettingsRow } from './settings.repository.js';
 
 /** Checks default-assistant ids; provided by the assistants module. */
@@ -21,7 +21,7 @@ export type AuditRecorder = Pick<AuditService, 'record'>;
 /** What settings need of the model provider: a key check, and forgetting clients built from an old key. */
 export type ApiKeyProvider = Pick<LlmService, 'verifyApiKey' | 'forget'>;
 
-export function toSettingsResponse(row: SettingsRow): SettingsResponse {
+export function toSettingsResponse(row: SettingsRow): AccountSettings {
   return { hasApiKey: row.api_key_ciphertext !== null, apiKeyHint: row.api_key_hint, defaultAssistantId: row.default_assistant_id };
 }
 
@@ -35,7 +35,7 @@ export class SettingsService {
     @Inject(AuditService) private readonly audit: AuditRecorder,
   ) {}
 
-  async get(userId: string): Promise<SettingsResponse> {
+  async get(userId: string): Promise<AccountSettings> {
     const row = await this.settings.find(userId);
     if (!row) throw notFound('User');
     return toSettingsResponse(row);

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { BudgetStatusResponse } from '../budgets/budget-status.dto.js';
 
 export type UsageGrouping = 'day' | 'assistant' | 'thread' | 'model';
 
@@ -49,11 +50,17 @@ export class UsageGroup extends UsageFigures {
   @ApiProperty() label!: string;
 }
 
-export class UsageReport {
+/** The figures of a period, as the usage service sums them. */
+export class UsagePeriodReport {
   @ApiProperty({ format: 'date-time' }) from!: string;
   @ApiProperty({ format: 'date-time' }) to!: string;
   @ApiProperty({ enum: ['day', 'assistant', 'thread', 'model'] }) groupBy!: UsageGrouping;
   @ApiProperty({ type: UsageFigures, description: 'Every call: replies, titles and summaries' }) totals!: UsageFigures;
   @ApiProperty({ type: UsageByPurpose }) byPurpose!: UsageByPurpose;
   @ApiProperty({ type: [UsageGroup] }) groups!: UsageGroup[];
+}
+
+/** GET /api/usage: the figures of the period asked for, with the user's budget in the current one. */
+export class UsageReport extends UsagePeriodReport {
+  @ApiProperty({ type: BudgetStatusResponse, description: 'The budget of the current period (whatever period the report covers)' }) budget!: BudgetStatusResponse;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validationFailed } from '../common/errors/domain-error.js';
 import type { UsagePurpose } from './model-call.entity.js';
-import type { PurposeFigures, UsageByPurpose, UsageFigures, UsageGroup, UsageGrouping, UsageReport } from './usage.dto.js';
+import type { PurposeFigures, UsageByPurpose, UsageFigures, UsageGroup, UsageGrouping, UsagePeriodReport } from './usage.dto.js';
 import { UsageRepository, type UsageRow } from './usage.repository.js';
 
 const DEFAULT_DAYS = 30;
@@ -39,7 +39,7 @@ function byPurpose(rows: UsageRow[]): UsageByPurpose {
 export class UsageService {
   constructor(@Inject(UsageRepository) private readonly usage: UsageStore) {}
 
-  async report(userId: string, query: { from?: string; to?: string; groupBy?: UsageGrouping }): Promise<UsageReport> {
+  async report(userId: string, query: { from?: string; to?: string; groupBy?: UsageGrouping }): Promise<UsagePeriodReport> {
     const to = query.to ? instant('to', query.to) : new Date();
     const from = query.from ? instant('from', query.from) : new Date(to.getTime() - DEFAULT_DAYS * 86_400_000);
     if (from >= to) throw validationFailed('from', 'from must be before to');

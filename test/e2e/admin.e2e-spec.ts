@@ -12,17 +12,22 @@ type User = Awaited<ReturnType<typeof registerUser>>;
 const ADMIN_ROUTES = [
   'DELETE /api/admin/invites/:id',
   'DELETE /api/admin/users/:id',
+  'DELETE /api/admin/users/:id/budget',
   'GET /api/admin/audit',
+  'GET /api/admin/budgets',
   'GET /api/admin/invites',
   'GET /api/admin/signup-policy',
   'GET /api/admin/users',
   'GET /api/admin/users/:id',
+  'GET /api/admin/users/:id/budget',
   'PATCH /api/admin/users/:id/role',
   'POST /api/admin/invites',
   'POST /api/admin/users/:id/disable',
   'POST /api/admin/users/:id/enable',
   'POST /api/admin/users/:id/require-password-change',
+  'PUT /api/admin/budgets',
   'PUT /api/admin/signup-policy',
+  'PUT /api/admin/users/:id/budget',
 ];
 
 describe('administrators', () => {

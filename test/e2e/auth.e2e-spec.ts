@@ -186,6 +186,9 @@ describe('accounts and sessions', () => {
        SELECT user_id, id, 'title', 'gpt-4o-mini', 12, 4 FROM threads WHERE user_id = $1`,
       [user.userId],
     );
+    // An administrator's limits for the user, and a turn's hold on them (set by other suites' routes).
+    await testApp.dataSource.query(`INSERT INTO user_budgets (user_id, tokens, usd) VALUES ($1, 1000, NULL)`, [user.userId]);
+    await testApp.dataSource.query(`INSERT INTO budget_reservations (user_id, tokens, usd, reserved_until) VALUES ($1, 10, 0, now() + interval '1 minute')`, [user.userId]);
     const tables = (await testApp.dataSource.query(
       `SELECT table_name FROM information_schema.columns
        WHERE table_schema = 'public' AND column_name = 'user_id' ORDER BY table_name`,

@@ -51,7 +51,7 @@ describe('per-user OpenAI API keys', () => {
     const me = await request(testApp.baseUrl).get('/api/user').set('Cookie', user.cookie).expect(200);
     expect(me.body).toMatchObject({ hasApiKey: true, apiKeyHint: hint });
     const settings = await request(testApp.baseUrl).get('/api/settings').set('Cookie', user.cookie).expect(200);
-    expect(settings.body).toEqual({ hasApiKey: true, apiKeyHint: hint, defaultAssistantId: null });
+    expect(settings.body).toEqual({ hasApiKey: true, apiKeyHint: hint, defaultAssistantId: null, budget: expect.objectContaining({ paidBy: 'own' }) });
 
     expect(await tablesContaining(testApp.dataSource, apiKey)).toEqual([]);
     expect(await tablesContaining(testApp.dataSource, apiKey.slice(8))).toEqual([]);

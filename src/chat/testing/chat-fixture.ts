@@ -21,6 +21,7 @@ import { InMemoryBranches } from '../../threads/testing/in-memory-branches.js';
 import { InMemoryMessages } from '../../threads/testing/in-memory-messages.js';
 import type { ThreadsRepository } from '../../threads/threads.repository.js';
 import { ThreadsService } from '../../threads/threads.service.js';
+import { UnlimitedBudgets } from '../../budgets/testing/unlimited-budgets.js';
 import { ChatService } from '../chat.service.js';
 import type { ContextService } from '../context.service.js';
 import type { TurnExecutor } from '../turn-executor.js';
@@ -91,6 +92,7 @@ export const IGNORED_EVENTS: TurnEvents = {
   tokens: () => undefined,
   completed: () => undefined,
   title: () => undefined,
+  budgetWarning: () => undefined,
   failed: () => undefined,
 };
 
@@ -132,6 +134,6 @@ export function chatFixture(env: Record<string, string> = {}) {
   const limiter = { consume: async (_rule: unknown, userId: string) => void turnsTaken.push(userId) } as unknown as RateLimiterService;
   const llm = { assertKeyUsable: () => undefined } as unknown as LlmService;
   const context = { historyLimit: 20, sendsSummary: false } as ContextService;
-  const chat = new ChatService(threads, asReal<BranchRepository>(branches), branchLimits, llm, runs, asReal<TurnScopes>(scopes), context, asReal<TurnExecutor>(executor), limiter, shutdown, config);
+  const chat = new ChatService(threads, asReal<BranchRepository>(branches), branchLimits, llm, runs, asReal<TurnScopes>(scopes), context, asReal<TurnExecutor>(executor), limiter, shutdown, new UnlimitedBudgets().real, config);
   return { chat, store, messages, runsRepository, scopes, executor, shutdown, registry, turnsTaken, threads: threadsRepository };
 }

@@ -28,6 +28,7 @@ import type { ChatFilesRepository, CitedFileRow } from '../chat-files.repository
 import { ContextService } from '../context.service.js';
 import type { ImageCopies } from '../image-copies.js';
 import { MeteredCalls } from '../metered-calls.js';
+import { UnlimitedBudgets } from '../../budgets/testing/unlimited-budgets.js';
 import { ReplyRelay } from '../reply-relay.js';
 import { ReplyFlushes } from '../reply-flusher.js';
 import { ReplyStore } from '../reply-store.js';
@@ -81,6 +82,7 @@ export class CollectedEvents implements TurnEvents {
   tokens = (deltas: string[]) => void this.log.push(`token:${deltas.join('')}`);
   completed = () => void this.log.push('message_completed');
   title = (title: string) => void this.log.push(`title:${title}`);
+  budgetWarning = (warning: { usedPercent: number }) => void this.log.push(`budget_warning:${warning.usedPercent}`);
   failed = (error: DomainError) => void this.log.push(`error:${error.code}`);
 }
 
@@ -109,11 +111,11 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
   const upstreamFailures: string[] = [];
   const metrics = { runFinished: () => undefined, tokensRelayed: () => undefined, upstreamFailed: (code: string) => void upstreamFailures.push(code) };
   const files = { findExisting: async () => [] } as unknown as FilesService;
-  const calls = new MeteredCalls({ record: async () => true } as unknown as ModelCallsRepository, config, logger);
+  const calls = new MeteredCalls({ record: async () => true } as unknown as ModelCallsRepository, new UnlimitedBudgets().real, config, logger);
   const branches = asReal<BranchRepository>(new InMemoryBranches(store));
   const summaries = new SummariesService(threads, branches, calls, config, logger);
   const context = new ContextService(messages, branches, files, {} as ImageCopies, summaries, config, logger);
-  const replyStore = new ReplyStore(transactions, messages, threads, asReal<ChatFilesRepository>(new NoFiles()), runs, config, logger);
+  const replyStore = new ReplyStore(transactions, messages, threads, asReal<ChatFilesRepository>(new NoFiles()), runs, new UnlimitedBudgets().real, config, logger);
   const announced: string[] = [];
   const replies = { announce: async (runId: string) => void announced.push(runId) } as unknown as ReplyStreamRepository;
   const executor = new TurnExecutor(

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   upstream_bad_request: 400,
   not_a_reply: 400,
   not_authenticated: 401,
+  budget_exceeded: 402,
   invalid_credentials: 401,
   forbidden: 403,
   account_disabled: 403,
@@ -25,6 +26,7 @@ export const ERROR_STATUS = {
   invite_required: 403,
   domain_not_allowed: 403,
   cross_site_request: 403,
+  shared_key_policy: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
@@ -77,6 +79,8 @@ export class DomainError extends Error {
     readonly details?: ErrorDetail[],
     /** Seconds a client should wait before trying again (sent as Retry-After). */
     readonly retryAfterSeconds?: number,
+    /** Fields the envelope carries besides error, code and details (such as the limit a request ran into). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -6,10 +6,11 @@ export interface ErrorEnvelope {
   code: ErrorCode | string;
   details?: ErrorDetail[];
   requestId?: string;
+  [extra: string]: unknown;
 }
 
 export function envelopeOf(error: DomainError, requestId?: string): ErrorEnvelope {
-  const body: ErrorEnvelope = { error: error.message, code: error.code };
+  const body: ErrorEnvelope = { ...error.extra, error: error.message, code: error.code };
   if (error.details && error.details.length > 0) body.details = error.details;
   if (requestId && error.status >= 500) body.requestId = requestId;
   return body;

@@ -145,7 +145,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** API key status (hint only) and default assistant */
+        /** API key status (hint only), default assistant, and the budget of the current period */
         get: operations["SettingsController_get"];
         put?: never;
         post?: never;
@@ -564,7 +564,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message and get the reply; without threadId a new thread starts
-         * @description With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, message_completed {message}, title {title}, error {error, code}, done.
+         * @description With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, message_completed {message}, title {title}, budget_warning {usedPercent, resetsAt}, error {error, code}, done. A turn past a budget is refused before anything is stored (402 budget_exceeded, with limit and resetsAt); without a key of one's own, a model or tool the shared key does not allow is refused (403 shared_key_policy), and maxOutputTokens is lowered to the shared key's cap.
          */
         post: operations["ChatController_send"];
         delete?: never;
@@ -584,7 +584,7 @@ export interface paths {
         put?: never;
         /**
          * Run the assistant on the thread as it stands
-         * @description With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, message_completed {message}, title {title}, error {error, code}, done.
+         * @description With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, message_completed {message}, title {title}, budget_warning {usedPercent, resetsAt}, error {error, code}, done. A turn past a budget is refused before anything is stored (402 budget_exceeded, with limit and resetsAt); without a key of one's own, a model or tool the shared key does not allow is refused (403 shared_key_policy), and maxOutputTokens is lowered to the shared key's cap.
          */
         post: operations["ChatController_run"];
         delete?: never;
@@ -604,7 +604,7 @@ export interface paths {
         put?: never;
         /**
          * A new version of the last reply, as its sibling (every version is kept)
-         * @description With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, message_completed {message}, title {title}, error {error, code}, done.
+         * @description With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, message_completed {message}, title {title}, budget_warning {usedPercent, resetsAt}, error {error, code}, done. A turn past a budget is refused before anything is stored (402 budget_exceeded, with limit and resetsAt); without a key of one's own, a model or tool the shared key does not allow is refused (403 shared_key_policy), and maxOutputTokens is lowered to the shared key's cap.
          */
         post: operations["ChatController_regenerate"];
         delete?: never;
@@ -624,7 +624,7 @@ export interface paths {
         put?: never;
         /**
          * Edit a user message: its new version starts a branch, and the reply to it streams
-         * @description With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, message_completed {message}, title {title}, error {error, code}, done.
+         * @description With stream: true (or Accept: text/event-stream) the reply is Server-Sent Events: message_created, token {delta}, message_completed {message}, title {title}, budget_warning {usedPercent, resetsAt}, error {error, code}, done. A turn past a budget is refused before anything is stored (402 budget_exceeded, with limit and resetsAt); without a key of one's own, a model or tool the shared key does not allow is refused (403 shared_key_policy), and maxOutputTokens is lowered to the shared key's cap.
          */
         post: operations["ChatController_edit"];
         delete?: never;
@@ -677,7 +677,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Tokens and cost of every call made with your key (replies, titles, summaries): in total, by purpose, and grouped by day, assistant, thread or model */
+        /** Tokens and cost of every call made with your key (replies, titles, summaries): in total, by purpose, and grouped by day, assistant, thread or model; with the budget of the current period */
         get: operations["UsageController_report"];
         put?: never;
         post?: never;
@@ -994,6 +994,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The budget policy: period, time zone, warning threshold, every user's limits and the shared key's */
+        get: operations["AdminBudgetsController_policy"];
+        /** Replace the budget policy (null: no limit) */
+        put: operations["AdminBudgetsController_setPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's own limits, the limits that hold, and what they spent this period */
+        get: operations["AdminBudgetsController_userBudget"];
+        /** Set a user's own limits, in place of the installation's whoever pays (null: no limit) */
+        put: operations["AdminBudgetsController_setUserBudget"];
+        post?: never;
+        /** Remove a user's own limits: the installation's apply again */
+        delete: operations["AdminBudgetsController_clearUserBudget"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1040,12 +1077,43 @@ export interface components {
             /** @description The current password, to confirm */
             password: string;
         };
+        BudgetFigureResponse: {
+            /** @description null: no limit */
+            limit: number | null;
+            /** @description Spent in the current period */
+            used: number;
+            /** @description What is left (null: no limit) */
+            remaining: number | null;
+        };
+        BudgetStatusResponse: {
+            /** @enum {string} */
+            period: "day" | "month";
+            /**
+             * Format: date-time
+             * @description When the current period ends and spending counts from zero again
+             */
+            resetsAt: string;
+            /**
+             * @description Whose key pays for the user's turns
+             * @enum {string}
+             */
+            paidBy: "own" | "shared";
+            tokens: components["schemas"]["BudgetFigureResponse"];
+            /** @description US dollars */
+            usd: components["schemas"]["BudgetFigureResponse"];
+            /** @description Percent of a limit past which turns carry a warning */
+            softPercent: number;
+            /** @description A limit is past its warning threshold */
+            warning: boolean;
+        };
         SettingsResponse: {
             hasApiKey: boolean;
             /** @example sk-…wxyz */
             apiKeyHint: string | null;
             /** Format: uuid */
             defaultAssistantId: string | null;
+            /** @description The budget of the current period and who pays */
+            budget: components["schemas"]["BudgetStatusResponse"];
         };
         SetApiKeyDto: {
             /** @example sk-... */
@@ -1491,6 +1559,8 @@ export interface components {
             totals: components["schemas"]["UsageFigures"];
             byPurpose: components["schemas"]["UsageByPurpose"];
             groups: components["schemas"]["UsageGroup"][];
+            /** @description The budget of the current period (whatever period the report covers) */
+            budget: components["schemas"]["BudgetStatusResponse"];
         };
         SnippetPart: {
             text: string;
@@ -1738,6 +1808,54 @@ export interface components {
             entries: components["schemas"]["AuditEntryResponse"][];
             /** @description Pass as before for the next page (null: no more) */
             nextBefore: string | null;
+        };
+        BudgetLimitsDto: {
+            /** @description Tokens per period (null: no limit) */
+            tokens: number | null;
+            /** @description US dollars per period (null: no limit) */
+            usd: number | null;
+        };
+        SharedKeyPolicyDto: {
+            /** @description Tokens per period (null: no limit) */
+            tokens: number | null;
+            /** @description US dollars per period (null: no limit) */
+            usd: number | null;
+            /** @description Models the shared key answers with (empty: any) */
+            models: string[];
+            /** @description Tool types the shared key runs (empty: any) */
+            tools: ("file_search" | "web_search" | "code_interpreter")[];
+            /** @description Most output tokens a reply may ask for (null: no cap); more is lowered to it */
+            maxOutputTokens: number | null;
+        };
+        BudgetPolicyDto: {
+            /** @enum {string} */
+            period: "day" | "month";
+            /** @example Europe/Berlin */
+            timeZone: string;
+            /** @description Percent of a limit past which turns carry a budget_warning */
+            softPercent: number;
+            /** @description Every user, unless an administrator set their own */
+            default: components["schemas"]["BudgetLimitsDto"];
+            /** @description Users without a key of their own, paid by the shared key */
+            sharedKey: components["schemas"]["SharedKeyPolicyDto"];
+        };
+        BudgetAmounts: {
+            tokens: number;
+            /** @description US dollars */
+            usd: number;
+        };
+        UserBudgetResponse: {
+            /** @description The user's own limits (null: the installation's apply) */
+            override: components["schemas"]["BudgetLimitsDto"] | null;
+            /** @description The limits that hold for the user now */
+            effective: components["schemas"]["BudgetLimitsDto"];
+            /** @description Spent in the current period */
+            used: components["schemas"]["BudgetAmounts"];
+            /**
+             * Format: date-time
+             * @description When the current period ends
+             */
+            resetsAt: string;
         };
     };
     responses: never;
@@ -3492,7 +3610,7 @@ export interface operations {
     AdminAuditController_search: {
         parameters: {
             query?: {
-                action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.refused" | "sign_up" | "password.changed" | "account.deleted" | "api_key.saved" | "api_key.removed" | "admin.role_changed" | "admin.user_disabled" | "admin.user_enabled" | "admin.user_deleted" | "admin.password_change_forced" | "admin.invite_created" | "admin.invite_revoked" | "policy.signup_changed";
+                action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.refused" | "sign_up" | "password.changed" | "account.deleted" | "api_key.saved" | "api_key.removed" | "admin.role_changed" | "admin.user_disabled" | "admin.user_enabled" | "admin.user_deleted" | "admin.password_change_forced" | "admin.invite_created" | "admin.invite_revoked" | "admin.user_budget_changed" | "admin.user_budget_cleared" | "policy.signup_changed" | "policy.budget_changed";
                 /** @description Entries of this actor */
                 actorId?: string;
                 /** @description From (inclusive) */
@@ -3515,6 +3633,150 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPageResponse"];
+                };
+            };
+            /** @description Not an administrator */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminBudgetsController_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetPolicyDto"];
+                };
+            };
+            /** @description Not an administrator */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminBudgetsController_setPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetPolicyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetPolicyDto"];
+                };
+            };
+            /** @description Not an administrator */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminBudgetsController_userBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserBudgetResponse"];
+                };
+            };
+            /** @description Not an administrator */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminBudgetsController_setUserBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetLimitsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserBudgetResponse"];
+                };
+            };
+            /** @description Not an administrator */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminBudgetsController_clearUserBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserBudgetResponse"];
                 };
             };
             /** @description Not an administrator */
