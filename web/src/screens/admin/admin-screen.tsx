@@ -3,6 +3,7 @@
 import { ScreenHeading } from '../../components/screen-heading';
 import { Link, type AdminSection } from '../../router';
 import { AuditPanel } from './audit-panel';
+import { BudgetsPanel } from './budgets-panel';
 import { SignupPanel } from './signup-panel';
 import { UserDetail } from './user-detail';
 import { UsersPanel } from './users-panel';
@@ -10,6 +11,7 @@ import { UsersPanel } from './users-panel';
 const SECTIONS: Array<{ section: AdminSection; href: string; label: string }> = [
   { section: 'users', href: '/admin', label: 'Users' },
   { section: 'signup', href: '/admin/signup', label: 'Sign-up' },
+  { section: 'budgets', href: '/admin/budgets', label: 'Budgets' },
   { section: 'audit', href: '/admin/audit', label: 'Audit log' },
 ];
 
@@ -39,6 +41,8 @@ function Section({ section, userId }: { section: AdminSection; userId?: string }
       return <SignupPanel />;
     case 'audit':
       return <AuditPanel />;
+    case 'budgets':
+      return <BudgetsPanel />;
     default:
       return userId ? <UserDetail key={userId} userId={userId} /> : <UsersPanel />;
   }

@@ -9,6 +9,7 @@ import { formatCost, formatDateTime, formatNumber } from '../../lib/format';
 import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
 import { accountState, ROLE_LABELS } from './admin-labels';
+import { UserBudget } from './user-budget';
 
 type Pending = 'role' | 'disable' | 'enable' | 'password' | 'delete' | null;
 
@@ -138,6 +139,7 @@ export function UserDetail({ userId }: { userId: string }) {
             </div>
             {self && <p class="field-hint">You cannot disable or delete your own account here.</p>}
           </section>
+          <UserBudget userId={data.id} />
           <ConfirmDialog
             open={pending !== null}
             title={confirmTitle(pending, data, chosenRole)}

@@ -8,6 +8,7 @@ import { useAction } from '../../components/use-action';
 import { ScreenHeading } from '../../components/screen-heading';
 import { fieldErrors } from '../../lib/error-messages';
 import { useSession } from '../../session';
+import { BudgetSummary } from '../../components/budget-summary';
 import { PasswordSection } from './password-section';
 
 export function SettingsScreen() {
@@ -15,6 +16,7 @@ export function SettingsScreen() {
     <main id="main" class="screen narrow">
       <ScreenHeading>Settings</ScreenHeading>
       <ApiKeySection />
+      <BudgetSection />
       <DefaultAssistantSection />
       <PasswordSection />
       <DeleteAccountSection />
@@ -90,6 +92,13 @@ function ApiKeySection() {
       </ConfirmDialog>
     </section>
   );
+}
+
+/** What is left of the budget this period (who pays depends on the key above). */
+function BudgetSection() {
+  const current = useLoader(() => settings.get(), []);
+  if (current.error) return <ErrorNotice error={current.error} context="Could not load your budget." />;
+  return current.data?.budget ? <BudgetSummary budget={current.data.budget} /> : null;
 }
 
 function DefaultAssistantSection() {
