@@ -102,7 +102,7 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     expect(await unlabelledControls(page)).toEqual([]);
     // The first account is the administrator: the Admin screens too, with a user's page and an invite link shown.
     const self = (await (await page.request.get(`${app.baseUrl}/api/user`)).json()) as { id: string };
-    for (const screen of ['/admin', `/admin/users/${self.id}`, '/admin/audit', '/admin/signup']) {
+    for (const screen of ['/admin', `/admin/users/${self.id}`, '/admin/audit', '/admin/budgets', '/admin/signup']) {
       await page.goto(`${app.baseUrl}${screen}`);
       await page.locator('table, dl, form').first().waitFor();
       expect(await unlabelledControls(page)).toEqual([]);

@@ -26,7 +26,7 @@ export function UserDetail({ userId }: { userId: string }) {
 
   const apply = async (change: () => Promise<AdminUser>, done: string) => {
     setPending(null);
-    await action.run(async () => {
+    return action.run(async () => {
       user.setData(await change());
       return done;
     });
@@ -35,10 +35,10 @@ export function UserDetail({ userId }: { userId: string }) {
     if (!data) return;
     if (pending === 'role' && role) {
       const chosen = role;
-      await apply(() => adminUsers.setRole(data.id, chosen), `${data.email} is now ${chosen === 'admin' ? 'an administrator' : 'a user'}.`);
+      const changed = await apply(() => adminUsers.setRole(data.id, chosen), `${data.email} is now ${chosen === 'admin' ? 'an administrator' : 'a user'}.`);
       setRole(null);
       // Demoted oneself: the Admin screen is no longer one's own.
-      if (self && chosen !== 'admin') {
+      if (changed && self && chosen !== 'admin') {
         await session.refresh();
         navigate('/', { replace: true });
       }
