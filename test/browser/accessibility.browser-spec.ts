@@ -100,6 +100,16 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     await createAssistantInBrowser(page, app.baseUrl, 'Labelled');
     await page.getByRole('button', { name: 'Add metadata' }).click();
     expect(await unlabelledControls(page)).toEqual([]);
+    // The first account is the administrator: the Admin screens too, with a user's page and an invite link shown.
+    const self = (await (await page.request.get(`${app.baseUrl}/api/user`)).json()) as { id: string };
+    for (const screen of ['/admin', `/admin/users/${self.id}`, '/admin/audit', '/admin/budgets', '/admin/signup']) {
+      await page.goto(`${app.baseUrl}${screen}`);
+      await page.locator('table, dl, form').first().waitFor();
+      expect(await unlabelledControls(page)).toEqual([]);
+    }
+    await page.getByRole('button', { name: 'Create invite' }).click();
+    await page.getByLabel('Invite link', { exact: true }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
     for (const screen of ['/settings', '/usage', '/assistants', '/']) {
       await page.goto(`${app.baseUrl}${screen}`);
       await page.locator('h1').first().waitFor();

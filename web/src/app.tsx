@@ -9,18 +9,28 @@ import { clearDrafts } from './lib/drafts';
 import { Link, matchRoute, navigate, usePath, type Route } from './router';
 import { AssistantEditorScreen } from './screens/assistants/assistant-editor-screen';
 import { AssistantsScreen } from './screens/assistants/assistants-screen';
+import { AdminEntry } from './screens/admin/admin-entry';
 import { AuthScreen } from './screens/auth/auth-screen';
+import { PasswordChangeScreen } from './screens/auth/password-change-screen';
 import { ReauthDialog } from './screens/auth/reauth-dialog';
 import { ChatScreen } from './screens/chat/chat-screen';
 import { SettingsScreen } from './screens/settings/settings-screen';
 import { UsageScreen } from './screens/usage/usage-screen';
 import { SessionProvider, type SessionState } from './session';
 
-const NAV: Array<{ href: string; label: string; active(route: Route): boolean }> = [
+interface NavItem {
+  href: string;
+  label: string;
+  active(route: Route): boolean;
+  adminOnly?: boolean;
+}
+
+const NAV: NavItem[] = [
   { href: '/', label: 'Chat', active: (route) => route.name === 'chat' },
   { href: '/assistants', label: 'Assistants', active: (route) => route.name === 'assistants' || route.name === 'assistant' },
   { href: '/usage', label: 'Usage', active: (route) => route.name === 'usage' },
   { href: '/settings', label: 'Settings', active: (route) => route.name === 'settings' },
+  { href: '/admin', label: 'Admin', active: (route) => route.name === 'admin', adminOnly: true },
 ];
 
 export function App() {
@@ -105,6 +115,9 @@ export function App() {
     return <AuthScreen mode={route.name === 'register' ? 'register' : 'signin'} onSignedIn={signedIn} />;
   }
 
+  const mustChangePassword = session.user.mustChangePassword;
+  const isAdmin = session.user.role === 'admin';
+  const nav = mustChangePassword ? [] : NAV.filter((item) => !item.adminOnly || isAdmin);
   return (
     <SessionProvider value={session}>
       <a class="skip-link" href="#main">
@@ -114,17 +127,19 @@ export function App() {
         <Link href="/" class="brand">
           Assistants
         </Link>
-        <nav aria-label="Main">
-          <ul>
-            {NAV.map((item) => (
-              <li key={item.href}>
-                <Link href={item.href} aria-current={item.active(route) ? 'page' : undefined}>
-                  {item.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        {nav.length > 0 && (
+          <nav aria-label="Main">
+            <ul>
+              {nav.map((item) => (
+                <li key={item.href}>
+                  <Link href={item.href} aria-current={item.active(route) ? 'page' : undefined}>
+                    {item.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
         <div class="account">
           <span class="account-email" title="Signed in as">
             {session.user.email}
@@ -134,13 +149,13 @@ export function App() {
           </button>
         </div>
       </header>
-      <Screen route={route} />
+      {mustChangePassword ? <PasswordChangeScreen /> : <Screen route={route} isAdmin={isAdmin} />}
       {expired && <ReauthDialog email={session.user.email} onSignedIn={signedIn} />}
     </SessionProvider>
   );
 }
 
-function Screen({ route }: { route: Route }) {
+function Screen({ route, isAdmin }: { route: Route; isAdmin: boolean }) {
   switch (route.name) {
     case 'chat':
       return <ChatScreen threadId={route.threadId} />;
@@ -152,19 +167,26 @@ function Screen({ route }: { route: Route }) {
       return <SettingsScreen />;
     case 'usage':
       return <UsageScreen />;
+    case 'admin':
+      // For anyone else the address does not exist, as the server's /api/admin/* routes do not.
+      return isAdmin ? <AdminEntry section={route.section} userId={route.userId} /> : <NotFound />;
     case 'signin':
     case 'register':
       return <Redirect to="/" />;
     default:
-      return (
-        <main id="main" class="screen">
-          <h1>Page not found</h1>
-          <p>
-            <Link href="/">Go to the chat</Link>
-          </p>
-        </main>
-      );
+      return <NotFound />;
   }
+}
+
+function NotFound() {
+  return (
+    <main id="main" class="screen">
+      <h1>Page not found</h1>
+      <p>
+        <Link href="/">Go to the chat</Link>
+      </p>
+    </main>
+  );
 }
 
 /** Signed in already: the sign-in and register addresses lead to the app. */

@@ -48,13 +48,26 @@ export type Route =
   | { name: 'usage' }
   | { name: 'register' }
   | { name: 'signin' }
+  | { name: 'admin'; section: AdminSection; userId?: string }
   | { name: 'not-found' };
+
+export type AdminSection = 'users' | 'signup' | 'audit' | 'budgets';
+const ADMIN_SECTIONS: readonly string[] = ['users', 'signup', 'audit', 'budgets'];
+
+function matchAdmin(parts: string[]): Route {
+  const [, section, userId] = parts;
+  if (parts.length === 1) return { name: 'admin', section: 'users' };
+  if (parts.length === 2 && ADMIN_SECTIONS.includes(section)) return { name: 'admin', section: section as AdminSection };
+  if (parts.length === 3 && section === 'users' && userId) return { name: 'admin', section: 'users', userId };
+  return { name: 'not-found' };
+}
 
 export function matchRoute(path: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { name: 'chat' };
   const [first, second] = parts;
   if (first === 'threads' && second && parts.length === 2) return { name: 'chat', threadId: second };
+  if (first === 'admin') return matchAdmin(parts);
   if (first === 'assistants' && parts.length === 1) return { name: 'assistants' };
   if (first === 'assistants' && second && parts.length === 2) return { name: 'assistant', assistantId: second };
   if (parts.length === 1 && (first === 'settings' || first === 'usage' || first === 'register' || first === 'signin')) {

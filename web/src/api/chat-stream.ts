@@ -4,7 +4,7 @@ import { ApiError, send } from './http';
 import { readEventStream } from './sse';
 import type { ChatEvent } from './types';
 
-const EVENT_TYPES = new Set<ChatEvent['type']>(['message_created', 'token', 'message_completed', 'title', 'error', 'done']);
+const EVENT_TYPES = new Set<ChatEvent['type']>(['message_created', 'token', 'message_completed', 'title', 'budget_warning', 'error', 'done']);
 
 function toChatEvent(name: string, data: string): ChatEvent | undefined {
   if (!EVENT_TYPES.has(name as ChatEvent['type'])) return undefined;

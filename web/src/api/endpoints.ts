@@ -17,7 +17,7 @@ import type {
 const id = (value: string) => encodeURIComponent(value);
 
 export const auth = {
-  register: (body: { email: string; password: string; name?: string }) =>
+  register: (body: { email: string; password: string; name?: string; inviteToken?: string }) =>
     requestJson<User>('POST', '/api/register', { body, ignoreUnauthorized: true }),
   login: (body: { email: string; password: string }) =>
     requestJson<User>('POST', '/api/login', { body, ignoreUnauthorized: true }),

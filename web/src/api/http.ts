@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly details: ErrorDetail[] = [],
     /** From Retry-After, when the server sent one. */
     readonly retryAfterSeconds?: number,
+    /** Fields of the envelope besides error, code and details (such as the limit a request ran into). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -62,7 +64,7 @@ function retryAfterOf(headers: Headers): number | undefined {
 
 /** Reads the error envelope `{error, code, details}` (or makes one up for a bare status). */
 export async function errorFrom(response: Response): Promise<ApiError> {
-  let body: { error?: unknown; code?: unknown; details?: unknown } = {};
+  let body: { error?: unknown; code?: unknown; details?: unknown; [extra: string]: unknown } = {};
   try {
     body = (await response.json()) as typeof body;
   } catch {
@@ -71,7 +73,8 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   const message = typeof body.error === 'string' ? body.error : `The server answered ${response.status}`;
   const code = typeof body.code === 'string' ? body.code : `http_${response.status}`;
   const details = Array.isArray(body.details) ? (body.details as ErrorDetail[]) : [];
-  return new ApiError(response.status, code, message, details, retryAfterOf(response.headers));
+  const { error: _error, code: _code, details: _details, ...extra } = typeof body === 'object' && body !== null ? body : {};
+  return new ApiError(response.status, code, message, details, retryAfterOf(response.headers), extra);
 }
 
 function networkError(): ApiError {

@@ -38,6 +38,8 @@ export type ChatEvent =
   | { type: 'token'; delta: string }
   | { type: 'message_completed'; message: Message }
   | { type: 'title'; title: string }
+  /** Past the soft limit: the turn goes on, the user is told how much is used. */
+  | { type: 'budget_warning'; usedPercent: number; resetsAt: string }
   | { type: 'error'; error: string; code: string }
   | { type: 'done' };
 

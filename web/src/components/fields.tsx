@@ -38,7 +38,7 @@ function FieldFrame({ id, label, error, hint, children }: FieldShell & { id: str
 interface TextFieldProps extends FieldShell {
   value: string;
   onValue(value: string): void;
-  type?: 'text' | 'email' | 'password' | 'number' | 'search';
+  type?: 'text' | 'email' | 'password' | 'number' | 'search' | 'date';
   autofocus?: boolean;
   placeholder?: string;
   autoComplete?: string;

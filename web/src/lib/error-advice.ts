@@ -93,6 +93,12 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   last_admin: { message: 'The last administrator cannot be demoted.', action: 'Make someone else an administrator first.' },
   target_is_admin: { message: 'That cannot be done to an administrator.', action: 'Change their role to user first.' },
   invite_limit_reached: { message: 'There are as many active invites as allowed.', action: 'Revoke invites that are no longer needed, then try again.' },
+  budget_exceeded: {
+    message: 'Your budget for this period is used up.',
+    action: 'Wait until it renews, or ask an administrator for a larger budget.',
+  },
+  // The server's message names the models or tools the shared key allows.
+  shared_key_policy: { action: 'Choose one it allows, or save your own OpenAI key in Settings to use any.', link: SETTINGS_LINK },
   not_authenticated: { message: 'Your session has ended.', action: 'Sign in again to continue.' },
   cross_site_request: { message: 'The request was refused because it came from another site.' },
   forbidden: { message: 'You are not allowed to do that.' },

@@ -14,9 +14,11 @@ interface Props {
   onSignedIn(user: User): void;
   /** Pre-filled (and kept) when the session expired. */
   email?: string;
+  /** From an invite link: sent with the registration. */
+  inviteToken?: string;
 }
 
-export function AuthForm({ mode, onSignedIn, email: initialEmail = '' }: Props) {
+export function AuthForm({ mode, onSignedIn, email: initialEmail = '', inviteToken }: Props) {
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
@@ -32,7 +34,7 @@ export function AuthForm({ mode, onSignedIn, email: initialEmail = '' }: Props) 
     setError(null);
     try {
       const user = registering
-        ? await auth.register({ email, password, ...(name.trim() ? { name: name.trim() } : {}) })
+        ? await auth.register({ email, password, ...(name.trim() ? { name: name.trim() } : {}), ...(inviteToken ? { inviteToken } : {}) })
         : await auth.login({ email, password });
       setPassword('');
       onSignedIn(user);

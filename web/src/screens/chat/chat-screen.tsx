@@ -3,6 +3,7 @@ import { assistants as assistantRoutes, threads } from '../../api/endpoints';
 import type { Message, Thread } from '../../api/types';
 import { ErrorNotice } from '../../components/error-notice';
 import { useLoader } from '../../components/hooks';
+import { formatDateTime } from '../../lib/format';
 import { ScreenHeading } from '../../components/screen-heading';
 import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
@@ -205,6 +206,12 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
           {announcement}
         </p>
         <ErrorNotice error={chat.error} />
+        {chat.budgetWarning && (
+          <p class="notice notice-warn budget-note" role="status" data-testid="budget-warning">
+            {Math.round(chat.budgetWarning.usedPercent)}% of your budget is used; it renews {formatDateTime(chat.budgetWarning.resetsAt)}.{' '}
+            <Link href="/usage">See usage</Link>
+          </p>
+        )}
         <Composer
           draftKey={threadId ?? 'new'}
           phase={chat.phase}

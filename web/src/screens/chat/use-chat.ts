@@ -42,6 +42,7 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
   const [phase, setPhase] = useState<ChatPhase>('idle');
   const [live, setLive] = useState<LiveReply | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [budgetWarning, setBudgetWarning] = useState<{ usedPercent: number; resetsAt: string } | null>(null);
 
   const callbacksRef = useRef(callbacks);
   callbacksRef.current = callbacks;
@@ -132,6 +133,9 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
         break;
       case 'title':
         callbacksRef.current.onTitle(event.title);
+        break;
+      case 'budget_warning':
+        setBudgetWarning({ usedPercent: event.usedPercent, resetsAt: event.resetsAt });
         break;
       case 'error':
         setError(new ApiError(0, event.code, event.error));
@@ -255,6 +259,7 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
     phase,
     live,
     error,
+    budgetWarning,
     send,
     regenerate,
     answer,

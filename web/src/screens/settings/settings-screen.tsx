@@ -4,37 +4,19 @@ import { Dialog, ConfirmDialog } from '../../components/dialog';
 import { ErrorNotice, StatusNotice } from '../../components/error-notice';
 import { SelectField, TextField } from '../../components/fields';
 import { useLoader } from '../../components/hooks';
+import { useAction } from '../../components/use-action';
 import { ScreenHeading } from '../../components/screen-heading';
 import { fieldErrors } from '../../lib/error-messages';
 import { useSession } from '../../session';
-
-/** Runs a form action with busy, error and success states. */
-function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const run = async (action: () => Promise<string>) => {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      setDone(await action());
-      return true;
-    } catch (caught) {
-      setError(caught);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, done, run };
-}
+import { BudgetSummary } from '../../components/budget-summary';
+import { PasswordSection } from './password-section';
 
 export function SettingsScreen() {
   return (
     <main id="main" class="screen narrow">
       <ScreenHeading>Settings</ScreenHeading>
       <ApiKeySection />
+      <BudgetSection />
       <DefaultAssistantSection />
       <PasswordSection />
       <DeleteAccountSection />
@@ -112,6 +94,13 @@ function ApiKeySection() {
   );
 }
 
+/** What is left of the budget this period (who pays depends on the key above). */
+function BudgetSection() {
+  const current = useLoader(() => settings.get(), []);
+  if (current.error) return <ErrorNotice error={current.error} context="Could not load your budget." />;
+  return current.data?.budget ? <BudgetSummary budget={current.data.budget} /> : null;
+}
+
 function DefaultAssistantSection() {
   const session = useSession();
   const list = useLoader(() => assistants.list(), []);
@@ -140,72 +129,6 @@ function DefaultAssistantSection() {
         <button type="submit" disabled={action.busy || !list.data}>
           Save default
         </button>
-      </form>
-    </section>
-  );
-}
-
-function PasswordSection() {
-  const [currentPassword, setCurrentPassword] = useState('');
-  const [newPassword, setNewPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [mismatch, setMismatch] = useState(false);
-  const action = useAction();
-  const errors = fieldErrors(action.error);
-
-  const save = async (event: Event) => {
-    event.preventDefault();
-    setMismatch(newPassword !== repeat);
-    if (newPassword !== repeat) return;
-    const saved = await action.run(async () => (await auth.changePassword({ currentPassword, newPassword })).message);
-    if (saved) {
-      setCurrentPassword('');
-      setNewPassword('');
-      setRepeat('');
-    }
-  };
-
-  return (
-    <section class="card" aria-labelledby="password-heading">
-      <h2 id="password-heading">Change password</h2>
-      <p>Your other signed-in browsers will be signed out.</p>
-      <ErrorNotice error={action.error} />
-      <StatusNotice message={action.done} />
-      <form class="stack" onSubmit={save}>
-        <TextField
-          label="Current password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={currentPassword}
-          onValue={setCurrentPassword}
-          error={errors.currentPassword}
-        />
-        <TextField
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          value={newPassword}
-          onValue={setNewPassword}
-          error={errors.newPassword}
-          hint="At least 8 characters."
-        />
-        <TextField
-          label="Repeat the new password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={repeat}
-          onValue={setRepeat}
-          error={mismatch ? 'The two new passwords differ.' : undefined}
-        />
-        <div class="actions">
-          <button type="submit" class="primary" disabled={action.busy || !currentPassword || !newPassword}>
-            Change password
-          </button>
-        </div>
       </form>
     </section>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { usage } from '../../api/endpoints';
 import type { UsageFigures, UsageGroup } from '../../api/types';
+import { BudgetSummary } from '../../components/budget-summary';
 import { ErrorNotice } from '../../components/error-notice';
 import { useLoader } from '../../components/hooks';
 import { ScreenHeading } from '../../components/screen-heading';
@@ -81,6 +82,7 @@ export function UsageScreen() {
         </div>
       </div>
       <ErrorNotice error={report.error} context="Could not load usage." />
+      {report.data?.byDay.budget && <BudgetSummary budget={report.data.byDay.budget} />}
       {totals && (
         <dl class="totals" data-testid="usage-totals">
           <div>
