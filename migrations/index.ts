@@ -14,6 +14,7 @@ import { MessageFeedback1796500000102 } from './1796500000102-MessageFeedback.js
 import { ThreadShares1796500000103 } from './1796500000103-ThreadShares.js';
 import { ConversationTree1796600000000 } from './1796600000000-ConversationTree.js';
 import { AdminsSignupAudit1796600000001 } from './1796600000001-AdminsSignupAudit.js';
+import { ApiTokens1796700000100 } from './1796700000100-ApiTokens.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -33,4 +34,5 @@ export const MIGRATIONS: Function[] = [
   ThreadShares1796500000103,
   ConversationTree1796600000000,
   AdminsSignupAudit1796600000001,
+  ApiTokens1796700000100,
 ];

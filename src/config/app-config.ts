@@ -1,3 +1,4 @@
+import type { ApiTokensConfig } from './api-tokens.js';
 import type { ChatConfig } from './chat.js';
 import type { DatabaseConfig } from './database.js';
 import type { GovernanceConfig } from './governance.js';
@@ -45,5 +46,6 @@ export interface AppConfig {
   shares: SharesConfig;
   feedback: FeedbackConfig;
   governance: GovernanceConfig;
+  apiTokens: ApiTokensConfig;
   metrics: { token: string | undefined };
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { AppConfig, LogLevel, LogPretty, NodeEnv } from './app-config.js';
+import { readApiTokensConfig } from './api-tokens.js';
 import { readChatConfig } from './chat.js';
 import { readDatabaseConfig } from './database.js';
 import { EnvReader, type EnvSource } from './env-reader.js';
@@ -64,6 +65,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     shares: readSharesConfig(env),
     feedback: readFeedbackConfig(env),
     governance: readGovernanceConfig(env),
+    apiTokens: readApiTokensConfig(env),
     metrics: { token: env.optionalString('METRICS_TOKEN') },
   };
 

@@ -15,6 +15,7 @@ import { ThreadShare } from '../shares/thread-share.entity.js';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { Invite } from '../auth/invite.entity.js';
 import { SignupSettings } from '../auth/signup-settings.entity.js';
+import { ApiToken } from '../api-tokens/api-token.entity.js';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity.js';
 
 /** Every entity of the platform, listed explicitly (no file globs in an ESM build). */
@@ -37,4 +38,5 @@ export const ENTITIES: Function[] = [
   SignupSettings,
   Invite,
   AuditEntry,
+  ApiToken,
 ];

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/comm
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ConfirmationResponse } from '../auth/auth.dto.js';
+import { SessionOnly } from '../common/auth/bearer.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { SetApiKeyDto, SetDefaultAssistantDto, SettingsResponse } from './settings.dto.js';
 import { SettingsService } from './settings.service.js';
@@ -19,6 +20,7 @@ export class SettingsController {
   }
 
   @Post('apikey')
+  @SessionOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Check the OpenAI API key upstream and store it encrypted' })
   @ApiOkResponse({ type: ConfirmationResponse })
@@ -28,6 +30,7 @@ export class SettingsController {
   }
 
   @Delete('apikey')
+  @SessionOnly()
   @ApiOperation({ summary: 'Remove the stored OpenAI API key' })
   @ApiOkResponse({ type: ConfirmationResponse })
   async deleteApiKey(@CurrentUser() user: AuthUser, @Req() request: Request): Promise<ConfirmationResponse> {

@@ -994,6 +994,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your API tokens, newest first (without the tokens themselves) */
+        get: operations["ApiTokensController_list"];
+        put?: never;
+        /** Make a personal API token (Authorization: Bearer); the token is shown this once */
+        post: operations["ApiTokensController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token: it stops working at once */
+        delete: operations["ApiTokensController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1738,6 +1773,56 @@ export interface components {
             entries: components["schemas"]["AuditEntryResponse"][];
             /** @description Pass as before for the next page (null: no more) */
             nextBefore: string | null;
+        };
+        CreateApiTokenDto: {
+            /** @description What the token is for (shown in the list) */
+            name: string;
+            /** @description read: GET requests; write: other requests; chat: running the model */
+            scopes: ("read" | "write" | "chat")[];
+            /** @description Days until the token stops working; omitted: it does not expire */
+            expiresInDays?: number;
+        };
+        CreatedApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scopes: ("read" | "write" | "chat")[];
+            /**
+             * @description The start of the token, to recognise it
+             * @example ap_Xy3kQ9
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute
+             */
+            lastUsedAt: string | null;
+            /** @description The token: shown this once (only its hash is kept). Send it as `Authorization: Bearer <token>` */
+            token: string;
+        };
+        ApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scopes: ("read" | "write" | "chat")[];
+            /**
+             * @description The start of the token, to recognise it
+             * @example ap_Xy3kQ9
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute
+             */
+            lastUsedAt: string | null;
         };
     };
     responses: never;
@@ -3492,7 +3577,7 @@ export interface operations {
     AdminAuditController_search: {
         parameters: {
             query?: {
-                action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.refused" | "sign_up" | "password.changed" | "account.deleted" | "api_key.saved" | "api_key.removed" | "admin.role_changed" | "admin.user_disabled" | "admin.user_enabled" | "admin.user_deleted" | "admin.password_change_forced" | "admin.invite_created" | "admin.invite_revoked" | "policy.signup_changed";
+                action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.refused" | "sign_up" | "password.changed" | "account.deleted" | "api_key.saved" | "api_key.removed" | "api_token.created" | "api_token.revoked" | "admin.role_changed" | "admin.user_disabled" | "admin.user_enabled" | "admin.user_deleted" | "admin.password_change_forced" | "admin.invite_created" | "admin.invite_revoked" | "policy.signup_changed";
                 /** @description Entries of this actor */
                 actorId?: string;
                 /** @description From (inclusive) */
@@ -3523,6 +3608,69 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ApiTokensController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenResponse"][];
+                };
+            };
+        };
+    };
+    ApiTokensController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiTokenDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiTokenResponse"];
+                };
+            };
+        };
+    };
+    ApiTokensController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationResponse"];
+                };
             };
         };
     };
