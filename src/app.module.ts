@@ -25,6 +25,7 @@ import { SharesModule } from './shares/shares.module.js';
 import { FeedbackModule } from './feedback/feedback.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { ApiTokensModule } from './api-tokens/api-tokens.module.js';
+import { OpenAiCompatModule } from './openai-compat/openai-compat.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -63,6 +64,7 @@ export class AppModule {
         SharesModule,
         AdminModule,
         ApiTokensModule,
+        OpenAiCompatModule,
         ...extraImports,
       ],
     };

@@ -1029,6 +1029,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assistants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List assistants (OpenAI wire format) */
+        get: operations["OpenAiAssistantsController_list"];
+        put?: never;
+        /** Create an assistant (OpenAI Assistants API wire format; Authorization: Bearer <personal API token>) */
+        post: operations["OpenAiAssistantsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an assistant (OpenAI wire format) */
+        get: operations["OpenAiAssistantsController_get"];
+        put?: never;
+        /** Modify an assistant (OpenAI wire format) */
+        post: operations["OpenAiAssistantsController_modify"];
+        /** Delete an assistant (OpenAI wire format; to the trash, as DELETE /api/assistants/:id) */
+        delete: operations["OpenAiAssistantsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1823,6 +1860,48 @@ export interface components {
              * @description Updated at most once a minute
              */
             lastUsedAt: string | null;
+        };
+        CreateOpenAiAssistantDto: {
+            model?: string;
+            name?: string | null;
+            description?: string | null;
+            instructions?: string | null;
+            /** @description code_interpreter and file_search */
+            tools?: Record<string, never>[];
+            /** @description Documents are attached with /api/assistants/:id/files; only empty resources are taken */
+            tool_resources?: {
+                [key: string]: unknown;
+            } | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            temperature?: number | null;
+            /** @description Only 1 (the default) is taken */
+            top_p?: number | null;
+            /** @description Only "auto" (the default) is taken */
+            response_format?: Record<string, never> | null;
+            reasoning_effort?: string | null;
+        };
+        ModifyOpenAiAssistantDto: {
+            model?: string;
+            name?: string | null;
+            description?: string | null;
+            instructions?: string | null;
+            /** @description code_interpreter and file_search */
+            tools?: Record<string, never>[];
+            /** @description Documents are attached with /api/assistants/:id/files; only empty resources are taken */
+            tool_resources?: {
+                [key: string]: unknown;
+            } | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            temperature?: number | null;
+            /** @description Only 1 (the default) is taken */
+            top_p?: number | null;
+            /** @description Only "auto" (the default) is taken */
+            response_format?: Record<string, never> | null;
+            reasoning_effort?: string | null;
         };
     };
     responses: never;
@@ -3671,6 +3750,112 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ConfirmationResponse"];
                 };
+            };
+        };
+    };
+    OpenAiAssistantsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                order?: "asc" | "desc";
+                /** @description An object id: the page starts after it */
+                after?: string;
+                /** @description An object id: the page ends before it */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiAssistantsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAiAssistantDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiAssistantsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiAssistantsController_modify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifyOpenAiAssistantDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiAssistantsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
