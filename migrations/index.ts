@@ -15,6 +15,7 @@ import { ThreadShares1796500000103 } from './1796500000103-ThreadShares.js';
 import { ConversationTree1796600000000 } from './1796600000000-ConversationTree.js';
 import { AdminsSignupAudit1796600000001 } from './1796600000001-AdminsSignupAudit.js';
 import { ApiTokens1796700000100 } from './1796700000100-ApiTokens.js';
+import { MessageMetadata1796700000101 } from './1796700000101-MessageMetadata.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -35,4 +36,5 @@ export const MIGRATIONS: Function[] = [
   ConversationTree1796600000000,
   AdminsSignupAudit1796600000001,
   ApiTokens1796700000100,
+  MessageMetadata1796700000101,
 ];

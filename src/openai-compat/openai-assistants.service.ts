@@ -4,7 +4,7 @@ import type { AssistantResponse, UpdateAssistantDto } from '../assistants/assist
 import { AssistantsService } from '../assistants/assistants.service.js';
 import type { CreateOpenAiAssistantDto, ModifyOpenAiAssistantDto, OpenAiListQuery } from './openai-assistants.dto.js';
 import { fromOpenAiId, toOpenAiId, unixSeconds } from './openai-ids.js';
-import { keysetPageOf, missingParameter, openAiList, unsupported, type OpenAiList } from './openai-wire.js';
+import { assertNoToolResources, keysetPageOf, missingParameter, openAiList, unsupported, type OpenAiList } from './openai-wire.js';
 
 /** The tools OpenAI's assistant object can show; the platform's web_search is kept but not shown. */
 const WIRE_TOOLS = new Set(['code_interpreter', 'file_search']);
@@ -65,11 +65,7 @@ function checkUnsupported(dto: ModifyOpenAiAssistantDto): void {
     unsupported('response_format', 'Only response_format "auto" is supported');
   }
   if (dto.reasoning_effort !== undefined && dto.reasoning_effort !== null) unsupported('reasoning_effort', 'reasoning_effort is not supported');
-  const resources = dto.tool_resources ?? {};
-  const empty = (value: unknown) => Object.values((value as Record<string, unknown[]> | undefined) ?? {}).every((list) => Array.isArray(list) && list.length === 0);
-  if (Object.entries(resources).some(([key, value]) => !['code_interpreter', 'file_search'].includes(key) || !empty(value))) {
-    unsupported('tool_resources', 'tool_resources must be empty: attach documents with POST /api/assistants/:id/files');
-  }
+  assertNoToolResources(dto.tool_resources);
 }
 
 /** OpenAI's Assistants wire format over the platform's own assistants (the same objects as /api/assistants). */

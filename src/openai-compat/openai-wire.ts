@@ -41,3 +41,12 @@ export function unsupported(param: string, message: string): never {
 export function missingParameter(param: string): never {
   throw validationFailed(param, `Missing required parameter: '${param}'.`);
 }
+
+/** Documents live with the platform's assistants (/api/assistants/:id/files): only empty tool resources are taken. */
+export function assertNoToolResources(resources: Record<string, unknown> | null | undefined): void {
+  const empty = (value: unknown) =>
+    value !== null && typeof value === 'object' && Object.values(value).every((list) => Array.isArray(list) && list.length === 0);
+  if (Object.entries(resources ?? {}).some(([key, value]) => !['code_interpreter', 'file_search'].includes(key) || !empty(value))) {
+    unsupported('tool_resources', 'tool_resources must be empty: attach documents with POST /api/assistants/:id/files');
+  }
+}

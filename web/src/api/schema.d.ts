@@ -1066,6 +1066,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a thread, with messages (OpenAI wire format) */
+        post: operations["OpenAiThreadsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a thread (OpenAI wire format) */
+        get: operations["OpenAiThreadsController_get"];
+        put?: never;
+        /** Modify a thread's metadata (OpenAI wire format) */
+        post: operations["OpenAiThreadsController_modify"];
+        /** Delete a thread (OpenAI wire format; to the trash, as DELETE /api/threads/:id) */
+        delete: operations["OpenAiThreadsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a thread's messages (its active branch; OpenAI wire format) */
+        get: operations["OpenAiThreadsController_listMessages"];
+        put?: never;
+        /** Add a message to a thread without running it (OpenAI wire format) */
+        post: operations["OpenAiThreadsController_createMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a message (OpenAI wire format) */
+        get: operations["OpenAiThreadsController_getMessage"];
+        put?: never;
+        /** Modify a message's metadata (OpenAI wire format) */
+        post: operations["OpenAiThreadsController_modifyMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1902,6 +1974,41 @@ export interface components {
             /** @description Only "auto" (the default) is taken */
             response_format?: Record<string, never> | null;
             reasoning_effort?: string | null;
+        };
+        CreateOpenAiMessageDto: {
+            /** @enum {string} */
+            role: "user" | "assistant";
+            /** @description Text, or a list of {"type": "text", "text": "..."} parts */
+            content: Record<string, never>;
+            /** @description Only an empty list is taken */
+            attachments?: Record<string, never>[] | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        CreateOpenAiThreadDto: {
+            messages?: components["schemas"]["CreateOpenAiMessageDto"][];
+            /** @description Only empty resources are taken */
+            tool_resources?: {
+                [key: string]: unknown;
+            } | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        ModifyOpenAiThreadDto: {
+            /** @description Only empty resources are taken */
+            tool_resources?: {
+                [key: string]: unknown;
+            } | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        ModifyOpenAiMessageDto: {
+            metadata?: {
+                [key: string]: string;
+            } | null;
         };
     };
     responses: never;
@@ -3850,6 +3957,181 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAiThreadDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_modify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifyOpenAiThreadDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_listMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+                order?: "asc" | "desc";
+                /** @description An object id: the page starts after it */
+                after?: string;
+                /** @description An object id: the page ends before it */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_createMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAiMessageDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_getMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_modifyMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifyOpenAiMessageDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
