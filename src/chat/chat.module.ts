@@ -42,5 +42,6 @@ import { TurnScopes } from './turn-scopes.repository.js';
     TurnResponder,
     TurnScopes,
   ],
+  exports: [ChatService],
 })
 export class ChatModule {}

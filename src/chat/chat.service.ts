@@ -137,6 +137,7 @@ export class ChatService {
     const assistant = answererOf(chosen, this.plainChat);
     this.llm.assertKeyUsable(user);
     const { run } = await this.runs.begin({ threadId, userId, kind: 'run' });
+    events.runStarted?.(run);
     const replyToId = leaf.role === 'user' ? leaf.id : leaf.parentRole === 'user' ? leaf.parentId : null;
     const turn = { user, thread, assistant, run, kind: 'run' as const, replyToId, parentId: leaf.id, options, titleFrom: null };
     return this.executor.execute(turn, null, events, clientGone);

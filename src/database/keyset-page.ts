@@ -26,13 +26,13 @@ export interface KeysetSql {
  * a cursor that is not the user's matches no row and the page is empty.
  * Parameters are numbered from `firstParam`.
  */
-export function keysetSql(page: KeysetPage, table: string, alias: string, ownerSql: string, firstParam: number): KeysetSql {
+export function keysetSql(page: KeysetPage, table: string, alias: string, ownerSql: string, firstParam: number, timeColumn = 'created_at'): KeysetSql {
   const conditions: string[] = [];
   const params: SqlParam[] = [];
   const cursor = (id: string, comparison: '<' | '>') => {
     params.push(id);
     conditions.push(
-      `(${alias}.created_at, ${alias}.id) ${comparison} (SELECT c.created_at, c.id FROM ${table} c WHERE c.id = $${firstParam + params.length - 1} AND c.${ownerSql})`,
+      `(${alias}.${timeColumn}, ${alias}.id) ${comparison} (SELECT c.${timeColumn}, c.id FROM ${table} c WHERE c.id = $${firstParam + params.length - 1} AND c.${ownerSql})`,
     );
   };
   const forward = page.order === 'asc' ? '>' : '<';
@@ -44,7 +44,7 @@ export function keysetSql(page: KeysetPage, table: string, alias: string, ownerS
   params.push(page.limit + 1);
   return {
     where: conditions.length > 0 ? conditions.join(' AND ') : 'true',
-    orderAndLimit: `ORDER BY ${alias}.created_at ${direction}, ${alias}.id ${direction} LIMIT $${firstParam + params.length - 1}`,
+    orderAndLimit: `ORDER BY ${alias}.${timeColumn} ${direction}, ${alias}.id ${direction} LIMIT $${firstParam + params.length - 1}`,
     params,
     reversed,
   };

@@ -164,24 +164,28 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
     const assistant = await owner.client.beta.assistants.create({ model: 'gpt-4o-mini', name: 'Owned' });
     const thread = await owner.client.beta.threads.create({ messages: [{ role: 'user', content: 'Secret' }], metadata: { a: 'b' } });
     const [message] = (await owner.client.beta.threads.messages.list(thread.id)).data;
-    const ids: Record<string, string> = { id: assistant.id, threadId: thread.id, messageId: message.id };
+    const run = await owner.client.beta.threads.runs.createAndPoll(thread.id, { assistant_id: assistant.id }, { pollIntervalMs: 50 });
+    const ids: Record<string, string> = { id: assistant.id, threadId: thread.id, messageId: message.id, runId: run.id };
+    const bodies = (path: string) =>
+      path.endsWith('/messages') ? { role: 'user', content: 'mine' } : path.endsWith('/runs') ? { assistant_id: assistant.id } : path.endsWith('/cancel') ? {} : { metadata: { x: 'y' } };
     const routes = listRoutes(app.app).filter((route) => route.path.startsWith('/v1/') && route.path.includes(':'));
-    expect(routes.length).toBeGreaterThanOrEqual(9);
+    expect(routes.length).toBeGreaterThanOrEqual(13);
     for (const route of routes) {
       const path = (values: Record<string, string>) => route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => values[name]);
       const send = (target: string) =>
-        (api() as any)[route.method.toLowerCase()](target).set('Authorization', `Bearer ${intruder.token}`).send(route.method !== 'POST' ? {} : route.path.endsWith('/messages') ? { role: 'user', content: 'mine' } : { metadata: { x: 'y' } });
+        (api() as any)[route.method.toLowerCase()](target).set('Authorization', `Bearer ${intruder.token}`).send(route.method !== 'POST' ? {} : bodies(route.path));
       const response = await send(path(ids));
       const key = `${route.method} ${route.path}`;
       answers.push({ method: route.method, path: path(ids), status: response.status, component: 'ErrorResponse', violations: WireSchemas.shared().violations('ErrorResponse', response.body) });
       expect({ key, status: response.status, type: response.body.error?.type, code: response.body.error?.code }).toEqual({ key, status: 404, type: 'invalid_request_error', code: 'not_found' });
       const zeros = '0'.repeat(32);
-      const missing = await send(path({ id: `asst_${zeros}`, threadId: `thread_${zeros}`, messageId: `msg_${zeros}` }));
+      const missing = await send(path({ id: `asst_${zeros}`, threadId: `thread_${zeros}`, messageId: `msg_${zeros}`, runId: `run_${zeros}` }));
       expect({ key, body: response.body }).toEqual({ key, body: missing.body });
     }
     // The owner's objects are as they were.
     expect((await owner.client.beta.threads.retrieve(thread.id)).metadata).toEqual({ a: 'b' });
-    expect((await owner.client.beta.threads.messages.list(thread.id)).data.map((entry) => [text(entry), entry.metadata])).toEqual([['Secret', {}]]);
+    expect((await owner.client.beta.threads.messages.list(thread.id, { order: 'asc' })).data.map((entry) => [entry.role, entry.metadata])).toEqual([['user', {}], ['assistant', {}]]);
+    expect((await owner.client.beta.threads.runs.retrieve(run.id, { thread_id: thread.id })).status).toBe('completed');
     expect((await owner.client.beta.assistants.retrieve(assistant.id)).name).toBe('Owned');
     // Nor does /api show them to the intruder's token.
     const apiRead = await api().get(`/api/threads/${uuidOf(thread.id)}`).set('Authorization', `Bearer ${intruder.token}`);

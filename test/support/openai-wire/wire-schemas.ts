@@ -16,6 +16,8 @@ interface ExtractedWire {
 
 /** Which official object each /v1 route answers with (errors: ErrorResponse). */
 const ROUTES: Array<[method: string, path: RegExp, component: string]> = [
+  // Before the thread routes: `runs` is not a thread id.
+  ['POST', /^\/v1\/threads\/runs$/, 'RunObject'],
   ['POST', /^\/v1\/assistants$/, 'AssistantObject'],
   ['GET', /^\/v1\/assistants$/, 'ListAssistantsResponse'],
   ['GET', /^\/v1\/assistants\/[^/]+$/, 'AssistantObject'],
@@ -29,7 +31,6 @@ const ROUTES: Array<[method: string, path: RegExp, component: string]> = [
   ['GET', /^\/v1\/threads\/[^/]+\/messages$/, 'ListMessagesResponse'],
   ['GET', /^\/v1\/threads\/[^/]+\/messages\/[^/]+$/, 'MessageObject'],
   ['POST', /^\/v1\/threads\/[^/]+\/messages\/[^/]+$/, 'MessageObject'],
-  ['POST', /^\/v1\/threads\/runs$/, 'RunObject'],
   ['POST', /^\/v1\/threads\/[^/]+\/runs$/, 'RunObject'],
   ['GET', /^\/v1\/threads\/[^/]+\/runs$/, 'ListRunsResponse'],
   ['GET', /^\/v1\/threads\/[^/]+\/runs\/[^/]+$/, 'RunObject'],

@@ -1066,6 +1066,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/threads/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a thread and run it (OpenAI wire format)
+         * @description stream: true answers Server-Sent Events named as OpenAI names them (thread.run.created, thread.run.in_progress, thread.message.created, thread.message.delta, thread.message.completed, thread.run.completed or .incomplete/.cancelled/.failed, error) and `done` with data [DONE]; otherwise the run is answered at once and finishes in the background.
+         */
+        post: operations["OpenAiRunsController_createThreadAndRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the thread's runs (OpenAI wire format) */
+        get: operations["OpenAiRunsController_list"];
+        put?: never;
+        /**
+         * Run an assistant on the thread (OpenAI wire format)
+         * @description stream: true answers Server-Sent Events named as OpenAI names them (thread.run.created, thread.run.in_progress, thread.message.created, thread.message.delta, thread.message.completed, thread.run.completed or .incomplete/.cancelled/.failed, error) and `done` with data [DONE]; otherwise the run is answered at once and finishes in the background.
+         */
+        post: operations["OpenAiRunsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a run (OpenAI wire format) */
+        get: operations["OpenAiRunsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}/runs/{runId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a run (OpenAI wire format) */
+        post: operations["OpenAiRunsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/threads": {
         parameters: {
             query?: never;
@@ -1995,6 +2070,75 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             } | null;
+        };
+        CreateThreadAndRunDto: {
+            /** @description asst_… id */
+            assistant_id: string;
+            model?: string | null;
+            temperature?: number | null;
+            /** @description Taken as the reply length bound (at least 256) */
+            max_completion_tokens?: number | null;
+            stream?: boolean | null;
+            /** @description Added to the thread before the run */
+            additional_messages?: components["schemas"]["CreateOpenAiMessageDto"][] | null;
+            /** @description Not supported: only null */
+            instructions?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            additional_instructions?: Record<string, never> | null;
+            /** @description Not supported: only null (the assistant's tools are used) */
+            tools?: Record<string, never> | null;
+            /** @description Only empty */
+            metadata?: Record<string, never> | null;
+            /** @description Only 1 */
+            top_p?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            max_prompt_tokens?: Record<string, never> | null;
+            /** @description Only auto */
+            truncation_strategy?: Record<string, never> | null;
+            /** @description Only auto */
+            tool_choice?: Record<string, never> | null;
+            /** @description Only true */
+            parallel_tool_calls?: Record<string, never> | null;
+            /** @description Only auto */
+            response_format?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            reasoning_effort?: Record<string, never> | null;
+            thread?: components["schemas"]["CreateOpenAiThreadDto"];
+            /** @description Only empty */
+            tool_resources?: Record<string, never> | null;
+        };
+        CreateOpenAiRunDto: {
+            /** @description asst_… id */
+            assistant_id: string;
+            model?: string | null;
+            temperature?: number | null;
+            /** @description Taken as the reply length bound (at least 256) */
+            max_completion_tokens?: number | null;
+            stream?: boolean | null;
+            /** @description Added to the thread before the run */
+            additional_messages?: components["schemas"]["CreateOpenAiMessageDto"][] | null;
+            /** @description Not supported: only null */
+            instructions?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            additional_instructions?: Record<string, never> | null;
+            /** @description Not supported: only null (the assistant's tools are used) */
+            tools?: Record<string, never> | null;
+            /** @description Only empty */
+            metadata?: Record<string, never> | null;
+            /** @description Only 1 */
+            top_p?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            max_prompt_tokens?: Record<string, never> | null;
+            /** @description Only auto */
+            truncation_strategy?: Record<string, never> | null;
+            /** @description Only auto */
+            tool_choice?: Record<string, never> | null;
+            /** @description Only true */
+            parallel_tool_calls?: Record<string, never> | null;
+            /** @description Only auto */
+            response_format?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            reasoning_effort?: Record<string, never> | null;
         };
         ModifyOpenAiThreadDto: {
             /** @description Only empty resources are taken */
@@ -3953,6 +4097,116 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiRunsController_createThreadAndRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateThreadAndRunDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiRunsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                order?: "asc" | "desc";
+                /** @description An object id: the page starts after it */
+                after?: string;
+                /** @description An object id: the page ends before it */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiRunsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAiRunDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiRunsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiRunsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+                runId: string;
             };
             cookie?: never;
         };
