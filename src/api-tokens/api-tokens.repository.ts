@@ -65,15 +65,17 @@ export class ApiTokensRepository {
   }
 
   /**
-   * The token with this hash while it may be used: not expired, and its
-   * owner not disabled (read on every request, so disabling counts at once).
+   * The token with this hash while it may be used: not expired, its owner
+   * not disabled and not asked by an administrator to change the password
+   * (read on every request, so either counts at once).
    * A token is looked up by its hash alone: the row names its user.
    */
   findActive(tokenHash: Buffer): Promise<ActiveTokenRow | undefined> {
     return this.sql.row<ActiveTokenRow>(
       `SELECT t.id, t.user_id, t.scopes, (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS stale
          FROM api_tokens t JOIN users u ON u.id = t.user_id
-        WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.disabled_at IS NULL`,
+        WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > now())
+          AND u.disabled_at IS NULL AND NOT u.must_change_password`,
       [tokenHash],
     );
   }

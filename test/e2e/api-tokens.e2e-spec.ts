@@ -76,6 +76,8 @@ describe('personal API tokens', () => {
       const response = await api().get(`/api/user?${query}`);
       expect({ query, status: response.status, code: response.body.code }).toEqual({ query, status: 401, code: 'not_authenticated' });
     }
+    // Not in the logs either, whether it worked or was refused (query strings included).
+    expect(app.logs.text()).not.toContain(token.slice(9));
     // A bearer request never falls back to the session the same client also holds.
     const withBoth = await api().get('/api/user').set('Cookie', user.cookie).set(bearer('ap_not-a-real-token'));
     expect({ status: withBoth.status, code: withBoth.body.code }).toEqual({ status: 401, code: 'invalid_api_token' });
@@ -149,7 +151,7 @@ describe('personal API tokens', () => {
     await api().get('/api/user').set(bearer(token)).expect(200);
   });
 
-  it("stop working at once when the user is disabled, and another user's objects are 404", async () => {
+  it("stop working at once when the user is disabled or must change the password, and another user's objects are 404", async () => {
     const owner = await registerUser(app.baseUrl);
     const intruder = await registerUser(app.baseUrl);
     const ownerToken = await makeToken(owner.cookie);
@@ -168,6 +170,10 @@ describe('personal API tokens', () => {
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 401, code: 'invalid_api_token' });
     await api().post(`/api/admin/users/${owner.userId}/enable`).set('Cookie', admin.cookie).send({}).expect(200);
     await api().get('/api/user').set(bearer(ownerToken.token)).expect(200);
+    // Nor while an administrator requires a new password (the credentials may be known to someone else).
+    await api().post(`/api/admin/users/${owner.userId}/require-password-change`).set('Cookie', admin.cookie).send({}).expect(200);
+    const held = await api().get('/api/user').set(bearer(ownerToken.token));
+    expect({ status: held.status, code: held.body.code }).toEqual({ status: 401, code: 'invalid_api_token' });
   });
 
   it('refuses bad requests and holds the number of tokens per user, under a burst too', async () => {
