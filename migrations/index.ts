@@ -15,6 +15,8 @@ import { ThreadShares1796500000103 } from './1796500000103-ThreadShares.js';
 import { ConversationTree1796600000000 } from './1796600000000-ConversationTree.js';
 import { AdminsSignupAudit1796600000001 } from './1796600000001-AdminsSignupAudit.js';
 import { Budgets1796700000000 } from './1796700000000-Budgets.js';
+import { ApiTokens1796700000100 } from './1796700000100-ApiTokens.js';
+import { MessageMetadata1796700000101 } from './1796700000101-MessageMetadata.js';
 import { SearchByUser1796700000200 } from './1796700000200-SearchByUser.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
@@ -36,5 +38,7 @@ export const MIGRATIONS: Function[] = [
   ConversationTree1796600000000,
   AdminsSignupAudit1796600000001,
   Budgets1796700000000,
+  ApiTokens1796700000100,
+  MessageMetadata1796700000101,
   SearchByUser1796700000200,
 ];

@@ -2,8 +2,10 @@
  * Extracts the JSON Schemas of the request bodies the fake OpenAI server validates
  * from the official OpenAPI description, with every referenced component bundled
  * under `$defs`, into a file committed with the tests (tests never read the spec).
+ * A second file holds the objects of the Assistants API that the platform's /v1
+ * routes answer with, which the tests check every /v1 answer against.
  *
- *   npm run openai:schemas -- [path/to/openapi.yaml] [output.json]
+ *   npm run openai:schemas -- [path/to/openapi.yaml] [output.json] [wire-output.json]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,7 +13,24 @@ import { parse } from 'yaml';
 
 const DEFAULT_SPEC_PATH = '/work/shared/openai/openapi.yaml';
 const DEFAULT_OUTPUT_PATH = 'test/support/fake-openai/openai-request-schemas.json';
+const DEFAULT_WIRE_OUTPUT_PATH = 'test/support/openai-wire/assistants-api-schemas.json';
 const SCHEMA_DOCUMENT_ID = 'https://fake-openai.test/openai-request-schemas.json';
+const WIRE_DOCUMENT_ID = 'https://platform.test/assistants-api-schemas.json';
+
+/** The Assistants API objects the platform's /v1 routes answer with, and the stream events of a run. */
+const WIRE_COMPONENTS = [
+  'AssistantObject',
+  'ListAssistantsResponse',
+  'DeleteAssistantResponse',
+  'ThreadObject',
+  'DeleteThreadResponse',
+  'MessageObject',
+  'ListMessagesResponse',
+  'MessageDeltaObject',
+  'RunObject',
+  'ListRunsResponse',
+  'ErrorResponse',
+];
 const COMPONENT_REF_PREFIX = '#/components/schemas/';
 const DEFS_REF_PREFIX = '#/$defs/';
 
@@ -145,9 +164,24 @@ function extract(specPath: string) {
   };
 }
 
-const [specPath = DEFAULT_SPEC_PATH, outputPath = DEFAULT_OUTPUT_PATH] = process.argv.slice(2);
+function extractWire(specPath: string) {
+  const document = parse(readFileSync(specPath, 'utf8')) as OpenApiDocument;
+  const defs = Object.fromEntries(
+    componentClosure(document, WIRE_COMPONENTS).map((name) => [name, toJsonSchema(document.components.schemas[name], name)]),
+  );
+  return {
+    source: { spec: 'openai/openai-openapi', version: document.info.version, generatedBy: 'scripts/extract-openai-schemas.ts' },
+    components: WIRE_COMPONENTS,
+    schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: WIRE_DOCUMENT_ID, $defs: defs },
+  };
+}
+
+const [specPath = DEFAULT_SPEC_PATH, outputPath = DEFAULT_OUTPUT_PATH, wireOutputPath = DEFAULT_WIRE_OUTPUT_PATH] = process.argv.slice(2);
 const extracted = extract(specPath);
 writeFileSync(resolve(outputPath), `${JSON.stringify(extracted, null, 1)}\n`);
 console.log(
   `wrote ${Object.keys(extracted.schema.$defs).length} schemas for ${Object.keys(extracted.operations).join(', ')} to ${outputPath}`,
 );
+const wire = extractWire(specPath);
+writeFileSync(resolve(wireOutputPath), `${JSON.stringify(wire, null, 1)}\n`);
+console.log(`wrote ${Object.keys(wire.schema.$defs).length} schemas for the Assistants API objects to ${wireOutputPath}`);

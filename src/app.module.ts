@@ -24,6 +24,8 @@ import { SearchModule } from './search/search.module.js';
 import { SharesModule } from './shares/shares.module.js';
 import { FeedbackModule } from './feedback/feedback.module.js';
 import { AdminModule } from './admin/admin.module.js';
+import { ApiTokensModule } from './api-tokens/api-tokens.module.js';
+import { OpenAiCompatModule } from './openai-compat/openai-compat.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -61,6 +63,8 @@ export class AppModule {
         FeedbackModule,
         SharesModule,
         AdminModule,
+        ApiTokensModule,
+        OpenAiCompatModule,
         ...extraImports,
       ],
     };

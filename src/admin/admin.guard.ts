@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiNotFoundResponse } from '@nestjs/swagger';
+import { HiddenFromTokens } from '../common/auth/bearer.js';
 import type { AuthenticatedRequest } from '../common/auth/current-user.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { UsersService } from '../auth/users.service.js';
@@ -35,7 +36,7 @@ export class AdminGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, [context.getHandler(), context.getClass()]) !== true) return true;
     const request = context.switchToHttp().getRequest<AdminRequest>();
-    if (!request.user) throw noSuchRoute(request);
+    if (!request.user || request.user.tokenId) throw noSuchRoute(request);
     const user = await this.users.find(request.user.id);
     if (!user || user.role !== 'admin' || user.disabledAt) throw noSuchRoute(request);
     request.admin = { actor: { id: user.id, email: user.email }, address: request.ip ?? '' };
@@ -44,7 +45,7 @@ export class AdminGuard implements CanActivate {
 }
 
 /** The one mark of an administrators' controller (every route under /api/admin/ carries it). */
-export const AdminOnly = () => applyDecorators(SetMetadata(ADMIN_ONLY, true), ApiNotFoundResponse({ description: 'Not an administrator' }));
+export const AdminOnly = () => applyDecorators(SetMetadata(ADMIN_ONLY, true), HiddenFromTokens(), ApiNotFoundResponse({ description: 'Not an administrator' }));
 
 /** The administrator making the request and the address it comes from (for the audit log). */
 export const CurrentAdmin = createParamDecorator((_data: unknown, context: ExecutionContext): Acting => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { keysetSql, pageRows, type KeysetPage } from '../database/keyset-page.js';
 import { Sql, type SqlExecutor } from '../database/sql.js';
 import type { Assistant, AssistantTool } from './assistant.entity.js';
 
@@ -89,6 +90,17 @@ export class AssistantsRepository {
       [userId],
     );
     return rows.map(toAssistant);
+  }
+
+  /** A page of the user's assistants (not in the trash) by creation time, with cursors that are assistant ids. */
+  async page(userId: string, page: KeysetPage): Promise<{ assistants: Assistant[]; hasMore: boolean }> {
+    const keyset = keysetSql(page, 'assistants', 'a', 'user_id = $1 AND c.deleted_at IS NULL', 2);
+    const rows = await this.sql.rows<AssistantRow>(
+      `SELECT ${COLUMNS} FROM assistants a WHERE a.user_id = $1 AND a.deleted_at IS NULL AND ${keyset.where} ${keyset.orderAndLimit}`,
+      [userId, ...keyset.params],
+    );
+    const { rows: kept, hasMore } = pageRows(rows, page, keyset.reversed);
+    return { assistants: kept.map(toAssistant), hasMore };
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
+import type { KeysetPage } from '../database/keyset-page.js';
 import { Transactions, type SqlExecutor } from '../database/sql.js';
 import { FilesService } from '../files/files.service.js';
 import { AssistantDocumentsRegistry, type AssistantDocumentState } from './assistant-documents.js';
@@ -84,6 +85,13 @@ export class AssistantsService {
       assistants.map((assistant) => assistant.id),
     );
     return assistants.map((assistant) => toAssistantResponse(assistant, documents.get(assistant.id) ?? []));
+  }
+
+  /** A page of the user's assistants by creation time (the OpenAI-style list). */
+  async page(userId: string, page: KeysetPage): Promise<{ assistants: AssistantResponse[]; hasMore: boolean }> {
+    const { assistants, hasMore } = await this.assistants.page(userId, page);
+    const documents = await this.documents.documentsByAssistant(userId, assistants.map((assistant) => assistant.id));
+    return { assistants: assistants.map((assistant) => toAssistantResponse(assistant, documents.get(assistant.id) ?? [])), hasMore };
   }
 
   async get(userId: string, id: string): Promise<AssistantResponse> {

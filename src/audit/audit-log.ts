@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = [
   'account.deleted',
   'api_key.saved',
   'api_key.removed',
+  'api_token.created',
+  'api_token.revoked',
   'admin.role_changed',
   'admin.user_disabled',
   'admin.user_enabled',

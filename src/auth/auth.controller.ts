@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { SessionOnly } from '../common/auth/bearer.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { AllowedBeforePasswordChange } from '../common/auth/password-change.decorator.js';
 import { Public } from '../common/auth/public.decorator.js';
@@ -60,6 +61,7 @@ export class AuthController {
   }
 
   @Post('user/password')
+  @SessionOnly()
   @AllowedBeforePasswordChange()
   @HttpCode(200)
   @ApiOperation({ summary: "Change the password (ends the user's other sessions)" })
@@ -76,6 +78,7 @@ export class AuthController {
   }
 
   @Delete('user')
+  @SessionOnly()
   @ApiOperation({ summary: 'Delete the account and all its data' })
   @ApiOkResponse({ type: ConfirmationResponse })
   async deleteAccount(

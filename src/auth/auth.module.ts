@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiTokenResolver } from '../api-tokens/api-token-resolver.js';
+import { ApiTokensRepository } from '../api-tokens/api-tokens.repository.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { BearerTokens } from '../common/auth/bearer.js';
 import { SessionAuthGuard } from '../common/auth/session-auth.guard.js';
 import { SessionCache } from '../common/auth/session-cache.js';
 import { UserRateLimitGuard } from '../common/auth/user-rate-limit.guard.js';
@@ -33,10 +36,12 @@ import { UsersService } from './users.service.js';
     RegistrationService,
     SignupRepository,
     SignupPolicyService,
+    ApiTokensRepository,
+    { provide: BearerTokens, useClass: ApiTokenResolver },
     // Guards run in this order: who is asking, then whether they are within budget.
     { provide: APP_GUARD, useClass: SessionAuthGuard },
     { provide: APP_GUARD, useClass: UserRateLimitGuard },
   ],
-  exports: [UsersService, AccountEvents, SessionCache, AuthService, SessionsService, SignupPolicyService, AuditModule],
+  exports: [UsersService, AccountEvents, SessionCache, AuthService, SessionsService, SignupPolicyService, ApiTokensRepository, AuditModule],
 })
 export class AuthModule {}

@@ -1,3 +1,4 @@
+import { ChatScope } from '../common/auth/bearer.js';
 import { Body, Controller, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -38,6 +39,7 @@ const turnAnswer = () =>
 
 @ApiTags('chat')
 @ApiExtraModels(ChatReply)
+@ChatScope()
 @Controller('api')
 export class ChatController {
   constructor(

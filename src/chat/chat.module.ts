@@ -43,5 +43,6 @@ import { TurnScopes } from './turn-scopes.repository.js';
     TurnResponder,
     TurnScopes,
   ],
+  exports: [ChatService],
 })
 export class ChatModule {}

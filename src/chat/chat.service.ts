@@ -142,6 +142,7 @@ export class ChatService {
     const assistant = answererOf(chosen, this.plainChat);
     this.llm.assertKeyUsable(user);
     const { claimed, budget, options: allowed } = await this.admitted(user, assistant, options, () => this.runs.begin({ threadId, userId, kind: 'run' }));
+    events.runStarted?.(claimed.run);
     const replyToId = leaf.role === 'user' ? leaf.id : leaf.parentRole === 'user' ? leaf.parentId : null;
     const turn = { user, thread, assistant, run: claimed.run, kind: 'run' as const, replyToId, parentId: leaf.id, options: allowed, titleFrom: null, budget };
     return this.executor.execute(turn, null, events, clientGone);

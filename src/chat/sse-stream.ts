@@ -62,6 +62,12 @@ export class SseStream {
     return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
   }
 
+  /** An event whose data is sent as it is, not as JSON (such as OpenAI's closing `[DONE]`). */
+  sendText(event: string, text: string): boolean {
+    if (!this.open) return false;
+    return this.response.write(`id: ${this.nextId++}\nevent: ${event}\ndata: ${text}\n\n`);
+  }
+
   comment(text: string): void {
     if (this.open) this.response.write(`: ${text}\n\n`);
   }

@@ -11,6 +11,8 @@ import type { TurnAssistant, TurnThread, TurnUser } from './turn-scopes.reposito
 
 /** Where a turn's progress goes: an SSE stream, or a collector for the JSON reply. */
 export interface TurnEvents {
+  /** The turn claimed its run (the reply will be stored under `run.replyId`). */
+  runStarted?(run: ClaimedRun): void;
   messageCreated(message: MessageResponse): void;
   /** Text deltas in the order they arrived (all of one network read at once). */
   tokens(deltas: string[]): void;

@@ -1,4 +1,5 @@
 import type { BudgetsConfig } from './budgets.js';
+import type { ApiTokensConfig } from './api-tokens.js';
 import type { ChatConfig } from './chat.js';
 import type { DatabaseConfig } from './database.js';
 import type { GovernanceConfig } from './governance.js';
@@ -47,5 +48,6 @@ export interface AppConfig {
   feedback: FeedbackConfig;
   governance: GovernanceConfig;
   budgets: BudgetsConfig;
+  apiTokens: ApiTokensConfig;
   metrics: { token: string | undefined };
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { AppConfig, LogLevel, LogPretty, NodeEnv } from './app-config.js';
 import { readBudgetsConfig } from './budgets.js';
+import { readApiTokensConfig } from './api-tokens.js';
 import { readChatConfig } from './chat.js';
 import { readDatabaseConfig } from './database.js';
 import { EnvReader, type EnvSource } from './env-reader.js';
@@ -66,6 +67,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     feedback: readFeedbackConfig(env),
     governance: readGovernanceConfig(env),
     budgets: readBudgetsConfig(env),
+    apiTokens: readApiTokensConfig(env),
     metrics: { token: env.optionalString('METRICS_TOKEN') },
   };
 

@@ -19,6 +19,7 @@ import { BudgetReservation } from '../budgets/budget-reservation.entity.js';
 import { BudgetSettings } from '../budgets/budget-settings.entity.js';
 import { BudgetSpend } from '../budgets/budget-spend.entity.js';
 import { UserBudget } from '../budgets/user-budget.entity.js';
+import { ApiToken } from '../api-tokens/api-token.entity.js';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity.js';
 
 /** Every entity of the platform, listed explicitly (no file globs in an ESM build). */
@@ -45,4 +46,5 @@ export const ENTITIES: Function[] = [
   UserBudget,
   BudgetReservation,
   BudgetSpend,
+  ApiToken,
 ];

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/comm
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ConfirmationResponse } from '../auth/auth.dto.js';
+import { SessionOnly } from '../common/auth/bearer.js';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { BudgetsService } from '../budgets/budgets.service.js';
 import { SetApiKeyDto, SetDefaultAssistantDto, SettingsResponse } from './settings.dto.js';
@@ -24,6 +25,7 @@ export class SettingsController {
   }
 
   @Post('apikey')
+  @SessionOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Check the OpenAI API key upstream and store it encrypted' })
   @ApiOkResponse({ type: ConfirmationResponse })
@@ -33,6 +35,7 @@ export class SettingsController {
   }
 
   @Delete('apikey')
+  @SessionOnly()
   @ApiOperation({ summary: 'Remove the stored OpenAI API key' })
   @ApiOkResponse({ type: ConfirmationResponse })
   async deleteApiKey(@CurrentUser() user: AuthUser, @Req() request: Request): Promise<ConfirmationResponse> {

@@ -94,6 +94,10 @@ export class Message {
   @Column({ type: 'varchar', length: 128, nullable: true })
   upstreamResponseId!: string | null;
 
+  /** Up to 16 string pairs a program attaches (OpenAI's message metadata): read and written by the /v1 routes only. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  metadata?: Record<string, string>;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

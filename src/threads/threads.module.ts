@@ -7,6 +7,7 @@ import { BranchLimits } from './branch-limits.js';
 import { BranchRepository } from './branch.repository.js';
 import { BranchesController } from './branches.controller.js';
 import { BranchesService } from './branches.service.js';
+import { MessageMetadataRepository } from './message-metadata.repository.js';
 import { MessagesRepository } from './messages.repository.js';
 import { ThreadExportsService } from './thread-exports.service.js';
 import { ThreadsController } from './threads.controller.js';
@@ -16,7 +17,7 @@ import { ThreadsService } from './threads.service.js';
 @Module({
   imports: [AuthModule, AssistantsModule, FilesModule, FeedbackModule],
   controllers: [ThreadsController, BranchesController],
-  providers: [ThreadsService, BranchesService, ThreadsRepository, MessagesRepository, BranchRepository, BranchLimits, ThreadExportsService],
-  exports: [ThreadsService, ThreadsRepository, MessagesRepository, BranchRepository, BranchLimits],
+  providers: [ThreadsService, BranchesService, ThreadsRepository, MessagesRepository, BranchRepository, BranchLimits, ThreadExportsService, MessageMetadataRepository],
+  exports: [ThreadsService, ThreadsRepository, MessagesRepository, MessageMetadataRepository, BranchRepository, BranchLimits],
 })
 export class ThreadsModule {}

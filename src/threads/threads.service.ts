@@ -7,7 +7,7 @@ import { UsersService } from '../auth/users.service.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
-import { Transactions } from '../database/sql.js';
+import { Transactions, type SqlExecutor } from '../database/sql.js';
 import { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
 import { assertMessageAttachments } from './attachment-limits.js';
@@ -80,6 +80,17 @@ export class ThreadsService {
   async create(userId: string, dto: CreateThreadDto): Promise<Thread> {
     const chosen = await this.assistantForNewThread(await this.users.get(userId), dto.assistantId);
     return this.threads.insert(userId, { assistantId: chosen?.id ?? null, title: dto.title?.length ? dto.title : null, metadata: dto.metadata ?? {} });
+  }
+
+  /** A thread without an assistant (OpenAI's threads have none until a run names one). */
+  createUnassigned(userId: string, metadata: Record<string, string>): Promise<Thread> {
+    return this.threads.insert(userId, { assistantId: null, title: null, metadata });
+  }
+
+  /** The first messages of the thread's active branch, oldest first. */
+  async conversationStart(userId: string, threadId: string, limit: number): Promise<Message[]> {
+    const thread = await this.findOwned(userId, threadId);
+    return this.branches.conversationAfter(userId, thread.id, -1, limit);
   }
 
   /** A page of the user's threads, newest activity first, with the total that match. */
@@ -160,8 +171,16 @@ export class ThreadsService {
     return messages;
   }
 
-  /** Adds a message at the end of the active branch without running the assistant. */
-  async addMessage(userId: string, threadId: string, dto: AddMessageDto): Promise<Message> {
+  /**
+   * Adds a message at the end of the active branch without running the
+   * assistant; `alongside` writes more of the message in the same transaction.
+   */
+  async addMessage(
+    userId: string,
+    threadId: string,
+    dto: AddMessageDto,
+    alongside?: (message: Message, tx: SqlExecutor) => Promise<unknown>,
+  ): Promise<Message> {
     this.assertInputLength('content', dto.content);
     const thread = await this.findOwned(userId, threadId);
     this.branchLimits.assertRoom(thread);
@@ -187,6 +206,7 @@ export class ThreadsService {
         tx,
       );
       await this.threads.recordActivity(userId, thread.id, { messages: 1, messageWritten: true, leaf: message }, tx);
+      await alongside?.(message, tx);
       return message;
     });
   }

@@ -106,10 +106,22 @@ export function contractViolation(response: FuzzResponse, method = 'GET'): strin
   return undefined;
 }
 
-/** Why a value is not `{error: string, code: string, details?: array}`, or undefined. */
+/** Why a value is not OpenAI's error body `{error: {message, type, param, code}}` (the /v1 routes' envelope), or undefined. */
+function openAiEnvelopeViolation(body: Record<string, unknown>): string | undefined {
+  const error = body.error as Record<string, unknown>;
+  if (Object.keys(body).length !== 1) return `OpenAI error body has extra keys: ${JSON.stringify(body).slice(0, 200)}`;
+  if (typeof error.message !== 'string' || error.message.length === 0) return `OpenAI error body without a message: ${JSON.stringify(body).slice(0, 200)}`;
+  if (typeof error.type !== 'string' || !(error.param === null || typeof error.param === 'string')) return `OpenAI error body without type or param: ${JSON.stringify(body).slice(0, 200)}`;
+  if (typeof error.code !== 'string' || !/^[a-z][a-z0-9_]*$/.test(error.code)) return `OpenAI error body without a machine code: ${JSON.stringify(body).slice(0, 200)}`;
+  if (/\bat [^\s]+ \(|node_modules|\/src\//.test(error.message)) return `error body leaks a stack trace: ${error.message.slice(0, 200)}`;
+  return undefined;
+}
+
+/** Why a value is not `{error: string, code: string, details?: array}` (or, from /v1, OpenAI's error body), or undefined. */
 export function envelopeViolation(body: unknown): string | undefined {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return `not an envelope object: ${JSON.stringify(body)?.slice(0, 200)}`;
   const envelope = body as Record<string, unknown>;
+  if (envelope.error && typeof envelope.error === 'object' && !Array.isArray(envelope.error)) return openAiEnvelopeViolation(envelope);
   const extra = Object.keys(envelope).filter((key) => !ENVELOPE_KEYS.has(key));
   if (extra.length > 0) return `envelope has extra keys ${extra.join(', ')}`;
   if (typeof envelope.error !== 'string' || envelope.error.length === 0) return `envelope without an error message: ${JSON.stringify(body).slice(0, 200)}`;

@@ -4,6 +4,8 @@ import type { Request } from 'express';
 /** Who is making the request; only the id is carried, services load what they need. */
 export interface AuthUser {
   id: string;
+  /** Set when the request authenticated with a personal API token rather than a session. */
+  tokenId?: string;
 }
 
 export interface AuthenticatedRequest extends Request {

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { bearerTokenOf } from '../auth/bearer.js';
 import { DomainError } from '../errors/domain-error.js';
 import { sendError } from '../errors/error-envelope.js';
 
@@ -12,7 +13,10 @@ function ownOrigin(request: Request): string {
  * Refuses state-changing requests that a browser sends from another site
  * (cookie-based auth would otherwise let any page act for the user).
  * Sec-Fetch-Site decides when present, then Origin; clients that send
- * neither (curl, scripts) are not browsers and pass.
+ * neither (curl, scripts) are not browsers and pass. A request that carries
+ * a personal API token is not checked: it does not act with the browser's
+ * cookie, and a page of another site cannot send the header without the
+ * preflight that only configured origins pass.
  */
 export function originCheck(allowedOrigins: string[]) {
   const allowed = new Set(allowedOrigins);
@@ -20,7 +24,7 @@ export function originCheck(allowedOrigins: string[]) {
     origin !== undefined && origin !== 'null' && (origin === ownOrigin(request) || allowed.has(origin));
 
   return (request: Request, response: Response, next: NextFunction) => {
-    if (!UNSAFE_METHODS.has(request.method)) return next();
+    if (!UNSAFE_METHODS.has(request.method) || bearerTokenOf(request) !== undefined) return next();
     const fetchSite = request.headers['sec-fetch-site'];
     const origin = request.headers.origin;
     let permitted: boolean;

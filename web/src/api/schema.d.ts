@@ -1031,6 +1031,225 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your API tokens, newest first (without the tokens themselves) */
+        get: operations["ApiTokensController_list"];
+        put?: never;
+        /** Make a personal API token (Authorization: Bearer); the token is shown this once */
+        post: operations["ApiTokensController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token: it stops working at once */
+        delete: operations["ApiTokensController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List assistants (OpenAI wire format) */
+        get: operations["OpenAiAssistantsController_list"];
+        put?: never;
+        /** Create an assistant (OpenAI Assistants API wire format; Authorization: Bearer <personal API token>) */
+        post: operations["OpenAiAssistantsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an assistant (OpenAI wire format) */
+        get: operations["OpenAiAssistantsController_get"];
+        put?: never;
+        /** Modify an assistant (OpenAI wire format) */
+        post: operations["OpenAiAssistantsController_modify"];
+        /** Delete an assistant (OpenAI wire format; to the trash, as DELETE /api/assistants/:id) */
+        delete: operations["OpenAiAssistantsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a thread and run it (OpenAI wire format)
+         * @description stream: true answers Server-Sent Events named as OpenAI names them (thread.run.created, thread.run.in_progress, thread.message.created, thread.message.delta, thread.message.completed, thread.run.completed or .incomplete/.cancelled/.failed, error) and `done` with data [DONE]; otherwise the run is answered at once and finishes in the background.
+         */
+        post: operations["OpenAiRunsController_createThreadAndRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the thread's runs (OpenAI wire format) */
+        get: operations["OpenAiRunsController_list"];
+        put?: never;
+        /**
+         * Run an assistant on the thread (OpenAI wire format)
+         * @description stream: true answers Server-Sent Events named as OpenAI names them (thread.run.created, thread.run.in_progress, thread.message.created, thread.message.delta, thread.message.completed, thread.run.completed or .incomplete/.cancelled/.failed, error) and `done` with data [DONE]; otherwise the run is answered at once and finishes in the background.
+         */
+        post: operations["OpenAiRunsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a run (OpenAI wire format) */
+        get: operations["OpenAiRunsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}/runs/{runId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a run (OpenAI wire format) */
+        post: operations["OpenAiRunsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a thread, with messages (OpenAI wire format) */
+        post: operations["OpenAiThreadsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a thread (OpenAI wire format) */
+        get: operations["OpenAiThreadsController_get"];
+        put?: never;
+        /** Modify a thread's metadata (OpenAI wire format) */
+        post: operations["OpenAiThreadsController_modify"];
+        /** Delete a thread (OpenAI wire format; to the trash, as DELETE /api/threads/:id) */
+        delete: operations["OpenAiThreadsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a thread's messages (its active branch; OpenAI wire format) */
+        get: operations["OpenAiThreadsController_listMessages"];
+        put?: never;
+        /** Add a message to a thread without running it (OpenAI wire format) */
+        post: operations["OpenAiThreadsController_createMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{threadId}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a message (OpenAI wire format) */
+        get: operations["OpenAiThreadsController_getMessage"];
+        put?: never;
+        /** Modify a message's metadata (OpenAI wire format) */
+        post: operations["OpenAiThreadsController_modifyMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1858,6 +2077,202 @@ export interface components {
              * @description When the current period ends
              */
             resetsAt: string;
+        };
+        CreateApiTokenDto: {
+            /** @description What the token is for (shown in the list) */
+            name: string;
+            /** @description read: GET requests; write: other requests; chat: running the model */
+            scopes: ("read" | "write" | "chat")[];
+            /** @description Days until the token stops working; omitted: it does not expire */
+            expiresInDays?: number;
+        };
+        CreatedApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scopes: ("read" | "write" | "chat")[];
+            /**
+             * @description The start of the token, to recognise it
+             * @example ap_Xy3kQ9
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute
+             */
+            lastUsedAt: string | null;
+            /** @description The token: shown this once (only its hash is kept). Send it as `Authorization: Bearer <token>` */
+            token: string;
+        };
+        ApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scopes: ("read" | "write" | "chat")[];
+            /**
+             * @description The start of the token, to recognise it
+             * @example ap_Xy3kQ9
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute
+             */
+            lastUsedAt: string | null;
+        };
+        CreateOpenAiAssistantDto: {
+            model?: string;
+            name?: string | null;
+            description?: string | null;
+            instructions?: string | null;
+            /** @description code_interpreter and file_search */
+            tools?: Record<string, never>[];
+            /** @description Documents are attached with /api/assistants/:id/files; only empty resources are taken */
+            tool_resources?: {
+                [key: string]: unknown;
+            } | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            temperature?: number | null;
+            /** @description Only 1 (the default) is taken */
+            top_p?: number | null;
+            /** @description Only "auto" (the default) is taken */
+            response_format?: Record<string, never> | null;
+            reasoning_effort?: string | null;
+        };
+        ModifyOpenAiAssistantDto: {
+            model?: string;
+            name?: string | null;
+            description?: string | null;
+            instructions?: string | null;
+            /** @description code_interpreter and file_search */
+            tools?: Record<string, never>[];
+            /** @description Documents are attached with /api/assistants/:id/files; only empty resources are taken */
+            tool_resources?: {
+                [key: string]: unknown;
+            } | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            temperature?: number | null;
+            /** @description Only 1 (the default) is taken */
+            top_p?: number | null;
+            /** @description Only "auto" (the default) is taken */
+            response_format?: Record<string, never> | null;
+            reasoning_effort?: string | null;
+        };
+        CreateOpenAiMessageDto: {
+            /** @enum {string} */
+            role: "user" | "assistant";
+            /** @description Text, or a list of {"type": "text", "text": "..."} parts */
+            content: Record<string, never>;
+            /** @description Only an empty list is taken */
+            attachments?: Record<string, never>[] | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        CreateOpenAiThreadDto: {
+            messages?: components["schemas"]["CreateOpenAiMessageDto"][];
+            /** @description Only empty resources are taken */
+            tool_resources?: {
+                [key: string]: unknown;
+            } | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        CreateThreadAndRunDto: {
+            /** @description asst_… id */
+            assistant_id: string;
+            model?: string | null;
+            temperature?: number | null;
+            /** @description Taken as the reply length bound (at least 256) */
+            max_completion_tokens?: number | null;
+            stream?: boolean | null;
+            /** @description Added to the thread before the run */
+            additional_messages?: components["schemas"]["CreateOpenAiMessageDto"][] | null;
+            /** @description Not supported: only null */
+            instructions?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            additional_instructions?: Record<string, never> | null;
+            /** @description Not supported: only null (the assistant's tools are used) */
+            tools?: Record<string, never> | null;
+            /** @description Only empty */
+            metadata?: Record<string, never> | null;
+            /** @description Only 1 */
+            top_p?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            max_prompt_tokens?: Record<string, never> | null;
+            /** @description Only auto */
+            truncation_strategy?: Record<string, never> | null;
+            /** @description Only auto */
+            tool_choice?: Record<string, never> | null;
+            /** @description Only true */
+            parallel_tool_calls?: Record<string, never> | null;
+            /** @description Only auto */
+            response_format?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            reasoning_effort?: Record<string, never> | null;
+            thread?: components["schemas"]["CreateOpenAiThreadDto"];
+            /** @description Only empty */
+            tool_resources?: Record<string, never> | null;
+        };
+        CreateOpenAiRunDto: {
+            /** @description asst_… id */
+            assistant_id: string;
+            model?: string | null;
+            temperature?: number | null;
+            /** @description Taken as the reply length bound (at least 256) */
+            max_completion_tokens?: number | null;
+            stream?: boolean | null;
+            /** @description Added to the thread before the run */
+            additional_messages?: components["schemas"]["CreateOpenAiMessageDto"][] | null;
+            /** @description Not supported: only null */
+            instructions?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            additional_instructions?: Record<string, never> | null;
+            /** @description Not supported: only null (the assistant's tools are used) */
+            tools?: Record<string, never> | null;
+            /** @description Only empty */
+            metadata?: Record<string, never> | null;
+            /** @description Only 1 */
+            top_p?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            max_prompt_tokens?: Record<string, never> | null;
+            /** @description Only auto */
+            truncation_strategy?: Record<string, never> | null;
+            /** @description Only auto */
+            tool_choice?: Record<string, never> | null;
+            /** @description Only true */
+            parallel_tool_calls?: Record<string, never> | null;
+            /** @description Only auto */
+            response_format?: Record<string, never> | null;
+            /** @description Not supported: only null */
+            reasoning_effort?: Record<string, never> | null;
+        };
+        ModifyOpenAiThreadDto: {
+            /** @description Only empty resources are taken */
+            tool_resources?: {
+                [key: string]: unknown;
+            } | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        ModifyOpenAiMessageDto: {
+            metadata?: {
+                [key: string]: string;
+            } | null;
         };
     };
     responses: never;
@@ -3612,7 +4027,7 @@ export interface operations {
     AdminAuditController_search: {
         parameters: {
             query?: {
-                action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.refused" | "sign_up" | "password.changed" | "account.deleted" | "api_key.saved" | "api_key.removed" | "admin.role_changed" | "admin.user_disabled" | "admin.user_enabled" | "admin.user_deleted" | "admin.password_change_forced" | "admin.invite_created" | "admin.invite_revoked" | "admin.user_budget_changed" | "admin.user_budget_cleared" | "policy.signup_changed" | "policy.budget_changed";
+                action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.refused" | "sign_up" | "password.changed" | "account.deleted" | "api_key.saved" | "api_key.removed" | "api_token.created" | "api_token.revoked" | "admin.role_changed" | "admin.user_disabled" | "admin.user_enabled" | "admin.user_deleted" | "admin.password_change_forced" | "admin.invite_created" | "admin.invite_revoked" | "admin.user_budget_changed" | "admin.user_budget_cleared" | "policy.signup_changed" | "policy.budget_changed";
                 /** @description Entries of this actor */
                 actorId?: string;
                 /** @description From (inclusive) */
@@ -3783,6 +4198,460 @@ export interface operations {
             };
             /** @description Not an administrator */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApiTokensController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenResponse"][];
+                };
+            };
+        };
+    };
+    ApiTokensController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiTokenDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiTokenResponse"];
+                };
+            };
+        };
+    };
+    ApiTokensController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationResponse"];
+                };
+            };
+        };
+    };
+    OpenAiAssistantsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                order?: "asc" | "desc";
+                /** @description An object id: the page starts after it */
+                after?: string;
+                /** @description An object id: the page ends before it */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiAssistantsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAiAssistantDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiAssistantsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiAssistantsController_modify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifyOpenAiAssistantDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiAssistantsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiRunsController_createThreadAndRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateThreadAndRunDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiRunsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                order?: "asc" | "desc";
+                /** @description An object id: the page starts after it */
+                after?: string;
+                /** @description An object id: the page ends before it */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiRunsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAiRunDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiRunsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiRunsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAiThreadDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_modify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifyOpenAiThreadDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_listMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+                order?: "asc" | "desc";
+                /** @description An object id: the page starts after it */
+                after?: string;
+                /** @description An object id: the page ends before it */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_createMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAiMessageDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_getMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiThreadsController_modifyMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifyOpenAiMessageDto"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

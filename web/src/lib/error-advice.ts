@@ -83,10 +83,6 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   email_taken: { message: 'An account with this email already exists.', action: 'Sign in instead, or use another email.' },
   account_disabled: { message: 'This account is disabled.', action: 'Ask an administrator to enable it.' },
   password_change_required: { message: 'You need to choose a new password first.', action: 'Change your password in Settings.', link: SETTINGS_LINK },
-  budget_exceeded: {
-    message: 'You have used up your budget for this period.',
-    action: 'Wait until it renews (Usage shows when), or ask an administrator for a larger one.',
-  },
   signup_closed: { message: 'New accounts cannot be created here right now.', action: 'Ask an administrator for an account.' },
   invite_required: { message: 'Signing up here needs a valid invite link.', action: 'Ask an administrator for a new invite.' },
   domain_not_allowed: { message: 'Accounts here are only open to some email domains.', action: 'Sign up with your work email, or ask an administrator.' },
