@@ -96,6 +96,10 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   // The server's message names the models or tools the shared key allows.
   shared_key_policy: { action: 'Choose one it allows, or save your own OpenAI key in Settings to use any.', link: SETTINGS_LINK },
   not_authenticated: { message: 'Your session has ended.', action: 'Sign in again to continue.' },
+  invalid_api_token: { message: 'The API token is unknown, revoked or expired.', action: 'Create a new token and use it instead.' },
+  session_required: { message: 'This can only be done signed in, not with an API token.', action: 'Sign in to the web client to do it.' },
+  insufficient_scope: { message: 'The API token does not allow this.', action: 'Create a token with the scope it needs (read, write or chat).' },
+  api_token_limit_reached: { message: 'You have as many API tokens as allowed.', action: 'Revoke a token you no longer use, then create the new one.' },
   cross_site_request: { message: 'The request was refused because it came from another site.' },
   forbidden: { message: 'You are not allowed to do that.' },
   not_found: { message: 'It no longer exists (it may have been deleted).', action: 'Reload the page.' },
@@ -150,7 +154,6 @@ export const SERVER_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'conflict',
   'invalid_json',
   'body_too_complex',
-  'shared_key_policy',
 ]);
 
 export function adviceFor(code: string, serverMessage: string, retryAfterSeconds?: number): ErrorAdvice {
