@@ -51,7 +51,7 @@ describe("another user's feedback, shares and search results", () => {
       expect({ path, body: (await request(app.baseUrl).get(path).set('Cookie', intruder.cookie).expect(200)).body }).toEqual({ path, body: [] });
     }
     const found = await request(app.baseUrl).get('/api/search?q=codename&includeArchived=true').set('Cookie', intruder.cookie).expect(200);
-    expect(found.body).toEqual({ results: [], hasMore: false });
+    expect(found.body).toEqual({ results: [], hasMore: false, capped: false });
 
     // The owner's objects are as they were.
     const [message] = (await request(app.baseUrl).get(`/api/threads/${threadId}/messages`).set('Cookie', owner.cookie).expect(200)).body.slice(1);
