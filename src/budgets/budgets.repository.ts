@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { BudgetLimits, BudgetPeriod, BudgetPolicy } from '../config/budgets.js';
 import { Sql, type SqlExecutor } from '../database/sql.js';
 
+/** NOTIFY channel: the budget policy changed. */
+export const BUDGET_POLICY_CHANNEL = 'budget_policy';
+
 interface PolicyRow {
   period: BudgetPeriod;
   time_zone: string;
@@ -112,6 +115,11 @@ export class BudgetsRepository {
       policyParams(initial),
     );
     return toPolicy(row!);
+  }
+
+  /** Tells every instance that the policy changed (they drop what they hold of it). */
+  async announcePolicy(): Promise<void> {
+    await this.sql.execute('SELECT pg_notify($1, $2)', [BUDGET_POLICY_CHANNEL, '']);
   }
 
   async setPolicy(policy: BudgetPolicy, db: SqlExecutor = this.sql): Promise<BudgetPolicy> {

@@ -5,9 +5,10 @@ import { notFound } from '../common/errors/domain-error.js';
 import type { BudgetLimits, BudgetPolicy } from '../config/budgets.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { DatabaseNotifications } from '../database/notifications.js';
 import { budgetStatus, effectiveLimits, type BudgetStatus } from './budget-limits.js';
 import { periodAt } from './budget-period.js';
-import { BudgetsRepository, type Amounts } from './budgets.repository.js';
+import { BUDGET_POLICY_CHANNEL, BudgetsRepository, type Amounts } from './budgets.repository.js';
 
 /** A user's budget as administrators see it. */
 export interface UserBudgetView {
@@ -16,6 +17,9 @@ export interface UserBudgetView {
   used: Amounts;
   resetsAt: string;
 }
+
+/** How long an instance reuses the policy it read (changes are announced at once; this bounds a missed announcement). */
+const POLICY_CACHE_MS = 5_000;
 
 const roundUsd = (usd: number) => Math.round(usd * 1_000_000) / 1_000_000;
 
@@ -43,22 +47,40 @@ function auditDetail(policy: BudgetPolicy) {
 @Injectable()
 export class BudgetsService {
   private readonly initial: BudgetPolicy;
+  /** The policy as last read, reused for POLICY_CACHE_MS while every instance hears of changes. */
+  private cached: { policy: BudgetPolicy; until: number } | undefined;
+  /** Moves on each change heard of, so that a read begun before it is not kept. */
+  private generation = 0;
 
   constructor(
     private readonly budgets: BudgetsRepository,
     private readonly audit: AuditService,
+    private readonly notifications: DatabaseNotifications,
     @InjectConfig() config: AppConfig,
   ) {
     this.initial = config.budgets.initialPolicy;
+    notifications.subscribe(BUDGET_POLICY_CHANNEL, () => this.forget());
   }
 
-  policy(): Promise<BudgetPolicy> {
-    return this.budgets.policy(this.initial);
+  /** The installation's policy: read on every turn, so held for a moment (a change reaches every instance by NOTIFY). */
+  async policy(): Promise<BudgetPolicy> {
+    if (this.cached && this.cached.until > Date.now() && this.notifications.listening) return this.cached.policy;
+    const generation = this.generation;
+    const policy = await this.budgets.policy(this.initial);
+    if (generation === this.generation) this.cached = { policy, until: Date.now() + POLICY_CACHE_MS };
+    return policy;
+  }
+
+  private forget(): void {
+    this.generation++;
+    this.cached = undefined;
   }
 
   async setPolicy(policy: BudgetPolicy, acting: Acting): Promise<BudgetPolicy> {
     const before = await this.policy();
     const after = await this.budgets.setPolicy(policy);
+    this.forget();
+    await this.budgets.announcePolicy();
     await this.audit.record({
       action: 'policy.budget_changed',
       actor: acting.actor,
