@@ -1,37 +1,17 @@
 import OpenAI from 'openai';
 import request from 'supertest';
 import { registerUserWithKey } from '../support/platform-api.js';
-import { apiToken, platformClient, schemaViolations } from '../support/openai-wire/v1-client.js';
+import { apiToken, platformClient, v1Suite } from '../support/openai-wire/v1-client.js';
 import { WireSchemas, type CheckedAnswer } from '../support/openai-wire/wire-schemas.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('/v1/assistants (OpenAI Assistants API wire format)', () => {
-  let app: TestApp;
-  let answers: CheckedAnswer[];
-  const api = () => request(app.baseUrl);
-
-  beforeAll(async () => {
-    app = await startTestApp({ fake: true, env: { TRASH_RETENTION_DAYS: '30' } });
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
-
-  beforeEach(() => {
-    answers = [];
-  });
-
-  afterEach(() => {
-    // Every answer of every test matched the official schema of its route.
-    expect(answers.length).toBeGreaterThan(0);
-    expect(schemaViolations(answers)).toEqual([]);
-  });
+  const suite = v1Suite({ TRASH_RETENTION_DAYS: '30' });
+  const api = () => request(suite.app.baseUrl);
 
   const signedIn = async () => {
-    const user = await registerUserWithKey(app.baseUrl);
-    const token = await apiToken(app, user.cookie);
-    return { ...user, token, client: platformClient(app, token, answers) };
+    const user = await registerUserWithKey(suite.app.baseUrl);
+    const token = await apiToken(suite.app, user.cookie);
+    return { ...user, token, client: platformClient(suite.app, token, suite.answers) };
   };
 
   it('creates, retrieves, modifies and deletes through the SDK, the same assistants as /api/assistants', async () => {
@@ -109,7 +89,7 @@ describe('/v1/assistants (OpenAI Assistants API wire format)', () => {
     expect(ascending).toEqual(ids);
 
     const raw = await api().get(`/v1/assistants?limit=2&order=asc&after=${ids[1]}`).set('Authorization', `Bearer ${(client as any).apiKey}`).expect(200);
-    answers.push(check('GET', '/v1/assistants', raw));
+    suite.answers.push(check('GET', '/v1/assistants', raw));
     expect(raw.body).toEqual({ object: 'list', data: [expect.objectContaining({ id: ids[2] }), expect.objectContaining({ id: ids[3] })], first_id: ids[2], last_id: ids[3], has_more: true });
     const before = await client.beta.assistants.list({ limit: 2, before: ids[1] });
     expect(before.data.map((assistant) => assistant.id)).toEqual([ids[3], ids[2]]);
@@ -119,24 +99,24 @@ describe('/v1/assistants (OpenAI Assistants API wire format)', () => {
 
     for (const query of ['limit=0', 'limit=101', 'order=sideways', 'page=2']) {
       const refused = await api().get(`/v1/assistants?${query}`).set('Authorization', `Bearer ${(client as any).apiKey}`);
-      answers.push(check('GET', '/v1/assistants', refused));
+      suite.answers.push(check('GET', '/v1/assistants', refused));
       expect({ query, status: refused.status, type: refused.body.error?.type }).toEqual({ query, status: 400, type: 'invalid_request_error' });
     }
   });
 
-  it("answers in OpenAI's error format: bad tokens 401, another user's assistant 404, bad input 400, missing scope 403", async () => {
+  it("suite.answers in OpenAI's error format: bad tokens 401, another user's assistant 404, bad input 400, missing scope 403", async () => {
     const owner = await signedIn();
     const intruder = await signedIn();
     const mine = await owner.client.beta.assistants.create({ model: 'gpt-4o-mini', name: 'Private' });
 
     for (const key of ['ap_wrong', `ap_${'A'.repeat(43)}`, 'sk-not-a-platform-token']) {
-      const client = platformClient(app, key, answers);
+      const client = platformClient(suite.app, key, suite.answers);
       const error = await client.beta.assistants.list().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
       expect((error as InstanceType<typeof OpenAI.APIError>).error).toEqual({ message: expect.any(String), type: 'authentication_error', param: null, code: 'invalid_api_token' });
     }
     const anonymous = await api().get('/v1/assistants');
-    answers.push(check('GET', '/v1/assistants', anonymous));
+    suite.answers.push(check('GET', '/v1/assistants', anonymous));
     expect({ status: anonymous.status, code: anonymous.body.error.code }).toEqual({ status: 401, code: 'not_authenticated' });
 
     for (const attempt of [
@@ -173,7 +153,7 @@ describe('/v1/assistants (OpenAI Assistants API wire format)', () => {
     const unknownModel = await owner.client.beta.assistants.create({ model: 'gpt-4o-minii' }).catch((caught: unknown) => caught);
     expect((unknownModel as InstanceType<typeof OpenAI.APIError>).status).toBe(422);
 
-    const readOnly = platformClient(app, await apiToken(app, owner.cookie, ['read']), answers);
+    const readOnly = platformClient(suite.app, await apiToken(suite.app, owner.cookie, ['read']), suite.answers);
     expect((await readOnly.beta.assistants.list()).data.map((assistant) => assistant.id)).toEqual([mine.id]);
     const refused = await readOnly.beta.assistants.create({ model: 'gpt-4o-mini' }).catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(OpenAI.PermissionDeniedError);

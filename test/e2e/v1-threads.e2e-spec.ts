@@ -2,41 +2,20 @@ import OpenAI from 'openai';
 import request from 'supertest';
 import { chatJson, chatUser } from '../support/chat-helpers.js';
 import { registerUserWithKey } from '../support/platform-api.js';
-import { apiToken, platformClient, schemaViolations } from '../support/openai-wire/v1-client.js';
-import { WireSchemas, type CheckedAnswer } from '../support/openai-wire/wire-schemas.js';
+import { apiToken, messageText, platformClient, uuidOf, v1Suite } from '../support/openai-wire/v1-client.js';
+import { WireSchemas } from '../support/openai-wire/wire-schemas.js';
 import { listRoutes } from '../support/routes.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 
-const uuidOf = (id: string) => id.slice(id.indexOf('_') + 1).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 const wireId = (prefix: string, uuid: string) => `${prefix}_${uuid.replace(/-/g, '')}`;
-const text = (message: { content: Array<{ type: string; text?: { value: string } }> }) => message.content.map((part) => part.text?.value).join('');
 
 describe('/v1/threads and their messages (OpenAI Assistants API wire format)', () => {
-  let app: TestApp;
-  let answers: CheckedAnswer[];
-  const api = () => request(app.baseUrl);
-
-  beforeAll(async () => {
-    app = await startTestApp({ fake: true, env: { TRASH_RETENTION_DAYS: '30' } });
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
-
-  beforeEach(() => {
-    answers = [];
-  });
-
-  afterEach(() => {
-    expect(answers.length).toBeGreaterThan(0);
-    expect(schemaViolations(answers)).toEqual([]);
-  });
+  const suite = v1Suite({ TRASH_RETENTION_DAYS: '30' });
+  const api = () => request(suite.app.baseUrl);
 
   const signedIn = async () => {
-    const user = await registerUserWithKey(app.baseUrl);
-    const token = await apiToken(app, user.cookie);
-    return { ...user, token, client: platformClient(app, token, answers) };
+    const user = await registerUserWithKey(suite.app.baseUrl);
+    const token = await apiToken(suite.app, user.cookie);
+    return { ...user, token, client: platformClient(suite.app, token, suite.answers) };
   };
 
   it('creates a thread with messages, reads, modifies and deletes it and its messages through the SDK, the same objects as /api/threads', async () => {
@@ -52,7 +31,7 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
     expect(await client.beta.threads.retrieve(thread.id)).toEqual(thread);
 
     const listed = await client.beta.threads.messages.list(thread.id);
-    expect(listed.data.map((message) => [message.role, text(message), message.metadata])).toEqual([
+    expect(listed.data.map((message) => [message.role, messageText(message), message.metadata])).toEqual([
       ['assistant', 'Four.', {}],
       ['user', 'What is 2 + 2?', { step: 'ask' }],
     ]);
@@ -102,34 +81,34 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
     const { client } = await signedIn();
     const thread = await client.beta.threads.create({ messages: Array.from({ length: 5 }, (_, index) => ({ role: 'user' as const, content: `m${index}` })) });
     const all: string[] = [];
-    for await (const message of client.beta.threads.messages.list(thread.id, { limit: 2 })) all.push(text(message));
+    for await (const message of client.beta.threads.messages.list(thread.id, { limit: 2 })) all.push(messageText(message));
     expect(all).toEqual(['m4', 'm3', 'm2', 'm1', 'm0']);
     const ascending: string[] = [];
-    for await (const message of client.beta.threads.messages.list(thread.id, { limit: 2, order: 'asc' })) ascending.push(text(message));
+    for await (const message of client.beta.threads.messages.list(thread.id, { limit: 2, order: 'asc' })) ascending.push(messageText(message));
     expect(ascending).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
 
     const first = await client.beta.threads.messages.list(thread.id, { limit: 2 });
-    expect({ texts: first.data.map(text), has_more: first.has_more }).toEqual({ texts: ['m4', 'm3'], has_more: true });
-    const ids = Object.fromEntries((await client.beta.threads.messages.list(thread.id, { limit: 100 })).data.map((message) => [text(message), message.id]));
-    expect((await client.beta.threads.messages.list(thread.id, { limit: 2, before: ids.m1 })).data.map(text)).toEqual(['m3', 'm2']);
-    expect((await client.beta.threads.messages.list(thread.id, { limit: 10, order: 'asc', before: ids.m3 })).data.map(text)).toEqual(['m0', 'm1', 'm2']);
+    expect({ texts: first.data.map(messageText), has_more: first.has_more }).toEqual({ texts: ['m4', 'm3'], has_more: true });
+    const ids = Object.fromEntries((await client.beta.threads.messages.list(thread.id, { limit: 100 })).data.map((message) => [messageText(message), message.id]));
+    expect((await client.beta.threads.messages.list(thread.id, { limit: 2, before: ids.m1 })).data.map(messageText)).toEqual(['m3', 'm2']);
+    expect((await client.beta.threads.messages.list(thread.id, { limit: 10, order: 'asc', before: ids.m3 })).data.map(messageText)).toEqual(['m0', 'm1', 'm2']);
     const last = await client.beta.threads.messages.list(thread.id, { limit: 2, order: 'asc', after: ids.m2 });
-    expect({ texts: last.data.map(text), has_more: last.has_more }).toEqual({ texts: ['m3', 'm4'], has_more: false });
+    expect({ texts: last.data.map(messageText), has_more: last.has_more }).toEqual({ texts: ['m3', 'm4'], has_more: false });
     // A cursor the thread does not hold: an empty page.
     expect((await client.beta.threads.messages.list(thread.id, { after: 'msg_00000000000000000000000000000000' })).data).toEqual([]);
     expect((await client.beta.threads.messages.list(thread.id, { after: 'nonsense' })).data).toEqual([]);
   });
 
   it('shows a conversation held under /api, with the reply of its assistant', async () => {
-    const user = await chatUser(app);
-    const chat = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Hello there' }).expect(200);
-    const client = platformClient(app, await apiToken(app, user.cookie), answers);
+    const user = await chatUser(suite.app);
+    const chat = await chatJson(suite.app, user.cookie, { assistantId: user.assistant.id, message: 'Hello there' }).expect(200);
+    const client = platformClient(suite.app, await apiToken(suite.app, user.cookie), suite.answers);
     const messages = await client.beta.threads.messages.list(wireId('thread', chat.body.threadId), { order: 'asc' });
     expect(messages.data.map((message) => [message.role, message.assistant_id, message.status])).toEqual([
       ['user', null, 'completed'],
       ['assistant', wireId('asst', user.assistant.id), 'completed'],
     ]);
-    expect(text(messages.data[1]).length).toBeGreaterThan(0);
+    expect(messageText(messages.data[1]).length).toBeGreaterThan(0);
   });
 
   it('refuses what it cannot take in OpenAI’s error format, before anything is written', async () => {
@@ -151,14 +130,14 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
       expect({ param, body: (error as InstanceType<typeof OpenAI.APIError>).error }).toEqual({ param, body: expect.objectContaining({ type: 'invalid_request_error', param: expect.stringContaining(param) }) });
     }
     // Only the empty thread exists: no half-made thread, no message.
-    const [{ threads, messages }] = await app.dataSource.query(
+    const [{ threads, messages }] = await suite.app.dataSource.query(
       'SELECT (SELECT count(*)::int FROM threads WHERE user_id = $1) AS threads, (SELECT count(*)::int FROM messages WHERE user_id = $1) AS messages',
       [userId],
     );
     expect({ threads, messages }).toEqual({ threads: 1, messages: 0 });
   });
 
-  it("answers 404 on every /v1 route (read from the application) to another user's objects, as to ids that name nothing", async () => {
+  it("suite.answers 404 on every /v1 route (read from the application) to another user's objects, as to ids that name nothing", async () => {
     const owner = await signedIn();
     const intruder = await signedIn();
     const assistant = await owner.client.beta.assistants.create({ model: 'gpt-4o-mini', name: 'Owned' });
@@ -168,7 +147,7 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
     const ids: Record<string, string> = { id: assistant.id, threadId: thread.id, messageId: message.id, runId: run.id };
     const bodies = (path: string) =>
       path.endsWith('/messages') ? { role: 'user', content: 'mine' } : path.endsWith('/runs') ? { assistant_id: assistant.id } : path.endsWith('/cancel') ? {} : { metadata: { x: 'y' } };
-    const routes = listRoutes(app.app).filter((route) => route.path.startsWith('/v1/') && route.path.includes(':'));
+    const routes = listRoutes(suite.app.app).filter((route) => route.path.startsWith('/v1/') && route.path.includes(':'));
     expect(routes.length).toBeGreaterThanOrEqual(13);
     for (const route of routes) {
       const path = (values: Record<string, string>) => route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => values[name]);
@@ -176,7 +155,7 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
         (api() as any)[route.method.toLowerCase()](target).set('Authorization', `Bearer ${intruder.token}`).send(route.method !== 'POST' ? {} : bodies(route.path));
       const response = await send(path(ids));
       const key = `${route.method} ${route.path}`;
-      answers.push({ method: route.method, path: path(ids), status: response.status, component: 'ErrorResponse', violations: WireSchemas.shared().violations('ErrorResponse', response.body) });
+      suite.answers.push({ method: route.method, path: path(ids), status: response.status, component: 'ErrorResponse', violations: WireSchemas.shared().violations('ErrorResponse', response.body) });
       expect({ key, status: response.status, type: response.body.error?.type, code: response.body.error?.code }).toEqual({ key, status: 404, type: 'invalid_request_error', code: 'not_found' });
       const zeros = '0'.repeat(32);
       const missing = await send(path({ id: `asst_${zeros}`, threadId: `thread_${zeros}`, messageId: `msg_${zeros}`, runId: `run_${zeros}` }));
