@@ -1,0 +1,2 @@
+// User-facing words of the shortcuts part of the client (see index.ts).
+export const shortcuts = {} as const;

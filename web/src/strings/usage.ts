@@ -1,0 +1,2 @@
+// User-facing words of the usage part of the client (see index.ts).
+export const usage = {} as const;
