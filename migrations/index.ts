@@ -18,6 +18,7 @@ import { Budgets1796700000000 } from './1796700000000-Budgets.js';
 import { ApiTokens1796700000100 } from './1796700000100-ApiTokens.js';
 import { MessageMetadata1796700000101 } from './1796700000101-MessageMetadata.js';
 import { SearchByUser1796700000200 } from './1796700000200-SearchByUser.js';
+import { VectorStores1796700000300 } from './1796700000300-VectorStores.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -41,4 +42,5 @@ export const MIGRATIONS: Function[] = [
   ApiTokens1796700000100,
   MessageMetadata1796700000101,
   SearchByUser1796700000200,
+  VectorStores1796700000300,
 ];

@@ -17,7 +17,7 @@ const DEFAULT_WIRE_OUTPUT_PATH = 'test/support/openai-wire/assistants-api-schema
 const SCHEMA_DOCUMENT_ID = 'https://fake-openai.test/openai-request-schemas.json';
 const WIRE_DOCUMENT_ID = 'https://platform.test/assistants-api-schemas.json';
 
-/** The Assistants API objects the platform's /v1 routes answer with, and the stream events of a run. */
+/** The Assistants API objects (with files and vector stores) the platform's /v1 routes answer with, and the stream events of a run. */
 const WIRE_COMPONENTS = [
   'AssistantObject',
   'ListAssistantsResponse',
@@ -29,6 +29,15 @@ const WIRE_COMPONENTS = [
   'MessageDeltaObject',
   'RunObject',
   'ListRunsResponse',
+  'OpenAIFile',
+  'ListFilesResponse',
+  'DeleteFileResponse',
+  'VectorStoreObject',
+  'ListVectorStoresResponse',
+  'DeleteVectorStoreResponse',
+  'VectorStoreFileObject',
+  'ListVectorStoreFilesResponse',
+  'DeleteVectorStoreFileResponse',
   'ErrorResponse',
 ];
 const COMPONENT_REF_PREFIX = '#/components/schemas/';

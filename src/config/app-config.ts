@@ -1,5 +1,6 @@
 import type { BudgetsConfig } from './budgets.js';
 import type { ApiTokensConfig } from './api-tokens.js';
+import type { VectorStoresConfig } from './vector-stores.js';
 import type { ChatConfig } from './chat.js';
 import type { DatabaseConfig } from './database.js';
 import type { GovernanceConfig } from './governance.js';
@@ -49,5 +50,6 @@ export interface AppConfig {
   governance: GovernanceConfig;
   budgets: BudgetsConfig;
   apiTokens: ApiTokensConfig;
+  vectorStores: VectorStoresConfig;
   metrics: { token: string | undefined };
 }

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { AppConfig, LogLevel, LogPretty, NodeEnv } from './app-config.js';
 import { readBudgetsConfig } from './budgets.js';
 import { readApiTokensConfig } from './api-tokens.js';
+import { readVectorStoresConfig } from './vector-stores.js';
 import { readChatConfig } from './chat.js';
 import { readDatabaseConfig } from './database.js';
 import { EnvReader, type EnvSource } from './env-reader.js';
@@ -68,6 +69,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     governance: readGovernanceConfig(env),
     budgets: readBudgetsConfig(env),
     apiTokens: readApiTokensConfig(env),
+    vectorStores: readVectorStoresConfig(env),
     metrics: { token: env.optionalString('METRICS_TOKEN') },
   };
 

@@ -5,7 +5,8 @@ import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { Transactions, type SqlExecutor } from '../database/sql.js';
-import { detectContentType, UnsupportedFileType, type DetectedType } from './content-type.js';
+import type { KeysetPage } from '../database/keyset-page.js';
+import { detectContentType, UnsupportedFileType, type DetectedType, type FileKind } from './content-type.js';
 import { zipOfFiles } from './file-archive.js';
 import { TransferPacer } from './transfer-pacer.js';
 import { FileHooks } from './file-hooks.js';
@@ -174,6 +175,11 @@ export class FilesService {
   async list(userId: string, filter: FileListFilter): Promise<[StoredFile[], number]> {
     const ids = filter.assistantId ? await this.hooks.attachedTo(userId, filter.assistantId) : undefined;
     return this.files.page(userId, { kind: filter.kind, ids, limit: filter.limit, offset: filter.offset });
+  }
+
+  /** A page of the user's files by upload time (the OpenAI-style list). */
+  keysetPage(userId: string, kind: FileKind | undefined, page: KeysetPage): Promise<{ files: StoredFile[]; hasMore: boolean }> {
+    return this.files.keysetPage(userId, kind, page);
   }
 
   /** The file's bytes, paced for its owner (downloads, zips and copies to OpenAI alike). */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { keysetSql, pageRows, type KeysetPage } from '../database/keyset-page.js';
 import { Sql, type SqlExecutor } from '../database/sql.js';
 import type { FileKind } from './content-type.js';
 import type { FileStatus, StoredFile } from './stored-file.entity.js';
@@ -96,6 +97,17 @@ export class StoredFilesRepository {
     );
     const total = await this.sql.row<{ total: number }>(`SELECT count(*)::int AS total FROM files WHERE ${where}`, params);
     return [rows.map(toStoredFile), total?.total ?? 0];
+  }
+
+  /** A page of the user's files (of one kind, when given) by upload time, with cursors that are file ids. */
+  async keysetPage(userId: string, kind: FileKind | undefined, page: KeysetPage): Promise<{ files: StoredFile[]; hasMore: boolean }> {
+    const keyset = keysetSql(page, 'files', 'f', 'user_id = $1', 3);
+    const rows = await this.sql.rows<StoredFileRow>(
+      `SELECT ${COLUMNS} FROM files f WHERE f.user_id = $1 AND ($2::varchar IS NULL OR f.kind = $2) AND ${keyset.where} ${keyset.orderAndLimit}`,
+      [userId, kind ?? null, ...keyset.params],
+    );
+    const { rows: kept, hasMore } = pageRows(rows.map(toStoredFile), page, keyset.reversed);
+    return { files: kept, hasMore };
   }
 
   /** The bytes and number of files the user stores. */

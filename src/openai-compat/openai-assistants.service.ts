@@ -3,8 +3,10 @@ import type { AssistantTool } from '../assistants/assistant.entity.js';
 import type { AssistantResponse, UpdateAssistantDto } from '../assistants/assistants.dto.js';
 import { AssistantsService } from '../assistants/assistants.service.js';
 import type { CreateOpenAiAssistantDto, ModifyOpenAiAssistantDto, OpenAiListQuery } from './openai-assistants.dto.js';
+import { VectorStoresService } from '../vector-stores/vector-stores.service.js';
 import { fromOpenAiId, toOpenAiId, unixSeconds } from './openai-ids.js';
-import { assertNoToolResources, keysetPageOf, missingParameter, openAiList, unsupported, type OpenAiList } from './openai-wire.js';
+import { toToolResources, vectorStoreOf, type OpenAiToolResources } from './openai-tool-resources.js';
+import { keysetPageOf, missingParameter, openAiList, unsupported, type OpenAiList } from './openai-wire.js';
 
 /** The tools OpenAI's assistant object can show; the platform's web_search is kept but not shown. */
 const WIRE_TOOLS = new Set(['code_interpreter', 'file_search']);
@@ -18,14 +20,15 @@ export interface OpenAiAssistant {
   model: string;
   instructions: string | null;
   tools: Array<{ type: string }>;
-  tool_resources: Record<string, never>;
+  tool_resources: OpenAiToolResources;
   metadata: Record<string, string>;
   temperature: number | null;
   top_p: number;
   response_format: 'auto';
 }
 
-export function toOpenAiAssistant(assistant: AssistantResponse): OpenAiAssistant {
+/** `storeId`: the vector store the assistant uses, if any. */
+export function toOpenAiAssistant(assistant: AssistantResponse, storeId?: string): OpenAiAssistant {
   return {
     id: toOpenAiId('asst', assistant.id),
     object: 'assistant',
@@ -36,7 +39,7 @@ export function toOpenAiAssistant(assistant: AssistantResponse): OpenAiAssistant
     model: assistant.model,
     instructions: assistant.instructions,
     tools: assistant.tools.filter((tool) => WIRE_TOOLS.has(tool.type)).map((tool) => ({ type: tool.type })),
-    tool_resources: {},
+    tool_resources: toToolResources(storeId),
     metadata: assistant.metadata,
     temperature: assistant.temperature,
     top_p: 1,
@@ -65,17 +68,25 @@ function checkUnsupported(dto: ModifyOpenAiAssistantDto): void {
     unsupported('response_format', 'Only response_format "auto" is supported');
   }
   if (dto.reasoning_effort !== undefined && dto.reasoning_effort !== null) unsupported('reasoning_effort', 'reasoning_effort is not supported');
-  assertNoToolResources(dto.tool_resources);
 }
 
 /** OpenAI's Assistants wire format over the platform's own assistants (the same objects as /api/assistants). */
 @Injectable()
 export class OpenAiAssistantsService {
-  constructor(private readonly assistants: AssistantsService) {}
+  constructor(
+    private readonly assistants: AssistantsService,
+    private readonly stores: VectorStoresService,
+  ) {}
 
+  /**
+   * Creates the assistant; with a vector store in `tool_resources.file_search`,
+   * the store's files become its documents (checked to be the user's first).
+   */
   async create(userId: string, dto: CreateOpenAiAssistantDto): Promise<OpenAiAssistant> {
     if (dto.model === undefined) missingParameter('model');
     checkUnsupported(dto);
+    const storeId = vectorStoreOf(dto.tool_resources) ?? undefined;
+    if (storeId) await this.stores.findOwned(userId, storeId);
     const created = await this.assistants.create(userId, {
       name: dto.name ?? '',
       description: dto.description ?? null,
@@ -85,23 +96,28 @@ export class OpenAiAssistantsService {
       ...(dto.tools !== undefined ? { tools: platformTools(dto.tools) } : { tools: [] }),
       metadata: dto.metadata ?? {},
     });
-    return toOpenAiAssistant(created);
+    if (!storeId) return toOpenAiAssistant(created);
+    await this.stores.useForAssistant(userId, created.id, storeId);
+    return this.get(userId, toOpenAiId('asst', created.id));
   }
 
   async list(userId: string, query: OpenAiListQuery): Promise<OpenAiList<OpenAiAssistant>> {
     const page = keysetPageOf(query, 'asst');
     if (!page) return openAiList([], false);
     const { assistants, hasMore } = await this.assistants.page(userId, page);
-    return openAiList(assistants.map(toOpenAiAssistant), hasMore);
+    const stores = await this.stores.storesOfAssistants(userId, assistants.map((assistant) => assistant.id));
+    return openAiList(assistants.map((assistant) => toOpenAiAssistant(assistant, stores.get(assistant.id))), hasMore);
   }
 
   async get(userId: string, id: string): Promise<OpenAiAssistant> {
-    return toOpenAiAssistant(await this.assistants.get(userId, fromOpenAiId('asst', id)));
+    return this.withStore(userId, await this.assistants.get(userId, fromOpenAiId('asst', id)));
   }
 
   async modify(userId: string, id: string, dto: ModifyOpenAiAssistantDto): Promise<OpenAiAssistant> {
     const uuid = fromOpenAiId('asst', id);
     checkUnsupported(dto);
+    const storeId = vectorStoreOf(dto.tool_resources);
+    if (storeId) await this.stores.findOwned(userId, storeId);
     const changes: UpdateAssistantDto = {};
     if (dto.model !== undefined) changes.model = dto.model;
     if (dto.name !== undefined) changes.name = dto.name ?? '';
@@ -114,7 +130,16 @@ export class OpenAiAssistantsService {
       const current = await this.assistants.get(userId, uuid);
       changes.tools = [...platformTools(dto.tools), ...current.tools.filter((tool) => !WIRE_TOOLS.has(tool.type))];
     }
-    return toOpenAiAssistant(await this.assistants.update(userId, uuid, changes));
+    const updated = await this.assistants.update(userId, uuid, changes);
+    // Documents attached with /api stay unless a store given over /v1 replaces them.
+    const current = (await this.stores.storesOfAssistants(userId, [uuid])).get(uuid);
+    if (storeId === undefined || (storeId === null && current === undefined)) return this.withStore(userId, updated);
+    await this.stores.useForAssistant(userId, uuid, storeId);
+    return this.get(userId, id);
+  }
+
+  private async withStore(userId: string, assistant: AssistantResponse): Promise<OpenAiAssistant> {
+    return toOpenAiAssistant(assistant, (await this.stores.storesOfAssistants(userId, [assistant.id])).get(assistant.id));
   }
 
   /** Deletes as DELETE /api/assistants/:id does (to the trash while the trash keeps things). */

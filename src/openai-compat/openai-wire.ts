@@ -42,11 +42,11 @@ export function missingParameter(param: string): never {
   throw validationFailed(param, `Missing required parameter: '${param}'.`);
 }
 
-/** Documents live with the platform's assistants (/api/assistants/:id/files): only empty tool resources are taken. */
+/** Documents belong to assistants (their tool_resources, or /api/assistants/:id/files): elsewhere only empty tool resources are taken. */
 export function assertNoToolResources(resources: Record<string, unknown> | null | undefined): void {
   const empty = (value: unknown) =>
     value !== null && typeof value === 'object' && Object.values(value).every((list) => Array.isArray(list) && list.length === 0);
   if (Object.entries(resources ?? {}).some(([key, value]) => !['code_interpreter', 'file_search'].includes(key) || !empty(value))) {
-    unsupported('tool_resources', 'tool_resources must be empty: attach documents with POST /api/assistants/:id/files');
+    unsupported('tool_resources', "tool_resources must be empty here: give the assistant's tool_resources.file_search a vector store");
   }
 }

@@ -42,6 +42,8 @@ export const ERROR_STATUS = {
   no_run_in_progress: 409,
   share_limit_reached: 409,
   api_token_limit_reached: 409,
+  vector_store_limit_reached: 409,
+  vector_store_file_limit_reached: 409,
   request_timeout: 408,
   payload_too_large: 413,
   too_many_files: 413,

@@ -24,8 +24,8 @@ export function schemaViolations(answers: CheckedAnswer[]): CheckedAnswer[] {
   return answers.filter((answer) => answer.violations.length > 0);
 }
 
-/** A /v1 id's platform UUID (`thread_<32 hex>` → the dashed form). */
-export const uuidOf = (id: string) => id.slice(id.indexOf('_') + 1).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+/** A /v1 id's platform UUID (`thread_<32 hex>`, `file-<32 hex>` → the dashed form). */
+export const uuidOf = (id: string) => id.replace(/^[a-z]+[_-]/, '').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 /** The text of a /v1 message. */
 export const messageText = (message: { content: Array<{ type: string; text?: { value: string } }> }) =>

@@ -35,6 +35,18 @@ const ROUTES: Array<[method: string, path: RegExp, component: string]> = [
   ['GET', /^\/v1\/threads\/[^/]+\/runs$/, 'ListRunsResponse'],
   ['GET', /^\/v1\/threads\/[^/]+\/runs\/[^/]+$/, 'RunObject'],
   ['POST', /^\/v1\/threads\/[^/]+\/runs\/[^/]+\/cancel$/, 'RunObject'],
+  ['POST', /^\/v1\/files$/, 'OpenAIFile'],
+  ['GET', /^\/v1\/files$/, 'ListFilesResponse'],
+  ['GET', /^\/v1\/files\/[^/]+$/, 'OpenAIFile'],
+  ['DELETE', /^\/v1\/files\/[^/]+$/, 'DeleteFileResponse'],
+  ['POST', /^\/v1\/vector_stores$/, 'VectorStoreObject'],
+  ['GET', /^\/v1\/vector_stores$/, 'ListVectorStoresResponse'],
+  ['GET', /^\/v1\/vector_stores\/[^/]+$/, 'VectorStoreObject'],
+  ['DELETE', /^\/v1\/vector_stores\/[^/]+$/, 'DeleteVectorStoreResponse'],
+  ['POST', /^\/v1\/vector_stores\/[^/]+\/files$/, 'VectorStoreFileObject'],
+  ['GET', /^\/v1\/vector_stores\/[^/]+\/files$/, 'ListVectorStoreFilesResponse'],
+  ['GET', /^\/v1\/vector_stores\/[^/]+\/files\/[^/]+$/, 'VectorStoreFileObject'],
+  ['DELETE', /^\/v1\/vector_stores\/[^/]+\/files\/[^/]+$/, 'DeleteVectorStoreFileResponse'],
 ];
 
 /** Validates bodies against the official Assistants API schemas. */

@@ -100,6 +100,8 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   session_required: { message: 'This can only be done signed in, not with an API token.', action: 'Sign in to the web client to do it.' },
   insufficient_scope: { message: 'The API token does not allow this.', action: 'Create a token with the scope it needs (read, write or chat).' },
   api_token_limit_reached: { message: 'You have as many API tokens as allowed.', action: 'Revoke a token you no longer use, then create the new one.' },
+  vector_store_limit_reached: { message: 'You have as many vector stores as allowed.', action: 'Delete a vector store you no longer use, then create the new one.' },
+  vector_store_file_limit_reached: { message: 'This vector store holds as many files as allowed.', action: 'Remove files from it or put the others in another vector store.' },
   cross_site_request: { message: 'The request was refused because it came from another site.' },
   forbidden: { message: 'You are not allowed to do that.' },
   not_found: { message: 'It no longer exists (it may have been deleted).', action: 'Reload the page.' },
