@@ -140,7 +140,7 @@ export class VectorStoresRepository {
   async filePage(userId: string, storeId: string, page: KeysetPage, state?: VectorStoreFileState): Promise<{ files: VectorStoreFileRow[]; hasMore: boolean }> {
     const keyset = keysetSql(page, FILES_BY_ID, 's', 'user_id = $1 AND c.vector_store_id = $3', 5);
     const rows = await this.sql.rows<VectorStoreFileRow>(
-      `SELECT * FROM (${FILE_STATES}) s WHERE ($4::varchar IS NULL OR s.state = $4) AND ${keyset.where} ${keyset.orderAndLimit}`,
+      `SELECT * FROM (${FILE_STATES}) s WHERE s.vector_store_id = $3 AND ($4::varchar IS NULL OR s.state = $4) AND ${keyset.where} ${keyset.orderAndLimit}`,
       [userId, [storeId], storeId, state ?? null, ...keyset.params],
     );
     const { rows: kept, hasMore } = pageRows(rows, page, keyset.reversed);

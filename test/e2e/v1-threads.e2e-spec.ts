@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import request from 'supertest';
 import { chatJson, chatUser } from '../support/chat-helpers.js';
 import { registerUserWithKey } from '../support/platform-api.js';
@@ -144,11 +144,21 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
     const thread = await owner.client.beta.threads.create({ messages: [{ role: 'user', content: 'Secret' }], metadata: { a: 'b' } });
     const [message] = (await owner.client.beta.threads.messages.list(thread.id)).data;
     const run = await owner.client.beta.threads.runs.createAndPoll(thread.id, { assistant_id: assistant.id }, { pollIntervalMs: 50 });
-    const ids: Record<string, string> = { id: assistant.id, threadId: thread.id, messageId: message.id, runId: run.id };
+    const file = await owner.client.files.create({ file: await toFile(Buffer.from('Secret notes\n'), 'secret.txt'), purpose: 'assistants' });
+    const store = await owner.client.vectorStores.create({ name: 'Owned', file_ids: [file.id] });
+    const ids: Record<string, string> = { id: assistant.id, threadId: thread.id, messageId: message.id, runId: run.id, fileId: file.id, vectorStoreId: store.id };
     const bodies = (path: string) =>
-      path.endsWith('/messages') ? { role: 'user', content: 'mine' } : path.endsWith('/runs') ? { assistant_id: assistant.id } : path.endsWith('/cancel') ? {} : { metadata: { x: 'y' } };
+      path.endsWith('/messages')
+        ? { role: 'user', content: 'mine' }
+        : path.endsWith('/runs')
+          ? { assistant_id: assistant.id }
+          : path.endsWith('/files')
+            ? { file_id: file.id }
+            : path.endsWith('/cancel')
+              ? {}
+              : { metadata: { x: 'y' } };
     const routes = listRoutes(suite.app.app).filter((route) => route.path.startsWith('/v1/') && route.path.includes(':'));
-    expect(routes.length).toBeGreaterThanOrEqual(13);
+    expect(routes.length).toBeGreaterThanOrEqual(21);
     for (const route of routes) {
       const path = (values: Record<string, string>) => route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => values[name]);
       const send = (target: string) =>
@@ -158,7 +168,7 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
       suite.answers.push({ method: route.method, path: path(ids), status: response.status, component: 'ErrorResponse', violations: WireSchemas.shared().violations('ErrorResponse', response.body) });
       expect({ key, status: response.status, type: response.body.error?.type, code: response.body.error?.code }).toEqual({ key, status: 404, type: 'invalid_request_error', code: 'not_found' });
       const zeros = '0'.repeat(32);
-      const missing = await send(path({ id: `asst_${zeros}`, threadId: `thread_${zeros}`, messageId: `msg_${zeros}`, runId: `run_${zeros}` }));
+      const missing = await send(path({ id: `asst_${zeros}`, threadId: `thread_${zeros}`, messageId: `msg_${zeros}`, runId: `run_${zeros}`, fileId: `file-${zeros}`, vectorStoreId: `vs_${zeros}` }));
       expect({ key, body: response.body }).toEqual({ key, body: missing.body });
     }
     // The owner's objects are as they were.
@@ -166,6 +176,8 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
     expect((await owner.client.beta.threads.messages.list(thread.id, { order: 'asc' })).data.map((entry) => [entry.role, entry.metadata])).toEqual([['user', {}], ['assistant', {}]]);
     expect((await owner.client.beta.threads.runs.retrieve(run.id, { thread_id: thread.id })).status).toBe('completed');
     expect((await owner.client.beta.assistants.retrieve(assistant.id)).name).toBe('Owned');
+    expect((await owner.client.files.retrieve(file.id)).filename).toBe('secret.txt');
+    expect((await owner.client.vectorStores.files.list(store.id)).data.map((entry) => entry.id)).toEqual([file.id]);
     // Nor does /api show them to the intruder's token.
     const apiRead = await api().get(`/api/threads/${uuidOf(thread.id)}`).set('Authorization', `Bearer ${intruder.token}`);
     expect({ status: apiRead.status, code: apiRead.body.code }).toEqual({ status: 404, code: 'not_found' });
