@@ -4,7 +4,7 @@ export class VectorStores1796700000300 implements MigrationInterface {
   name = 'VectorStores1796700000300';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "vector_stores" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "name" character varying(256) NOT NULL DEFAULT '', "metadata" jsonb NOT NULL DEFAULT '{}'::jsonb, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "vector_stores_pkey" PRIMARY KEY ("id"))`);
+    await queryRunner.query(`CREATE TABLE "vector_stores" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "name" character varying(256) NOT NULL DEFAULT '', "metadata" jsonb NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "vector_stores_pkey" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE INDEX "vector_stores_user_id_created_at_idx" ON "vector_stores"  ("user_id", "created_at") `);
     await queryRunner.query(`CREATE TABLE "vector_store_files" ("vector_store_id" uuid NOT NULL, "file_id" uuid NOT NULL, "user_id" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "vector_store_files_pkey" PRIMARY KEY ("vector_store_id", "file_id"))`);
     await queryRunner.query(`CREATE INDEX "vector_store_files_user_id_file_id_idx" ON "vector_store_files"  ("user_id", "file_id") `);

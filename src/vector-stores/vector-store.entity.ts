@@ -24,7 +24,7 @@ export class VectorStore {
   @Column({ type: 'varchar', length: 256, default: '' })
   name!: string;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb' })
   metadata!: Record<string, string>;
 
   @CreateDateColumn({ type: 'timestamptz' })

@@ -180,7 +180,11 @@ describe('accounts and sessions', () => {
       .expect(200);
     await request(testApp.baseUrl).put(`/api/messages/${chat.body.messageId}/feedback`).set('Cookie', user.cookie).send({ rating: 'up' }).expect(200);
     const shared = await request(testApp.baseUrl).post(`/api/threads/${chat.body.threadId}/shares`).set('Cookie', user.cookie).send({}).expect(201);
-    await request(testApp.baseUrl).post('/api/tokens').set('Cookie', user.cookie).send({ name: 'script', scopes: ['read'] }).expect(201);
+    const token = (await request(testApp.baseUrl).post('/api/tokens').set('Cookie', user.cookie).send({ name: 'script', scopes: ['read', 'write'] }).expect(201)).body.token;
+    // A vector store (over /v1) holding a document, which an assistant uses.
+    const [document] = (await request(testApp.baseUrl).get('/api/files').set('Cookie', user.cookie).expect(200)).body;
+    const store = await request(testApp.baseUrl).post('/v1/vector_stores').set('Authorization', `Bearer ${token}`).send({ file_ids: [`file-${document.id.replace(/-/g, '')}`] }).expect(200);
+    await request(testApp.baseUrl).post('/v1/assistants').set('Authorization', `Bearer ${token}`).send({ model: 'gpt-4o-mini', tool_resources: { file_search: { vector_store_ids: [store.body.id] } } }).expect(200);
     // Titles are off in this app: the title call a new thread makes elsewhere is recorded as it would be.
     await testApp.dataSource.query(
       `INSERT INTO model_calls (user_id, thread_id, purpose, model, input_tokens, output_tokens)
@@ -212,7 +216,7 @@ describe('accounts and sessions', () => {
     // The user owns rows in every table that has owners (but the queues of upstream work and of byte removals, done by now).
     const before = await countOwned();
     expect(Object.keys(before).filter((table) => before[table] === 0 && !['upstream_jobs', 'file_byte_deletions'].includes(table))).toEqual([]);
-    expect(before).toMatchObject({ session: 2, assistants: 2, files: 2, threads: 1, messages: 2, runs: 1, message_feedback: 1, thread_shares: 1, api_tokens: 1, users: 1 });
+    expect(before).toMatchObject({ session: 2, assistants: 3, files: 2, threads: 1, messages: 2, runs: 1, message_feedback: 1, thread_shares: 1, api_tokens: 1, users: 1 });
 
     const refused = await request(testApp.baseUrl).delete('/api/user').set('Cookie', user.cookie).send({ password: 'nope-nope' });
     expect(refused.status).toBe(400);
