@@ -10,6 +10,7 @@ import { fieldErrors } from '../../lib/error-messages';
 import { useSession } from '../../session';
 import { BudgetSummary } from '../../components/budget-summary';
 import { PasswordSection } from './password-section';
+import { ApiTokensSection } from './api-tokens-section';
 
 export function SettingsScreen() {
   return (
@@ -19,6 +20,7 @@ export function SettingsScreen() {
       <BudgetSection />
       <DefaultAssistantSection />
       <PasswordSection />
+      <ApiTokensSection />
       <DeleteAccountSection />
     </main>
   );
