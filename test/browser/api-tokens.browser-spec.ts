@@ -64,6 +64,12 @@ describe('API tokens in Settings', () => {
     await page.reload();
     await expect(section.getByTestId('token-row')).toShow('backup script');
     expect(await page.content()).not.toContain(token);
+    await section.getByRole('table', { name: 'API tokens' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'api-tokens-list');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await section.getByRole('table', { name: 'API tokens' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'api-tokens-list-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Revoking asks first; cancelling keeps the token working.
     await section.getByRole('button', { name: 'Revoke backup script' }).click();

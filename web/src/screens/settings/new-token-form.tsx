@@ -1,5 +1,5 @@
 // Creating a personal API token, and showing it the one time the server sends it.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { apiTokens, type ApiTokenScope, type CreatedApiToken } from '../../api/tokens';
 import { StatusNotice } from '../../components/error-notice';
 import { SelectField, TextField } from '../../components/fields';
@@ -75,6 +75,9 @@ export function NewTokenForm({ action, onCreated }: Props) {
 /** The token just created: its secret is never shown again. */
 export function CreatedToken({ token, onDismiss }: { token: CreatedApiToken; onDismiss(): void }) {
   const [copied, setCopied] = useState<string | null>(null);
+  const field = useRef<HTMLInputElement>(null);
+  // Focus moves to the token, so that keyboards and screen readers find it first.
+  useEffect(() => field.current?.focus(), [token.id]);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(token.token);
@@ -88,7 +91,7 @@ export function CreatedToken({ token, onDismiss }: { token: CreatedApiToken; onD
     <div class="created-invite" data-testid="created-token">
       <label for="new-api-token">{text.newTokenLabel}</label>
       <div class="copy-row">
-        <input id="new-api-token" readOnly spellcheck={false} value={token.token} onFocus={(event) => event.currentTarget.select()} />
+        <input id="new-api-token" ref={field} readOnly spellcheck={false} value={token.token} onFocus={(event) => event.currentTarget.select()} />
         <button type="button" onClick={() => void copy()}>
           {text.copy}
         </button>
