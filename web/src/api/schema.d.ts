@@ -1250,6 +1250,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List files (OpenAI wire format) */
+        get: operations["OpenAiFilesController_list"];
+        put?: never;
+        /** Upload a file (OpenAI wire format; stored as POST /api/upload stores, with the same limits) */
+        post: operations["OpenAiFilesController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a file (OpenAI wire format) */
+        get: operations["OpenAiFilesController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a file (OpenAI wire format; as DELETE /api/files/:id) */
+        delete: operations["OpenAiFilesController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/{fileId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A file's bytes (as GET /api/files/:id/content) */
+        get: operations["OpenAiFilesController_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vector_stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List vector stores (OpenAI wire format) */
+        get: operations["OpenAiVectorStoresController_list"];
+        put?: never;
+        /** Create a vector store: a named set of your documents (OpenAI wire format) */
+        post: operations["OpenAiVectorStoresController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vector_stores/{vectorStoreId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a vector store (OpenAI wire format) */
+        get: operations["OpenAiVectorStoresController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a vector store (its files stay; assistants using it lose them as documents) */
+        delete: operations["OpenAiVectorStoresController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vector_stores/{vectorStoreId}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a vector store's files (OpenAI wire format) */
+        get: operations["OpenAiVectorStoresController_listFiles"];
+        put?: never;
+        /** Add one of your documents to a vector store (OpenAI wire format) */
+        post: operations["OpenAiVectorStoresController_addFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vector_stores/{vectorStoreId}/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a vector store's file (OpenAI wire format) */
+        get: operations["OpenAiVectorStoresController_getFile"];
+        put?: never;
+        post?: never;
+        /** Take a file out of a vector store (the file itself stays) */
+        delete: operations["OpenAiVectorStoresController_removeFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2272,6 +2397,34 @@ export interface components {
         ModifyOpenAiMessageDto: {
             metadata?: {
                 [key: string]: string;
+            } | null;
+        };
+        CreateOpenAiVectorStoreDto: {
+            name?: Record<string, never>;
+            /** @description Ids of your documents (file-…) */
+            file_ids?: string[];
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            /** @description Only {"type": "auto"} is taken */
+            chunking_strategy?: {
+                [key: string]: unknown;
+            };
+            /** @description Not supported: stores do not expire */
+            expires_after?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        CreateOpenAiVectorStoreFileDto: {
+            /** @description Id of one of your documents (file-…) */
+            file_id: string;
+            /** @description Only {"type": "auto"} is taken */
+            chunking_strategy?: {
+                [key: string]: unknown;
+            };
+            /** @description Not supported */
+            attributes?: {
+                [key: string]: unknown;
             } | null;
         };
     };
@@ -4650,6 +4803,285 @@ export interface operations {
                 "application/json": components["schemas"]["ModifyOpenAiMessageDto"];
             };
         };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiFilesController_list: {
+        parameters: {
+            query?: {
+                purpose?: string;
+                limit?: number;
+                order?: "asc" | "desc";
+                /** @description A file id: the page starts after it */
+                after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiFilesController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    /** @enum {string} */
+                    purpose: "assistants" | "vision" | "user_data";
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiFilesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiFilesController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiFilesController_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiVectorStoresController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                order?: "asc" | "desc";
+                /** @description An object id: the page starts after it */
+                after?: string;
+                /** @description An object id: the page ends before it */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiVectorStoresController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAiVectorStoreDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiVectorStoresController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vectorStoreId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiVectorStoresController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vectorStoreId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiVectorStoresController_listFiles: {
+        parameters: {
+            query?: {
+                limit?: number;
+                order?: "asc" | "desc";
+                /** @description An object id: the page starts after it */
+                after?: string;
+                /** @description An object id: the page ends before it */
+                before?: string;
+                filter?: "in_progress" | "completed" | "failed" | "cancelled";
+            };
+            header?: never;
+            path: {
+                vectorStoreId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiVectorStoresController_addFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vectorStoreId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAiVectorStoreFileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiVectorStoresController_getFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vectorStoreId: string;
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiVectorStoresController_removeFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vectorStoreId: string;
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {
