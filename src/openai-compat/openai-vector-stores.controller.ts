@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { OpenAiListQuery } from './openai-assistants.dto.js';
 import { OpenAiErrorFilter } from './openai-error.filter.js';
-import { CreateOpenAiVectorStoreDto, CreateOpenAiVectorStoreFileDto, OpenAiVectorStoreFilesQuery } from './openai-vector-stores.dto.js';
+import { CreateOpenAiVectorStoreDto, CreateOpenAiVectorStoreFileDto, ModifyOpenAiVectorStoreDto, OpenAiVectorStoreFilesQuery } from './openai-vector-stores.dto.js';
 import type { OpenAiVectorStore, OpenAiVectorStoreFile } from './openai-vector-stores.mapper.js';
 import { OpenAiVectorStoresService } from './openai-vector-stores.service.js';
 import type { OpenAiList } from './openai-wire.js';
@@ -31,6 +31,13 @@ export class OpenAiVectorStoresController {
   @ApiOperation({ summary: 'Retrieve a vector store (OpenAI wire format)' })
   get(@CurrentUser() user: AuthUser, @Param('vectorStoreId') id: string): Promise<OpenAiVectorStore> {
     return this.stores.get(user.id, id);
+  }
+
+  @Post(':vectorStoreId')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rename a vector store or change its metadata (OpenAI wire format)' })
+  modify(@CurrentUser() user: AuthUser, @Param('vectorStoreId') id: string, @Body() dto: ModifyOpenAiVectorStoreDto): Promise<OpenAiVectorStore> {
+    return this.stores.modify(user.id, id, dto);
   }
 
   @Delete(':vectorStoreId')

@@ -36,6 +36,24 @@ export class CreateOpenAiVectorStoreDto {
   expires_after?: unknown;
 }
 
+/** OpenAI's vector store modify: its name and metadata. */
+export class ModifyOpenAiVectorStoreDto {
+  @ApiPropertyOptional({ nullable: true, maxLength: 256 })
+  @nullable()
+  @IsString()
+  @MaxLength(256)
+  name?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: { type: 'string' } })
+  @nullable()
+  @IsMetadata()
+  metadata?: Record<string, string> | null;
+
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true, description: 'Not supported: stores do not expire' })
+  @IsOptional()
+  expires_after?: unknown;
+}
+
 /** OpenAI's vector store file create. */
 export class CreateOpenAiVectorStoreFileDto {
   @ApiProperty({ description: 'Id of one of your documents (file-…)' })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { VectorStoresService } from '../vector-stores/vector-stores.service.js';
 import type { OpenAiListQuery } from './openai-assistants.dto.js';
 import { fromOpenAiId } from './openai-ids.js';
-import type { CreateOpenAiVectorStoreDto, CreateOpenAiVectorStoreFileDto, OpenAiVectorStoreFilesQuery } from './openai-vector-stores.dto.js';
+import type { CreateOpenAiVectorStoreDto, CreateOpenAiVectorStoreFileDto, ModifyOpenAiVectorStoreDto, OpenAiVectorStoreFilesQuery } from './openai-vector-stores.dto.js';
 import {
   assertAutoChunking,
   toOpenAiVectorStore,
@@ -37,6 +37,16 @@ export class OpenAiVectorStoresService {
 
   async get(userId: string, id: string): Promise<OpenAiVectorStore> {
     return toOpenAiVectorStore(await this.stores.get(userId, fromOpenAiId('vs', id)));
+  }
+
+  /** Renames the store or replaces its metadata (null clears it, as OpenAI does). */
+  async modify(userId: string, id: string, dto: ModifyOpenAiVectorStoreDto): Promise<OpenAiVectorStore> {
+    if (dto.expires_after !== undefined && dto.expires_after !== null) unsupported('expires_after', 'expires_after is not supported: vector stores are kept until deleted');
+    const changes = {
+      ...(dto.name !== undefined ? { name: dto.name ?? '' } : {}),
+      ...(dto.metadata !== undefined ? { metadata: dto.metadata ?? {} } : {}),
+    };
+    return toOpenAiVectorStore(await this.stores.update(userId, fromOpenAiId('vs', id), changes));
   }
 
   async delete(userId: string, id: string): Promise<{ id: string; object: 'vector_store.deleted'; deleted: true }> {

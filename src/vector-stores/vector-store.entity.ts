@@ -33,7 +33,8 @@ export class VectorStore {
 
 /** A file in a vector store. */
 @Entity('vector_store_files')
-@Index('vector_store_files_user_id_file_id_idx', ['userId', 'fileId'])
+// By file first: a file's deletion finds its rows through it.
+@Index('vector_store_files_file_id_user_id_idx', ['fileId', 'userId'])
 export class VectorStoreFile {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'vector_store_files_pkey' })
   vectorStoreId!: string;
@@ -58,7 +59,8 @@ export class VectorStoreFile {
 
 /** The vector store an assistant uses for file_search (OpenAI allows one). */
 @Entity('assistant_vector_stores')
-@Index('assistant_vector_stores_user_id_vector_store_id_idx', ['userId', 'vectorStoreId'])
+// By store first: a store's deletion finds its rows through it.
+@Index('assistant_vector_stores_vector_store_id_user_id_idx', ['vectorStoreId', 'userId'])
 export class AssistantVectorStore {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'assistant_vector_stores_pkey' })
   assistantId!: string;

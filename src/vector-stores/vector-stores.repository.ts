@@ -91,6 +91,15 @@ export class VectorStoresRepository {
     return { stores: kept, hasMore };
   }
 
+  /** Renames the store and/or replaces its metadata; undefined when it is not the user's. */
+  update(userId: string, id: string, changes: { name?: string; metadata?: Record<string, string> }): Promise<VectorStoreRow | undefined> {
+    return this.sql.row<VectorStoreRow>(
+      `UPDATE vector_stores v SET name = COALESCE($3, v.name), metadata = COALESCE($4::jsonb, v.metadata)
+       WHERE v.id = $1 AND v.user_id = $2 RETURNING ${STORE_COLUMNS}`,
+      [id, userId, changes.name ?? null, changes.metadata === undefined ? null : JSON.stringify(changes.metadata)],
+    );
+  }
+
   async delete(userId: string, id: string, db: SqlExecutor): Promise<boolean> {
     return (await db.execute('DELETE FROM vector_stores WHERE id = $1 AND user_id = $2', [id, userId])) > 0;
   }

@@ -73,6 +73,12 @@ export class VectorStoresService {
     return { stores: stores.map((store) => ({ ...store, counts: counts.get(store.id) ?? NO_FILES })), hasMore };
   }
 
+  async update(userId: string, id: string, changes: { name?: string; metadata?: Record<string, string> }): Promise<VectorStoreWithCounts> {
+    const updated = await this.stores.update(userId, id, changes);
+    if (!updated) throw notFound('Vector store');
+    return this.withCounts(userId, updated);
+  }
+
   /** Deletes the store; the assistants using it lose its files as documents (the files themselves stay). */
   async delete(userId: string, id: string): Promise<void> {
     await this.transactions.run(async (tx) => {

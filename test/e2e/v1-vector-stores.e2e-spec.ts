@@ -65,6 +65,9 @@ describe('/v1/vector_stores and assistants that search them (OpenAI wire format)
     expect(files.data.map((entry) => [entry.id, entry.status])).toEqual([[file.id, 'completed']]);
     expect(await client.vectorStores.files.retrieve(file.id, { vector_store_id: store.id })).toMatchObject({ id: file.id, status: 'completed' });
     expect((await client.vectorStores.list()).data.map((entry) => entry.id)).toEqual([store.id]);
+    const renamed = await client.vectorStores.update(store.id, { name: 'Refund docs', metadata: { team: 'billing' } });
+    expect(renamed).toMatchObject({ id: store.id, name: 'Refund docs', metadata: { team: 'billing' }, file_counts: { completed: 1, total: 1 } });
+    expect((await client.vectorStores.update(store.id, { metadata: null })).metadata).toEqual({});
 
     // Deleting the store leaves the file, and the assistant without the store's documents.
     expect(await client.vectorStores.delete(store.id)).toEqual({ id: store.id, object: 'vector_store.deleted', deleted: true });
@@ -104,7 +107,7 @@ describe('/v1/vector_stores and assistants that search them (OpenAI wire format)
   it('refuses what cannot be honoured, bounds stores and their files, and answers 404 for what is not the user\'s', async () => {
     const owner = await signedIn();
     const { client } = owner;
-    const files = [];
+    const files: OpenAI.FileObject[] = [];
     for (const name of ['a.txt', 'b.txt', 'c.txt']) files.push(await client.files.create({ file: await textFile(`${name}\n`, name), purpose: 'assistants' }));
     const image = await client.files.create({ file: await toFile(minimalPng(), 'dot.png'), purpose: 'vision' });
     const store = await client.vectorStores.create({ name: 'Full', file_ids: [files[0].id, files[1].id] });
@@ -117,6 +120,7 @@ describe('/v1/vector_stores and assistants that search them (OpenAI wire format)
       [() => client.vectorStores.create({ expires_after: { anchor: 'last_active_at', days: 1 } }), 400, 'validation_failed', 'expires_after'],
       [() => client.vectorStores.create({ chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 100, chunk_overlap_tokens: 0 } } }), 400, 'validation_failed', 'chunking_strategy'],
       [() => client.vectorStores.create({ file_ids: [image.id] }), 400, 'validation_failed', 'file_id'],
+      [() => client.vectorStores.update(store.id, { expires_after: { anchor: 'last_active_at', days: 1 } }), 400, 'validation_failed', 'expires_after'],
       [() => client.vectorStores.files.create(store.id, { file_id: files[2].id }), 409, 'vector_store_file_limit_reached', null],
     ];
     for (const [attempt, status, code, param] of bad) {
@@ -133,6 +137,7 @@ describe('/v1/vector_stores and assistants that search them (OpenAI wire format)
     const attempts = [
       () => intruder.client.vectorStores.retrieve(store.id),
       () => intruder.client.vectorStores.delete(store.id),
+      () => intruder.client.vectorStores.update(store.id, { name: 'Mine now' }),
       () => intruder.client.vectorStores.files.list(store.id),
       () => intruder.client.vectorStores.files.retrieve(files[0].id, { vector_store_id: store.id }),
       () => intruder.client.vectorStores.files.delete(files[0].id, { vector_store_id: store.id }),

@@ -42,6 +42,7 @@ const ROUTES: Array<[method: string, path: RegExp, component: string]> = [
   ['POST', /^\/v1\/vector_stores$/, 'VectorStoreObject'],
   ['GET', /^\/v1\/vector_stores$/, 'ListVectorStoresResponse'],
   ['GET', /^\/v1\/vector_stores\/[^/]+$/, 'VectorStoreObject'],
+  ['POST', /^\/v1\/vector_stores\/[^/]+$/, 'VectorStoreObject'],
   ['DELETE', /^\/v1\/vector_stores\/[^/]+$/, 'DeleteVectorStoreResponse'],
   ['POST', /^\/v1\/vector_stores\/[^/]+\/files$/, 'VectorStoreFileObject'],
   ['GET', /^\/v1\/vector_stores\/[^/]+\/files$/, 'ListVectorStoreFilesResponse'],

@@ -1331,7 +1331,8 @@ export interface paths {
         /** Retrieve a vector store (OpenAI wire format) */
         get: operations["OpenAiVectorStoresController_get"];
         put?: never;
-        post?: never;
+        /** Rename a vector store or change its metadata (OpenAI wire format) */
+        post: operations["OpenAiVectorStoresController_modify"];
         /** Delete a vector store (its files stay; assistants using it lose them as documents) */
         delete: operations["OpenAiVectorStoresController_delete"];
         options?: never;
@@ -2410,6 +2411,16 @@ export interface components {
             chunking_strategy?: {
                 [key: string]: unknown;
             };
+            /** @description Not supported: stores do not expire */
+            expires_after?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        ModifyOpenAiVectorStoreDto: {
+            name?: Record<string, never> | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
             /** @description Not supported: stores do not expire */
             expires_after?: {
                 [key: string]: unknown;
@@ -4973,6 +4984,29 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiVectorStoresController_modify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vectorStoreId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifyOpenAiVectorStoreDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
