@@ -19,6 +19,7 @@ import { ApiTokens1796700000100 } from './1796700000100-ApiTokens.js';
 import { MessageMetadata1796700000101 } from './1796700000101-MessageMetadata.js';
 import { SearchByUser1796700000200 } from './1796700000200-SearchByUser.js';
 import { VectorStores1796700000300 } from './1796700000300-VectorStores.js';
+import { VectorStoreFileBatches1796700000301 } from './1796700000301-VectorStoreFileBatches.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -43,4 +44,5 @@ export const MIGRATIONS: Function[] = [
   MessageMetadata1796700000101,
   SearchByUser1796700000200,
   VectorStores1796700000300,
+  VectorStoreFileBatches1796700000301,
 ];

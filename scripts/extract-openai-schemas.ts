@@ -38,6 +38,7 @@ const WIRE_COMPONENTS = [
   'VectorStoreFileObject',
   'ListVectorStoreFilesResponse',
   'DeleteVectorStoreFileResponse',
+  'VectorStoreFileBatchObject',
   'ErrorResponse',
 ];
 const COMPONENT_REF_PREFIX = '#/components/schemas/';

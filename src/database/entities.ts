@@ -20,7 +20,7 @@ import { BudgetSettings } from '../budgets/budget-settings.entity.js';
 import { BudgetSpend } from '../budgets/budget-spend.entity.js';
 import { UserBudget } from '../budgets/user-budget.entity.js';
 import { ApiToken } from '../api-tokens/api-token.entity.js';
-import { AssistantVectorStore, VectorStore, VectorStoreFile } from '../vector-stores/vector-store.entity.js';
+import { AssistantVectorStore, VectorStore, VectorStoreFile, VectorStoreFileBatch } from '../vector-stores/vector-store.entity.js';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity.js';
 
 /** Every entity of the platform, listed explicitly (no file globs in an ESM build). */
@@ -51,4 +51,5 @@ export const ENTITIES: Function[] = [
   VectorStore,
   VectorStoreFile,
   AssistantVectorStore,
+  VectorStoreFileBatch,
 ];

@@ -6,9 +6,9 @@ import { notFound } from '../common/errors/domain-error.js';
  * digits (`asst_` + uuid without dashes; `file-` for files), so an object made over /v1 is the
  * same object under /api.
  */
-export type OpenAiPrefix = 'asst' | 'thread' | 'msg' | 'run' | 'file' | 'vs';
+export type OpenAiPrefix = 'asst' | 'thread' | 'msg' | 'run' | 'file' | 'vs' | 'vsfb';
 
-const WHAT: Record<OpenAiPrefix, string> = { asst: 'Assistant', thread: 'Thread', msg: 'Message', run: 'Run', file: 'File', vs: 'Vector store' };
+const WHAT: Record<OpenAiPrefix, string> = { asst: 'Assistant', thread: 'Thread', msg: 'Message', run: 'Run', file: 'File', vs: 'Vector store', vsfb: 'File batch' };
 
 /** OpenAI writes file ids with a dash (`file-…`), every other id with an underscore. */
 const separator = (prefix: OpenAiPrefix) => (prefix === 'file' ? '-' : '_');

@@ -3,8 +3,14 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../common/auth/current-user.decorator.js';
 import { OpenAiListQuery } from './openai-assistants.dto.js';
 import { OpenAiErrorFilter } from './openai-error.filter.js';
-import { CreateOpenAiVectorStoreDto, CreateOpenAiVectorStoreFileDto, ModifyOpenAiVectorStoreDto, OpenAiVectorStoreFilesQuery } from './openai-vector-stores.dto.js';
-import type { OpenAiVectorStore, OpenAiVectorStoreFile } from './openai-vector-stores.mapper.js';
+import {
+  CreateOpenAiFileBatchDto,
+  CreateOpenAiVectorStoreDto,
+  CreateOpenAiVectorStoreFileDto,
+  ModifyOpenAiVectorStoreDto,
+  OpenAiVectorStoreFilesQuery,
+} from './openai-vector-stores.dto.js';
+import type { OpenAiFileBatch, OpenAiVectorStore, OpenAiVectorStoreFile } from './openai-vector-stores.mapper.js';
 import { OpenAiVectorStoresService } from './openai-vector-stores.service.js';
 import type { OpenAiList } from './openai-wire.js';
 
@@ -69,5 +75,18 @@ export class OpenAiVectorStoresController {
   @ApiOperation({ summary: 'Take a file out of a vector store (the file itself stays)' })
   removeFile(@CurrentUser() user: AuthUser, @Param('vectorStoreId') id: string, @Param('fileId') fileId: string) {
     return this.stores.removeFile(user.id, id, fileId);
+  }
+
+  @Post(':vectorStoreId/file_batches')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add several of your documents to a vector store at once (OpenAI wire format)' })
+  addBatch(@CurrentUser() user: AuthUser, @Param('vectorStoreId') id: string, @Body() dto: CreateOpenAiFileBatchDto): Promise<OpenAiFileBatch> {
+    return this.stores.addBatch(user.id, id, dto);
+  }
+
+  @Get(':vectorStoreId/file_batches/:batchId')
+  @ApiOperation({ summary: 'Retrieve a file batch: the state of its files (OpenAI wire format)' })
+  getBatch(@CurrentUser() user: AuthUser, @Param('vectorStoreId') id: string, @Param('batchId') batchId: string): Promise<OpenAiFileBatch> {
+    return this.stores.getBatch(user.id, id, batchId);
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { IsMetadata } from '../common/http/dto-helpers.js';
 import { OpenAiListQuery } from './openai-assistants.dto.js';
 
@@ -60,6 +60,26 @@ export class CreateOpenAiVectorStoreFileDto {
   @IsString()
   @MaxLength(64)
   file_id!: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Only {"type": "auto"} is taken' })
+  @IsOptional()
+  @IsObject()
+  chunking_strategy?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true, description: 'Not supported' })
+  @IsOptional()
+  attributes?: unknown;
+}
+
+/** OpenAI's file batch create: the files by id (per-file settings are not supported). */
+export class CreateOpenAiFileBatchDto {
+  @ApiProperty({ type: [String], minItems: 1, maxItems: 500, description: 'Ids of your documents (file-…)' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  file_ids!: string[];
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Only {"type": "auto"} is taken' })
   @IsOptional()

@@ -1,5 +1,5 @@
 import type { VectorStoreFileRow } from '../vector-stores/vector-stores.repository.js';
-import type { VectorStoreWithCounts } from '../vector-stores/vector-stores.service.js';
+import type { VectorStoreFileBatchWithCounts, VectorStoreWithCounts } from '../vector-stores/vector-stores.service.js';
 import { toOpenAiId, unixSeconds } from './openai-ids.js';
 import { unsupported } from './openai-wire.js';
 
@@ -52,6 +52,28 @@ export function toOpenAiVectorStoreFile(file: VectorStoreFileRow): OpenAiVectorS
     vector_store_id: toOpenAiId('vs', file.vector_store_id),
     status: file.state,
     last_error: file.state === 'failed' ? { code: 'server_error', message: file.error ?? 'Indexing failed' } : null,
+  };
+}
+
+export interface OpenAiFileBatch {
+  id: string;
+  object: 'vector_store.files_batch';
+  created_at: number;
+  vector_store_id: string;
+  status: 'in_progress' | 'completed' | 'failed';
+  file_counts: OpenAiVectorStore['file_counts'];
+}
+
+/** A batch is in progress while any of its files is; failed when every one failed. */
+export function toOpenAiFileBatch(batch: VectorStoreFileBatchWithCounts): OpenAiFileBatch {
+  const { in_progress, completed, failed, total } = batch.counts;
+  return {
+    id: toOpenAiId('vsfb', batch.id),
+    object: 'vector_store.files_batch',
+    created_at: unixSeconds(batch.created_at),
+    vector_store_id: toOpenAiId('vs', batch.vector_store_id),
+    status: in_progress > 0 ? 'in_progress' : total > 0 && failed === total ? 'failed' : 'completed',
+    file_counts: { in_progress, completed, failed, cancelled: 0, total },
   };
 }
 

@@ -2,11 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { VectorStoresService } from '../vector-stores/vector-stores.service.js';
 import type { OpenAiListQuery } from './openai-assistants.dto.js';
 import { fromOpenAiId } from './openai-ids.js';
-import type { CreateOpenAiVectorStoreDto, CreateOpenAiVectorStoreFileDto, ModifyOpenAiVectorStoreDto, OpenAiVectorStoreFilesQuery } from './openai-vector-stores.dto.js';
+import type {
+  CreateOpenAiFileBatchDto,
+  CreateOpenAiVectorStoreDto,
+  CreateOpenAiVectorStoreFileDto,
+  ModifyOpenAiVectorStoreDto,
+  OpenAiVectorStoreFilesQuery,
+} from './openai-vector-stores.dto.js';
 import {
   assertAutoChunking,
+  toOpenAiFileBatch,
   toOpenAiVectorStore,
   toOpenAiVectorStoreFile,
+  type OpenAiFileBatch,
   type OpenAiVectorStore,
   type OpenAiVectorStoreFile,
 } from './openai-vector-stores.mapper.js';
@@ -59,6 +67,17 @@ export class OpenAiVectorStoresService {
     if (dto.attributes !== undefined && dto.attributes !== null) unsupported('attributes', 'File attributes are not supported');
     const added = await this.stores.addFile(userId, fromOpenAiId('vs', storeId), fromOpenAiId('file', dto.file_id));
     return toOpenAiVectorStoreFile(added);
+  }
+
+  async addBatch(userId: string, storeId: string, dto: CreateOpenAiFileBatchDto): Promise<OpenAiFileBatch> {
+    assertAutoChunking(dto.chunking_strategy);
+    if (dto.attributes !== undefined && dto.attributes !== null) unsupported('attributes', 'File attributes are not supported');
+    const fileIds = dto.file_ids.map((id) => fromOpenAiId('file', id));
+    return toOpenAiFileBatch(await this.stores.addBatch(userId, fromOpenAiId('vs', storeId), fileIds));
+  }
+
+  async getBatch(userId: string, storeId: string, batchId: string): Promise<OpenAiFileBatch> {
+    return toOpenAiFileBatch(await this.stores.getBatch(userId, fromOpenAiId('vs', storeId), fromOpenAiId('vsfb', batchId)));
   }
 
   async listFiles(userId: string, storeId: string, query: OpenAiVectorStoreFilesQuery): Promise<OpenAiList<OpenAiVectorStoreFile>> {

@@ -79,3 +79,27 @@ export class AssistantVectorStore {
   @Column({ type: 'uuid' })
   userId!: string;
 }
+
+/** Files added to a store in one request (OpenAI's file batch): its state is that of those files. */
+@Entity('vector_store_file_batches')
+@Index('vector_store_file_batches_vector_store_id_user_id_idx', ['vectorStoreId', 'userId'])
+export class VectorStoreFileBatch {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'vector_store_file_batches_pkey' })
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  vectorStoreId!: string;
+
+  @ManyToOne(() => VectorStore, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'vector_store_id', foreignKeyConstraintName: 'vector_store_file_batches_vector_store_id_fkey' })
+  vectorStore?: Relation<VectorStore>;
+
+  @Column({ type: 'uuid' })
+  userId!: string;
+
+  @Column({ type: 'uuid', array: true })
+  fileIds!: string[];
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -22,6 +22,13 @@ export interface VectorStoreFileRow {
   created_at: Date;
 }
 
+export interface VectorStoreFileBatchRow {
+  id: string;
+  vector_store_id: string;
+  file_ids: string[];
+  created_at: Date;
+}
+
 export interface VectorStoreCounts {
   in_progress: number;
   completed: number;
@@ -154,6 +161,34 @@ export class VectorStoresRepository {
     );
     const { rows: kept, hasMore } = pageRows(rows, page, keyset.reversed);
     return { files: kept, hasMore };
+  }
+
+  async insertBatch(userId: string, storeId: string, fileIds: string[], db: SqlExecutor): Promise<VectorStoreFileBatchRow> {
+    const row = await db.row<VectorStoreFileBatchRow>(
+      'INSERT INTO vector_store_file_batches (vector_store_id, user_id, file_ids) VALUES ($1, $2, $3::uuid[]) RETURNING id, vector_store_id, file_ids, created_at',
+      [storeId, userId, fileIds],
+    );
+    return row!;
+  }
+
+  findBatch(userId: string, storeId: string, batchId: string): Promise<VectorStoreFileBatchRow | undefined> {
+    return this.sql.row<VectorStoreFileBatchRow>(
+      'SELECT id, vector_store_id, file_ids, created_at FROM vector_store_file_batches WHERE id = $1 AND vector_store_id = $2 AND user_id = $3',
+      [batchId, storeId, userId],
+    );
+  }
+
+  /** The counts by state of the batch's files that are still in its store. */
+  async batchCounts(userId: string, batch: VectorStoreFileBatchRow): Promise<VectorStoreCounts> {
+    const row = await this.sql.row<VectorStoreCounts>(
+      `SELECT count(*) FILTER (WHERE s.state = 'in_progress')::int AS in_progress,
+         count(*) FILTER (WHERE s.state = 'completed')::int AS completed,
+         count(*) FILTER (WHERE s.state = 'failed')::int AS failed,
+         count(*)::int AS total, COALESCE(sum(s.size_bytes), 0)::bigint AS usage_bytes
+       FROM (${FILE_STATES}) s WHERE s.file_id = ANY($3::uuid[])`,
+      [userId, [batch.vector_store_id], batch.file_ids],
+    );
+    return { ...row!, usage_bytes: Number(row!.usage_bytes) };
   }
 
   /** The assistants that use the store. */

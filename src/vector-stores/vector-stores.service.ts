@@ -8,7 +8,14 @@ import type { KeysetPage } from '../database/keyset-page.js';
 import { Transactions, type SqlExecutor } from '../database/sql.js';
 import { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
-import { VectorStoresRepository, type VectorStoreCounts, type VectorStoreFileRow, type VectorStoreFileState, type VectorStoreRow } from './vector-stores.repository.js';
+import {
+  VectorStoresRepository,
+  type VectorStoreCounts,
+  type VectorStoreFileBatchRow,
+  type VectorStoreFileRow,
+  type VectorStoreFileState,
+  type VectorStoreRow,
+} from './vector-stores.repository.js';
 
 export interface NewVectorStore {
   name: string;
@@ -17,6 +24,10 @@ export interface NewVectorStore {
 }
 
 export interface VectorStoreWithCounts extends VectorStoreRow {
+  counts: VectorStoreCounts;
+}
+
+export interface VectorStoreFileBatchWithCounts extends VectorStoreFileBatchRow {
   counts: VectorStoreCounts;
 }
 
@@ -104,6 +115,27 @@ export class VectorStoresService {
     });
     this.registry.documents.afterCommit();
     return this.getFile(userId, storeId, fileId);
+  }
+
+  /** Adds several of the user's documents at once, remembered as a batch whose state is theirs. */
+  async addBatch(userId: string, storeId: string, fileIds: string[]): Promise<VectorStoreFileBatchWithCounts> {
+    await this.findOwned(userId, storeId);
+    const files = await this.documents(userId, fileIds);
+    const batch = await this.transactions.run(async (tx) => {
+      await this.stores.lockOwner(userId, tx);
+      await this.findOwned(userId, storeId, tx);
+      await this.addWithin(userId, storeId, files, tx);
+      return this.stores.insertBatch(userId, storeId, files.map((file) => file.id), tx);
+    });
+    this.registry.documents.afterCommit();
+    return { ...batch, counts: await this.stores.batchCounts(userId, batch) };
+  }
+
+  async getBatch(userId: string, storeId: string, batchId: string): Promise<VectorStoreFileBatchWithCounts> {
+    await this.findOwned(userId, storeId);
+    const batch = await this.stores.findBatch(userId, storeId, batchId);
+    if (!batch) throw notFound('File batch');
+    return { ...batch, counts: await this.stores.batchCounts(userId, batch) };
   }
 
   async getFile(userId: string, storeId: string, fileId: string): Promise<VectorStoreFileRow> {

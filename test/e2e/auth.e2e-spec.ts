@@ -184,6 +184,7 @@ describe('accounts and sessions', () => {
     // A vector store (over /v1) holding a document, which an assistant uses.
     const [document] = (await request(testApp.baseUrl).get('/api/files').set('Cookie', user.cookie).expect(200)).body;
     const store = await request(testApp.baseUrl).post('/v1/vector_stores').set('Authorization', `Bearer ${token}`).send({ file_ids: [`file-${document.id.replace(/-/g, '')}`] }).expect(200);
+    await request(testApp.baseUrl).post(`/v1/vector_stores/${store.body.id}/file_batches`).set('Authorization', `Bearer ${token}`).send({ file_ids: [`file-${document.id.replace(/-/g, '')}`] }).expect(200);
     await request(testApp.baseUrl).post('/v1/assistants').set('Authorization', `Bearer ${token}`).send({ model: 'gpt-4o-mini', tool_resources: { file_search: { vector_store_ids: [store.body.id] } } }).expect(200);
     // Titles are off in this app: the title call a new thread makes elsewhere is recorded as it would be.
     await testApp.dataSource.query(

@@ -146,7 +146,8 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
     const run = await owner.client.beta.threads.runs.createAndPoll(thread.id, { assistant_id: assistant.id }, { pollIntervalMs: 50 });
     const file = await owner.client.files.create({ file: await toFile(Buffer.from('Secret notes\n'), 'secret.txt'), purpose: 'assistants' });
     const store = await owner.client.vectorStores.create({ name: 'Owned', file_ids: [file.id] });
-    const ids: Record<string, string> = { id: assistant.id, threadId: thread.id, messageId: message.id, runId: run.id, fileId: file.id, vectorStoreId: store.id };
+    const batch = await owner.client.vectorStores.fileBatches.create(store.id, { file_ids: [file.id] });
+    const ids: Record<string, string> = { id: assistant.id, threadId: thread.id, messageId: message.id, runId: run.id, fileId: file.id, vectorStoreId: store.id, batchId: batch.id };
     const bodies = (path: string) =>
       path.endsWith('/messages')
         ? { role: 'user', content: 'mine' }
@@ -154,11 +155,13 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
           ? { assistant_id: assistant.id }
           : path.endsWith('/files')
             ? { file_id: file.id }
+            : path.endsWith('/file_batches')
+              ? { file_ids: [file.id] }
             : path.endsWith('/cancel')
               ? {}
               : { metadata: { x: 'y' } };
     const routes = listRoutes(suite.app.app).filter((route) => route.path.startsWith('/v1/') && route.path.includes(':'));
-    expect(routes.length).toBeGreaterThanOrEqual(21);
+    expect(routes.length).toBeGreaterThanOrEqual(24);
     for (const route of routes) {
       const path = (values: Record<string, string>) => route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => values[name]);
       const send = (target: string) =>
@@ -168,7 +171,7 @@ describe('/v1/threads and their messages (OpenAI Assistants API wire format)', (
       suite.answers.push({ method: route.method, path: path(ids), status: response.status, component: 'ErrorResponse', violations: WireSchemas.shared().violations('ErrorResponse', response.body) });
       expect({ key, status: response.status, type: response.body.error?.type, code: response.body.error?.code }).toEqual({ key, status: 404, type: 'invalid_request_error', code: 'not_found' });
       const zeros = '0'.repeat(32);
-      const missing = await send(path({ id: `asst_${zeros}`, threadId: `thread_${zeros}`, messageId: `msg_${zeros}`, runId: `run_${zeros}`, fileId: `file-${zeros}`, vectorStoreId: `vs_${zeros}` }));
+      const missing = await send(path({ id: `asst_${zeros}`, threadId: `thread_${zeros}`, messageId: `msg_${zeros}`, runId: `run_${zeros}`, fileId: `file-${zeros}`, vectorStoreId: `vs_${zeros}`, batchId: `vsfb_${zeros}` }));
       expect({ key, body: response.body }).toEqual({ key, body: missing.body });
     }
     // The owner's objects are as they were.

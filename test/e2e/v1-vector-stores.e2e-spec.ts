@@ -154,6 +154,31 @@ describe('/v1/vector_stores and assistants that search them (OpenAI wire format)
     expect(apiError(await reader.vectorStores.delete(store.id).catch((caught: unknown) => caught))).toEqual({ status: 403, body: expect.objectContaining({ type: 'permission_error', code: 'insufficient_scope' }) });
   });
 
+  it('uploads several documents and adds them as one batch (uploadAndPoll), the batch in progress while any is indexed', async () => {
+    const { client, cookie } = await signedIn();
+    const store = await client.vectorStores.create({ name: 'Batch' });
+    const assistant = await client.beta.assistants.create({ model: 'gpt-4o-mini', tool_resources: { file_search: { vector_store_ids: [store.id] } } });
+    const held = suite.app.fake.holdNext('vector_store_files');
+    const pending = client.vectorStores.fileBatches.uploadAndPoll(
+      store.id,
+      { files: [await textFile('First\n', 'first.txt'), await textFile('Second\n', 'second.txt')] },
+      { pollIntervalMs: 50 },
+    );
+    await held.arrived;
+    const [listed] = (await client.vectorStores.files.list(store.id, { filter: 'in_progress' })).data;
+    expect(listed.status).toBe('in_progress');
+    held.release();
+    const batch = await pending;
+    expect(batch).toMatchObject({ id: expect.stringMatching(/^vsfb_[0-9a-f]{32}$/), object: 'vector_store.files_batch', vector_store_id: store.id, status: 'completed' });
+    expect(batch.file_counts).toEqual({ in_progress: 0, completed: 2, failed: 0, cancelled: 0, total: 2 });
+    expect(await client.vectorStores.fileBatches.retrieve(batch.id, { vector_store_id: store.id })).toEqual(batch);
+    const documents = (await api().get(`/api/assistants/${uuidOf(assistant.id)}`).set('Cookie', cookie).expect(200)).body.fileIds;
+    expect(documents).toHaveLength(2);
+    expect((await client.vectorStores.files.list(store.id)).data.map((entry) => uuidOf(entry.id)).sort()).toEqual([...documents].sort());
+    const missing = await client.vectorStores.fileBatches.retrieve(`vsfb_${'0'.repeat(32)}`, { vector_store_id: store.id }).catch((caught: unknown) => caught);
+    expect(apiError(missing)).toEqual({ status: 404, body: expect.objectContaining({ code: 'not_found' }) });
+  });
+
   it('answers a user with no OpenAI key the same: stores are the platform\'s own', async () => {
     const user = await registerUserWithKey(suite.app.baseUrl);
     const client = platformClient(suite.app, await apiToken(suite.app, user.cookie), suite.answers);

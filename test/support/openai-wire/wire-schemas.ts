@@ -48,6 +48,8 @@ const ROUTES: Array<[method: string, path: RegExp, component: string]> = [
   ['GET', /^\/v1\/vector_stores\/[^/]+\/files$/, 'ListVectorStoreFilesResponse'],
   ['GET', /^\/v1\/vector_stores\/[^/]+\/files\/[^/]+$/, 'VectorStoreFileObject'],
   ['DELETE', /^\/v1\/vector_stores\/[^/]+\/files\/[^/]+$/, 'DeleteVectorStoreFileResponse'],
+  ['POST', /^\/v1\/vector_stores\/[^/]+\/file_batches$/, 'VectorStoreFileBatchObject'],
+  ['GET', /^\/v1\/vector_stores\/[^/]+\/file_batches\/[^/]+$/, 'VectorStoreFileBatchObject'],
 ];
 
 /** Validates bodies against the official Assistants API schemas. */

@@ -1376,6 +1376,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/vector_stores/{vectorStoreId}/file_batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add several of your documents to a vector store at once (OpenAI wire format) */
+        post: operations["OpenAiVectorStoresController_addBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vector_stores/{vectorStoreId}/file_batches/{batchId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a file batch: the state of its files (OpenAI wire format) */
+        get: operations["OpenAiVectorStoresController_getBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2429,6 +2463,18 @@ export interface components {
         CreateOpenAiVectorStoreFileDto: {
             /** @description Id of one of your documents (file-…) */
             file_id: string;
+            /** @description Only {"type": "auto"} is taken */
+            chunking_strategy?: {
+                [key: string]: unknown;
+            };
+            /** @description Not supported */
+            attributes?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        CreateOpenAiFileBatchDto: {
+            /** @description Ids of your documents (file-…) */
+            file_ids: string[];
             /** @description Only {"type": "auto"} is taken */
             chunking_strategy?: {
                 [key: string]: unknown;
@@ -5112,6 +5158,49 @@ export interface operations {
             path: {
                 vectorStoreId: string;
                 fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiVectorStoresController_addBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vectorStoreId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOpenAiFileBatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiVectorStoresController_getBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vectorStoreId: string;
+                batchId: string;
             };
             cookie?: never;
         };
