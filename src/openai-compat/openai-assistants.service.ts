@@ -97,7 +97,13 @@ export class OpenAiAssistantsService {
       metadata: dto.metadata ?? {},
     });
     if (!storeId) return toOpenAiAssistant(created);
-    await this.stores.useForAssistant(userId, created.id, storeId);
+    try {
+      await this.stores.useForAssistant(userId, created.id, storeId);
+    } catch (error) {
+      // The store went in between (deleted by another request): no assistant is left half made.
+      await this.assistants.deletePermanently(userId, created.id);
+      throw error;
+    }
     return this.get(userId, toOpenAiId('asst', created.id));
   }
 
