@@ -8,6 +8,7 @@ import type { KeysetPage } from '../database/keyset-page.js';
 import { Transactions, type SqlExecutor } from '../database/sql.js';
 import { FilesService } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
+import { StoredFilesRepository } from '../files/stored-files.repository.js';
 import {
   VectorStoresRepository,
   type VectorStoreCounts,
@@ -48,6 +49,7 @@ export class VectorStoresService {
     private readonly assistants: AssistantsService,
     private readonly registry: AssistantDocumentsRegistry,
     private readonly files: FilesService,
+    private readonly fileRows: StoredFilesRepository,
     private readonly transactions: Transactions,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -190,6 +192,9 @@ export class VectorStoresService {
   /** Adds files within the caller's transaction, bounded per store, and attaches them to the assistants using it. */
   private async addWithin(userId: string, storeId: string, files: StoredFile[], tx: SqlExecutor): Promise<void> {
     const { maxFilesPerStore } = this.config.vectorStores;
+    // The files' row locks, as attaching takes them: a file deleted since it was read is a 404, not a broken row.
+    const locked = await this.fileRows.lockOwned(userId, files.map((file) => file.id), tx);
+    if (locked.length !== new Set(files.map((file) => file.id)).size) throw notFound('File');
     const present = await this.stores.fileIds(userId, storeId, tx);
     const fresh = files.filter((file) => !present.includes(file.id));
     if (present.length + fresh.length > maxFilesPerStore) {
