@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -141,9 +141,10 @@ export class ThreadsController {
   @Get('threads/:id/files/archive')
   @ApiOperation({ summary: "All the thread's files as one zip, streamed" })
   @ApiProduces('application/zip')
+  @ApiNotFoundResponse({ description: 'No such thread, or the thread has no files' })
   async archive(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string, @Res() response: Response): Promise<void> {
     const thread = await this.threads.findOwned(user.id, id);
-    const output: Readable = this.files.archive(await this.threads.threadFiles(user.id, id));
+    const output: Readable = this.files.archive(await this.threads.filesToArchive(user.id, id));
     response.attachment(`${exportBaseName(thread)}-files.zip`);
     response.setHeader('Content-Type', 'application/zip');
     response.setHeader('X-Content-Type-Options', 'nosniff');
