@@ -9,9 +9,15 @@ import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
 import { Composer } from './composer';
 import { MessageView } from './message-view';
+import { focusMessageBox } from './message-box';
+import { ShortcutsDialog } from './shortcuts-dialog';
+import { SidebarToggle } from './sidebar-toggle';
 import { ThreadHeader } from './thread-header';
 import { ThreadSidebar } from './thread-sidebar';
 import { useChat, type ChatPhase } from './use-chat';
+import { useMessageTarget } from './use-message-target';
+import { useShortcuts } from './use-shortcuts';
+import { useSidebar } from './use-sidebar';
 
 const PHASE_ANNOUNCEMENTS: Record<ChatPhase, string> = {
   idle: '',
@@ -75,6 +81,30 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
 
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
+  const sidebar = useSidebar();
+  const [showShortcuts, setShowShortcuts] = useState(false);
+  const openMessage = useMessageTarget(chat, scroller, () => (stickToBottom.current = false));
+  // On a narrow screen, the drawer closes once a conversation is chosen (the new screen takes focus).
+  useEffect(() => {
+    if (sidebar.drawer) sidebar.hide(false);
+  }, [threadId]);
+  useShortcuts({
+    newChat: () => {
+      navigate('/');
+      focusMessageBox();
+    },
+    focusMessageBox: () => focusMessageBox(),
+    search: () => sidebar.show('search'),
+    toggleSidebar: sidebar.toggle,
+    escape: () => {
+      if (sidebar.drawer && sidebar.open) sidebar.hide(true);
+      else if (chat.phase === 'sending' || chat.phase === 'streaming') void chat.stop();
+      else return false;
+      return true;
+    },
+    help: () => setShowShortcuts(true),
+  });
+  const toggle = <SidebarToggle open={sidebar.open} buttonRef={sidebar.toggleRef} onToggle={sidebar.toggle} />;
   useLayoutEffect(() => {
     const element = scroller.current;
     if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
@@ -109,13 +139,25 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
     : null;
 
   return (
-    <div class="chat-layout">
-      <ThreadSidebar activeId={threadId} assistants={assistants} version={version} />
-      <main id="main" class="chat-main">
+    <div class="chat-layout" data-sidebar={sidebar.open ? 'open' : 'closed'}>
+      <ThreadSidebar
+        activeId={threadId}
+        assistants={assistants}
+        version={version}
+        open={sidebar.open}
+        drawer={sidebar.drawer}
+        sidebarRef={sidebar.sidebarRef}
+        onClose={() => sidebar.hide(true)}
+        onPick={(pickedThread, messageId) => {
+          if (messageId) openMessage({ threadId: pickedThread, messageId });
+        }}
+      />
+      <main id="main" class="chat-main" inert={sidebar.drawer && sidebar.open}>
         {threadId ? (
           thread ? (
             <ThreadHeader
               thread={thread}
+              leading={toggle}
               assistants={assistants}
               onChanged={(changed) => {
                 setThread(changed);
@@ -128,25 +170,31 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
             />
           ) : (
             <header class="thread-header">
-              <ScreenHeading focusKey={threadId}>Conversation</ScreenHeading>
+              <div class="header-row">
+                {toggle}
+                <ScreenHeading focusKey={threadId}>Conversation</ScreenHeading>
+              </div>
               <ErrorNotice error={threadError} context="Could not open the conversation." />
             </header>
           )
         ) : (
           <header class="thread-header">
-            <ScreenHeading focusKey="new">New conversation</ScreenHeading>
-            <label class="inline-select">
-              <span>Assistant</span>
-              <select value={newAssistantId ?? ''} onChange={(event) => setChosenAssistant(event.currentTarget.value || undefined)}>
-                {!newAssistantId && <option value="">Choose an assistant</option>}
-                {assistants.map((assistant) => (
-                  <option key={assistant.id} value={assistant.id}>
-                    {assistant.name}
-                    {assistant.isActive ? '' : ' (off)'}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <div class="header-row">
+              {toggle}
+              <ScreenHeading focusKey="new">New conversation</ScreenHeading>
+              <label class="inline-select">
+                <span>Assistant</span>
+                <select value={newAssistantId ?? ''} onChange={(event) => setChosenAssistant(event.currentTarget.value || undefined)}>
+                  {!newAssistantId && <option value="">Choose an assistant</option>}
+                  {assistants.map((assistant) => (
+                    <option key={assistant.id} value={assistant.id}>
+                      {assistant.name}
+                      {assistant.isActive ? '' : ' (off)'}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
             {assistantList.data?.length === 0 && (
               <p class="notice">
                 You have no assistant yet. <Link href="/assistants/new">Create one</Link> to start chatting.
@@ -220,6 +268,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
           onUploaded={chat.rememberFiles}
         />
       </main>
+      <ShortcutsDialog open={showShortcuts} onClose={() => setShowShortcuts(false)} />
     </div>
   );
 }
