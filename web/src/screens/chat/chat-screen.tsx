@@ -84,12 +84,17 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
   const sidebar = useSidebar();
   const [showShortcuts, setShowShortcuts] = useState(false);
   const openMessage = useMessageTarget(chat, scroller, () => (stickToBottom.current = false));
+  // Ctrl+Shift+O: the message box takes focus once the new conversation shows (after its heading did).
+  const focusBoxOnOpen = useRef(false);
   // On a narrow screen, the drawer closes once a conversation is chosen (the new screen takes focus).
   useEffect(() => {
     if (sidebar.drawer) sidebar.hide(false);
+    if (focusBoxOnOpen.current) focusMessageBox();
+    focusBoxOnOpen.current = false;
   }, [threadId]);
   useShortcuts({
     newChat: () => {
+      focusBoxOnOpen.current = threadId !== undefined;
       navigate('/');
       focusMessageBox();
     },
