@@ -51,7 +51,8 @@ describe('search and share links', () => {
     await screenshot(page, 'search-results');
 
     await sidebar(page).getByLabel('Include archived').check();
-    await expect(results()).toShow('3 results');
+    // Its title and its message both match.
+    await expect(results()).toShow('4 results');
     await expect(results()).toShow('Old volcano trip');
 
     await results().getByRole('link', { name: /Geology notes/ }).click();
