@@ -97,6 +97,9 @@ describe('the chat on a phone', () => {
     expect(box.x).toBe(0);
     expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
     await screenshot(page, 'phone-drawer');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'phone-drawer-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     await page.keyboard.press('Escape');
     await expect(drawer).toBeGone();

@@ -64,6 +64,8 @@ describe('search and share links', () => {
     const messages = (await page.getByRole('region', { name: 'Messages' }).boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(messages.y - 1);
     expect(box.y + Math.min(box.height, 40)).toBeLessThanOrEqual(messages.y + messages.height);
+    // Only the messages scrolled, not the page.
+    expect(await page.evaluate('document.scrollingElement.scrollTop')).toBe(0);
     await screenshot(page, 'search-opened-message');
 
     // A title match opens the thread.
@@ -104,6 +106,9 @@ describe('search and share links', () => {
     await expect(other.locator('article').last().locator('em')).toShow('flour');
     expect(await other.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
     expect(await other.getByLabel('Message', { exact: true }).count()).toBe(0);
+    await screenshot(other, 'shared-page');
+    await other.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(other, 'shared-page-dark');
 
     await dialog.getByRole('button', { name: 'Revoke' }).click();
     await expect(dialog).toShow('Link revoked.');

@@ -54,6 +54,9 @@ describe('the chat shell', () => {
     await page.keyboard.press('Home');
     expect(await focused(page)).toBe('button:Rename');
     await screenshot(page, 'shell-menu');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'shell-menu-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.keyboard.press('Escape');
     await expect(menu()).toBeGone();
     expect(await focused(page)).toBe('button:More actions');

@@ -18,6 +18,14 @@ interface ChatPages {
   loadEarlier(): Promise<void>;
 }
 
+/** Scrolls the list alone (not the page) so that the message is in its middle, or its top when taller. */
+function centerIn(list: HTMLElement, element: HTMLElement): void {
+  const listBox = list.getBoundingClientRect();
+  const box = element.getBoundingClientRect();
+  const margin = Math.max(0, (listBox.height - box.height) / 2);
+  list.scrollTop += box.top - listBox.top - margin;
+}
+
 export function useMessageTarget(chat: ChatPages, scroller: { current: HTMLElement | null }, onFound: () => void): (target: MessageTarget) => void {
   const [target, setTarget] = useState<MessageTarget | null>(null);
   useEffect(() => {
@@ -26,7 +34,7 @@ export function useMessageTarget(chat: ChatPages, scroller: { current: HTMLEleme
     const element = scroller.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(target.messageId)}"]`);
     if (element) {
       onFound();
-      element.scrollIntoView({ block: 'center' });
+      centerIn(scroller.current!, element);
       element.tabIndex = -1;
       element.focus({ preventScroll: true });
       element.dataset.highlighted = 'true';
