@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -139,9 +139,8 @@ export class ThreadsController {
   }
 
   @Get('threads/:id/files/archive')
-  @ApiOperation({ summary: "All the thread's files as one zip, streamed" })
+  @ApiOperation({ summary: "All the thread's files as one zip, streamed (404 when the thread has no files)" })
   @ApiProduces('application/zip')
-  @ApiNotFoundResponse({ description: 'No such thread, or the thread has no files' })
   async archive(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string, @Res() response: Response): Promise<void> {
     const thread = await this.threads.findOwned(user.id, id);
     const output: Readable = this.files.archive(await this.threads.filesToArchive(user.id, id));

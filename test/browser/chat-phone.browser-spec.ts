@@ -31,12 +31,10 @@ describe('the chat on a phone', () => {
   async function expectHeaderOneRow(): Promise<void> {
     const { page } = browser;
     const row = page.locator('.thread-header .header-row');
-    const parts = await row.evaluate((element) =>
-      Array.from(element.children).map((child) => {
-        const rect = child.getBoundingClientRect();
-        return { middle: rect.top + rect.height / 2, right: rect.right };
-      }),
-    );
+    const parts = (await page.evaluate(`Array.from(document.querySelector('.thread-header .header-row').children).map((child) => {
+      const rect = child.getBoundingClientRect();
+      return { middle: rect.top + rect.height / 2, right: rect.right };
+    })`)) as { middle: number; right: number }[];
     expect(parts.length).toBeGreaterThanOrEqual(2);
     for (const part of parts) {
       expect(Math.abs(part.middle - parts[0].middle)).toBeLessThan(8);

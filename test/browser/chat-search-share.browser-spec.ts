@@ -11,7 +11,6 @@ const HOSTILE = '<img src=x onerror="alert(1)"> volcano <script>alert(2)</script
 describe('search and share links', () => {
   let app: TestApp;
   let browser: Browser;
-  let deepThread: string;
 
   beforeAll(async () => {
     app = await startWebApp();
@@ -34,7 +33,7 @@ describe('search and share links', () => {
     const { page } = browser;
     // The message to find is far up a long conversation, beyond the first page of messages.
     const filler = Array.from({ length: 70 }, (_, index) => `Ordinary talk number ${index + 1}.`);
-    deepThread = await seedThread(page, 'Geology notes', ['Tell me about the volcano Etna and its eruptions.', 'Etna erupts often.', ...filler]);
+    await seedThread(page, 'Geology notes', ['Tell me about the volcano Etna and its eruptions.', 'Etna erupts often.', ...filler]);
     await seedThread(page, 'Hostile text', [HOSTILE]);
     const archived = await seedThread(page, 'Old volcano trip', ['We hiked up a volcano.']);
     await apiInPage(page, 'PATCH', `/api/threads/${archived}`, { isArchived: true });
@@ -59,7 +58,7 @@ describe('search and share links', () => {
     await page.getByRole('heading', { name: 'Geology notes' }).waitFor();
     const target = page.locator('article[data-highlighted]');
     await expect(target).toShow('Tell me about the volcano Etna');
-    expect(await target.evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await page.evaluate(`document.activeElement?.dataset.highlighted`)).toBe('true');
     const box = (await target.boundingBox())!;
     const messages = (await page.getByRole('region', { name: 'Messages' }).boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(messages.y - 1);

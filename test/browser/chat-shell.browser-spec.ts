@@ -125,11 +125,10 @@ describe('the chat shell', () => {
     await page.getByTestId('thread-skeleton').waitFor({ state: 'detached' });
     await page.unroute('**/api/threads?*');
 
-    const groups = await sidebar(page)
-      .locator('section.thread-group')
-      .evaluateAll((sections) =>
-        sections.map((section) => [section.querySelector('h2')!.textContent, Array.from(section.querySelectorAll('.thread-title')).map((title) => title.textContent)]),
-      );
+    const groups = await page.evaluate(`Array.from(document.querySelectorAll('#thread-sidebar section.thread-group')).map((section) => [
+      section.querySelector('h2').textContent,
+      Array.from(section.querySelectorAll('.thread-title')).map((title) => title.textContent),
+    ])`);
     expect(groups).toEqual([
       ['Today', ['Renamed by menu']],
       ['Yesterday', ['From yesterday']],
