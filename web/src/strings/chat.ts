@@ -2,7 +2,6 @@
 export const chat = {
   skipToMessageBox: 'Skip to message box',
   moreActions: 'More actions',
-  actionsFor: 'Actions for this conversation',
   totals: '{messages} · {tokens} · {cost}',
   messageCount: '{count} messages',
   messageCountOne: '1 message',
@@ -50,8 +49,6 @@ export const chat = {
   sharedEmpty: 'This conversation has no messages.',
   sharedFiles: 'Files',
   sharedSources: 'Sources: {names}',
-  you: 'You',
   user: 'User',
   assistant: 'Assistant',
-  highlighted: 'The message you searched for',
 } as const;

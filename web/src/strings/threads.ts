@@ -36,5 +36,4 @@ export const threads = {
   archivedBadge: 'Archived',
   openSidebar: 'Show conversations',
   closeSidebar: 'Hide conversations',
-  closeDrawer: 'Close the conversation list',
 } as const;
