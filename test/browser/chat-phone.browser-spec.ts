@@ -30,8 +30,8 @@ describe('the chat on a phone', () => {
   /** The header's controls sit on one row: their vertical middles are within a few pixels. */
   async function expectHeaderOneRow(): Promise<void> {
     const { page } = browser;
-    const row = page.locator('.thread-header .header-row');
-    const parts = (await page.evaluate(`Array.from(document.querySelector('.thread-header .header-row').children).map((child) => {
+    const row = page.locator('.thread-header.header-row, .thread-header .header-row');
+    const parts = (await page.evaluate(`Array.from(document.querySelector('.thread-header.header-row, .thread-header .header-row').children).map((child) => {
       const rect = child.getBoundingClientRect();
       return { middle: rect.top + rect.height / 2, right: rect.right };
     })`)) as { middle: number; right: number }[];

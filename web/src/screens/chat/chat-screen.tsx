@@ -9,15 +9,12 @@ import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
 import { Composer } from './composer';
 import { MessageView } from './message-view';
-import { focusMessageBox } from './message-box';
 import { ShortcutsDialog } from './shortcuts-dialog';
 import { SidebarToggle } from './sidebar-toggle';
 import { ThreadHeader } from './thread-header';
 import { ThreadSidebar } from './thread-sidebar';
 import { useChat, type ChatPhase } from './use-chat';
-import { useMessageTarget } from './use-message-target';
-import { useShortcuts } from './use-shortcuts';
-import { useSidebar } from './use-sidebar';
+import { useChatShell } from './use-chat-shell';
 
 const PHASE_ANNOUNCEMENTS: Record<ChatPhase, string> = {
   idle: '',
@@ -81,39 +78,12 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
 
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
-  const sidebar = useSidebar();
-  const [showShortcuts, setShowShortcuts] = useState(false);
-  const openMessage = useMessageTarget(chat, scroller, () => (stickToBottom.current = false));
-  // Ctrl+Shift+O: the message box takes focus once the new conversation shows (after its heading did).
-  const focusBoxOnOpen = useRef(false);
-  // On a narrow screen, the drawer closes once a conversation is chosen (the new screen takes focus).
-  useEffect(() => {
-    if (sidebar.drawer) sidebar.hide(false);
-    if (focusBoxOnOpen.current) focusMessageBox();
-    focusBoxOnOpen.current = false;
-  }, [threadId]);
-  useShortcuts({
-    newChat: () => {
-      focusBoxOnOpen.current = threadId !== undefined;
-      navigate('/');
-      focusMessageBox();
-    },
-    focusMessageBox: () => focusMessageBox(),
-    search: () => sidebar.show('search'),
-    toggleSidebar: sidebar.toggle,
-    escape: () => {
-      if (sidebar.drawer && sidebar.open) sidebar.hide(true);
-      else if (chat.phase === 'sending' || chat.phase === 'streaming') void chat.stop();
-      else return false;
-      return true;
-    },
-    help: () => setShowShortcuts(true),
-  });
-  const toggle = <SidebarToggle open={sidebar.open} buttonRef={sidebar.toggleRef} onToggle={sidebar.toggle} />;
   useLayoutEffect(() => {
     const element = scroller.current;
     if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
   }, [chat.messages, chat.live?.text]);
+  const { sidebar, showShortcuts, closeShortcuts, onPick } = useChatShell({ threadId, chat, scroller, stickToBottom });
+  const toggle = <SidebarToggle open={sidebar.open} buttonRef={sidebar.toggleRef} onToggle={sidebar.toggle} />;
 
   const assistants = assistantList.data ?? [];
   const defaultAssistant = session.user.defaultAssistantId ?? assistants.find((assistant) => assistant.isActive)?.id;
@@ -153,9 +123,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
         drawer={sidebar.drawer}
         sidebarRef={sidebar.sidebarRef}
         onClose={() => sidebar.hide(true)}
-        onPick={(pickedThread, messageId) => {
-          if (messageId) openMessage({ threadId: pickedThread, messageId });
-        }}
+        onPick={onPick}
       />
       <main id="main" class="chat-main" inert={sidebar.drawer && sidebar.open}>
         {threadId ? (
@@ -174,32 +142,28 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
               }}
             />
           ) : (
-            <header class="thread-header">
-              <div class="header-row">
-                {toggle}
-                <ScreenHeading focusKey={threadId}>Conversation</ScreenHeading>
-              </div>
+            <header class="thread-header header-row">
+              {toggle}
+              <ScreenHeading focusKey={threadId}>Conversation</ScreenHeading>
               <ErrorNotice error={threadError} context="Could not open the conversation." />
             </header>
           )
         ) : (
-          <header class="thread-header">
-            <div class="header-row">
-              {toggle}
-              <ScreenHeading focusKey="new">New conversation</ScreenHeading>
-              <label class="inline-select">
-                <span>Assistant</span>
-                <select value={newAssistantId ?? ''} onChange={(event) => setChosenAssistant(event.currentTarget.value || undefined)}>
-                  {!newAssistantId && <option value="">Choose an assistant</option>}
-                  {assistants.map((assistant) => (
-                    <option key={assistant.id} value={assistant.id}>
-                      {assistant.name}
-                      {assistant.isActive ? '' : ' (off)'}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            </div>
+          <header class="thread-header header-row">
+            {toggle}
+            <ScreenHeading focusKey="new">New conversation</ScreenHeading>
+            <label class="inline-select">
+              <span>Assistant</span>
+              <select value={newAssistantId ?? ''} onChange={(event) => setChosenAssistant(event.currentTarget.value || undefined)}>
+                {!newAssistantId && <option value="">Choose an assistant</option>}
+                {assistants.map((assistant) => (
+                  <option key={assistant.id} value={assistant.id}>
+                    {assistant.name}
+                    {assistant.isActive ? '' : ' (off)'}
+                  </option>
+                ))}
+              </select>
+            </label>
             {assistantList.data?.length === 0 && (
               <p class="notice">
                 You have no assistant yet. <Link href="/assistants/new">Create one</Link> to start chatting.
@@ -273,7 +237,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
           onUploaded={chat.rememberFiles}
         />
       </main>
-      <ShortcutsDialog open={showShortcuts} onClose={() => setShowShortcuts(false)} />
+      <ShortcutsDialog open={showShortcuts} onClose={closeShortcuts} />
     </div>
   );
 }

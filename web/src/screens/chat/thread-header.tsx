@@ -34,8 +34,8 @@ export function ThreadHeader({ thread, assistants, leading, onChanged, onDeleted
   const [open, setOpen] = useState<Open>('none');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  // "Download all files" is offered only when there is something to download.
-  const threadFiles = useLoader(() => threads.files(thread.id), [thread.id, thread.messageCount]);
+  // "Download all files" is offered only when there is something to download (asked again whenever the thread is reloaded, as after a turn).
+  const threadFiles = useLoader(() => threads.files(thread.id), [thread]);
   const hasFiles = (threadFiles.data?.length ?? 0) > 0;
 
   const change = async (body: Parameters<typeof threads.update>[1]) => {
