@@ -105,6 +105,8 @@ describe('search and share links', () => {
     await expect(other.locator('article').last().locator('em')).toShow('flour');
     expect(await other.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
     expect(await other.getByLabel('Message', { exact: true }).count()).toBe(0);
+    expect(await other.locator('meta[name="robots"]').getAttribute('content')).toBe('noindex, nofollow');
+    expect(await other.locator('meta[name="referrer"]').getAttribute('content')).toBe('no-referrer');
     await screenshot(other, 'shared-page');
     await other.emulateMedia({ colorScheme: 'dark' });
     await screenshot(other, 'shared-page-dark');

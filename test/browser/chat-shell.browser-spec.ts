@@ -103,11 +103,10 @@ describe('the chat shell', () => {
     const ages: Record<string, number> = { 'Old one': 90, 'Last month': 20, 'Last week': 4, 'From yesterday': 1 };
     for (const [title, days] of Object.entries(ages)) {
       const id = await seedThread(page, title, ['Hi']);
-      // Local calendar days: "yesterday" is noon of the day before, whatever the hour now.
-      await app.dataSource.query(
-        `UPDATE threads SET last_message_at = date_trunc('day', now()) - make_interval(days => $2) + interval '12 hours' WHERE id = $1`,
-        [id, days],
-      );
+      // Local calendar days (the browser runs in this process's time zone): noon of the day `days` before today.
+      const today = new Date();
+      const noon = new Date(today.getFullYear(), today.getMonth(), today.getDate() - days, 12);
+      await app.dataSource.query('UPDATE threads SET last_message_at = $2 WHERE id = $1', [id, noon.toISOString()]);
     }
     // The list waits for the server a moment: placeholder rows show meanwhile, not a blank list.
     let release: () => void = () => undefined;

@@ -1,6 +1,6 @@
 // A conversation someone shared: read-only, readable without signing in,
 // its messages rendered as Markdown (sanitized, as in the chat).
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import { ApiError } from '../../api/http';
 import { shares } from '../../api/endpoints';
 import type { SharedThread } from '../../api/types';
@@ -46,7 +46,20 @@ function SharedMessageView({ message }: { message: SharedMessage }) {
   );
 }
 
+/** The page's address holds the link's secret: search engines leave it out, and it is not passed on to other sites. */
+function usePrivatePage(): void {
+  useEffect(() => {
+    const added = [
+      Object.assign(document.createElement('meta'), { name: 'robots', content: 'noindex, nofollow' }),
+      Object.assign(document.createElement('meta'), { name: 'referrer', content: 'no-referrer' }),
+    ];
+    document.head.append(...added);
+    return () => added.forEach((meta) => meta.remove());
+  }, []);
+}
+
 export function SharedScreen({ token }: { token: string }) {
+  usePrivatePage();
   const shared = useLoader(() => shares.read(token), [token]);
   const gone = shared.error instanceof ApiError && shared.error.status === 404;
   const thread = shared.data;
