@@ -90,6 +90,12 @@ describe('the chat on a phone', () => {
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
     expect(await focusIsWithin(page, '#thread-sidebar')).toBe(true);
     expect(await focused(page)).toBe('a:New conversation');
+    // Tab goes round the drawer's controls.
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusIsWithin(page, '#thread-sidebar')).toBe(true);
+    expect(await focused(page)).not.toBe('a:New conversation');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('a:New conversation');
     // The drawer lies over the chat, inside the window.
     const box = (await drawer.boundingBox())!;
     expect(box.x).toBe(0);

@@ -30,6 +30,18 @@ interface Props {
   onPick(threadId: string, messageId: string | null): void;
 }
 
+/** Tab and Shift+Tab go round the drawer's controls while it lies over the chat. */
+function keepFocusWithin(event: KeyboardEvent): void {
+  const drawer = event.currentTarget as HTMLElement;
+  const controls = Array.from(drawer.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input, select')).filter(
+    (control) => control.offsetParent !== null,
+  );
+  const edge = event.shiftKey ? controls[0] : controls.at(-1);
+  if (document.activeElement !== edge && drawer !== document.activeElement) return;
+  event.preventDefault();
+  (event.shiftKey ? controls.at(-1) : controls[0])?.focus();
+}
+
 export function ThreadSidebar({ activeId, assistants, version, open, drawer, sidebarRef, onClose, onPick }: Props) {
   const [search, setSearch] = useState('');
   const [includeArchived, setIncludeArchived] = useState(false);
@@ -57,9 +69,12 @@ export function ThreadSidebar({ activeId, assistants, version, open, drawer, sid
         hidden={!open}
         tabIndex={-1}
         onKeyDown={(event) => {
-          if (drawer && event.key === 'Escape' && !event.defaultPrevented) {
+          if (!drawer || event.defaultPrevented) return;
+          if (event.key === 'Escape') {
             event.preventDefault();
             onClose();
+          } else if (event.key === 'Tab') {
+            keepFocusWithin(event);
           }
         }}
       >
