@@ -14,7 +14,7 @@ import { ThreadList, ThreadListSkeleton } from './thread-list';
 const PAGE_SIZE = 50;
 const text = strings.threads;
 export const SIDEBAR_ID = 'thread-sidebar';
-export const SEARCH_INPUT_ID = 'thread-search';
+const SEARCH_INPUT_ID = 'thread-search';
 
 interface Props {
   activeId: string | undefined;

@@ -39,24 +39,23 @@ export function useSidebar(): SidebarState {
     return () => narrow.removeEventListener('change', change);
   }, [narrow]);
 
+  const focusTarget = (focus: FocusOnOpen) =>
+    sidebarRef.current?.querySelector<HTMLElement>(focus === 'search' ? 'input[type="search"]' : 'a[href], button, input, select');
+
   useEffect(() => {
-    if (open && focusOnOpen.current) {
-      const sidebar = sidebarRef.current;
-      const target =
-        focusOnOpen.current === 'search'
-          ? sidebar?.querySelector<HTMLElement>('input[type="search"]')
-          : sidebar?.querySelector<HTMLElement>('a[href], button, input, select');
-      target?.focus();
-    }
+    if (open && focusOnOpen.current) focusTarget(focusOnOpen.current)?.focus();
     if (!open && refocusOnClose.current) toggleRef.current?.focus();
     focusOnOpen.current = null;
     refocusOnClose.current = false;
   }, [open]);
 
   const show = (focus: FocusOnOpen) => {
-    focusOnOpen.current = focus;
-    if (open) sidebarRef.current?.querySelector<HTMLElement>(focus === 'search' ? 'input[type="search"]' : 'a[href]')?.focus();
-    else setOpen(true);
+    if (open) {
+      focusTarget(focus)?.focus();
+    } else {
+      focusOnOpen.current = focus;
+      setOpen(true);
+    }
   };
   const hide = (refocus: boolean) => {
     refocusOnClose.current = refocus;
