@@ -152,6 +152,7 @@ describe('the chat shell', () => {
     await page.keyboard.press('Control+/');
     await expect(help).toShow();
     await page.keyboard.press('Escape');
+    await expect(help).toBeGone();
 
     // ? in the message box is text, not a shortcut.
     await page.keyboard.press('Shift+Escape');

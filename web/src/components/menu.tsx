@@ -2,7 +2,7 @@
 // arrow keys, Home and End move between them, Escape and Tab close it, and
 // focus goes back to the button when an action is chosen or the menu closes.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 export interface MenuItem {
   label: string;
@@ -35,7 +35,8 @@ export function MenuButton({ label, children, items }: Props) {
     if (refocus) button.current?.focus();
   };
 
-  useEffect(() => {
+  // Before the next key press can arrive: focus is on the menu as soon as it shows.
+  useLayoutEffect(() => {
     if (!open) return;
     const found = entries();
     (startAt.current === 'last' ? found.at(-1) : found[0])?.focus();
@@ -88,6 +89,9 @@ export function MenuButton({ label, children, items }: Props) {
           if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
             event.preventDefault();
             openAt(event.key === 'ArrowUp' ? 'last' : 'first');
+          } else if (event.key === 'Escape' && open) {
+            event.preventDefault();
+            close(false);
           }
         }}
       >
