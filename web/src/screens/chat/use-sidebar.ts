@@ -2,7 +2,7 @@
 // (shown until hidden), as a drawer over it on a narrow one (hidden until
 // opened). Opening the drawer moves focus into it; closing it with Escape,
 // the overlay or the toggle gives focus back to the toggle.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /** As in styles/small-screens.css. */
 const NARROW_SCREEN = '(max-width: 760px)';
@@ -42,7 +42,8 @@ export function useSidebar(): SidebarState {
   const focusTarget = (focus: FocusOnOpen) =>
     sidebarRef.current?.querySelector<HTMLElement>(focus === 'search' ? 'input[type="search"]' : 'a[href], button, input, select');
 
-  useEffect(() => {
+  // As soon as the list shows or hides, so that the next key press goes where focus went.
+  useLayoutEffect(() => {
     if (open && focusOnOpen.current) focusTarget(focusOnOpen.current)?.focus();
     if (!open && refocusOnClose.current) toggleRef.current?.focus();
     focusOnOpen.current = null;
