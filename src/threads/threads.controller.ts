@@ -139,11 +139,11 @@ export class ThreadsController {
   }
 
   @Get('threads/:id/files/archive')
-  @ApiOperation({ summary: "All the thread's files as one zip, streamed" })
+  @ApiOperation({ summary: "All the thread's files as one zip, streamed (404 when the thread has no files)" })
   @ApiProduces('application/zip')
   async archive(@CurrentUser() user: AuthUser, @IdParam('id', 'Thread') id: string, @Res() response: Response): Promise<void> {
     const thread = await this.threads.findOwned(user.id, id);
-    const output: Readable = this.files.archive(await this.threads.threadFiles(user.id, id));
+    const output: Readable = this.files.archive(await this.threads.filesToArchive(user.id, id));
     response.attachment(`${exportBaseName(thread)}-files.zip`);
     response.setHeader('Content-Type', 'application/zip');
     response.setHeader('X-Content-Type-Options', 'nosniff');

@@ -261,4 +261,11 @@ export class ThreadsService {
     const ordered = [...new Set(await this.messages.attachedFileIds(userId, thread.id))];
     return this.files.findExisting(userId, ordered);
   }
+
+  /** The thread's files for its zip: a thread without files has nothing to download (404, never an empty zip). */
+  async filesToArchive(userId: string, threadId: string): Promise<StoredFile[]> {
+    const files = await this.threadFiles(userId, threadId);
+    if (files.length === 0) throw new DomainError('not_found', 'This conversation has no files to download');
+    return files;
+  }
 }

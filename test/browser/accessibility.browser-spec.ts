@@ -117,6 +117,16 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     }
   });
 
+  it('reaches the chat’s message box with one Tab and Enter: its skip link comes first', async () => {
+    const { page } = browser;
+    await page.goto(`${app.baseUrl}/`);
+    await page.getByRole('heading', { name: 'New conversation' }).waitFor();
+    await page.locator('body').press('Tab');
+    expect(await focusedElement(page)).toBe('a:Skip to message box');
+    await page.keyboard.press('Enter');
+    expect(await focusedElement(page)).toBe('textarea:');
+  });
+
   it('offers a skip link and moves focus to each new screen’s heading', async () => {
     const { page } = browser;
     await page.goto(`${app.baseUrl}/usage`);
@@ -161,11 +171,24 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     await replies(page).last().getByRole('button', { name: 'Regenerate' }).waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
 
-    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menu', { name: 'More actions' }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.getByRole('menuitem', { name: 'Rename' }).click();
     await page.getByLabel('Conversation title', { exact: true }).waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
     await page.getByLabel('Conversation title', { exact: true }).press('Escape');
-    await page.getByRole('button', { name: 'Rename' }).waitFor();
+    await page.getByRole('button', { name: 'More actions' }).waitFor();
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Share…' }).click();
+    await page.getByRole('button', { name: 'Create link' }).click();
+    await page.getByLabel('Share link', { exact: true }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.locator('body').press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.keyboard.press('Escape');
 
     await page.getByTestId('image-input').setInputFiles([{ name: 'pixel.png', mimeType: 'image/png', buffer: minimalPng() }]);
     const previews = page.getByRole('list', { name: 'Images to send' });

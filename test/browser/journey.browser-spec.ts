@@ -180,7 +180,8 @@ describe('a whole journey in the browser', () => {
 
   it('renames, archives, searches, filters and deletes conversations', async () => {
     const { page } = browser;
-    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Rename' }).click();
     await page.getByLabel('Conversation title', { exact: true }).fill('Lighthouse stories');
     await page.getByLabel('Conversation title', { exact: true }).press('Enter');
     await page.getByRole('heading', { name: 'Lighthouse stories' }).waitFor();
@@ -200,23 +201,28 @@ describe('a whole journey in the browser', () => {
     const titles = await sidebar(page).locator('.thread-title').allInnerTexts();
     expect(titles).toEqual([TITLE, 'Lighthouse stories']);
 
-    await sidebar(page).getByLabel('Search conversation titles').fill('lighthouse s');
+    // Full text: the story's title and messages match, the second conversation does not.
+    await sidebar(page).getByLabel('Search conversations').fill('lighthouse stories');
+    const found = sidebar(page).getByRole('navigation', { name: 'Search results' });
+    await expect(found).toShow('Lighthouse stories');
     await secondLink.waitFor({ state: 'detached' });
-    expect(await sidebar(page).locator('.thread-title').allInnerTexts()).toEqual(['Lighthouse stories']);
-    await sidebar(page).getByLabel('Search conversation titles').fill('');
+    expect(new Set(await found.locator('.thread-title').allInnerTexts())).toEqual(new Set(['Lighthouse stories']));
+    await sidebar(page).getByLabel('Search conversations').fill('');
     await sidebar(page).getByLabel('Show conversations with').selectOption({ label: 'Storyteller' });
     await secondLink.waitFor();
     await screenshot(page, '14-threads-sidebar');
     await sidebar(page).getByLabel('Show conversations with').selectOption({ label: 'All assistants' });
 
-    await page.getByRole('group', { name: 'Conversation actions' }).getByRole('button', { name: 'Archive' }).click();
-    await page.getByRole('button', { name: 'Unarchive' }).waitFor();
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Archive' }).click();
+    await expect(page.locator('.thread-header .badge')).toShow('Archived');
     await secondLink.waitFor({ state: 'detached' });
     await sidebar(page).getByRole('checkbox', { name: 'Archived' }).check();
     await secondLink.waitFor();
     await sidebar(page).getByRole('checkbox', { name: 'Archived' }).uncheck();
 
-    await page.getByRole('group', { name: 'Conversation actions' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Delete…' }).click();
     await page.getByRole('dialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete conversation' }).click();
     await page.getByRole('heading', { name: 'New conversation' }).waitFor();
     expect(await sidebar(page).locator('.thread-title').allInnerTexts()).toEqual(['Lighthouse stories']);
@@ -229,17 +235,21 @@ describe('a whole journey in the browser', () => {
     await page.goto(storyThreadUrl);
     await page.getByRole('heading', { name: 'Lighthouse stories' }).waitFor();
 
-    const [markdown] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export Markdown' }).click()]);
+    const menuItem = async (name: string) => {
+      await page.getByRole('button', { name: 'More actions' }).click();
+      return page.getByRole('menuitem', { name });
+    };
+    const [markdown] = await Promise.all([page.waitForEvent('download'), (await menuItem('Export Markdown')).click()]);
     expect(markdown.suggestedFilename()).toMatch(/\.md$/);
     const markdownText = readFileSync((await markdown.path())!, 'utf8');
     expect(markdownText).toContain('Tell me a story');
     expect(markdownText).toContain('A shorter story: the light stayed on.');
 
-    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export JSON' }).click()]);
+    const [json] = await Promise.all([page.waitForEvent('download'), (await menuItem('Export JSON')).click()]);
     const exported = JSON.parse(readFileSync((await json.path())!, 'utf8'));
     expect(JSON.stringify(exported)).toContain('What is in this picture?');
 
-    const [archive] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download all files' }).click()]);
+    const [archive] = await Promise.all([page.waitForEvent('download'), (await menuItem('Download all files')).click()]);
     expect(archive.suggestedFilename()).toMatch(/\.zip$/);
     expect(readFileSync((await archive.path())!).subarray(0, 2).toString('latin1')).toBe('PK');
   });

@@ -216,6 +216,10 @@ describe('threads and messages', () => {
     expect([...entries.keys()]).toEqual(['photo.png', 'report.pdf', 'report.pdf.txt']);
     expect(entries.get('photo.png')!.equals(minimalPng())).toBe(true);
     expect(entries.get('report.pdf')!.equals(pdf)).toBe(true);
+
+    const plain = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'No files here' }).expect(200);
+    const none = await request(app.baseUrl).get(`/api/threads/${plain.body.threadId}/files/archive`).set('Cookie', user.cookie).expect(404);
+    expect(none.body).toEqual({ error: 'This conversation has no files to download', code: 'not_found' });
   });
 
   it('keeps threads readable when their assistant is deleted', async () => {

@@ -14,6 +14,9 @@ import { AuthScreen } from './screens/auth/auth-screen';
 import { PasswordChangeScreen } from './screens/auth/password-change-screen';
 import { ReauthDialog } from './screens/auth/reauth-dialog';
 import { ChatScreen } from './screens/chat/chat-screen';
+import { focusMessageBox } from './screens/chat/message-box';
+import { SharedScreen } from './screens/shared/shared-screen';
+import { strings } from './strings';
 import { SettingsScreen } from './screens/settings/settings-screen';
 import { UsageScreen } from './screens/usage/usage-screen';
 import { SessionProvider, type SessionState } from './session';
@@ -94,6 +97,9 @@ export function App() {
     };
   }, [user, loadUser]);
 
+  // A shared conversation reads the same signed in or not, without the app around it.
+  if (route.name === 'shared') return <SharedScreen token={route.token} />;
+
   if (user === undefined) {
     return (
       <main id="main" class="boot">
@@ -120,6 +126,17 @@ export function App() {
   const nav = mustChangePassword ? [] : NAV.filter((item) => !item.adminOnly || isAdmin);
   return (
     <SessionProvider value={session}>
+      {route.name === 'chat' && !mustChangePassword && (
+        <a
+          class="skip-link"
+          href="#main"
+          onClick={(event) => {
+            if (focusMessageBox()) event.preventDefault();
+          }}
+        >
+          {strings.chat.skipToMessageBox}
+        </a>
+      )}
       <a class="skip-link" href="#main">
         Skip to content
       </a>

@@ -49,6 +49,7 @@ export type Route =
   | { name: 'register' }
   | { name: 'signin' }
   | { name: 'admin'; section: AdminSection; userId?: string }
+  | { name: 'shared'; token: string }
   | { name: 'not-found' };
 
 export type AdminSection = 'users' | 'signup' | 'audit' | 'budgets';
@@ -68,6 +69,7 @@ export function matchRoute(path: string): Route {
   const [first, second] = parts;
   if (first === 'threads' && second && parts.length === 2) return { name: 'chat', threadId: second };
   if (first === 'admin') return matchAdmin(parts);
+  if (first === 'shared' && second && parts.length === 2) return { name: 'shared', token: second };
   if (first === 'assistants' && parts.length === 1) return { name: 'assistants' };
   if (first === 'assistants' && second && parts.length === 2) return { name: 'assistant', assistantId: second };
   if (parts.length === 1 && (first === 'settings' || first === 'usage' || first === 'register' || first === 'signin')) {

@@ -5,7 +5,11 @@ import type {
   AssistantFields,
   Message,
   Confirmation,
+  CreatedShare,
+  SearchResult,
   Settings,
+  Share,
+  SharedThread,
   StoredFile,
   Thread,
   UploadResult,
@@ -113,6 +117,21 @@ export const threads = {
   regeneratePath: (threadId: string) => `/api/threads/${id(threadId)}/regenerate`,
   /** Runs the assistant on the thread as it stands (answers a message left without a reply). */
   runPath: (threadId: string) => `/api/threads/${id(threadId)}/run`,
+};
+
+export const search = {
+  /** Full text over messages and titles, best first. */
+  find: (query: { q: string; includeArchived?: boolean; limit?: number }, signal?: AbortSignal) =>
+    requestJson<SearchResult>('GET', withQuery('/api/search', query), { signal }),
+};
+
+export const shares = {
+  create: (threadId: string, body: { includeFiles?: boolean } = {}) =>
+    requestJson<CreatedShare>('POST', `/api/threads/${id(threadId)}/shares`, { body }),
+  list: () => requestJson<Share[]>('GET', '/api/shares'),
+  revoke: (shareId: string) => requestJson<Confirmation>('DELETE', `/api/shares/${id(shareId)}`),
+  /** A shared conversation, read without a session. */
+  read: (token: string) => requestJson<SharedThread>('GET', `/api/shared/${id(token)}`, { ignoreUnauthorized: true }),
 };
 
 export const CHAT_PATH = '/api/chat';

@@ -509,7 +509,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All the thread's files as one zip, streamed */
+        /** All the thread's files as one zip, streamed (404 when the thread has no files) */
         get: operations["ThreadsController_archive"];
         put?: never;
         post?: never;

@@ -47,3 +47,9 @@ export type UsageReport = Schemas['UsageReport'];
 export type UsageGroupBy = UsageReport['groupBy'];
 export type UsageFigures = Schemas['UsageFigures'];
 export type UsageGroup = Schemas['UsageGroup'];
+
+export type SearchHit = Schemas['SearchHitResponse'];
+export type SearchResult = Schemas['SearchResponse'];
+export type Share = Schemas['ShareResponse'];
+export type CreatedShare = Schemas['CreatedShareResponse'];
+export type SharedThread = Schemas['SharedThreadResponse'];

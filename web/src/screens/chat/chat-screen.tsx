@@ -9,9 +9,12 @@ import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
 import { Composer } from './composer';
 import { MessageView } from './message-view';
+import { ShortcutsDialog } from './shortcuts-dialog';
+import { SidebarToggle } from './sidebar-toggle';
 import { ThreadHeader } from './thread-header';
 import { ThreadSidebar } from './thread-sidebar';
 import { useChat, type ChatPhase } from './use-chat';
+import { useChatShell } from './use-chat-shell';
 
 const PHASE_ANNOUNCEMENTS: Record<ChatPhase, string> = {
   idle: '',
@@ -79,6 +82,8 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
     const element = scroller.current;
     if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
   }, [chat.messages, chat.live?.text]);
+  const { sidebar, showShortcuts, closeShortcuts, onPick } = useChatShell({ threadId, chat, scroller, stickToBottom });
+  const toggle = <SidebarToggle open={sidebar.open} buttonRef={sidebar.toggleRef} onToggle={sidebar.toggle} />;
 
   const assistants = assistantList.data ?? [];
   const defaultAssistant = session.user.defaultAssistantId ?? assistants.find((assistant) => assistant.isActive)?.id;
@@ -109,13 +114,23 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
     : null;
 
   return (
-    <div class="chat-layout">
-      <ThreadSidebar activeId={threadId} assistants={assistants} version={version} />
-      <main id="main" class="chat-main">
+    <div class="chat-layout" data-sidebar={sidebar.open ? 'open' : 'closed'}>
+      <ThreadSidebar
+        activeId={threadId}
+        assistants={assistants}
+        version={version}
+        open={sidebar.open}
+        drawer={sidebar.drawer}
+        sidebarRef={sidebar.sidebarRef}
+        onClose={() => sidebar.hide(true)}
+        onPick={onPick}
+      />
+      <main id="main" class="chat-main" inert={sidebar.drawer && sidebar.open}>
         {threadId ? (
           thread ? (
             <ThreadHeader
               thread={thread}
+              leading={toggle}
               assistants={assistants}
               onChanged={(changed) => {
                 setThread(changed);
@@ -127,13 +142,15 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
               }}
             />
           ) : (
-            <header class="thread-header">
+            <header class="thread-header header-row">
+              {toggle}
               <ScreenHeading focusKey={threadId}>Conversation</ScreenHeading>
               <ErrorNotice error={threadError} context="Could not open the conversation." />
             </header>
           )
         ) : (
-          <header class="thread-header">
+          <header class="thread-header header-row">
+            {toggle}
             <ScreenHeading focusKey="new">New conversation</ScreenHeading>
             <label class="inline-select">
               <span>Assistant</span>
@@ -220,6 +237,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
           onUploaded={chat.rememberFiles}
         />
       </main>
+      <ShortcutsDialog open={showShortcuts} onClose={closeShortcuts} />
     </div>
   );
 }
