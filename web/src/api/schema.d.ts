@@ -243,6 +243,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chat models the user's OpenAI key may use (cached per user) */
+        get: operations["ModelsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/upload": {
         parameters: {
             query?: never;
@@ -1456,6 +1473,12 @@ export interface components {
             addFileIds?: string[];
             /** @description Documents to detach */
             removeFileIds?: string[];
+        };
+        ModelListResponse: {
+            /** @description The chat models the key may use, sorted by name (empty when unavailable) */
+            models: string[];
+            /** @description False when the list could not be read (no key, the provider unreachable or failing, or too long a list): any name is then accepted */
+            available: boolean;
         };
         FileAttachmentResponse: {
             /** Format: uuid */
@@ -2690,6 +2713,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssistantResponse"];
+                };
+            };
+        };
+    };
+    ModelsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelListResponse"];
                 };
             };
         };
