@@ -1643,6 +1643,8 @@ export interface components {
             siblingCount?: number;
             /** @description Which version it is, 1-based, oldest first; in message lists */
             siblingIndex?: number;
+            /** @description The ids of its versions, oldest first (for POST …/activate); in message lists */
+            siblingIds?: string[];
             /** Format: date-time */
             createdAt: string;
             /** @description The owner's rating of a reply (null: none) */
