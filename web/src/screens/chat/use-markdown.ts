@@ -1,8 +1,9 @@
 // The Markdown renderer is loaded on first use (it is most of the client's
 // weight); until it arrives, messages show as plain text.
 import { useEffect, useState } from 'preact/hooks';
+import type { RenderOptions } from '../../lib/markdown';
 
-type Render = (text: string) => string;
+export type Render = (text: string, options?: RenderOptions) => string;
 
 let renderer: Render | undefined;
 let loading: Promise<Render> | undefined;
