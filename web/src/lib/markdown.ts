@@ -4,7 +4,7 @@
 // message is shown as text, and links are limited to http(s) and mailto; the
 // result then goes through DOMPurify as a second, independent line of defence.
 // Loaded lazily: it is the largest part of the client and only chat needs it.
-import markdownKatex from '@vscode/markdown-it-katex';
+import katexModule from '@vscode/markdown-it-katex';
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/common';
 import MarkdownIt from 'markdown-it';
@@ -22,6 +22,8 @@ const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false, typ
 markdown.validateLink = (url: string) => SAFE_LINK.test(url.trim());
 // Images are left out: a reply could otherwise make the browser fetch any address.
 markdown.disable('image');
+// A CommonJS module marked __esModule: bundled for a "type": "module" package, its default import is the whole exports object.
+const markdownKatex = (katexModule as unknown as { default?: typeof katexModule }).default ?? katexModule;
 markdown.use(markdownKatex, { throwOnError: false, enableFencedBlocks: true });
 markdown.use(taskLists, { enabled: false });
 
@@ -89,7 +91,8 @@ export interface RenderOptions {
 export function renderMarkdown(text: string, options: RenderOptions = {}): string {
   const cited = citationMarkers(text, options.citations ?? [], options.anchor ?? 'reply');
   return purifier.sanitize(linkCitations(markdown.render(cited.text), cited), {
-    ALLOWED_URI_REGEXP: /^(?:(?:https?|mailto):|#cite-)/i,
+    // Addresses: http(s), mailto and citation anchors; values that are not addresses (a box's type, KaTeX's styles) pass.
+    ALLOWED_URI_REGEXP: /^(?:(?:https?|mailto):|#cite-|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i,
     FORBID_TAGS: ['style', 'img', 'form', 'iframe', 'textarea', 'select'],
     FORBID_ATTR: ['id', 'name'],
   });

@@ -8,7 +8,7 @@ export const conversation = {
   copy: 'Copy',
   copyLabel: 'Copy the message',
   edit: 'Edit',
-  editLabel: 'Edit and send again',
+  editLabel: 'Edit your message',
   editorLabel: 'New version of your message',
   saveAndSend: 'Save & send',
   cancelEdit: 'Cancel',

@@ -7,6 +7,21 @@ import { strings } from '../../strings';
 
 const words = strings.conversation;
 
+/** A thumb (up; turned over for down): drawn, as emoji fonts are not everywhere. */
+function Thumb({ down }: { down?: boolean }) {
+  return (
+    <svg viewBox="0 0 24 24" width="15" height="15" aria-hidden="true" class={down ? 'thumb-down' : undefined}>
+      <path
+        fill="none"
+        stroke="currentColor"
+        stroke-width="1.8"
+        stroke-linejoin="round"
+        d="M7 10v10H3V10h4zm0 0 4-7c1.5 0 2.5 1 2.3 2.6L12.8 9H19a2 2 0 0 1 2 2.3l-1.2 7A2 2 0 0 1 17.8 20H7"
+      />
+    </svg>
+  );
+}
+
 export function RatingControls({ message, onRated }: { message: Message; onRated(message: Message): void }) {
   const rating = message.feedback?.rating;
   const [comment, setComment] = useState(message.feedback?.comment ?? '');
@@ -32,10 +47,10 @@ export function RatingControls({ message, onRated }: { message: Message; onRated
   return (
     <>
       <button type="button" class="action-button rating" aria-label={words.rateUp} aria-pressed={rating === 'up'} onClick={() => void rate(rating === 'up' ? null : 'up')}>
-        👍
+        <Thumb />
       </button>
       <button type="button" class="action-button rating" aria-label={words.rateDown} aria-pressed={rating === 'down'} onClick={() => void rate(rating === 'down' ? null : 'down')}>
-        👎
+        <Thumb down />
       </button>
       {commenting && rating && (
         <form
