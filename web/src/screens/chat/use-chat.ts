@@ -58,7 +58,7 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
       setLive,
       setError,
       setBudgetWarning,
-      onStreaming: () => phaseRef.current === 'sending' && updatePhase('streaming'),
+      onStreaming: () => (phaseRef.current === 'sending' || phaseRef.current === 'idle') && updatePhase('streaming'),
       onThreadKnown: (id) => {
         if (turnThread.current) return;
         turnThread.current = id;
@@ -75,14 +75,17 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
   /**
    * Runs a stream to its end (a turn, or an attach to a running reply),
    * reattaching from the last event id when the connection breaks mid-reply.
+   * `open` resolves false when there was nothing to follow. Without
+   * `replyLive`, nothing shows until the first event.
    */
-  const follow = async (open: (signal: AbortSignal) => Promise<unknown>, replyLive: LiveReply): Promise<void> => {
+  const follow = async (open: (signal: AbortSignal) => Promise<boolean | void>, replyLive: LiveReply | null): Promise<void> => {
     const abort = new AbortController();
     controller.current = abort;
     setError(null);
-    setLive(replyLive);
+    if (replyLive) setLive(replyLive);
+    let ran = true;
     try {
-      await open(abort.signal);
+      ran = (await open(abort.signal)) !== false;
     } catch (caught) {
       const id = turnThread.current;
       const broken = caught instanceof ApiError && caught.code === 'stream_interrupted';
@@ -93,8 +96,7 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
       }
     } finally {
       window.clearTimeout(hangUpTimer.current);
-      const current = controller.current === abort;
-      if (current) {
+      if (controller.current === abort) {
         controller.current = null;
         lastEventId.current = undefined;
         setLive(null);
@@ -102,24 +104,24 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
         updatePhase('idle');
         // The stored messages are the truth (statuses, usage, the active branch); the caller need not wait for them.
         const id = turnThread.current;
-        if (id) void load(id, false);
-        callbacksRef.current.onTurnEnded();
+        if (id && ran) {
+          void load(id, false);
+          callbacksRef.current.onTurnEnded();
+        }
       }
     }
   };
 
-  /** Attaches to the reply still being written in the thread, `stored` being the part already saved. */
-  const resume = (id: string, stored: Message) => {
+  /**
+   * Attaches to a reply that may still be written in the thread (opened in
+   * another tab, or before a reload): `stored` is the part already saved;
+   * without it, the reply to the last message may have begun.
+   */
+  const resume = (id: string, stored: Message | undefined) => {
     if (phaseRef.current !== 'idle') return;
-    updatePhase('streaming');
-    lastEventId.current = String(charCount(stored.content));
-    void follow(
-      async (signal) => {
-        const attached = await attachChat(id, lastEventId.current!, onEvent, signal);
-        if (!attached) lastEventId.current = undefined;
-      },
-      { text: stored.content, replacesId: stored.id },
-    );
+    if (stored) updatePhase('streaming');
+    lastEventId.current = String(stored ? charCount(stored.content) : 0);
+    void follow((signal) => attachChat(id, lastEventId.current!, onEvent, signal), stored ? { text: stored.content, replacesId: stored.id } : null);
   };
 
   /** Reads the newest page; with `resumeLive`, follows a reply that is still being written. */
@@ -144,6 +146,7 @@ export function useChat(threadId: string | undefined, callbacks: ChatCallbacks) 
       setLoadError(null);
       const last = loaded.at(-1);
       if (resumeLive && last?.role === 'assistant' && last.status === 'streaming') resume(id, last);
+      else if (resumeLive && last?.role === 'user') resume(id, undefined);
     } catch (caught) {
       setLoadError(caught);
     } finally {
