@@ -2,6 +2,7 @@
 export const composer = {
   model: 'Model',
   modelDefault: 'Default ({model})',
+  unknownModel: 'Your OpenAI key does not offer this model: check the name.',
   modelUnavailable: 'The list of models could not be read; the default model answers.',
   attachFailed: 'The file could not be attached.',
   notAnImage: '{name} is not an image: it is attached as a document.',

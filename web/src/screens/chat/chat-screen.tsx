@@ -202,6 +202,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
         )}
         <Composer
           draftKey={threadId ?? 'new'}
+          focusKey={threadId ? thread?.id : 'new'}
           phase={chat.phase}
           onSend={(text, fileIds) => chat.send(text, fileIds, threadId ? undefined : newAssistantId, { model: turnModel })}
           model={turnModel}

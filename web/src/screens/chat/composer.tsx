@@ -16,6 +16,8 @@ const COUNTER_FROM = 0.8;
 
 interface Props {
   draftKey: string;
+  /** Changes when a conversation has opened (after its heading took focus): the field takes it then. */
+  focusKey?: string;
   phase: ChatPhase;
   disabledReason?: string;
   /** The server's limit on a message's length (GET /config), once known. */
@@ -29,7 +31,7 @@ interface Props {
   onUploaded(files: StoredFile[]): void;
 }
 
-export function Composer({ draftKey, phase, disabledReason, maxChars, model, defaultModel, onModelChange, onSend, onStop, onUploaded }: Props) {
+export function Composer({ draftKey, focusKey, phase, disabledReason, maxChars, model, defaultModel, onModelChange, onSend, onStop, onUploaded }: Props) {
   const [text, setText] = useDraft(`composer:${draftKey}`);
   const { attachments, uploadError, attach, detach, take, uploading } = useAttachments(onUploaded);
   const [notes, setNotes] = useState<string[]>([]);
@@ -42,7 +44,9 @@ export function Composer({ draftKey, phase, disabledReason, maxChars, model, def
   const canSend = !busy && !uploading && !disabledReason && text.trim() !== '' && over <= 0;
 
   // A conversation opened: ready to write in it.
-  useEffect(() => textArea.current?.focus(), [draftKey]);
+  useEffect(() => {
+    if (focusKey !== undefined) textArea.current?.focus({ preventScroll: true });
+  }, [focusKey]);
   // The field grows with its text, up to the height the stylesheet allows.
   useLayoutEffect(() => {
     const field = textArea.current;

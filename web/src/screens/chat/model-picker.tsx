@@ -1,8 +1,7 @@
 // The model that answers the next turns: the default (the assistant's, or the
 // plain chat's) or one of the models the user's key may use.
-import { useEffect, useState } from 'preact/hooks';
-import { conversation, type ModelList } from '../../api/conversation';
 import { format, strings } from '../../strings';
+import { useChatModels } from './use-chat-models';
 
 const words = strings.composer;
 
@@ -14,10 +13,7 @@ interface Props {
 }
 
 export function ModelPicker({ value, defaultModel, disabled, onChange }: Props) {
-  const [list, setList] = useState<ModelList | null>(null);
-  useEffect(() => {
-    conversation.models().then(setList, () => setList({ models: [], available: false }));
-  }, []);
+  const list = useChatModels();
   if (!list) return null;
   if (!list.available) {
     return (
@@ -28,16 +24,13 @@ export function ModelPicker({ value, defaultModel, disabled, onChange }: Props) 
   }
   const others = list.models.filter((model) => model !== defaultModel);
   return (
-    <label class="model-picker">
-      <span class="visually-hidden">{words.model}</span>
-      <select value={value ?? ''} disabled={disabled} onChange={(event) => onChange(event.currentTarget.value || undefined)}>
-        <option value="">{format(words.modelDefault, { model: defaultModel ?? '' })}</option>
-        {others.map((model) => (
-          <option key={model} value={model}>
-            {model}
-          </option>
-        ))}
-      </select>
-    </label>
+    <select class="model-picker" aria-label={words.model} value={value ?? ''} disabled={disabled} onChange={(event) => onChange(event.currentTarget.value || undefined)}>
+      <option value="">{format(words.modelDefault, { model: defaultModel ?? '' })}</option>
+      {others.map((model) => (
+        <option key={model} value={model}>
+          {model}
+        </option>
+      ))}
+    </select>
   );
 }
