@@ -44,7 +44,7 @@ describe('every message has its actions: copy, edit, versions, regenerate, ratin
   it('regenerates a reply and keeps the old one: the switcher moves between 1/2 and 2/2', async () => {
     const { page } = browser;
     app.fake.enqueueResponse({ text: 'The second answer.' });
-    await replies(page).last().getByRole('button', { name: 'Write a new version of this reply' }).click();
+    await replies(page).last().getByRole('button', { name: 'Regenerate' }).click();
     await waitUntilIdle(page);
     const reply = replies(page).last();
     await expect(reply).toShow('The second answer.');

@@ -26,12 +26,19 @@ export function citedDocuments(citations: readonly Citation[]): Citation[] {
   return firsts.filter((citation, position) => firsts.findIndex((other) => other.fileId === citation.fileId) === position);
 }
 
+/** The end of the word at `index` (a mark inside a word or its Markdown, e.g. **bold**, would break it). */
+function wordEnd(text: string, index: number): number {
+  let at = index;
+  while (at < text.length && !/\s/.test(text[at])) at++;
+  return at;
+}
+
 export function citationMarkers(text: string, citations: readonly Citation[], anchor: string): CitedText {
   const documents = citedDocuments(citations);
   const numberOf = new Map(documents.map((document, position) => [document.fileId, position + 1]));
   const places = new Map<number, Set<number>>();
   for (const citation of citations) {
-    const at = Math.max(0, Math.min(text.length, citation.index));
+    const at = wordEnd(text, Math.max(0, Math.min(text.length, citation.index)));
     places.set(at, (places.get(at) ?? new Set()).add(numberOf.get(citation.fileId)!));
   }
   let marked = text;

@@ -3,10 +3,10 @@
 // citation markers. markdown-it runs with `html: false`, so raw HTML in a
 // message is shown as text, and links are limited to http(s) and mailto; the
 // result then goes through DOMPurify as a second, independent line of defence.
-// Loaded lazily: it is the largest part of the client and only chat needs it.
-import katexModule from '@vscode/markdown-it-katex';
+// Loaded lazily: only chat needs it. Highlighting and maths are loaded apart,
+// when a text first needs them (`extrasFor`); until then code shows plain and
+// maths as written.
 import DOMPurify from 'dompurify';
-import hljs from 'highlight.js/lib/common';
 import MarkdownIt from 'markdown-it';
 import taskLists from 'markdown-it-task-lists';
 import { strings } from '../strings';
@@ -22,17 +22,40 @@ const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false, typ
 markdown.validateLink = (url: string) => SAFE_LINK.test(url.trim());
 // Images are left out: a reply could otherwise make the browser fetch any address.
 markdown.disable('image');
-// A CommonJS module marked __esModule: bundled for a "type": "module" package, its default import is the whole exports object.
-const markdownKatex = (katexModule as unknown as { default?: typeof katexModule }).default ?? katexModule;
-markdown.use(markdownKatex, { throwOnError: false, enableFencedBlocks: true });
 markdown.use(taskLists, { enabled: false });
+
+let highlight: ((code: string, language: string) => string | undefined) | undefined;
+let loadingCode: Promise<void> | undefined;
+let loadingMath: Promise<void> | undefined;
+let mathReady = false;
+
+/**
+ * Loads what the text needs beyond plain Markdown (highlighting for a fenced
+ * block, KaTeX for a dollar sign); undefined when all of it is there already.
+ */
+export function extrasFor(text: string): Promise<void> | undefined {
+  const pending: Array<Promise<void>> = [];
+  if (!highlight && /^ {0,3}(```|~~~)/m.test(text)) {
+    loadingCode ??= import('./markdown-code').then((module) => void (highlight = module.highlight));
+    pending.push(loadingCode);
+  }
+  if (!mathReady && text.includes('$')) {
+    loadingMath ??= import('./markdown-math').then((module) => {
+      module.addMath(markdown);
+      mathReady = true;
+    });
+    pending.push(loadingMath);
+  }
+  return pending.length > 0 ? Promise.all(pending).then(() => undefined) : undefined;
+}
 
 /** A code block: its language, a copy button (handled by the message view), the highlighted code. */
 markdown.renderer.rules.fence = (tokens, index) => {
   const token = tokens[index];
   const language = token.info.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
-  const known = language !== '' && hljs.getLanguage(language) !== undefined;
-  const code = known ? hljs.highlight(token.content, { language, ignoreIllegals: true }).value : escapeHtml(token.content);
+  const highlighted = highlight?.(token.content, language);
+  const known = highlighted !== undefined;
+  const code = highlighted ?? escapeHtml(token.content);
   const label = escapeHtml(language || strings.conversation.codeLabel);
   return (
     `<div class="code-block"><div class="code-head"><span class="code-language">${label}</span>` +
@@ -40,18 +63,6 @@ markdown.renderer.rules.fence = (tokens, index) => {
     `<pre><code class="hljs${known ? ` language-${language}` : ''}">${code}</code></pre></div>`
   );
 };
-
-/** KaTeX's stylesheet and fonts come with this module: the page names the built stylesheet. */
-function loadMathStylesheet(): void {
-  const href = document.querySelector<HTMLMetaElement>('meta[name="math-stylesheet"]')?.content;
-  if (!href || document.querySelector('link[data-math-stylesheet]')) return;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = href;
-  link.dataset.mathStylesheet = '';
-  document.head.append(link);
-}
-loadMathStylesheet();
 
 const purifier = DOMPurify(window);
 purifier.addHook('afterSanitizeAttributes', (node) => {

@@ -58,7 +58,7 @@ export function MessageActions({ message, busy, onEdit, onRegenerate, onActivate
         </button>
       )}
       {onRegenerate && (
-        <button type="button" class="action-button" aria-label={words.regenerateLabel} disabled={busy} onClick={onRegenerate}>
+        <button type="button" class="action-button" title={words.regenerateLabel} disabled={busy} onClick={onRegenerate}>
           {words.regenerate}
         </button>
       )}

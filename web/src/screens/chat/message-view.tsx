@@ -1,5 +1,4 @@
 import type { ComponentChildren } from 'preact';
-import { useMemo } from 'preact/hooks';
 import { files as fileRoutes } from '../../api/endpoints';
 import type { Citation, Message, StoredFile } from '../../api/types';
 import { citedDocuments } from '../../lib/citation-markers';
@@ -28,8 +27,7 @@ async function copyCode(button: HTMLElement): Promise<void> {
 }
 
 function Markdown({ text, citations, anchor }: { text: string; citations: Citation[]; anchor: string }) {
-  const render = useMarkdown();
-  const html = useMemo(() => (render ? render(text, { citations, anchor }) : undefined), [render, text, citations, anchor]);
+  const html = useMarkdown(text, { citations, anchor });
   if (html === undefined) return <div class="plain-text">{text}</div>;
   // Safe: renderMarkdown escapes raw HTML, keeps only http(s)/mailto links, then sanitizes.
   return (
