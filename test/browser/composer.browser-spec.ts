@@ -20,19 +20,13 @@ const lastResponseBody = (app: TestApp) => app.fake.requestsTo('POST', '/v1/resp
 
 /** Hands files to the composer as the browser does for a paste (into the field) or a drop (on the form). */
 async function handOver(page: Page, how: 'paste' | 'drop', files: Array<{ name: string; type: string; bytes: number[] }>): Promise<void> {
-  await page.evaluate(
-    ({ how, files }) => {
-      const transfer = new DataTransfer();
-      for (const file of files) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name, { type: file.type }));
-      const target = document.querySelector(how === 'paste' ? '.composer textarea' : '.composer')!;
-      const event =
-        how === 'paste'
-          ? new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true })
-          : new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
-      target.dispatchEvent(event);
-    },
-    { how, files },
-  );
+  await page.evaluate(`(() => {
+    const transfer = new DataTransfer();
+    for (const file of ${JSON.stringify(files)}) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name, { type: file.type }));
+    const init = { bubbles: true, cancelable: true };
+    const event = ${how === 'paste' ? "new ClipboardEvent('paste', { ...init, clipboardData: transfer })" : "new DragEvent('drop', { ...init, dataTransfer: transfer })"};
+    document.querySelector(${JSON.stringify(how === 'paste' ? '.composer textarea' : '.composer')}).dispatchEvent(event);
+  })()`);
 }
 
 describe('the composer: model, growing field, files, length and plain chat', () => {
@@ -88,7 +82,7 @@ describe('the composer: model, growing field, files, length and plain chat', () 
     await expect(page.getByRole('main')).toShow('Your OpenAI key does not offer this model');
     await model.fill('gpt-4o-mini');
     await expect(page.getByText('Your OpenAI key does not offer this model')).toBeGone();
-    const listed = await page.locator(`datalist#${await model.getAttribute('list')} option`).evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    const listed = await page.locator(`datalist#${await model.getAttribute('list')} option`).evaluateAll((options) => options.map((option) => option.getAttribute('value')));
     expect(listed).toContain('gpt-5');
   });
 
@@ -97,7 +91,7 @@ describe('the composer: model, growing field, files, length and plain chat', () 
     await page.goto(`${app.baseUrl}/`);
     await sidebar(page).locator('a[href^="/threads/"]').first().click();
     await page.waitForURL(/\/threads\//);
-    await eventually(async () => ((await page.evaluate(() => document.activeElement?.matches('.composer textarea'))) ? true : undefined));
+    await eventually(async () => ((await page.evaluate("document.activeElement?.matches('.composer textarea')")) ? true : undefined));
 
     const height = () => field(page).evaluate((element) => element.getBoundingClientRect().height);
     await field(page).fill('one line');

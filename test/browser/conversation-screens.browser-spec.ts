@@ -23,7 +23,7 @@ const ANSWER = [
 /** Waits for the reply's Copy button to settle at `opacity` (0: hidden until hover or focus); fails if it never does. */
 async function expectCopyOpacity(page: Page, opacity: '0' | '1'): Promise<void> {
   const button = replies(page).last().getByRole('button', { name: 'Copy the message' });
-  const read = () => button.evaluate((element) => getComputedStyle(element).opacity);
+  const read = () => button.evaluate((element) => String((globalThis as any).getComputedStyle(element).opacity));
   await eventually(async () => ((await read()) === opacity ? true : undefined), { describe: read });
 }
 
@@ -76,7 +76,7 @@ describe('a conversation with code, maths, a task list, versions and actions, on
     await page.mouse.move(1, 1);
     await expectCopyOpacity(page, '1');
     await replies(page).last().getByRole('button', { name: 'Copy the message' }).scrollIntoViewIfNeeded();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await screenshot(page, 'conversation-phone');
   });
 
@@ -85,7 +85,7 @@ describe('a conversation with code, maths, a task list, versions and actions, on
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ colorScheme: 'dark' });
     try {
-      const keyword = await replies(page).last().locator('.hljs-keyword').first().evaluate((element) => getComputedStyle(element).color);
+      const keyword = await replies(page).last().locator('.hljs-keyword').first().evaluate((element) => String((globalThis as any).getComputedStyle(element).color));
       expect(keyword).toBe('rgb(255, 123, 156)');
       await replies(page).last().hover();
       await screenshot(page, 'conversation-dark');
