@@ -9,7 +9,7 @@
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import taskLists from 'markdown-it-task-lists';
-import { strings } from '../strings';
+import { format, strings } from '../strings';
 import { citationMarkers, CITE_MARK, type CitedText } from './citation-markers';
 
 const SAFE_LINK = /^(https?:|mailto:)/i;
@@ -88,8 +88,8 @@ purifier.addHook('afterSanitizeAttributes', (node) => {
 function linkCitations(html: string, cited: CitedText): string {
   if (cited.count === 0) return html;
   return html.replace(new RegExp(`${CITE_MARK}(\\d+)${CITE_MARK}`, 'g'), (_whole, number: string) => {
-    const label = escapeHtml(cited.names[Number(number) - 1] ?? '');
-    return `<sup class="citation-marker"><a href="#cite-${cited.anchor}-${number}" title="${label}">${number}</a></sup>`;
+    const label = escapeHtml(format(strings.conversation.citationOf, { number, name: cited.names[Number(number) - 1] ?? '' }));
+    return `<sup class="citation-marker"><a href="#cite-${cited.anchor}-${number}" title="${label}" aria-label="${label}">${number}</a></sup>`;
   });
 }
 

@@ -11,5 +11,4 @@ export const composer = {
   documentAttached: 'Document',
   lengthCounter: '{count} / {max} characters',
   tooLong: 'The message is {over} characters over the limit.',
-  plainChat: 'No assistant (plain chat)',
 } as const;

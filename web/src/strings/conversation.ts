@@ -27,9 +27,7 @@ export const conversation = {
   ratingComment: 'What could be better? (optional)',
   ratingCommentLabel: 'Comment on the rating',
   saveComment: 'Save comment',
-  ratingSaved: 'Thanks for the rating',
   ratingFailed: 'Could not save the rating.',
   sources: 'Sources',
   citationOf: 'Source {number}: {name}',
-  resuming: 'Picking the reply up where it is…',
 } as const;

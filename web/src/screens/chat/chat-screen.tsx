@@ -1,9 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { assistants as assistantRoutes, threads } from '../../api/endpoints';
 import type { Thread } from '../../api/types';
-import { ConversationMessage } from './conversation-message';
-import { liveMessage } from './draft-message';
-import { useConversationExtras } from './use-conversation-extras';
 import { ErrorNotice } from '../../components/error-notice';
 import { useLoader } from '../../components/hooks';
 import { formatDateTime } from '../../lib/format';
@@ -12,10 +9,13 @@ import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
 import { strings } from '../../strings';
 import { Composer } from './composer';
+import { ConversationMessage } from './conversation-message';
+import { liveMessage } from './draft-message';
 import { MessageView } from './message-view';
 import { ThreadHeader } from './thread-header';
 import { ThreadSidebar } from './thread-sidebar';
 import { useChat, type ChatPhase } from './use-chat';
+import { useConversationExtras } from './use-conversation-extras';
 
 const PHASE_ANNOUNCEMENTS: Record<ChatPhase, string> = {
   idle: '',

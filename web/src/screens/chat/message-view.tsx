@@ -42,7 +42,7 @@ function Markdown({ text, citations, anchor }: { text: string; citations: Citati
   );
 }
 
-/** The documents a reply cites, numbered as the markers in its text; each opens in a new tab. */
+/** The documents a reply cites, numbered as the markers in its text link to them; each can be downloaded. */
 function Citations({ citations, anchor }: { citations: Citation[]; anchor: string }) {
   const documents = citedDocuments(citations);
   if (documents.length === 0) return null;
@@ -52,7 +52,7 @@ function Citations({ citations, anchor }: { citations: Citation[]; anchor: strin
       <ol>
         {documents.map((citation, position) => (
           <li key={citation.fileId} id={`cite-${anchor}-${position + 1}`}>
-            <a href={fileRoutes.contentUrl(citation.fileId)} target="_blank" rel="noopener noreferrer">
+            <a href={fileRoutes.contentUrl(citation.fileId)} download={citation.filename}>
               {citation.filename}
             </a>
           </li>
