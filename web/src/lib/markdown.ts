@@ -72,6 +72,11 @@ purifier.addHook('afterSanitizeAttributes', (node) => {
     else node.setAttribute('disabled', '');
     return;
   }
+  // Only the renderer makes buttons: a code block's copy button, which submits nothing.
+  if (node.tagName === 'BUTTON') {
+    node.setAttribute('type', 'button');
+    return;
+  }
   if (node.tagName !== 'A') return;
   const href = node.getAttribute('href') ?? '';
   if (CITATION_LINK.test(href)) return;
@@ -105,6 +110,6 @@ export function renderMarkdown(text: string, options: RenderOptions = {}): strin
     // Addresses: http(s), mailto and citation anchors; values that are not addresses (a box's type, KaTeX's styles) pass.
     ALLOWED_URI_REGEXP: /^(?:(?:https?|mailto):|#cite-|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i,
     FORBID_TAGS: ['style', 'img', 'form', 'iframe', 'textarea', 'select'],
-    FORBID_ATTR: ['id', 'name'],
+    FORBID_ATTR: ['id', 'name', 'form', 'formaction', 'action'],
   });
 }

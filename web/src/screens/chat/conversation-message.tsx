@@ -31,6 +31,7 @@ function MessageEditor({ initial, onSave, onCancel }: { initial: string; onSave(
         onInput={(event) => setText(event.currentTarget.value)}
         onKeyDown={(event) => {
           if (event.key === 'Escape') onCancel();
+          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) event.currentTarget.form?.requestSubmit();
         }}
       />
       <div class="message-editor-bar">
