@@ -64,6 +64,7 @@ describe('every message has its actions: copy, edit, versions, regenerate, ratin
     const editor = page.getByLabel('New version of your message');
     await expect(editor).toHoldValue('A question');
     await editor.fill('A better question');
+    await screenshot(page, 'message-editor');
     app.fake.enqueueResponse({ text: 'An answer to the better question.' });
     await page.getByRole('button', { name: 'Save & send' }).click();
     await waitUntilIdle(page);
