@@ -18,7 +18,9 @@ function writePage(metafile) {
   const [script, entry] = outputs.find(([, output]) => output.entryPoint === 'web/src/main.tsx') ?? [];
   if (!script) throw new Error('the build produced no entry script');
   const toUrl = (file) => `/${relative(outDir, file).split('\\').join('/')}`;
+  const [math] = outputs.find(([, output]) => output.entryPoint === 'web/src/styles/math.css') ?? [];
   const head = [
+    math && `<meta name="math-stylesheet" content="${toUrl(math)}" />`,
     entry.cssBundle && `<link rel="stylesheet" href="${toUrl(entry.cssBundle)}" />`,
     `<script type="module" src="${toUrl(script)}"></script>`,
   ].filter(Boolean);
@@ -53,7 +55,8 @@ mkdirSync(assetsDir, { recursive: true });
 
 const options = {
   absWorkingDir: join(webDir, '..'),
-  entryPoints: ['web/src/main.tsx'],
+  entryPoints: ['web/src/main.tsx', 'web/src/styles/math.css'],
+  loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },
   outdir: assetsDir,
   bundle: true,
   splitting: true,

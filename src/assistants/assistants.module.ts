@@ -7,6 +7,7 @@ import { AssistantsController } from './assistants.controller.js';
 import { AssistantsRepository } from './assistants.repository.js';
 import { AssistantsService } from './assistants.service.js';
 import { ModelNames } from './model-names.js';
+import { ModelsController } from './models.controller.js';
 
 @Injectable()
 class AssistantOwnershipCheck implements AssistantOwnership {
@@ -19,7 +20,7 @@ class AssistantOwnershipCheck implements AssistantOwnership {
 
 @Module({
   imports: [AuthModule, FilesModule],
-  controllers: [AssistantsController],
+  controllers: [AssistantsController, ModelsController],
   providers: [
     AssistantsService,
     AssistantsRepository,

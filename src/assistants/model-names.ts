@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UsersService } from '../auth/users.service.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { LlmService } from '../llm/llm.service.js';
+import { chatModels } from './chat-models.js';
 
 const SUGGESTIONS = 5;
 
@@ -41,6 +42,12 @@ export class ModelNames {
     private readonly users: UsersService,
     private readonly llm: LlmService,
   ) {}
+
+  /** The chat models the user's key may use, or undefined when the list cannot be read. */
+  async chatModelsFor(userId: string): Promise<string[] | undefined> {
+    const models = await this.llm.availableModels(await this.users.get(userId));
+    return models && chatModels(models);
+  }
 
   /** Throws 422 unknown_model, naming the nearest models, unless the user's key may use `model`. */
   async assertAvailable(userId: string, model: string): Promise<void> {

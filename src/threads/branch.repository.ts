@@ -24,16 +24,17 @@ export function walkUp(start: string, bound: (top: string) => string = () => 'tr
 /** The thread's active leaf ($1 the thread, $2 the user); none while the thread is in the trash. */
 export const ACTIVE_LEAF = '(SELECT active_leaf_id FROM threads WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL)';
 
-/** How many versions a message has (it and its siblings), and which one it is (1-based, oldest first). */
+/** How many versions a message has (it and its siblings), which one it is (1-based, oldest first), and their ids in that order. */
 const SIBLINGS = `CROSS JOIN LATERAL (
-    SELECT count(*)::int AS sibling_count, (count(*) FILTER (WHERE s.seq <= b.seq))::int AS sibling_index FROM (
-      SELECT seq FROM messages WHERE b.parent_id IS NOT NULL AND thread_id = $1 AND parent_id = b.parent_id AND user_id = $2
+    SELECT count(*)::int AS sibling_count, (count(*) FILTER (WHERE s.seq <= b.seq))::int AS sibling_index,
+      array_agg(s.id::text ORDER BY s.seq) AS sibling_ids FROM (
+      SELECT id, seq FROM messages WHERE b.parent_id IS NOT NULL AND thread_id = $1 AND parent_id = b.parent_id AND user_id = $2
       UNION ALL
-      SELECT seq FROM messages WHERE b.parent_id IS NULL AND thread_id = $1 AND parent_id IS NULL AND user_id = $2
+      SELECT id, seq FROM messages WHERE b.parent_id IS NULL AND thread_id = $1 AND parent_id IS NULL AND user_id = $2
     ) s
   ) siblings`;
 
-export type BranchPageRow = MessageResponseRow & { sibling_count: number; sibling_index: number };
+export type BranchPageRow = MessageResponseRow & { sibling_count: number; sibling_index: number; sibling_ids: string[] };
 
 /** A message with what its place in the tree allows: its parent, its versions, its replies. */
 export interface TreeNode {
@@ -95,7 +96,7 @@ export class BranchRepository {
    * the anchor; `after` reads on from the anchor when it is on the active branch.
    */
   async page(userId: string, threadId: string, cursor: MessageCursor): Promise<BranchPageRow[]> {
-    const select = `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${messageFeedbackColumn('b')}, siblings.sibling_count, siblings.sibling_index FROM branch b ${SIBLINGS}`;
+    const select = `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${messageFeedbackColumn('b')}, siblings.sibling_count, siblings.sibling_index, siblings.sibling_ids FROM branch b ${SIBLINGS}`;
     if (cursor.anchorId === null) {
       return this.sql.rows<BranchPageRow>(`${walkUp(ACTIVE_LEAF, (top) => `m.depth > ${top} - $3`)} ${select} ORDER BY b.depth DESC`, [threadId, userId, cursor.limit]);
     }

@@ -183,6 +183,7 @@ export class MessageResponse {
   parentId!: string | null;
   @ApiPropertyOptional({ description: 'Versions of this message (it and its siblings); in message lists' }) siblingCount?: number;
   @ApiPropertyOptional({ description: 'Which version it is, 1-based, oldest first; in message lists' }) siblingIndex?: number;
+  @ApiPropertyOptional({ type: [String], description: 'The ids of its versions, oldest first (for POST …/activate); in message lists' }) siblingIds?: string[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: MessageFeedbackResponse, description: "The owner's rating of a reply (null: none)" })
   feedback!: MessageFeedbackResponse | null;

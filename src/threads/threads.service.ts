@@ -162,7 +162,7 @@ export class ThreadsService {
   async listMessages(userId: string, threadId: string, page: MessagePage): Promise<MessageResponse[]> {
     const anchorId = page.after ?? page.before ?? null;
     const rows = await this.branches.page(userId, threadId, { limit: page.limit, anchorId, direction: page.after ? 'after' : 'before' });
-    const messages = rows.map((row) => ({ ...messageResponseFromRow(row), siblingCount: row.sibling_count, siblingIndex: row.sibling_index }));
+    const messages = rows.map((row) => ({ ...messageResponseFromRow(row), siblingCount: row.sibling_count, siblingIndex: row.sibling_index, siblingIds: row.sibling_ids }));
     if (!page.after) messages.reverse();
     if (messages.length === 0) {
       await this.findOwned(userId, threadId);

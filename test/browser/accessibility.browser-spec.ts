@@ -191,7 +191,7 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     await page.keyboard.press('Escape');
 
     await page.getByTestId('image-input').setInputFiles([{ name: 'pixel.png', mimeType: 'image/png', buffer: minimalPng() }]);
-    const previews = page.getByRole('list', { name: 'Images to send' });
+    const previews = page.getByRole('list', { name: 'Files to send' });
     await previews.locator('li[data-state="ready"]').waitFor();
     await previews.getByRole('button', { name: 'Remove pixel.png' }).waitFor();
     expect(await unlabelledControls(page)).toEqual([]);

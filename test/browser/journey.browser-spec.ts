@@ -127,7 +127,7 @@ describe('a whole journey in the browser', () => {
   it('attaches an image with a preview and sends it with the message', async () => {
     const { page } = browser;
     await page.getByTestId('image-input').setInputFiles([{ name: 'pixel.png', mimeType: 'image/png', buffer: minimalPng() }]);
-    const preview = page.getByRole('list', { name: 'Images to send' }).locator('li[data-state="ready"]');
+    const preview = page.getByRole('list', { name: 'Files to send' }).locator('li[data-state="ready"]');
     await preview.waitFor();
     expect(await preview.getByRole('img', { name: 'Preview of pixel.png' }).getAttribute('src')).toMatch(/^blob:/);
     await page.getByLabel('Message', { exact: true }).fill('What is in this picture?');
@@ -174,6 +174,10 @@ describe('a whole journey in the browser', () => {
     expect(await reply.locator('pre code').innerText()).toContain('print(len(ships))');
     const source = reply.locator('.citations').getByRole('link', { name: 'ships.txt' });
     expect(await source.getAttribute('href')).toMatch(/^\/api\/files\/[0-9a-f-]{36}\/content$/);
+    // The cited place is marked with the source's number, linking to it.
+    const marker = reply.locator('.markdown sup.citation-marker a');
+    expect(await marker.innerText()).toBe('1');
+    expect(await marker.getAttribute('href')).toBe(`#${await reply.locator('.citations li').first().getAttribute('id')}`);
     await page.getByLabel('Message', { exact: true }).blur();
     await screenshot(page, '00-chat');
   });

@@ -55,6 +55,8 @@ describe('a conversation is a tree', () => {
       ['Rome.', 1, 1],
     ]);
     expect(messages[0]).toMatchObject({ id: edited.body.userMessageId, parentId: null, role: 'user' });
+    expect(messages[0].siblingIds).toEqual([first.body.userMessageId, edited.body.userMessageId]);
+    expect(messages[1].siblingIds).toEqual([edited.body.messageId]);
     expect(messages[1]).toMatchObject({ id: edited.body.messageId, parentId: messages[0].id, replyToId: messages[0].id });
     const thread = await threadOf(app, user.cookie, threadId);
     expect(thread).toMatchObject({ messageCount: 2, totalTokens: tokensOf(messages) });

@@ -41,6 +41,7 @@ export class InMemoryBranches implements PublicOf<BranchRepository> {
       created_at: message.createdAt.toISOString(),
       sibling_count: siblings.length,
       sibling_index: siblings.filter((sibling) => sibling.seq <= message.seq).length,
+      sibling_ids: [...siblings].sort((a, b) => a.seq - b.seq).map((sibling) => sibling.id),
     };
   }
 

@@ -243,6 +243,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chat models the user's OpenAI key may use (cached per user) */
+        get: operations["ModelsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/upload": {
         parameters: {
             query?: never;
@@ -1617,6 +1634,12 @@ export interface components {
             /** @description Documents to detach */
             removeFileIds?: string[];
         };
+        ModelListResponse: {
+            /** @description The chat models the key may use, sorted by name (empty when unavailable) */
+            models: string[];
+            /** @description False when the list could not be read (no key, the provider unreachable or failing, or too long a list): any name is then accepted */
+            available: boolean;
+        };
         FileAttachmentResponse: {
             /** Format: uuid */
             assistantId: string;
@@ -1780,6 +1803,8 @@ export interface components {
             siblingCount?: number;
             /** @description Which version it is, 1-based, oldest first; in message lists */
             siblingIndex?: number;
+            /** @description The ids of its versions, oldest first (for POST …/activate); in message lists */
+            siblingIds?: string[];
             /** Format: date-time */
             createdAt: string;
             /** @description The owner's rating of a reply (null: none) */
@@ -2900,6 +2925,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssistantResponse"];
+                };
+            };
+        };
+    };
+    ModelsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelListResponse"];
                 };
             };
         };

@@ -3,6 +3,8 @@
 import { useId } from 'preact/hooks';
 import type { AssistantFields, ToolType } from '../../api/types';
 import { TextAreaField, TextField } from '../../components/fields';
+import { strings } from '../../strings';
+import { useChatModels } from '../chat/use-chat-models';
 
 export const TOOL_LABELS: Record<ToolType, string> = {
   file_search: 'File search',
@@ -83,6 +85,10 @@ interface Props {
 
 export function AssistantForm({ draft, errors, onChange }: Props) {
   const modelsId = useId();
+  const chatModels = useChatModels();
+  const offered = chatModels?.available ? chatModels.models : SUGGESTED_MODELS;
+  const model = draft.model.trim();
+  const unknownModel = chatModels?.available === true && model !== '' && !chatModels.models.includes(model);
   const set = <K extends keyof AssistantDraft>(key: K, value: AssistantDraft[K]) => onChange({ ...draft, [key]: value });
   const toggleTool = (tool: ToolType, on: boolean) =>
     set('tools', on ? [...draft.tools, tool] : draft.tools.filter((existing) => existing !== tool));
@@ -105,10 +111,11 @@ export function AssistantForm({ draft, errors, onChange }: Props) {
         value={draft.model}
         onValue={(value) => set('model', value)}
         error={errors.model}
+        hint={unknownModel ? <span class="field-warning">{strings.composer.unknownModel}</span> : undefined}
       />
       <datalist id={modelsId}>
-        {SUGGESTED_MODELS.map((model) => (
-          <option key={model} value={model} />
+        {offered.map((name) => (
+          <option key={name} value={name} />
         ))}
       </datalist>
       <TextAreaField

@@ -1,13 +1,16 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { assistants as assistantRoutes, threads } from '../../api/endpoints';
-import type { Message, Thread } from '../../api/types';
+import type { Thread } from '../../api/types';
 import { ErrorNotice } from '../../components/error-notice';
 import { useLoader } from '../../components/hooks';
 import { formatDateTime } from '../../lib/format';
 import { ScreenHeading } from '../../components/screen-heading';
 import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
+import { strings } from '../../strings';
 import { Composer } from './composer';
+import { ConversationMessage } from './conversation-message';
+import { liveMessage } from './draft-message';
 import { MessageView } from './message-view';
 import { ShortcutsDialog } from './shortcuts-dialog';
 import { SidebarToggle } from './sidebar-toggle';
@@ -15,6 +18,7 @@ import { ThreadHeader } from './thread-header';
 import { ThreadSidebar } from './thread-sidebar';
 import { useChat, type ChatPhase } from './use-chat';
 import { useChatShell } from './use-chat-shell';
+import { useConversationExtras } from './use-conversation-extras';
 
 const PHASE_ANNOUNCEMENTS: Record<ChatPhase, string> = {
   idle: '',
@@ -89,29 +93,13 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
   const defaultAssistant = session.user.defaultAssistantId ?? assistants.find((assistant) => assistant.isActive)?.id;
   const newAssistantId = chosenAssistant ?? defaultAssistant;
 
+  const { turnModel, setTurnModel, defaultModel, forkFrom, forkError, limits } = useConversationExtras(threadId, thread, assistants, newAssistantId, refreshList);
+
   const visible = chat.messages.filter((message) => message.id !== chat.live?.replacesId);
   const lastReply = [...visible].reverse().find((message) => message.role === 'assistant');
   const unanswered = threadId !== undefined && chat.phase === 'idle' && visible.at(-1)?.role === 'user';
-  const liveMessage: Message | null = chat.live
-    ? {
-        id: 'live',
-        threadId: threadId ?? '',
-        role: 'assistant',
-        content: chat.live.text,
-        status: 'streaming',
-        statusReason: null,
-        replyToId: null,
-        parentId: null,
-        fileIds: [],
-        citations: [],
-        usage: null,
-        cost: null,
-        model: null,
-        assistantId: null,
-        createdAt: new Date().toISOString(),
-        feedback: null,
-      }
-    : null;
+  const liveReply = chat.live ? liveMessage(threadId ?? '', chat.live.text) : null;
+  const busy = chat.phase !== 'idle';
 
   return (
     <div class="chat-layout" data-sidebar={sidebar.open ? 'open' : 'closed'}>
@@ -196,20 +184,19 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
           )}
           {!threadId && visible.length === 0 && <p class="empty">Ask anything to start a conversation.</p>}
           {visible.map((message) => (
-            <MessageView
+            <ConversationMessage
               key={message.id}
               message={message}
               files={chat.files}
-              actions={
-                message === lastReply && chat.phase === 'idle' && threadId ? (
-                  <button type="button" class="link-button" onClick={() => void chat.regenerate()}>
-                    Regenerate
-                  </button>
-                ) : undefined
-              }
+              busy={busy}
+              onSaveEdit={(edited, text) => void chat.edit(edited, text, { model: turnModel })}
+              onRegenerate={message === lastReply && threadId ? () => void chat.regenerate({ model: turnModel }) : undefined}
+              onActivate={(messageId) => void chat.activate(messageId)}
+              onFork={(from) => void forkFrom(from)}
+              onRated={chat.replaceMessage}
             />
           ))}
-          {liveMessage && <MessageView message={liveMessage} files={chat.files} liveText={chat.live?.text} />}
+          {liveReply && <MessageView message={liveReply} files={chat.files} liveText={chat.live?.text} />}
           {unanswered && (
             <p class="unanswered">
               This message has no reply yet.{' '}
@@ -223,6 +210,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
           {announcement}
         </p>
         <ErrorNotice error={chat.error} />
+        <ErrorNotice error={forkError} context={strings.conversation.forkFailed} />
         {chat.budgetWarning && (
           <p class="notice notice-warn budget-note" role="status" data-testid="budget-warning">
             {Math.round(chat.budgetWarning.usedPercent)}% of your budget is used; it renews {formatDateTime(chat.budgetWarning.resetsAt)}.{' '}
@@ -231,8 +219,13 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
         )}
         <Composer
           draftKey={threadId ?? 'new'}
+          focusKey={threadId ? thread?.id : 'new'}
           phase={chat.phase}
-          onSend={(text, fileIds) => chat.send(text, fileIds, threadId ? undefined : newAssistantId)}
+          onSend={(text, fileIds) => chat.send(text, fileIds, threadId ? undefined : newAssistantId, { model: turnModel })}
+          model={turnModel}
+          defaultModel={defaultModel}
+          onModelChange={setTurnModel}
+          maxChars={limits?.chatInputChars}
           onStop={() => void chat.stop()}
           onUploaded={chat.rememberFiles}
         />

@@ -1,106 +1,117 @@
-// Writing a message: text (kept as a draft), image attachments with a preview,
-// Send, and Stop while a reply is being written.
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { files as fileRoutes } from '../../api/endpoints';
+// Writing a message: text (kept as a draft, growing with its content), images
+// and documents (picked, pasted or dropped), the model of the turn, Send, and
+// Stop while a reply is being written.
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { StoredFile } from '../../api/types';
 import { ErrorNotice } from '../../components/error-notice';
 import { useDraft } from '../../components/hooks';
+import { format, strings } from '../../strings';
+import { ModelPicker } from './model-picker';
+import { IMAGE_TYPES, isImage, useAttachments } from './use-attachments';
 import type { ChatPhase } from './use-chat';
 
-const IMAGE_TYPES = 'image/png,image/jpeg,image/gif,image/webp';
-
-interface Attachment {
-  key: string;
-  file: File;
-  previewUrl: string;
-  state: 'uploading' | 'ready' | 'failed';
-  stored?: StoredFile;
-}
+const words = strings.composer;
+/** The counter shows from this share of the server's message limit on. */
+const COUNTER_FROM = 0.8;
 
 interface Props {
   draftKey: string;
+  /** Changes when a conversation has opened (after its heading took focus): the field takes it then. */
+  focusKey?: string;
   phase: ChatPhase;
   disabledReason?: string;
+  /** The server's limit on a message's length (GET /config), once known. */
+  maxChars?: number;
+  model: string | undefined;
+  defaultModel: string | undefined;
+  onModelChange(model: string | undefined): void;
   /** Resolves true when the server took the message. */
   onSend(text: string, fileIds: string[]): Promise<boolean>;
   onStop(): void;
   onUploaded(files: StoredFile[]): void;
 }
 
-export function Composer({ draftKey, phase, disabledReason, onSend, onStop, onUploaded }: Props) {
+export function Composer({ draftKey, focusKey, phase, disabledReason, maxChars, model, defaultModel, onModelChange, onSend, onStop, onUploaded }: Props) {
   const [text, setText] = useDraft(`composer:${draftKey}`);
-  const [attachments, setAttachments] = useState<Attachment[]>([]);
-  const [uploadError, setUploadError] = useState<unknown>(null);
+  const { attachments, uploadError, attach, detach, take, uploading } = useAttachments(onUploaded);
+  const [notes, setNotes] = useState<string[]>([]);
+  const [dragging, setDragging] = useState(false);
   const imageInput = useRef<HTMLInputElement>(null);
   const textArea = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
   const busy = phase !== 'idle';
-  const uploading = attachments.some((attachment) => attachment.state === 'uploading');
-  const canSend = !busy && !uploading && !disabledReason && text.trim() !== '';
+  const over = maxChars !== undefined ? text.length - maxChars : 0;
+  const canSend = !busy && !uploading && !disabledReason && text.trim() !== '' && over <= 0;
 
-  // Previews are object URLs: give them back when they leave.
-  const latest = useRef(attachments);
-  latest.current = attachments;
-  useEffect(() => () => latest.current.forEach((attachment) => URL.revokeObjectURL(attachment.previewUrl)), []);
+  // A conversation opened: ready to write in it.
+  useEffect(() => {
+    if (focusKey !== undefined) textArea.current?.focus({ preventScroll: true });
+  }, [focusKey]);
+  // The field grows with its text, up to the height the stylesheet allows.
+  useLayoutEffect(() => {
+    const field = textArea.current;
+    if (!field) return;
+    field.style.height = 'auto';
+    field.style.height = `${field.scrollHeight + 2}px`;
+  }, [text]);
 
-  const attach = async (picked: File[]) => {
-    setUploadError(null);
-    const added = picked.map((file, index) => ({
-      key: `${Date.now()}-${index}-${file.name}`,
-      file,
-      previewUrl: URL.createObjectURL(file),
-      state: 'uploading' as const,
-    }));
-    setAttachments((current) => [...current, ...added]);
-    for (const attachment of added) {
-      try {
-        const result = await fileRoutes.upload([attachment.file]);
-        const stored = result.files?.[0] ?? (await fileRoutes.get(result.fileIds[0]));
-        onUploaded([stored]);
-        setAttachments((current) => current.map((item) => (item.key === attachment.key ? { ...item, state: 'ready', stored } : item)));
-      } catch (caught) {
-        setUploadError(caught);
-        setAttachments((current) => current.map((item) => (item.key === attachment.key ? { ...item, state: 'failed' } : item)));
-      }
-    }
+  const attachFiles = (picked: File[], fromImagePicker = false) => {
+    if (picked.length === 0) return;
+    setNotes(fromImagePicker ? picked.filter((file) => !isImage(file)).map((file) => format(words.notAnImage, { name: file.name })) : []);
+    void attach(picked);
   };
-
-  const detach = (key: string) =>
-    setAttachments((current) => {
-      const leaving = current.find((attachment) => attachment.key === key);
-      if (leaving) URL.revokeObjectURL(leaving.previewUrl);
-      return current.filter((attachment) => attachment.key !== key);
-    });
 
   const submit = async (event?: Event) => {
     event?.preventDefault();
     if (!canSend) return;
     const message = text.trim();
-    const sent = attachments.filter((attachment) => attachment.state === 'ready');
+    const outgoing = take();
     setText('');
-    setAttachments((current) => current.filter((attachment) => attachment.state !== 'ready'));
-    const accepted = await onSend(
-      message,
-      sent.map((attachment) => attachment.stored!.id),
-    );
-    if (accepted) {
-      sent.forEach((attachment) => URL.revokeObjectURL(attachment.previewUrl));
+    setNotes([]);
+    if (await onSend(message, outgoing.fileIds)) {
+      outgoing.sent();
     } else {
       // Refused (no key, too long…): give back what was written, to fix and send again.
       setText(message);
-      setAttachments((current) => [...sent, ...current]);
+      outgoing.restore();
     }
     textArea.current?.focus();
   };
 
   return (
-    <form class="composer" onSubmit={(event) => void submit(event)}>
-      <ErrorNotice error={uploadError} context="The image could not be attached." />
+    <form
+      class="composer"
+      data-dragging={dragging || undefined}
+      onSubmit={(event) => void submit(event)}
+      onDragOver={(event) => {
+        if (!event.dataTransfer?.types.includes('Files')) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(event) => {
+        event.preventDefault();
+        setDragging(false);
+        attachFiles(Array.from(event.dataTransfer?.files ?? []));
+      }}
+    >
+      <ErrorNotice error={uploadError} context={words.attachFailed} />
+      {notes.map((note) => (
+        <p key={note} class="notice" role="status">
+          {note}
+        </p>
+      ))}
       {attachments.length > 0 && (
-        <ul class="attachment-previews" aria-label="Images to send">
+        <ul class="attachment-previews" aria-label={words.filesToSend}>
           {attachments.map((attachment) => (
-            <li key={attachment.key} data-state={attachment.state}>
-              <img src={attachment.previewUrl} alt={`Preview of ${attachment.file.name}`} />
+            <li key={attachment.key} data-state={attachment.state} data-kind={attachment.previewUrl ? 'image' : 'document'}>
+              {attachment.previewUrl ? (
+                <img src={attachment.previewUrl} alt={`Preview of ${attachment.file.name}`} />
+              ) : (
+                <span class="attachment-document" title={words.documentAttached}>
+                  {attachment.file.name}
+                </span>
+              )}
               <span class="attachment-state">
                 {attachment.state === 'uploading' ? 'Uploading…' : attachment.state === 'failed' ? 'Failed' : 'Ready'}
               </span>
@@ -111,17 +122,24 @@ export function Composer({ draftKey, phase, disabledReason, onSend, onStop, onUp
           ))}
         </ul>
       )}
+      {dragging && <p class="drop-hint">{words.dropHere}</p>}
       <label for={`${hintId}-text`} class="visually-hidden">
         Message
       </label>
       <textarea
         id={`${hintId}-text`}
         ref={textArea}
-        rows={3}
+        rows={1}
         placeholder={disabledReason ?? 'Write a message…'}
         aria-describedby={hintId}
         value={text}
         onInput={(event) => setText(event.currentTarget.value)}
+        onPaste={(event) => {
+          const pasted = Array.from(event.clipboardData?.files ?? []);
+          if (pasted.length === 0) return;
+          event.preventDefault();
+          attachFiles(pasted);
+        }}
         onKeyDown={(event) => {
           if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
@@ -133,6 +151,12 @@ export function Composer({ draftKey, phase, disabledReason, onSend, onStop, onUp
         <p id={hintId} class="field-hint">
           Enter sends, Shift+Enter starts a new line.
         </p>
+        {maxChars !== undefined && text.length >= maxChars * COUNTER_FROM && (
+          <p class={`length-counter${over > 0 ? ' over' : ''}`} aria-live="polite" data-testid="length-counter">
+            {over > 0 ? format(words.tooLong, { over }) : format(words.lengthCounter, { count: text.length, max: maxChars })}
+          </p>
+        )}
+        <ModelPicker value={model} defaultModel={defaultModel} disabled={busy} onChange={onModelChange} />
         <input
           ref={imageInput}
           class="visually-hidden"
@@ -145,7 +169,7 @@ export function Composer({ draftKey, phase, disabledReason, onSend, onStop, onUp
           onChange={(event) => {
             const picked = Array.from(event.currentTarget.files ?? []);
             event.currentTarget.value = '';
-            if (picked.length > 0) void attach(picked);
+            attachFiles(picked, true);
           }}
         />
         <button type="button" onClick={() => imageInput.current?.click()} disabled={busy}>

@@ -1,8 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import { useMemo } from 'preact/hooks';
 import { files as fileRoutes } from '../../api/endpoints';
 import type { Citation, Message, StoredFile } from '../../api/types';
+import { citedDocuments } from '../../lib/citation-markers';
 import { formatCost, formatDateTime, formatTokens } from '../../lib/format';
+import { strings } from '../../strings';
 import { messageText } from './use-chat';
 import { useMarkdown } from './use-markdown';
 
@@ -11,24 +12,46 @@ const STATUS_NOTES: Partial<Record<Message['status'], string>> = {
   incomplete: 'Incomplete',
   streaming: 'Writing…',
 };
+const COPIED_MS = 2000;
 
-function Markdown({ text }: { text: string }) {
-  const render = useMarkdown();
-  const html = useMemo(() => (render ? render(text) : undefined), [render, text]);
-  if (html === undefined) return <div class="plain-text">{text}</div>;
-  // Safe: renderMarkdown escapes raw HTML, keeps only http(s)/mailto links, then sanitizes.
-  return <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} />;
+/** A code block's copy button (rendered into the Markdown): copies the code beside it. */
+async function copyCode(button: HTMLElement): Promise<void> {
+  const code = button.closest('.code-block')?.querySelector('code')?.textContent ?? '';
+  try {
+    await navigator.clipboard.writeText(code);
+    button.textContent = strings.conversation.copied;
+  } catch {
+    button.textContent = strings.conversation.copyFailed;
+  }
+  window.setTimeout(() => (button.textContent = strings.conversation.copyCode), COPIED_MS);
 }
 
-function Citations({ citations }: { citations: Citation[] }) {
-  const unique = citations.filter((citation, index) => citations.findIndex((other) => other.fileId === citation.fileId) === index);
-  if (unique.length === 0) return null;
+function Markdown({ text, citations, anchor }: { text: string; citations: Citation[]; anchor: string }) {
+  const html = useMarkdown(text, { citations, anchor });
+  if (html === undefined) return <div class="plain-text">{text}</div>;
+  // Safe: renderMarkdown escapes raw HTML, keeps only http(s)/mailto links, then sanitizes.
+  return (
+    <div
+      class="markdown"
+      dangerouslySetInnerHTML={{ __html: html }}
+      onClick={(event) => {
+        const button = (event.target as HTMLElement).closest<HTMLElement>('[data-copy-code]');
+        if (button) void copyCode(button);
+      }}
+    />
+  );
+}
+
+/** The documents a reply cites, numbered as the markers in its text link to them; each can be downloaded. */
+function Citations({ citations, anchor }: { citations: Citation[]; anchor: string }) {
+  const documents = citedDocuments(citations);
+  if (documents.length === 0) return null;
   return (
     <div class="citations">
-      <h3>Sources</h3>
+      <h3>{strings.conversation.sources}</h3>
       <ol>
-        {unique.map((citation) => (
-          <li key={citation.fileId}>
+        {documents.map((citation, position) => (
+          <li key={citation.fileId} id={`cite-${anchor}-${position + 1}`}>
             <a href={fileRoutes.contentUrl(citation.fileId)} download={citation.filename}>
               {citation.filename}
             </a>
@@ -69,13 +92,16 @@ interface Props {
   files: Map<string, StoredFile>;
   /** The text while it streams in (replaces the stored content). */
   liveText?: string;
+  /** Shown in place of the text (e.g. the editor of a new version). */
+  body?: ComponentChildren;
   actions?: ComponentChildren;
 }
 
-export function MessageView({ message, files, liveText, actions }: Props) {
+export function MessageView({ message, files, liveText, body, actions }: Props) {
   const text = liveText ?? messageText(message);
   const fromUser = message.role === 'user';
   const note = STATUS_NOTES[message.status];
+  const citations = message.citations ?? [];
   return (
     <article
       class={`message message-${message.role}`}
@@ -89,10 +115,10 @@ export function MessageView({ message, files, liveText, actions }: Props) {
         <time dateTime={message.createdAt}>{formatDateTime(message.createdAt)}</time>
         {note && <span class={`badge status-${message.status}`}>{note}</span>}
       </header>
-      {fromUser ? <div class="plain-text">{text}</div> : <Markdown text={text} />}
+      {body ?? (fromUser ? <div class="plain-text">{text}</div> : <Markdown text={text} citations={citations} anchor={message.id} />)}
       <Attachments fileIds={message.fileIds ?? []} files={files} />
-      {message.citations && <Citations citations={message.citations} />}
-      {!fromUser && liveText === undefined && (
+      <Citations citations={citations} anchor={message.id} />
+      {liveText === undefined && (
         <footer class="message-meta">
           {message.usage && (
             <span title={`${message.usage.inputTokens} in, ${message.usage.outputTokens} out`}>{formatTokens(message.usage.totalTokens)}</span>
@@ -104,3 +130,4 @@ export function MessageView({ message, files, liveText, actions }: Props) {
     </article>
   );
 }
+

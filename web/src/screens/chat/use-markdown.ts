@@ -1,29 +1,53 @@
 // The Markdown renderer is loaded on first use (it is most of the client's
-// weight); until it arrives, messages show as plain text.
-import { useEffect, useState } from 'preact/hooks';
+// weight); until it arrives, messages show as plain text. Highlighting and
+// maths load when a text first needs them, and the text renders again then.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { RenderOptions } from '../../lib/markdown';
 
-type Render = (text: string) => string;
+type Renderer = typeof import('../../lib/markdown');
 
-let renderer: Render | undefined;
-let loading: Promise<Render> | undefined;
+let renderer: Renderer | undefined;
+let loading: Promise<Renderer> | undefined;
 
-function loadRenderer(): Promise<Render> {
-  loading ??= import('../../lib/markdown').then((module) => (renderer = module.renderMarkdown));
+function loadRenderer(): Promise<Renderer> {
+  loading ??= import('../../lib/markdown').then((module) => (renderer = module));
   return loading;
 }
 
-export function useMarkdown(): Render | undefined {
-  const [render, setRender] = useState<Render | undefined>(() => renderer);
+function useRenderer(): Renderer | undefined {
+  const [loaded, setLoaded] = useState<Renderer | undefined>(() => renderer);
   useEffect(() => {
-    if (render) return;
+    if (loaded) return;
     let active = true;
     loadRenderer().then(
-      (loaded) => active && setRender(() => loaded),
+      (module) => active && setLoaded(module),
       () => undefined,
     );
     return () => {
       active = false;
     };
-  }, [render]);
-  return render;
+  }, [loaded]);
+  return loaded;
+}
+
+/** The text as safe HTML, or undefined until the renderer has loaded. */
+export function useMarkdown(text: string, options: RenderOptions): string | undefined {
+  const module = useRenderer();
+  const [extrasLoaded, setExtrasLoaded] = useState(0);
+  useEffect(() => {
+    const pending = module?.extrasFor(text);
+    if (!pending) return;
+    let active = true;
+    pending.then(
+      () => active && setExtrasLoaded((count) => count + 1),
+      () => undefined,
+    );
+    return () => {
+      active = false;
+    };
+  }, [module, text]);
+  return useMemo(
+    () => module?.renderMarkdown(text, options),
+    [module, text, options.citations, options.anchor, extrasLoaded],
+  );
 }

@@ -1,6 +1,6 @@
 // A conversation someone shared: read-only, readable without signing in,
 // its messages rendered as Markdown (sanitized, as in the chat).
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { ApiError } from '../../api/http';
 import { shares } from '../../api/endpoints';
 import type { SharedThread } from '../../api/types';
@@ -13,9 +13,10 @@ import { useMarkdown } from '../chat/use-markdown';
 const text = strings.chat;
 type SharedMessage = SharedThread['messages'][number];
 
+const NO_OPTIONS = {};
+
 function Markdown({ source }: { source: string }) {
-  const render = useMarkdown();
-  const html = useMemo(() => (render ? render(source) : undefined), [render, source]);
+  const html = useMarkdown(source, NO_OPTIONS);
   if (html === undefined) return <div class="plain-text">{source}</div>;
   // Safe: renderMarkdown escapes raw HTML, keeps only http(s)/mailto links, then sanitizes.
   return <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} />;
