@@ -38,7 +38,7 @@ export function PasswordSection({ onChanged, intro }: Props) {
   };
 
   return (
-    <section class="card" aria-labelledby="password-heading">
+    <section class="card" id="password" aria-labelledby="password-heading">
       <h2 id="password-heading">{text.passwordHeading}</h2>
       {intro ?? <p>{text.passwordIntro}</p>}
       <ErrorNotice error={action.error} fields={['currentPassword', 'newPassword']} />

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { assistants, auth, settings } from '../../api/endpoints';
 import { Dialog, ConfirmDialog } from '../../components/dialog';
 import { ErrorNotice, StatusNotice } from '../../components/error-notice';
@@ -16,6 +16,11 @@ import { settings as text } from '../../strings/settings';
 import { PasswordSection } from './password-section';
 
 export function SettingsScreen() {
+  // A link to a section (#api-key, #password…) shows that section.
+  useEffect(() => {
+    const target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+    target?.scrollIntoView({ block: 'start' });
+  }, []);
   return (
     <main id="main" class="screen narrow">
       <ScreenHeading>{text.title}</ScreenHeading>
@@ -135,7 +140,7 @@ function DefaultAssistantSection() {
     ...(list.data ?? []).map((assistant) => ({ value: assistant.id, label: assistant.name })),
   ];
   return (
-    <section class="card" aria-labelledby="default-heading">
+    <section class="card" id="default-assistant" aria-labelledby="default-heading">
       <h2 id="default-heading">{text.defaultHeading}</h2>
       <p>{text.defaultIntro}</p>
       <ErrorNotice error={action.error ?? list.error} />
