@@ -120,7 +120,7 @@ describe('errors in plain words, notices that close, loading placeholders and a 
     // Text keeps a readable size when the chart shrinks to the phone's width.
     const height = await labels.first().evaluate((label) => label.getBoundingClientRect().height);
     expect(height).toBeGreaterThanOrEqual(9);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

@@ -5,7 +5,7 @@ export const onboarding = {
   keyStep: 'Save your OpenAI API key',
   keyStepShared: 'An API key: this service lends you its shared key (or save your own)',
   keyAction: 'Open settings',
-  assistantStep: 'Create an assistant (optional: you can chat without one)',
+  assistantStep: 'Create an assistant (optional: plain chat works without one)',
   assistantAction: 'Create an assistant',
   messageStep: 'Send your first message',
   messageAction: 'Write it below',

@@ -13,7 +13,7 @@ export interface Bar {
 }
 
 const WIDE = { width: 720, height: 220, labels: 10, pad: { top: 12, right: 8, bottom: 28, left: 64 } };
-const NARROW = { width: 360, height: 240, labels: 6, pad: { top: 12, right: 12, bottom: 48, left: 56 } };
+const NARROW = { width: 320, height: 240, labels: 6, pad: { top: 12, right: 12, bottom: 52, left: 52 } };
 const TARGET_TICKS = 4;
 
 /**
@@ -41,7 +41,7 @@ export function ColumnChart({ bars, title, format, whole }: { bars: Bar[]; title
   const barWidth = Math.max(2, slot * 0.7);
   const labelEvery = Math.ceil(bars.length / labels);
   return (
-    <svg class="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title}>
+    <svg class={narrow ? 'chart chart-narrow' : 'chart'} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title}>
       {ticks.map((tick) => {
         const y = pad.top + plotHeight - (tick / max) * plotHeight;
         return (
