@@ -89,3 +89,29 @@ describe('the first run: a checklist, chatting without an assistant, and no chat
     expect(await page.getByTestId('onboarding').count()).toBe(0);
   });
 });
+
+describe('the first run where the service lends its shared key', () => {
+  let app: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = await startWebApp({ env: { OPENAI_API_KEY: 'sk-shared-browser-0123456789abcdefghij' } });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('counts the shared key as a usable key: the step is done and Send is on', async () => {
+    const { page } = browser;
+    await registerInBrowser(page, app.baseUrl);
+    await openNewChat(page, app.baseUrl);
+    await expect(step(page, 'key')).toShow('this service lends you its shared key');
+    await expect(step(page, 'key')).toHaveAttributeValue('data-done', 'true');
+    expect(await page.getByTestId('send-blocked').count()).toBe(0);
+    await page.getByLabel('Message', { exact: true }).fill('Hello?');
+    expect(await page.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
+  });
+});

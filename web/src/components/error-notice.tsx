@@ -53,15 +53,19 @@ export function ErrorNotice({ error, context, fields = [] }: Props) {
   );
 }
 
-/** A short confirmation ("Saved") announced politely; it goes away after a few seconds or when closed. */
-export function StatusNotice({ message }: { message: string | null | undefined }) {
+/**
+ * A short confirmation ("Saved") announced politely; it goes away after a few
+ * seconds or when closed. `persistent`: work in progress ("Uploading…") that
+ * stays until it is replaced.
+ */
+export function StatusNotice({ message, persistent = false }: { message: string | null | undefined; persistent?: boolean }) {
   const [shown, setShown] = useState(message);
   useEffect(() => {
     setShown(message);
-    if (!message) return;
+    if (!message || persistent) return;
     const timer = window.setTimeout(() => setShown(null), STATUS_NOTICE_MS);
     return () => window.clearTimeout(timer);
-  }, [message]);
+  }, [message, persistent]);
   return (
     <div role="status" aria-live="polite" class="notice-region">
       {shown && (

@@ -81,7 +81,7 @@ export function AuditPanel() {
           </p>
         )}
       </form>
-      <ErrorNotice error={page.error ?? older?.error} context={text.couldNotLoadAudit} />
+      <ErrorNotice error={page.error ?? older?.error} context={text.couldNotLoadAudit} fields={['from', 'to']} />
       <p class="meta" role="status" aria-live="polite">
         {page.loading
           ? text.loadingEntries

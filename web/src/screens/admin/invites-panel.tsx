@@ -58,7 +58,7 @@ export function InvitesPanel() {
     <section class="card" aria-labelledby="invites-heading">
       <h2 id="invites-heading">{text.invites}</h2>
       <p>{text.invitesIntro}</p>
-      <ErrorNotice error={action.error} context={text.couldNotChangeInvites} />
+      <ErrorNotice error={action.error} context={text.couldNotChangeInvites} fields={['maxUses', 'expiresInHours']} />
       <StatusNotice message={action.done} />
       <form class="inline-form" onSubmit={create}>
         <TextField label={text.signupsAllowed} type="number" inputMode="numeric" min={1} max={10000} value={uses} onValue={setUses} error={errors.maxUses} />

@@ -64,7 +64,7 @@ function PolicySection() {
         !current.error && <Skeleton lines={5} label={text.signupPolicy} />
       ) : (
         <form class="stack" onSubmit={save}>
-          <ErrorNotice error={action.error} context={text.couldNotSavePolicy} />
+          <ErrorNotice error={action.error} context={text.couldNotSavePolicy} fields={['domains']} />
           <StatusNotice message={action.done} />
           <fieldset class="field choice-list">
             <legend>{text.signupPolicy}</legend>

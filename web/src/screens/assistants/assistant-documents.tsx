@@ -151,7 +151,7 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
         />
       </div>
       <ErrorNotice error={error ?? documents.error} />
-      <StatusNotice message={uploading ?? status} />
+      <StatusNotice message={uploading ?? status} persistent={uploading !== null} />
       {list.length === 0 ? (
         documents.loading && !documents.data ? (
           <Skeleton lines={2} />

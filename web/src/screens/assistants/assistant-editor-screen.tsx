@@ -13,6 +13,9 @@ import { AssistantDocuments } from './assistant-documents';
 import { AssistantForm, draftOf, emptyDraft, fieldsOf, validateDraft, type AssistantDraft } from './assistant-form';
 import { EMPTY_QUEUE, QueuedDocuments, queueForAssistant, type DocumentQueue } from './queued-documents';
 
+/** The fields the form shows the server's errors next to. */
+const FORM_FIELDS = ['name', 'description', 'model', 'instructions', 'temperature', 'metadata'];
+
 export function AssistantEditorScreen({ assistantId }: { assistantId: string }) {
   const creating = assistantId === 'new';
   const [assistant, setAssistant] = useState<Assistant | null>(null);
@@ -110,7 +113,7 @@ export function AssistantEditorScreen({ assistantId }: { assistantId: string }) 
         <>
           <form class="card stack" onSubmit={save} noValidate aria-label={text.settingsForm}>
             <AssistantForm draft={draft} errors={errors} onChange={setDraft} />
-            <ErrorNotice error={saveError} context={text.couldNotSave} />
+            <ErrorNotice error={saveError} context={text.couldNotSave} fields={FORM_FIELDS} />
             <StatusNotice message={status} />
             <div class="actions">
               <button type="submit" class="primary" disabled={busy}>
