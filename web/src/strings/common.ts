@@ -29,12 +29,12 @@ export const common = {
  */
 export const fieldMessages: ReadonlyArray<{ field: string; pattern: RegExp; text: string }> = [
   { field: 'email', pattern: /e-?mail/i, text: 'Enter an email address like name@example.org.' },
-  { field: 'password', pattern: /short|least|minLength/i, text: 'Use at least 8 characters for the password.' },
-  { field: 'password', pattern: /long|most|maxLength/i, text: 'That password is too long.' },
+  { field: 'password', pattern: /at least/i, text: 'Use at least 8 characters for the password.' },
+  { field: 'password', pattern: /at most/i, text: 'That password is too long.' },
   { field: 'password', pattern: /.*/, text: 'Enter your password.' },
-  { field: 'newPassword', pattern: /short|least/i, text: 'Use at least 8 characters for the new password.' },
+  { field: 'newPassword', pattern: /at least/i, text: 'Use at least 8 characters for the new password.' },
+  { field: 'newPassword', pattern: /at most/i, text: 'That password is too long.' },
   { field: 'apiKey', pattern: /short/i, text: 'That key is too short: an OpenAI key is a long text starting with sk-.' },
-  { field: 'apiKey', pattern: /.*/, text: 'That does not look like an OpenAI key (it starts with sk-).' },
-  { field: 'name', pattern: /long|most/i, text: 'That name is too long.' },
-  { field: 'name', pattern: /empty/i, text: 'Enter a name.' },
+  { field: 'apiKey', pattern: /spaces|unusual/i, text: 'A key has no spaces or unusual characters: paste it again, without anything around it.' },
+  { field: 'inviteToken', pattern: /.*/, text: 'This invite link is not complete: open it again from the message you got.' },
 ];

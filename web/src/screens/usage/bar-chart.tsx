@@ -3,6 +3,7 @@
 // narrow screen it is drawn narrower, so that its text keeps a readable size,
 // with fewer, slanted day labels.
 import { useMediaQuery } from '../../components/hooks';
+import { axisTicks } from './axis-ticks';
 
 export interface Bar {
   key: string;
@@ -14,22 +15,6 @@ export interface Bar {
 
 const WIDE = { width: 720, height: 220, labels: 10, pad: { top: 12, right: 8, bottom: 28, left: 64 } };
 const NARROW = { width: 320, height: 240, labels: 6, pad: { top: 12, right: 12, bottom: 52, left: 52 } };
-const TARGET_TICKS = 4;
-
-/**
- * Evenly spaced axis values from 0 to just above `max`, on round steps
- * (1, 2 or 5 times a power of ten); whole numbers only when `whole`.
- */
-export function axisTicks(max: number, whole: boolean): number[] {
-  if (!(max > 0)) return [0];
-  const rough = max / TARGET_TICKS;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  let step = ([1, 2, 5, 10].find((factor) => factor * magnitude >= rough) ?? 10) * magnitude;
-  if (whole) step = Math.max(1, Math.round(step));
-  const count = Math.ceil(max / step - 1e-9);
-  return Array.from({ length: count + 1 }, (_, index) => Number((index * step).toPrecision(12)));
-}
-
 export function ColumnChart({ bars, title, format, whole }: { bars: Bar[]; title: string; format(value: number): string; whole: boolean }) {
   const narrow = useMediaQuery('(max-width: 600px)');
   const { width, height, labels, pad } = narrow ? NARROW : WIDE;
