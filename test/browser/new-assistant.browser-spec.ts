@@ -40,8 +40,8 @@ describe('a new assistant: file search on, documents chosen before it exists', (
 
     // On a phone, the long name wraps inside the table instead of widening the page.
     await page.setViewportSize({ width: 390, height: 844 });
-    const cell = queued.locator('td.file-name').first();
-    expect(await page.evaluate("getComputedStyle(document.querySelector('[data-testid=queued-documents] td.file-name')).overflowWrap")).toBe('anywhere');
+    const cell = queued.locator('.file-name').first();
+    expect(await page.evaluate("getComputedStyle(document.querySelector('[data-testid=queued-documents] .file-name')).overflowWrap")).toBe('anywhere');
     expect(await cell.getAttribute('title')).toBe(LONG_NAME);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -163,7 +163,7 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
           <p class="meta" aria-live="polite" data-testid="documents-summary">
             {format(text.documentsSummary, counts)}
           </p>
-          <table class="table documents">
+          <table class="table documents responsive-table">
             <caption class="visually-hidden">{text.documentsCaption}</caption>
             <thead>
               <tr>
@@ -181,13 +181,13 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
                 const name = file.relativePath ?? file.filename;
                 return (
                   <tr key={file.id} data-status={fileStatus}>
-                    <td class="file-name">
+                    <th scope="row" class="file-name" data-label={text.file}>
                       <a href={files.contentUrl(file.id)} download={file.filename} title={name}>
                         {name}
                       </a>
-                    </td>
-                    <td>{formatBytes(file.sizeBytes)}</td>
-                    <td>
+                    </th>
+                    <td data-label={text.size}>{formatBytes(file.sizeBytes)}</td>
+                    <td data-label={text.status}>
                       <span class={`badge status-${fileStatus}`}>{STATUS_LABELS[fileStatus]}</span>
                       {fileError && <span class="field-error"> {fileError}</span>}
                     </td>

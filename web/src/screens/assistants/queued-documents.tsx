@@ -93,7 +93,7 @@ export function QueuedDocuments({ queue, onChange }: { queue: DocumentQueue; onC
         />
       </div>
       {rows.length > 0 && (
-        <table class="table documents" data-testid="queued-documents">
+        <table class="table documents responsive-table" data-testid="queued-documents">
           <caption class="visually-hidden">{text.queuedCaption}</caption>
           <thead>
             <tr>
@@ -107,10 +107,10 @@ export function QueuedDocuments({ queue, onChange }: { queue: DocumentQueue; onC
           <tbody>
             {rows.map((row) => (
               <tr key={row.key}>
-                <td class="file-name" title={row.name}>
+                <th scope="row" class="file-name" title={row.name} data-label={text.file}>
                   {row.name}
-                </td>
-                <td>{formatBytes(row.size)}</td>
+                </th>
+                <td data-label={text.size}>{formatBytes(row.size)}</td>
                 <td class="row-actions">
                   <button type="button" aria-label={format(text.unqueue, { name: row.name })} onClick={row.remove}>
                     {text.remove}
