@@ -10,8 +10,8 @@ import { formatCost, formatDateTime, formatNumber } from '../../lib/format';
 import { admin as text } from '../../strings/admin';
 import { format as fill } from '../../strings/index';
 
-function limitLabel(value: number | null, format: (value: number) => string): string {
-  return value === null ? text.noLimit : format(value);
+function limitLabel(value: number | null, none: string, format: (value: number) => string): string {
+  return value === null ? none : format(value);
 }
 
 /** A user's own limits, in place of the installation's. */
@@ -53,8 +53,8 @@ export function UserBudget({ userId }: { userId: string }) {
           <p data-testid="user-budget-state">
             {fill(text.budgetState, {
               which: data.override ? text.ownLimits : text.installationLimits,
-              tokens: limitLabel(data.effective.tokens, formatNumber),
-              usd: limitLabel(data.effective.usd, formatCost),
+              tokens: limitLabel(data.effective.tokens, text.noTokenLimit, (count) => fill(text.tokensAmount, { count: formatNumber(count) })),
+              usd: limitLabel(data.effective.usd, text.noCostLimit, formatCost),
               usedTokens: formatNumber(data.used.tokens),
               usedUsd: formatCost(data.used.usd),
               resets: formatDateTime(data.resetsAt),
