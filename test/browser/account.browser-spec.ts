@@ -22,7 +22,7 @@ describe('accounts and settings in the browser', () => {
     await page.getByLabel('Email').fill(uniqueEmail());
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByText('password must be at least 8 characters', { exact: false }).first().waitFor();
+    await page.getByText('Use at least 8 characters for the password.').waitFor();
     expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
     await screenshot(page, '02-register-errors');
 

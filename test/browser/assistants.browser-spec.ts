@@ -241,6 +241,8 @@ describe('assistants and their documents in the browser', () => {
     const { page } = browser;
     await page.getByRole('link', { name: 'New assistant' }).click();
     await page.getByLabel('Name').fill('Searcher');
+    // On by default for a new assistant; switched off here to see documents switch it back on.
+    await page.getByLabel('File search').uncheck();
     await page.getByRole('button', { name: 'Create assistant' }).click();
     await page.waitForURL(/\/assistants\/[0-9a-f-]{36}$/);
     expect(await page.getByLabel('File search').isChecked()).toBe(false);

@@ -43,4 +43,14 @@ describe('error advice', () => {
     });
     expect(adviceFor('some_future_code', 'Something new went wrong')).toEqual({ message: 'Something new went wrong.' });
   });
+
+  it('links each fix to the section of the screen where it is made', () => {
+    const linkOf = (code: string) => ERROR_ADVICE[code]?.link?.href;
+    for (const code of ['api_key_missing', 'api_key_invalid', 'api_key_unreadable', 'shared_key_policy', 'upstream_error']) {
+      expect([code, linkOf(code)]).toEqual([code, '/settings#api-key']);
+    }
+    expect(linkOf('password_change_required')).toBe('/settings#password');
+    expect(linkOf('no_assistant')).toBe('/settings#default-assistant');
+    expect(linkOf('assistant_inactive')).toBe('/assistants');
+  });
 });

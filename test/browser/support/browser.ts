@@ -26,8 +26,11 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Chromium with a fresh profile, one page, and dialogs recorded (and dismissed). */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Chromium with a fresh profile, one page, and dialogs recorded (and dismissed).
+ * `bypassCSP` lets a spec inject its own scripts (an accessibility checker) past the page's policy.
+ */
+export async function launchBrowser(options: { bypassCSP?: boolean } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -35,6 +38,7 @@ export async function launchBrowser(): Promise<Browser> {
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
+    bypassCSP: options.bypassCSP ?? false,
   });
   // Actions and waits fail in seconds; loading a screen may take longer on a busy machine.
   context.setDefaultTimeout(WAIT_TIMEOUT_MS);

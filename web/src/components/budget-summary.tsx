@@ -1,6 +1,8 @@
 // Where the signed-in user stands in the current budget period (Usage and Settings).
 import type { BudgetStatus } from '../api/budgets';
 import { formatCost, formatDateTime, formatNumber } from '../lib/format';
+import { common } from '../strings/common';
+import { format as fill } from '../strings/index';
 
 type Figure = BudgetStatus['tokens'];
 
@@ -11,14 +13,12 @@ function FigureRow({ label, figure, softPercent, format }: { label: string; figu
       <dd>
         {figure.limit === null ? (
           <>
-            {format(figure.used)} used <span class="meta">(no limit)</span>
+            {fill(common.figureUsed, { used: format(figure.used) })} <span class="meta">{common.noLimit}</span>
           </>
         ) : (
           <>
-            <span data-testid={`budget-${label.toLowerCase()}-left`}>{format(figure.remaining ?? 0)} left</span>{' '}
-            <span class="meta">
-              of {format(figure.limit)} ({format(figure.used)} used)
-            </span>
+            <span data-testid={`budget-${label.toLowerCase()}-left`}>{fill(common.figureLeft, { left: format(figure.remaining ?? 0) })}</span>{' '}
+            <span class="meta">{fill(common.figureOf, { limit: format(figure.limit), used: format(figure.used) })}</span>
             {/* Coloured as a warning past the soft limit, as an alarm once used up. */}
             <meter
               min={0}
@@ -27,7 +27,7 @@ function FigureRow({ label, figure, softPercent, format }: { label: string; figu
               high={(figure.limit || 1) * 0.999}
               optimum={0}
               value={Math.min(figure.used, figure.limit)}
-              aria-label={`${label} used`}
+              aria-label={fill(common.figureUsedLabel, { label })}
             />
           </>
         )}
@@ -38,22 +38,20 @@ function FigureRow({ label, figure, softPercent, format }: { label: string; figu
 
 export function BudgetSummary({ budget, headingLevel = 2 }: { budget: BudgetStatus; headingLevel?: 2 | 3 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
-  const period = budget.period === 'day' ? 'today' : 'this month';
   return (
     <section class="card budget-summary" aria-labelledby="budget-heading" data-testid="budget-summary">
-      <Heading id="budget-heading">Budget {period}</Heading>
+      <Heading id="budget-heading">{budget.period === 'day' ? common.budgetToday : common.budgetThisMonth}</Heading>
       <p>
-        Paid by {budget.paidBy === 'own' ? 'your own OpenAI key' : 'the shared key of this service'}. Renews{' '}
-        {formatDateTime(budget.resetsAt)}.
+        {budget.paidBy === 'own' ? common.paidByOwn : common.paidByShared} {fill(common.renews, { when: formatDateTime(budget.resetsAt) })}
       </p>
       {budget.warning && (
         <p class="notice notice-warn" data-testid="budget-warning">
-          More than {budget.softPercent}% of your budget is used.
+          {fill(common.budgetWarning, { percent: budget.softPercent })}
         </p>
       )}
       <dl class="budget-figures">
-        <FigureRow label="Tokens" figure={budget.tokens} softPercent={budget.softPercent} format={formatNumber} />
-        <FigureRow label="Cost" figure={budget.usd} softPercent={budget.softPercent} format={(value) => formatCost(value)} />
+        <FigureRow label={common.tokens} figure={budget.tokens} softPercent={budget.softPercent} format={formatNumber} />
+        <FigureRow label={common.cost} figure={budget.usd} softPercent={budget.softPercent} format={(value) => formatCost(value)} />
       </dl>
     </section>
   );

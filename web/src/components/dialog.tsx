@@ -2,6 +2,7 @@
 // gives focus back to what opened it.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
+import { common } from '../strings/common';
 
 interface DialogProps {
   open: boolean;
@@ -69,7 +70,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, busy, dange
       <div class="dialog-body">{children}</div>
       <div class="actions">
         <button type="button" autofocus onClick={onCancel}>
-          Cancel
+          {common.cancel}
         </button>
         <button type="button" class={danger ? 'danger' : 'primary'} disabled={busy} onClick={onConfirm}>
           {confirmLabel}

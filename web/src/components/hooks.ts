@@ -92,3 +92,16 @@ export function useInterval(tick: () => void, ms: number, active: boolean): void
     return () => window.clearInterval(timer);
   }, [ms, active]);
 }
+
+/** Whether the CSS media query matches, following changes (a phone turned, a window resized). */
+export function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const update = () => setMatches(list.matches);
+    update();
+    list.addEventListener('change', update);
+    return () => list.removeEventListener('change', update);
+  }, [query]);
+  return matches;
+}

@@ -16,7 +16,12 @@ export interface ErrorAdvice {
 /** Without a message of its own, the server's (more specific) message is shown. */
 type Advice = Omit<ErrorAdvice, 'retryAfterSeconds' | 'message'> & { message?: string };
 
-const SETTINGS_LINK = { href: '/settings', label: 'Open settings' };
+/** Straight to the API key on the settings screen. */
+const API_KEY_LINK = { href: '/settings#api-key', label: 'Open settings' };
+/** The account's password, on the settings screen. */
+const PASSWORD_LINK = { href: '/settings#password', label: 'Open settings' };
+/** The default assistant, on the settings screen. */
+const DEFAULT_ASSISTANT_LINK = { href: '/settings#default-assistant', label: 'Open settings' };
 const ASSISTANTS_LINK = { href: '/assistants', label: 'Open assistants' };
 
 /**
@@ -27,17 +32,17 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   api_key_missing: {
     message: 'No OpenAI API key is saved for your account.',
     action: 'Add your key in Settings, then try again.',
-    link: SETTINGS_LINK,
+    link: API_KEY_LINK,
   },
   api_key_invalid: {
     message: 'OpenAI rejected your API key.',
     action: 'Check the key (it may have been revoked) and save a valid one in Settings.',
-    link: SETTINGS_LINK,
+    link: API_KEY_LINK,
   },
   api_key_unreadable: {
     message: 'Your saved OpenAI API key can no longer be read on this server.',
     action: 'Save your key again in Settings, then try again.',
-    link: SETTINGS_LINK,
+    link: API_KEY_LINK,
   },
   upstream_rate_limited: {
     message: 'OpenAI is rate limiting your API key.',
@@ -55,7 +60,7 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
     message: 'OpenAI did not answer in time.',
     action: 'Try again; a shorter message or fewer attachments may help.',
   },
-  upstream_error: { message: 'The call to OpenAI failed.', action: 'Try again; if it keeps failing, check your key in Settings.' },
+  upstream_error: { message: 'The call to OpenAI failed.', action: 'Try again; if it keeps failing, check your key in Settings.', link: API_KEY_LINK },
   reply_incomplete: {
     message: 'The reply was cut short before it was finished.',
     action: 'What was written is kept: press Regenerate to try again, or ask for a shorter answer.',
@@ -77,12 +82,12 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   no_assistant: {
     message: 'No assistant is chosen for this conversation.',
     action: 'Pick an assistant, or set a default one in Settings.',
-    link: SETTINGS_LINK,
+    link: DEFAULT_ASSISTANT_LINK,
   },
   invalid_credentials: { message: 'The email or password is not right.', action: 'Check them and try again.' },
   email_taken: { message: 'An account with this email already exists.', action: 'Sign in instead, or use another email.' },
   account_disabled: { message: 'This account is disabled.', action: 'Ask an administrator to enable it.' },
-  password_change_required: { message: 'You need to choose a new password first.', action: 'Change your password in Settings.', link: SETTINGS_LINK },
+  password_change_required: { message: 'You need to choose a new password first.', action: 'Change your password in Settings.', link: PASSWORD_LINK },
   signup_closed: { message: 'New accounts cannot be created here right now.', action: 'Ask an administrator for an account.' },
   invite_required: { message: 'Signing up here needs a valid invite link.', action: 'Ask an administrator for a new invite.' },
   domain_not_allowed: { message: 'Accounts here are only open to some email domains.', action: 'Sign up with your work email, or ask an administrator.' },
@@ -94,7 +99,7 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
     action: 'Wait until it renews, or ask an administrator for a larger budget.',
   },
   // The server's message names the models or tools the shared key allows.
-  shared_key_policy: { action: 'Choose one it allows, or save your own OpenAI key in Settings to use any.', link: SETTINGS_LINK },
+  shared_key_policy: { action: 'Choose one it allows, or save your own OpenAI key in Settings to use any.', link: API_KEY_LINK },
   not_authenticated: { message: 'Your session has ended.', action: 'Sign in again to continue.' },
   invalid_api_token: { message: 'The API token is unknown, revoked or expired.', action: 'Create a new token and use it instead.' },
   session_required: { message: 'This can only be done signed in, not with an API token.', action: 'Sign in to the web client to do it.' },

@@ -1,2 +1,24 @@
 // User-facing words of the auth part of the client (see index.ts).
-export const auth = {} as const;
+export const auth = {
+  brand: 'Assistants',
+  createAccount: 'Create account',
+  signIn: 'Sign in',
+  waitLabel: '{label} (wait {wait})',
+  couldNotCreate: 'Could not create the account.',
+  couldNotSignIn: 'Could not sign in.',
+  nameOptional: 'Name (optional)',
+  email: 'Email',
+  password: 'Password',
+  passwordHint: 'At least 8 characters.',
+  createYourAccount: 'Create your account',
+  invited: 'You were invited: your account is created with this invite.',
+  haveAccount: 'Already have an account?',
+  newHere: 'New here?',
+  createAnAccount: 'Create an account',
+  chooseNewPassword: 'Choose a new password',
+  adminAsked: 'An administrator asked you to choose a new password.',
+  restOpens: 'The rest of the application opens once you have changed it.',
+  passwordChangeIntro: 'Enter the password you signed in with, then a new one. Your other signed-in browsers will be signed out.',
+  sessionEnded: 'Your session has ended',
+  signInAgain: 'Sign in again to continue. What you typed is kept.',
+} as const;

@@ -1,2 +1,20 @@
 // User-facing words of the onboarding part of the client (see index.ts).
-export const onboarding = {} as const;
+export const onboarding = {
+  heading: 'Getting started',
+  intro: 'Three steps to your first answer:',
+  keyStep: 'Save your OpenAI API key',
+  keyStepShared: 'An API key: this service lends you its shared key (or save your own)',
+  keyAction: 'Open settings',
+  assistantStep: 'Create an assistant (optional: plain chat works without one)',
+  assistantAction: 'Create an assistant',
+  messageStep: 'Send your first message',
+  messageAction: 'Write it below',
+  done: 'Done',
+  todo: 'To do',
+  dismiss: 'Hide these steps',
+  noKeyReason: 'Save your OpenAI API key in Settings to start chatting.',
+  noKeyLink: 'Open settings',
+  noAssistantReason: 'Create an assistant to start chatting: chats without one are turned off here.',
+  plainChat: 'No assistant (plain chat)',
+  chooseAssistant: 'Choose an assistant',
+} as const;

@@ -3,7 +3,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../api/http';
 import { ErrorNotice } from '../../components/error-notice';
+import { Skeleton } from '../../components/skeleton';
 import type { AdminSection } from '../../router';
+import { admin as text } from '../../strings/admin';
 
 type AdminModule = typeof import('./admin-screen');
 let loading: Promise<AdminModule> | undefined;
@@ -19,7 +21,7 @@ export function AdminEntry({ section, userId }: { section: AdminSection; userId?
       (loaded) => current && setModule(loaded),
       () => {
         loading = undefined;
-        if (current) setError(new ApiError(0, 'network_error', 'The Admin screen could not be downloaded'));
+        if (current) setError(new ApiError(0, 'network_error', text.downloadFailed));
       },
     );
     return () => {
@@ -29,10 +31,10 @@ export function AdminEntry({ section, userId }: { section: AdminSection; userId?
   if (module) return <module.AdminScreen section={section} userId={userId} />;
   return (
     <main id="main" class="screen" aria-busy={!error}>
-      <h1>Admin</h1>
+      <h1>{text.title}</h1>
       {error ? (
         <>
-          <ErrorNotice error={error} context="Could not open Admin." />
+          <ErrorNotice error={error} context={text.couldNotOpen} />
           <button
             type="button"
             onClick={() => {
@@ -40,11 +42,11 @@ export function AdminEntry({ section, userId }: { section: AdminSection; userId?
               setAttempt((value) => value + 1);
             }}
           >
-            Try again
+            {text.tryAgain}
           </button>
         </>
       ) : (
-        <p aria-live="polite">Loading…</p>
+        <Skeleton lines={6} label={text.title} />
       )}
     </main>
   );

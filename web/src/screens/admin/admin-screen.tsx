@@ -2,6 +2,7 @@
 // administrators reach it (the server answers 404 to anyone else).
 import { ScreenHeading } from '../../components/screen-heading';
 import { Link, type AdminSection } from '../../router';
+import { admin as text } from '../../strings/admin';
 import { AuditPanel } from './audit-panel';
 import { BudgetsPanel } from './budgets-panel';
 import { SignupPanel } from './signup-panel';
@@ -9,17 +10,17 @@ import { UserDetail } from './user-detail';
 import { UsersPanel } from './users-panel';
 
 const SECTIONS: Array<{ section: AdminSection; href: string; label: string }> = [
-  { section: 'users', href: '/admin', label: 'Users' },
-  { section: 'signup', href: '/admin/signup', label: 'Sign-up' },
-  { section: 'budgets', href: '/admin/budgets', label: 'Budgets' },
-  { section: 'audit', href: '/admin/audit', label: 'Audit log' },
+  { section: 'users', href: '/admin', label: text.sectionUsers },
+  { section: 'signup', href: '/admin/signup', label: text.sectionSignup },
+  { section: 'budgets', href: '/admin/budgets', label: text.sectionBudgets },
+  { section: 'audit', href: '/admin/audit', label: text.sectionAudit },
 ];
 
 export function AdminScreen({ section, userId }: { section: AdminSection; userId?: string }) {
   return (
     <main id="main" class="screen admin">
-      <ScreenHeading focusKey={`${section}/${userId ?? ''}`}>Admin</ScreenHeading>
-      <nav aria-label="Admin sections" class="tabs">
+      <ScreenHeading focusKey={`${section}/${userId ?? ''}`}>{text.title}</ScreenHeading>
+      <nav aria-label={text.sections} class="tabs">
         <ul>
           {SECTIONS.map((item) => (
             <li key={item.section}>

@@ -5,11 +5,13 @@ import { SelectField, TextField } from '../../components/fields';
 import { useLoader } from '../../components/hooks';
 import { fieldErrors } from '../../lib/error-messages';
 import { formatDateTime } from '../../lib/format';
+import { admin as text } from '../../strings/admin';
+import { format } from '../../strings/index';
 import { AUDIT_ACTION_LABELS, auditActionLabel } from './admin-labels';
 
 const PAGE_SIZE = 50;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const ACTION_OPTIONS = [{ value: '', label: 'All actions' }, ...Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }))];
+const ACTION_OPTIONS = [{ value: '', label: text.allActions }, ...Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }))];
 
 interface Filters {
   action: string;
@@ -65,49 +67,53 @@ export function AuditPanel() {
 
   return (
     <section aria-labelledby="audit-heading">
-      <h2 id="audit-heading">Audit log</h2>
-      <form class="filters" aria-label="Filter the audit log" onSubmit={(event) => event.preventDefault()}>
-        <SelectField label="Action" value={filters.action} options={ACTION_OPTIONS} onValue={(action) => set({ action })} />
-        <TextField label="From" type="date" value={filters.from} onValue={(from) => set({ from })} error={errors.from} />
-        <TextField label="To" type="date" value={filters.to} onValue={(to) => set({ to })} error={errors.to} />
+      <h2 id="audit-heading">{text.auditLog}</h2>
+      <form class="filters" aria-label={text.filterAudit} onSubmit={(event) => event.preventDefault()}>
+        <SelectField label={text.action} value={filters.action} options={ACTION_OPTIONS} onValue={(action) => set({ action })} />
+        <TextField label={text.from} type="date" value={filters.from} onValue={(from) => set({ from })} error={errors.from} />
+        <TextField label={text.to} type="date" value={filters.to} onValue={(to) => set({ to })} error={errors.to} />
         {filters.actor && (
           <p class="filter-chip">
-            <span>Actor: {filters.actor.email ?? filters.actor.id}</span>
-            <button type="button" onClick={() => set({ actor: null })} aria-label="Show every actor">
+            <span>{format(text.actor, { who: filters.actor.email ?? filters.actor.id })}</span>
+            <button type="button" onClick={() => set({ actor: null })} aria-label={text.everyActor}>
               ×
             </button>
           </p>
         )}
       </form>
-      <ErrorNotice error={page.error ?? older?.error} context="Could not load the audit log." />
+      <ErrorNotice error={page.error ?? older?.error} context={text.couldNotLoadAudit} fields={['from', 'to']} />
       <p class="meta" role="status" aria-live="polite">
-        {page.loading ? 'Loading entries…' : entries.length === 0 ? 'No entries match.' : `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} shown`}
+        {page.loading
+          ? text.loadingEntries
+          : entries.length === 0
+            ? text.noEntries
+            : format(entries.length === 1 ? text.entriesOne : text.entriesMany, { count: entries.length })}
       </p>
       {entries.length > 0 && (
-        <table class="table responsive-table audit-table" aria-label="Audit entries" aria-busy={page.loading}>
+        <table class="table responsive-table audit-table" aria-label={text.auditEntries} aria-busy={page.loading}>
           <thead>
             <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Action</th>
-              <th scope="col">By</th>
-              <th scope="col">Account</th>
-              <th scope="col">Address</th>
-              <th scope="col">Details</th>
+              <th scope="col">{text.time}</th>
+              <th scope="col">{text.action}</th>
+              <th scope="col">{text.by}</th>
+              <th scope="col">{text.account}</th>
+              <th scope="col">{text.address}</th>
+              <th scope="col">{text.details}</th>
             </tr>
           </thead>
           <tbody>
             {entries.map((entry) => (
               <tr key={entry.id} data-testid="audit-row" data-action={entry.action}>
-                <th scope="row" data-label="Time">
+                <th scope="row" data-label={text.time}>
                   <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
                 </th>
-                <td data-label="Action">{auditActionLabel(entry.action)}</td>
-                <td data-label="By" class="break-anywhere">
+                <td data-label={text.action}>{auditActionLabel(entry.action)}</td>
+                <td data-label={text.by} class="break-anywhere">
                   {entry.actorId ? (
                     <button
                       type="button"
                       class="link-button"
-                      title="Show only this actor's entries"
+                      title={text.onlyThisActor}
                       onClick={() => set({ actor: { id: entry.actorId as string, email: entry.actorEmail } })}
                     >
                       {entry.actorEmail ?? entry.actorId}
@@ -116,11 +122,11 @@ export function AuditPanel() {
                     (entry.actorEmail ?? '—')
                   )}
                 </td>
-                <td data-label="Account" class="break-anywhere">
+                <td data-label={text.account} class="break-anywhere">
                   {entry.targetEmail ?? '—'}
                 </td>
-                <td data-label="Address">{entry.address || '—'}</td>
-                <td data-label="Details" class="break-anywhere">
+                <td data-label={text.address}>{entry.address || '—'}</td>
+                <td data-label={text.details} class="break-anywhere">
                   {describeDetail(entry.detail)}
                 </td>
               </tr>
@@ -130,7 +136,7 @@ export function AuditPanel() {
       )}
       {nextBefore && !page.loading && (
         <button type="button" disabled={older?.loading} onClick={() => void loadOlder()}>
-          {older?.loading ? 'Loading…' : 'Show older entries'}
+          {older?.loading ? text.loading : text.olderEntries}
         </button>
       )}
     </section>

@@ -3,7 +3,9 @@ import { adminBudgets, limitText, limitValue, SHARED_KEY_TOOLS, type BudgetPolic
 import { ErrorNotice, StatusNotice } from '../../components/error-notice';
 import { SelectField, TextAreaField, TextField } from '../../components/fields';
 import { useLoader } from '../../components/hooks';
+import { Skeleton } from '../../components/skeleton';
 import { useAction } from '../../components/use-action';
+import { admin as text } from '../../strings/admin';
 
 interface Form {
   period: BudgetPolicy['period'];
@@ -50,10 +52,10 @@ function toPolicy(form: Form): BudgetPolicy {
 }
 
 const PERIODS = [
-  { value: 'day', label: 'Per day' },
-  { value: 'month', label: 'Per month' },
+  { value: 'day', label: text.perDay },
+  { value: 'month', label: text.perMonth },
 ];
-const NO_LIMIT = 'Leave empty for no limit.';
+const NO_LIMIT = text.leaveEmptyNoLimit;
 
 function timeZones(): string[] {
   try {
@@ -77,27 +79,27 @@ export function BudgetsPanel() {
     if (!form) return;
     await action.run(async () => {
       current.setData(await adminBudgets.setPolicy(toPolicy(form)));
-      return 'Budgets saved.';
+      return text.budgetsSaved;
     });
   };
 
   return (
     <section aria-labelledby="budgets-heading">
-      <h2 id="budgets-heading">Budgets</h2>
-      <ErrorNotice error={current.error} context="Could not load the budgets." />
+      <h2 id="budgets-heading">{text.budgets}</h2>
+      <ErrorNotice error={current.error} context={text.couldNotLoadBudgets} />
       {!form ? (
-        !current.error && <p aria-live="polite">Loading the budgets…</p>
+        !current.error && <Skeleton lines={8} label={text.budgets} />
       ) : (
         <form class="stack" onSubmit={save}>
           <div class="card">
-            <h3>Installation defaults</h3>
-            <p>Every user’s limit, unless you set their own on their page. Spending counts from zero at the start of each period.</p>
+            <h3>{text.installationDefaults}</h3>
+            <p>{text.defaultsIntro}</p>
             <div class="form-grid">
-              <SelectField label="Period" value={form.period} options={PERIODS} onValue={(period) => set({ period: period as Form['period'] })} />
-              <TextField label="Time zone" value={form.timeZone} onValue={(timeZone) => set({ timeZone })} list="time-zones" spellcheck={false} hint="Where days and months begin, such as Europe/Berlin." />
-              <TextField label="Warn at (percent)" type="number" inputMode="numeric" min={1} max={100} value={form.softPercent} onValue={(softPercent) => set({ softPercent })} />
-              <TextField label="Tokens per period" type="number" inputMode="numeric" min={0} value={form.tokens} onValue={(tokens) => set({ tokens })} hint={NO_LIMIT} />
-              <TextField label="US dollars per period" type="number" inputMode="decimal" min={0} step={0.01} value={form.usd} onValue={(usd) => set({ usd })} hint={NO_LIMIT} />
+              <SelectField label={text.period} value={form.period} options={PERIODS} onValue={(period) => set({ period: period as Form['period'] })} />
+              <TextField label={text.timeZone} value={form.timeZone} onValue={(timeZone) => set({ timeZone })} list="time-zones" spellcheck={false} hint={text.timeZoneHint} />
+              <TextField label={text.warnAt} type="number" inputMode="numeric" min={1} max={100} value={form.softPercent} onValue={(softPercent) => set({ softPercent })} />
+              <TextField label={text.tokensPerPeriod} type="number" inputMode="numeric" min={0} value={form.tokens} onValue={(tokens) => set({ tokens })} hint={NO_LIMIT} />
+              <TextField label={text.usdPerPeriod} type="number" inputMode="decimal" min={0} step={0.01} value={form.usd} onValue={(usd) => set({ usd })} hint={NO_LIMIT} />
             </div>
             <datalist id="time-zones">
               {timeZones().map((zone) => (
@@ -106,16 +108,16 @@ export function BudgetsPanel() {
             </datalist>
           </div>
           <div class="card">
-            <h3>Shared key</h3>
-            <p>For users without an OpenAI key of their own, whose turns the installation’s key pays for.</p>
+            <h3>{text.sharedKey}</h3>
+            <p>{text.sharedKeyIntro}</p>
             <div class="form-grid">
-              <TextField label="Shared key: tokens per period" type="number" inputMode="numeric" min={0} value={form.sharedTokens} onValue={(sharedTokens) => set({ sharedTokens })} hint={NO_LIMIT} />
-              <TextField label="Shared key: US dollars per period" type="number" inputMode="decimal" min={0} step={0.01} value={form.sharedUsd} onValue={(sharedUsd) => set({ sharedUsd })} hint={NO_LIMIT} />
-              <TextField label="Longest reply (output tokens)" type="number" inputMode="numeric" min={16} value={form.maxOutputTokens} onValue={(maxOutputTokens) => set({ maxOutputTokens })} hint="Longer requests are lowered to it. Leave empty for no cap." />
+              <TextField label={text.sharedTokens} type="number" inputMode="numeric" min={0} value={form.sharedTokens} onValue={(sharedTokens) => set({ sharedTokens })} hint={NO_LIMIT} />
+              <TextField label={text.sharedUsd} type="number" inputMode="decimal" min={0} step={0.01} value={form.sharedUsd} onValue={(sharedUsd) => set({ sharedUsd })} hint={NO_LIMIT} />
+              <TextField label={text.longestReply} type="number" inputMode="numeric" min={16} value={form.maxOutputTokens} onValue={(maxOutputTokens) => set({ maxOutputTokens })} hint={text.longestReplyHint} />
             </div>
-            <TextAreaField label="Models allowed" rows={3} value={form.models} onValue={(models) => set({ models })} placeholder="gpt-4o-mini" hint="One per line. Leave empty to allow any model." />
+            <TextAreaField label={text.modelsAllowed} rows={3} value={form.models} onValue={(models) => set({ models })} placeholder={text.modelsPlaceholder} hint={text.modelsHint} />
             <fieldset class="field choice-list">
-              <legend>Tools allowed</legend>
+              <legend>{text.toolsAllowed}</legend>
               {SHARED_KEY_TOOLS.map((tool) => (
                 <label key={tool.value} class="check">
                   <input
@@ -128,14 +130,14 @@ export function BudgetsPanel() {
                   <span>{tool.label}</span>
                 </label>
               ))}
-              <p class="field-hint">None ticked: any tool.</p>
+              <p class="field-hint">{text.anyTool}</p>
             </fieldset>
           </div>
-          <ErrorNotice error={action.error} context="Could not save the budgets." />
+          <ErrorNotice error={action.error} context={text.couldNotSaveBudgets} />
           <StatusNotice message={action.done} />
           <div class="actions">
             <button type="submit" class="primary" disabled={action.busy}>
-              {action.busy ? 'Saving…' : 'Save budgets'}
+              {action.busy ? text.saving : text.saveBudgets}
             </button>
           </div>
         </form>

@@ -7,15 +7,18 @@ import { useLoader } from '../../components/hooks';
 import { useAction } from '../../components/use-action';
 import { fieldErrors } from '../../lib/error-messages';
 import { formatDateTime } from '../../lib/format';
+import { Skeleton } from '../../components/skeleton';
+import { admin as text } from '../../strings/admin';
+import { format } from '../../strings/index';
 import { inviteState } from './admin-labels';
 
 const PAGE_SIZE = 50;
 const LIFETIMES = [
-  { value: '24', label: '1 day' },
-  { value: '72', label: '3 days' },
-  { value: '168', label: '1 week' },
-  { value: '720', label: '30 days' },
-  { value: '2160', label: '90 days' },
+  { value: '24', label: text.lifetimeDay },
+  { value: '72', label: text.lifetime3Days },
+  { value: '168', label: text.lifetimeWeek },
+  { value: '720', label: text.lifetime30Days },
+  { value: '2160', label: text.lifetime90Days },
 ];
 
 export function InvitesPanel() {
@@ -34,7 +37,7 @@ export function InvitesPanel() {
       const invite = await adminSignup.createInvite({ maxUses: Number(uses), expiresInHours: Number(hours) });
       setCreated(invite);
       await list.reload();
-      return 'Invite created.';
+      return text.inviteCreated;
     });
   };
   const revoke = async () => {
@@ -45,7 +48,7 @@ export function InvitesPanel() {
       await adminSignup.revokeInvite(invite.id);
       if (created?.id === invite.id) setCreated(null);
       await list.reload();
-      return 'Invite revoked.';
+      return text.inviteRevokedDone;
     });
   };
 
@@ -53,52 +56,52 @@ export function InvitesPanel() {
   const invites = list.data ?? [];
   return (
     <section class="card" aria-labelledby="invites-heading">
-      <h2 id="invites-heading">Invites</h2>
-      <p>While sign-up is by invite, an invite link lets people create an account. Under the other policies, links change nothing.</p>
-      <ErrorNotice error={action.error} context="Could not change the invites." />
+      <h2 id="invites-heading">{text.invites}</h2>
+      <p>{text.invitesIntro}</p>
+      <ErrorNotice error={action.error} context={text.couldNotChangeInvites} fields={['maxUses', 'expiresInHours']} />
       <StatusNotice message={action.done} />
       <form class="inline-form" onSubmit={create}>
-        <TextField label="Sign-ups allowed" type="number" inputMode="numeric" min={1} max={10000} value={uses} onValue={setUses} error={errors.maxUses} />
-        <SelectField label="Valid for" value={hours} options={LIFETIMES} onValue={setHours} error={errors.expiresInHours} />
+        <TextField label={text.signupsAllowed} type="number" inputMode="numeric" min={1} max={10000} value={uses} onValue={setUses} error={errors.maxUses} />
+        <SelectField label={text.validFor} value={hours} options={LIFETIMES} onValue={setHours} error={errors.expiresInHours} />
         <button type="submit" class="primary" disabled={action.busy || !(Number(uses) >= 1)}>
-          Create invite
+          {text.createInvite}
         </button>
       </form>
       {created && <CreatedLink invite={created} />}
-      <h3 class="subheading">Recent invites</h3>
-      <ErrorNotice error={list.error} context="Could not load the invites." />
+      <h3 class="subheading">{text.recentInvites}</h3>
+      <ErrorNotice error={list.error} context={text.couldNotLoadInvites} />
       {!list.data ? (
-        !list.error && <p aria-live="polite">Loading invites…</p>
+        !list.error && <Skeleton lines={4} label={text.invites} />
       ) : invites.length === 0 ? (
-        <p class="empty">No invites yet.</p>
+        <p class="empty">{text.noInvites}</p>
       ) : (
-        <table class="table responsive-table" aria-label="Invites">
+        <table class="table responsive-table" aria-label={text.invites}>
           <thead>
             <tr>
-              <th scope="col">Created</th>
-              <th scope="col">Used</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Status</th>
+              <th scope="col">{text.created}</th>
+              <th scope="col">{text.used}</th>
+              <th scope="col">{text.expires}</th>
+              <th scope="col">{text.status}</th>
               <th scope="col">
-                <span class="visually-hidden">Actions</span>
+                <span class="visually-hidden">{text.actions}</span>
               </th>
             </tr>
           </thead>
           <tbody>
             {invites.map((invite) => (
               <tr key={invite.id} data-testid="invite-row">
-                <th scope="row" data-label="Created">
+                <th scope="row" data-label={text.created}>
                   {formatDateTime(invite.createdAt)}
                 </th>
-                <td data-label="Used">
-                  {invite.uses} of {invite.maxUses}
+                <td data-label={text.used}>
+                  {format(text.usesOf, { uses: invite.uses, max: invite.maxUses })}
                 </td>
-                <td data-label="Expires">{formatDateTime(invite.expiresAt)}</td>
-                <td data-label="Status">{inviteState(invite)}</td>
+                <td data-label={text.expires}>{formatDateTime(invite.expiresAt)}</td>
+                <td data-label={text.status}>{inviteState(invite)}</td>
                 <td class="row-actions">
                   {invite.active && (
                     <button type="button" class="danger" disabled={action.busy} onClick={() => setRevoking(invite)}>
-                      Revoke
+                      {text.revoke}
                     </button>
                   )}
                 </td>
@@ -109,19 +112,19 @@ export function InvitesPanel() {
       )}
       {invites.length === limit && (
         <button type="button" disabled={list.loading} onClick={() => setLimit(limit + PAGE_SIZE)}>
-          Show more invites
+          {text.moreInvites}
         </button>
       )}
       <ConfirmDialog
         open={revoking !== null}
-        title="Revoke this invite?"
-        confirmLabel="Revoke"
+        title={text.revokeTitle}
+        confirmLabel={text.revoke}
         danger
         busy={action.busy}
         onConfirm={() => void revoke()}
         onCancel={() => setRevoking(null)}
       >
-        <p>Its link stops working at once. Accounts already created with it stay.</p>
+        <p>{text.revokeText}</p>
       </ConfirmDialog>
     </section>
   );
@@ -134,24 +137,23 @@ function CreatedLink({ invite }: { invite: CreatedInvite }) {
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(link);
-      setCopied('Link copied.');
+      setCopied(text.linkCopied);
     } catch {
       (document.getElementById('invite-link') as HTMLInputElement | null)?.select();
-      setCopied('Press Ctrl+C (or ⌘C) to copy the selected link.');
+      setCopied(text.copyByHand);
     }
   };
   return (
     <div class="created-invite">
-      <label for="invite-link">Invite link</label>
+      <label for="invite-link">{text.inviteLink}</label>
       <div class="copy-row">
         <input id="invite-link" readOnly value={link} onFocus={(event) => event.currentTarget.select()} />
         <button type="button" onClick={() => void copy()}>
-          Copy link
+          {text.copyLink}
         </button>
       </div>
       <p class="field-hint">
-        Copy it now: the link is shown only once. It allows {invite.maxUses} {invite.maxUses === 1 ? 'sign-up' : 'sign-ups'} until{' '}
-        {formatDateTime(invite.expiresAt)}.
+        {format(invite.maxUses === 1 ? text.linkOnceOne : text.linkOnceMany, { uses: invite.maxUses, until: formatDateTime(invite.expiresAt) })}
       </p>
       <StatusNotice message={copied} />
     </div>

@@ -6,13 +6,16 @@ import { useLoader } from '../../components/hooks';
 import { useAction } from '../../components/use-action';
 import { fieldErrors } from '../../lib/error-messages';
 import { formatDateTime } from '../../lib/format';
+import { Skeleton } from '../../components/skeleton';
+import { admin as text } from '../../strings/admin';
+import { format } from '../../strings/index';
 import { InvitesPanel } from './invites-panel';
 
 const POLICIES: Array<{ value: SignupPolicyName; label: string; hint: string }> = [
-  { value: 'open', label: 'Open', hint: 'Anyone can create an account.' },
-  { value: 'invite', label: 'By invite', hint: 'Only people with an invite link can create an account.' },
-  { value: 'domain', label: 'Listed domains', hint: 'Only e-mail addresses of the domains listed below.' },
-  { value: 'closed', label: 'Closed', hint: 'Nobody can create an account.' },
+  { value: 'open', label: text.policyOpen, hint: text.policyOpenHint },
+  { value: 'invite', label: text.policyInvite, hint: text.policyInviteHint },
+  { value: 'domain', label: text.policyDomain, hint: text.policyDomainHint },
+  { value: 'closed', label: text.policyClosed, hint: text.policyClosedHint },
 ];
 
 function parseDomains(text: string): string[] {
@@ -48,23 +51,23 @@ function PolicySection() {
       // The domains are kept as they are unless the domain policy is chosen.
       const saved = await adminSignup.setPolicy(policy, policy === 'domain' ? parseDomains(domains) : undefined);
       current.setData(saved);
-      return 'Sign-up policy saved.';
+      return text.policySaved;
     });
   };
 
   const data = current.data;
   return (
     <section class="card" aria-labelledby="policy-heading">
-      <h2 id="policy-heading">Who may sign up</h2>
-      <ErrorNotice error={current.error} context="Could not load the sign-up policy." />
+      <h2 id="policy-heading">{text.whoMaySignUp}</h2>
+      <ErrorNotice error={current.error} context={text.couldNotLoadPolicy} />
       {!data ? (
-        !current.error && <p aria-live="polite">Loading the policy…</p>
+        !current.error && <Skeleton lines={5} label={text.signupPolicy} />
       ) : (
         <form class="stack" onSubmit={save}>
-          <ErrorNotice error={action.error} context="Could not save the policy." />
+          <ErrorNotice error={action.error} context={text.couldNotSavePolicy} fields={['domains']} />
           <StatusNotice message={action.done} />
           <fieldset class="field choice-list">
-            <legend>Sign-up policy</legend>
+            <legend>{text.signupPolicy}</legend>
             {POLICIES.map((option) => (
               <label key={option.value} class="check">
                 <input type="radio" name="signup-policy" value={option.value} checked={policy === option.value} onChange={() => setPolicy(option.value)} />
@@ -76,20 +79,20 @@ function PolicySection() {
           </fieldset>
           {policy === 'domain' && (
             <TextAreaField
-              label="Allowed e-mail domains"
+              label={text.allowedDomains}
               rows={3}
-              placeholder="example.org"
+              placeholder={text.domainsPlaceholder}
               value={domains}
               onValue={setDomains}
-              hint="One per line, such as example.org."
+              hint={text.domainsHint}
               error={fieldErrors(action.error).domains}
             />
           )}
           <div class="actions">
             <button type="submit" class="primary" disabled={action.busy}>
-              {action.busy ? 'Saving…' : 'Save policy'}
+              {action.busy ? text.saving : text.savePolicy}
             </button>
-            <span class="meta">Last changed {formatDateTime(data.updatedAt)}</span>
+            <span class="meta">{format(text.lastChanged, { when: formatDateTime(data.updatedAt) })}</span>
           </div>
         </form>
       )}

@@ -5,10 +5,13 @@ import { ErrorNotice, StatusNotice } from '../../components/error-notice';
 import { TextField } from '../../components/fields';
 import { useLoader } from '../../components/hooks';
 import { useAction } from '../../components/use-action';
+import { Skeleton } from '../../components/skeleton';
 import { formatCost, formatDateTime, formatNumber } from '../../lib/format';
+import { admin as text } from '../../strings/admin';
+import { format as fill } from '../../strings/index';
 
-function limitLabel(value: number | null, format: (value: number) => string): string {
-  return value === null ? 'no limit' : format(value);
+function limitLabel(value: number | null, none: string, format: (value: number) => string): string {
+  return value === null ? none : format(value);
 }
 
 /** A user's own limits, in place of the installation's. */
@@ -28,54 +31,59 @@ export function UserBudget({ userId }: { userId: string }) {
     event.preventDefault();
     await action.run(async () => {
       budget.setData(await adminBudgets.setUser(userId, { tokens: limitValue(tokens), usd: limitValue(usd) }));
-      return 'Budget saved.';
+      return text.budgetSaved;
     });
   };
   const clear = async () => {
     setConfirmClear(false);
     await action.run(async () => {
       budget.setData(await adminBudgets.clearUser(userId));
-      return 'The installation’s budget applies again.';
+      return text.budgetCleared;
     });
   };
 
   return (
     <section class="card" aria-labelledby="user-budget-heading">
-      <h2 id="user-budget-heading">Budget</h2>
-      <ErrorNotice error={budget.error} context="Could not load the budget." />
+      <h2 id="user-budget-heading">{text.budget}</h2>
+      <ErrorNotice error={budget.error} context={text.couldNotLoadBudget} />
       {!data ? (
-        !budget.error && <p aria-live="polite">Loading the budget…</p>
+        !budget.error && <Skeleton lines={3} label={text.budget} />
       ) : (
         <>
           <p data-testid="user-budget-state">
-            {data.override ? 'Own limits' : 'The installation’s limits'}: {limitLabel(data.effective.tokens, formatNumber)} tokens,{' '}
-            {limitLabel(data.effective.usd, formatCost)}. Used this period: {formatNumber(data.used.tokens)} tokens, {formatCost(data.used.usd)}.
-            Renews {formatDateTime(data.resetsAt)}.
+            {fill(text.budgetState, {
+              which: data.override ? text.ownLimits : text.installationLimits,
+              tokens: limitLabel(data.effective.tokens, text.noTokenLimit, (count) => fill(text.tokensAmount, { count: formatNumber(count) })),
+              usd: limitLabel(data.effective.usd, text.noCostLimit, formatCost),
+              usedTokens: formatNumber(data.used.tokens),
+              usedUsd: formatCost(data.used.usd),
+              resets: formatDateTime(data.resetsAt),
+            })}
           </p>
-          <ErrorNotice error={action.error} context="Could not change the budget." />
+          <ErrorNotice error={action.error} context={text.couldNotChangeBudget} />
           <StatusNotice message={action.done} />
           <form class="inline-form" onSubmit={save}>
-            <TextField label="Own limit: tokens" type="number" inputMode="numeric" min={0} value={tokens} onValue={setTokens} hint="Empty: no limit." />
-            <TextField label="Own limit: US dollars" type="number" inputMode="decimal" min={0} step={0.01} value={usd} onValue={setUsd} hint="Empty: no limit." />
+            <TextField label={text.ownLimitTokens} type="number" inputMode="numeric" min={0} value={tokens} onValue={setTokens} hint={text.emptyNoLimit} />
+            <TextField label={text.ownLimitUsd} type="number" inputMode="decimal" min={0} step={0.01} value={usd} onValue={setUsd} hint={text.emptyNoLimit} />
             <button type="submit" disabled={action.busy}>
-              Save own limits
+              {text.saveOwnLimits}
             </button>
             {data.override && (
               <button type="button" class="danger" disabled={action.busy} onClick={() => setConfirmClear(true)}>
-                Remove own limits
+                {text.removeOwnLimits}
               </button>
             )}
           </form>
           <ConfirmDialog
             open={confirmClear}
-            title="Remove this user’s own limits?"
-            confirmLabel="Remove"
+            title={text.removeOwnLimitsTitle}
+            confirmLabel={text.remove}
             danger
             busy={action.busy}
             onConfirm={() => void clear()}
             onCancel={() => setConfirmClear(false)}
           >
-            <p>The installation’s budget applies to them again.</p>
+            <p>{text.removeOwnLimitsText}</p>
           </ConfirmDialog>
         </>
       )}

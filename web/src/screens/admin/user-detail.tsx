@@ -8,6 +8,9 @@ import { useAction } from '../../components/use-action';
 import { formatCost, formatDateTime, formatNumber } from '../../lib/format';
 import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
+import { Skeleton } from '../../components/skeleton';
+import { admin as text } from '../../strings/admin';
+import { format } from '../../strings/index';
 import { accountState, ROLE_LABELS } from './admin-labels';
 import { UserBudget } from './user-budget';
 
@@ -35,7 +38,7 @@ export function UserDetail({ userId }: { userId: string }) {
     if (!data) return;
     if (pending === 'role' && role) {
       const chosen = role;
-      const changed = await apply(() => adminUsers.setRole(data.id, chosen), `${data.email} is now ${chosen === 'admin' ? 'an administrator' : 'a user'}.`);
+      const changed = await apply(() => adminUsers.setRole(data.id, chosen), format(chosen === 'admin' ? text.nowAdmin : text.nowUser, { email: data.email }));
       setRole(null);
       // Demoted oneself: the Admin screen is no longer one's own.
       if (changed && self && chosen !== 'admin') {
@@ -43,11 +46,11 @@ export function UserDetail({ userId }: { userId: string }) {
         navigate('/', { replace: true });
       }
     } else if (pending === 'disable') {
-      await apply(() => adminUsers.disable(data.id), `${data.email} is disabled and signed out everywhere.`);
+      await apply(() => adminUsers.disable(data.id), format(text.disabledDone, { email: data.email }));
     } else if (pending === 'enable') {
-      await apply(() => adminUsers.enable(data.id), `${data.email} can sign in again.`);
+      await apply(() => adminUsers.enable(data.id), format(text.enabledDone, { email: data.email }));
     } else if (pending === 'password') {
-      await apply(() => adminUsers.requirePasswordChange(data.id), `${data.email} must choose a new password at the next sign-in.`);
+      await apply(() => adminUsers.requirePasswordChange(data.id), format(text.passwordDone, { email: data.email }));
     } else if (pending === 'delete') {
       setPending(null);
       const deleted = await action.run(async () => (await adminUsers.remove(data.id)).message);
@@ -59,54 +62,57 @@ export function UserDetail({ userId }: { userId: string }) {
   return (
     <section aria-labelledby="user-heading">
       <p class="breadcrumb">
-        <Link href="/admin">← All users</Link>
+        <Link href="/admin">{text.allUsers}</Link>
       </p>
-      <ErrorNotice error={user.error} context="Could not load the user." />
+      <ErrorNotice error={user.error} context={text.couldNotLoadUser} />
       {!data ? (
-        !user.error && <p aria-live="polite">Loading the user…</p>
+        !user.error && <Skeleton lines={6} label={text.user} />
       ) : (
         <>
           <div class="card">
             <h2 id="user-heading" class="break-anywhere">
               {data.email}
-              {self && <span class="badge badge-muted">You</span>}
+              {self && <span class="badge badge-muted">{text.you}</span>}
             </h2>
             <dl class="details">
               <div>
-                <dt>Name</dt>
+                <dt>{text.name}</dt>
                 <dd>{data.name ?? '—'}</dd>
               </div>
               <div>
-                <dt>Role</dt>
+                <dt>{text.role}</dt>
                 <dd>{ROLE_LABELS[data.role]}</dd>
               </div>
               <div>
-                <dt>Status</dt>
+                <dt>{text.status}</dt>
                 <dd data-testid="user-status">{accountState(data).label}</dd>
               </div>
               <div>
-                <dt>OpenAI key</dt>
-                <dd>{data.hasApiKey ? 'Saved' : 'None'}</dd>
+                <dt>{text.openAiKey}</dt>
+                <dd>{data.hasApiKey ? text.keySaved : text.keyNone}</dd>
               </div>
               <div>
-                <dt>Created</dt>
+                <dt>{text.created}</dt>
                 <dd>{formatDateTime(data.createdAt)}</dd>
               </div>
               <div>
-                <dt>This month (since {formatDateTime(data.periodStart)})</dt>
+                <dt>{format(text.thisMonthSince, { since: formatDateTime(data.periodStart) })}</dt>
                 <dd>
-                  {formatNumber(data.usage.turns)} {data.usage.turns === 1 ? 'turn' : 'turns'}, {formatNumber(data.usage.totalTokens)} tokens,{' '}
-                  {formatCost(data.usage.cost)}
+                  {format(data.usage.turns === 1 ? text.monthUsageOne : text.monthUsageMany, {
+                    turns: formatNumber(data.usage.turns),
+                    tokens: formatNumber(data.usage.totalTokens),
+                    cost: formatCost(data.usage.cost),
+                  })}
                 </dd>
               </div>
             </dl>
             <p>
-              <Link href={`/admin/audit?actor=${encodeURIComponent(data.id)}`}>What this account did (audit log)</Link>
+              <Link href={`/admin/audit?actor=${encodeURIComponent(data.id)}`}>{text.auditOfUser}</Link>
             </p>
           </div>
           <section class="card" aria-labelledby="user-actions-heading">
-            <h2 id="user-actions-heading">Manage the account</h2>
-            <ErrorNotice error={action.error} context="Could not change the account." />
+            <h2 id="user-actions-heading">{text.manageAccount}</h2>
+            <ErrorNotice error={action.error} context={text.couldNotChangeAccount} />
             <StatusNotice message={action.done} />
             <form
               class="inline-form"
@@ -115,29 +121,29 @@ export function UserDetail({ userId }: { userId: string }) {
                 if (chosenRole !== data.role) setPending('role');
               }}
             >
-              <SelectField label="Role" value={chosenRole} options={ROLE_OPTIONS} onValue={(value) => setRole(value as Role)} />
+              <SelectField label={text.role} value={chosenRole} options={ROLE_OPTIONS} onValue={(value) => setRole(value as Role)} />
               <button type="submit" disabled={action.busy || chosenRole === data.role}>
-                Change role
+                {text.changeRole}
               </button>
             </form>
             <div class="actions account-actions">
               {data.disabledAt ? (
                 <button type="button" disabled={action.busy} onClick={() => setPending('enable')}>
-                  Enable account
+                  {text.enableAccount}
                 </button>
               ) : (
                 <button type="button" class="danger" disabled={action.busy || self} onClick={() => setPending('disable')}>
-                  Disable account
+                  {text.disableAccount}
                 </button>
               )}
               <button type="button" disabled={action.busy || data.mustChangePassword} onClick={() => setPending('password')}>
-                Require password change
+                {text.requirePasswordChange}
               </button>
               <button type="button" class="danger" disabled={action.busy || self} onClick={() => setPending('delete')}>
-                Delete account…
+                {text.deleteAccountOpen}
               </button>
             </div>
-            {self && <p class="field-hint">You cannot disable or delete your own account here.</p>}
+            {self && <p class="field-hint">{text.notOwnAccount}</p>}
           </section>
           <UserBudget userId={data.id} />
           <ConfirmDialog
@@ -160,15 +166,15 @@ export function UserDetail({ userId }: { userId: string }) {
 function confirmTitle(pending: Pending, user: AdminUser, role: Role): string {
   switch (pending) {
     case 'role':
-      return `Make ${user.email} ${role === 'admin' ? 'an administrator' : 'a user'}?`;
+      return format(role === 'admin' ? text.makeAdmin : text.makeUser, { email: user.email });
     case 'disable':
-      return `Disable ${user.email}?`;
+      return format(text.disableTitle, { email: user.email });
     case 'enable':
-      return `Enable ${user.email}?`;
+      return format(text.enableTitle, { email: user.email });
     case 'password':
-      return `Require a new password from ${user.email}?`;
+      return format(text.passwordTitle, { email: user.email });
     case 'delete':
-      return `Delete ${user.email}?`;
+      return format(text.deleteTitle, { email: user.email });
     default:
       return '';
   }
@@ -176,11 +182,11 @@ function confirmTitle(pending: Pending, user: AdminUser, role: Role): string {
 
 function confirmLabel(pending: Pending): string {
   const labels: Record<Exclude<Pending, null>, string> = {
-    role: 'Change role',
-    disable: 'Disable',
-    enable: 'Enable',
-    password: 'Require change',
-    delete: 'Delete account',
+    role: text.confirmRole,
+    disable: text.confirmDisable,
+    enable: text.confirmEnable,
+    password: text.confirmPassword,
+    delete: text.confirmDelete,
   };
   return pending ? labels[pending] : '';
 }
@@ -188,17 +194,15 @@ function confirmLabel(pending: Pending): string {
 function confirmText(pending: Pending, self: boolean): string {
   switch (pending) {
     case 'role':
-      return self
-        ? 'You will lose access to Admin at once.'
-        : 'Administrators manage every account, the sign-up policy and the audit log.';
+      return self ? text.roleSelf : text.roleOther;
     case 'disable':
-      return 'Every session of the account ends at once and sign-in is refused until the account is enabled again.';
+      return text.disableText;
     case 'enable':
-      return 'The account can sign in again.';
+      return text.enableText;
     case 'password':
-      return 'At the next sign-in, the account can do nothing but choose a new password.';
+      return text.passwordText;
     case 'delete':
-      return 'The account and its assistants, conversations and files are deleted for good. This cannot be undone.';
+      return text.deleteText;
     default:
       return '';
   }

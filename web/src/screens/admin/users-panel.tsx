@@ -4,7 +4,10 @@ import { ErrorNotice } from '../../components/error-notice';
 import { useLoader } from '../../components/hooks';
 import { formatCost, formatDateTime, formatNumber } from '../../lib/format';
 import { Link } from '../../router';
+import { Skeleton } from '../../components/skeleton';
 import { useSession } from '../../session';
+import { admin as text } from '../../strings/admin';
+import { format } from '../../strings/index';
 import { accountState, ROLE_LABELS } from './admin-labels';
 
 const PAGE_SIZE = 25;
@@ -31,7 +34,7 @@ export function UsersPanel() {
   return (
     <section aria-labelledby="users-heading">
       <div class="section-head">
-        <h2 id="users-heading">Users</h2>
+        <h2 id="users-heading">{text.users}</h2>
         <form
           role="search"
           class="search-form"
@@ -42,31 +45,36 @@ export function UsersPanel() {
           }}
         >
           <label for="user-search" class="visually-hidden">
-            Search users
+            {text.searchUsers}
           </label>
-          <input id="user-search" type="search" placeholder="Search by email or name" value={typed} onInput={(event) => setTyped(event.currentTarget.value)} />
+          <input id="user-search" type="search" placeholder={text.searchPlaceholder} value={typed} onInput={(event) => setTyped(event.currentTarget.value)} />
         </form>
       </div>
-      <ErrorNotice error={list.error} context="Could not load the users." />
+      <ErrorNotice error={list.error} context={text.couldNotLoadUsers} />
       <p class="meta" role="status" aria-live="polite" data-testid="users-count">
         {list.loading && !list.data
-          ? 'Loading users…'
+          ? text.loadingUsers
           : total === 0
             ? search
-              ? `No user matches “${search}”.`
-              : 'No users.'
-            : `${formatNumber(first + 1)}–${formatNumber(first + users.length)} of ${formatNumber(total)} ${total === 1 ? 'user' : 'users'}`}
+              ? format(text.noUserMatches, { search })
+              : text.noUsers
+            : format(total === 1 ? text.usersRangeOne : text.usersRangeMany, {
+                first: formatNumber(first + 1),
+                last: formatNumber(first + users.length),
+                total: formatNumber(total),
+              })}
       </p>
+      {list.loading && !list.data && <Skeleton lines={8} label={text.users} />}
       {users.length > 0 && (
         <table class="table responsive-table" aria-busy={list.loading} aria-labelledby="users-heading">
           <thead>
             <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">Tokens this month</th>
-              <th scope="col">Cost this month</th>
-              <th scope="col">Created</th>
+              <th scope="col">{text.user}</th>
+              <th scope="col">{text.role}</th>
+              <th scope="col">{text.status}</th>
+              <th scope="col">{text.tokensThisMonth}</th>
+              <th scope="col">{text.costThisMonth}</th>
+              <th scope="col">{text.created}</th>
             </tr>
           </thead>
           <tbody>
@@ -74,18 +82,18 @@ export function UsersPanel() {
               const state = accountState(user);
               return (
                 <tr key={user.id} data-testid="user-row">
-                  <th scope="row" data-label="User">
+                  <th scope="row" data-label={text.user}>
                     <Link href={`/admin/users/${user.id}`}>{user.email}</Link>
-                    {user.id === session.user.id && <span class="badge badge-muted">You</span>}
+                    {user.id === session.user.id && <span class="badge badge-muted">{text.you}</span>}
                     {user.name && <span class="row-sub">{user.name}</span>}
                   </th>
-                  <td data-label="Role">{ROLE_LABELS[user.role]}</td>
-                  <td data-label="Status">
+                  <td data-label={text.role}>{ROLE_LABELS[user.role]}</td>
+                  <td data-label={text.status}>
                     <span class={`badge tone-${state.tone}`}>{state.label}</span>
                   </td>
-                  <td data-label="Tokens this month">{formatNumber(user.usage.totalTokens)}</td>
-                  <td data-label="Cost this month">{formatCost(user.usage.cost)}</td>
-                  <td data-label="Created">{formatDateTime(user.createdAt)}</td>
+                  <td data-label={text.tokensThisMonth}>{formatNumber(user.usage.totalTokens)}</td>
+                  <td data-label={text.costThisMonth}>{formatCost(user.usage.cost)}</td>
+                  <td data-label={text.created}>{formatDateTime(user.createdAt)}</td>
                 </tr>
               );
             })}
@@ -95,10 +103,10 @@ export function UsersPanel() {
       {total > PAGE_SIZE && (
         <div class="actions pager">
           <button type="button" disabled={page === 0 || list.loading} onClick={() => setPage(page - 1)}>
-            Previous
+            {text.previous}
           </button>
           <button type="button" disabled={first + PAGE_SIZE >= total || list.loading} onClick={() => setPage(page + 1)}>
-            Next
+            {text.next}
           </button>
         </div>
       )}

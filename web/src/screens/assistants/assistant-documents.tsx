@@ -1,15 +1,19 @@
 // The assistant's documents: add them by picking files, a whole folder, or by
 // dragging either in; each shows its indexing status, polled while processing.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { assistants, files, type FolderEntry } from '../../api/endpoints';
 import type { FileStatus, StoredFile, UploadResult } from '../../api/types';
 import { ErrorNotice, StatusNotice } from '../../components/error-notice';
 import { useInterval, useLoader } from '../../components/hooks';
+import { Skeleton } from '../../components/skeleton';
 import { folderEntriesOf, readDroppedFiles } from '../../lib/folder-drop';
 import { formatBytes } from '../../lib/format';
+import { assistants as text } from '../../strings/assistants';
+import { format } from '../../strings/index';
+import { takeQueued } from './queued-documents';
 
 const POLL_MS = 1500;
-const STATUS_LABELS: Record<FileStatus, string> = { processing: 'Processing…', ready: 'Ready', failed: 'Failed' };
+const STATUS_LABELS: Record<FileStatus, string> = { processing: text.statusProcessing, ready: text.statusReady, failed: text.statusFailed };
 
 function statusFor(file: StoredFile, assistantId: string): { status: FileStatus; error: string | null } {
   const attachment = file.assistants?.find((entry) => entry.assistantId === assistantId);
@@ -19,9 +23,10 @@ function statusFor(file: StoredFile, assistantId: string): { status: FileStatus;
 function summaryOf(result: UploadResult): string {
   const skipped = result.skipped ?? [];
   const count = result.fileIds.length;
-  const added = `${count} ${count === 1 ? 'file' : 'files'} added`;
-  if (skipped.length === 0) return `${added}.`;
-  return `${added}; left out: ${skipped.map((entry) => `${entry.name} (${entry.reason})`).join(', ')}.`;
+  const added = format(count === 1 ? text.oneFileAdded : text.manyFilesAdded, { count });
+  if (skipped.length === 0) return format(text.addedSummary, { added });
+  const left = skipped.map((entry) => format(text.skippedEntry, { name: entry.name, reason: entry.reason })).join(', ');
+  return format(text.addedWithSkipped, { added, skipped: left });
 }
 
 /** `onAdded`: documents were added (the server may have switched file_search on). */
@@ -53,9 +58,19 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
     }
   };
   const uploadFiles = (picked: File[]) =>
-    picked.length > 0 && upload(`Uploading ${picked.length} ${picked.length === 1 ? 'file' : 'files'}…`, () => assistants.upload(assistantId, picked));
+    picked.length > 0 &&
+    upload(format(picked.length === 1 ? text.uploadingOne : text.uploadingMany, { count: picked.length }), () => assistants.upload(assistantId, picked));
   const uploadFolder = (entries: FolderEntry[]) =>
-    entries.length > 0 && upload(`Uploading a folder of ${entries.length} files…`, () => files.uploadFolder(entries, assistantId));
+    entries.length > 0 && upload(format(text.uploadingFolder, { count: entries.length }), () => files.uploadFolder(entries, assistantId));
+
+  // Documents chosen before the assistant was created go up as soon as it exists.
+  useEffect(() => {
+    const queued = takeQueued(assistantId);
+    if (queued) void (async () => {
+      await uploadFolder(queued.folder);
+      await uploadFiles(queued.files);
+    })();
+  }, [assistantId]);
 
   const onDrop = async (event: DragEvent) => {
     event.preventDefault();
@@ -83,8 +98,8 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
 
   return (
     <section class="card" aria-labelledby="documents-heading">
-      <h2 id="documents-heading">Documents</h2>
-      <p>The assistant searches these when File search is on. PDF, Word, PowerPoint, text, Markdown, CSV, JSON, HTML and code.</p>
+      <h2 id="documents-heading">{text.documents}</h2>
+      <p>{text.documentsIntro}</p>
       <div
         class={`drop-zone${dragging ? ' drop-zone-active' : ''}`}
         data-testid="drop-zone"
@@ -95,13 +110,13 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
         onDragLeave={() => setDragging(false)}
         onDrop={(event) => void onDrop(event)}
       >
-        <p>Drag files or folders here, or</p>
+        <p>{text.dragHere}</p>
         <div class="actions">
           <button type="button" disabled={uploading !== null} onClick={() => filesInput.current?.click()}>
-            Choose files
+            {text.chooseFiles}
           </button>
           <button type="button" disabled={uploading !== null} onClick={() => folderInput.current?.click()}>
-            Choose a folder
+            {text.chooseFolder}
           </button>
         </div>
         <input
@@ -110,7 +125,7 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
           type="file"
           multiple
           tabIndex={-1}
-          aria-label="Documents to upload"
+          aria-label={text.documentsToUpload}
           data-testid="documents-input"
           onChange={(event) => {
             const picked = Array.from(event.currentTarget.files ?? []);
@@ -126,7 +141,7 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
           // Not in the typings: lets the user pick a folder; each file then has its webkitRelativePath.
           {...{ webkitdirectory: true }}
           tabIndex={-1}
-          aria-label="Folder to upload"
+          aria-label={text.folderToUpload}
           data-testid="folder-input"
           onChange={(event) => {
             const entries = event.currentTarget.files ? folderEntriesOf(event.currentTarget.files) : [];
@@ -136,23 +151,27 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
         />
       </div>
       <ErrorNotice error={error ?? documents.error} />
-      <StatusNotice message={uploading ?? status} />
+      <StatusNotice message={uploading ?? status} persistent={uploading !== null} />
       {list.length === 0 ? (
-        <p class="empty">{documents.loading ? 'Loading…' : 'No documents yet.'}</p>
+        documents.loading && !documents.data ? (
+          <Skeleton lines={2} />
+        ) : (
+          <p class="empty">{text.noDocuments}</p>
+        )
       ) : (
         <>
           <p class="meta" aria-live="polite" data-testid="documents-summary">
-            {counts.ready} ready · {counts.processing} processing · {counts.failed} failed
+            {format(text.documentsSummary, counts)}
           </p>
-          <table class="table documents">
-            <caption class="visually-hidden">Documents of this assistant</caption>
+          <table class="table documents responsive-table">
+            <caption class="visually-hidden">{text.documentsCaption}</caption>
             <thead>
               <tr>
-                <th scope="col">File</th>
-                <th scope="col">Size</th>
-                <th scope="col">Status</th>
+                <th scope="col">{text.file}</th>
+                <th scope="col">{text.size}</th>
+                <th scope="col">{text.status}</th>
                 <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+                  <span class="visually-hidden">{text.actions}</span>
                 </th>
               </tr>
             </thead>
@@ -162,28 +181,28 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
                 const name = file.relativePath ?? file.filename;
                 return (
                   <tr key={file.id} data-status={fileStatus}>
-                    <td>
-                      <a href={files.contentUrl(file.id)} download={file.filename}>
+                    <th scope="row" class="file-name" data-label={text.file}>
+                      <a href={files.contentUrl(file.id)} download={file.filename} title={name}>
                         {name}
                       </a>
-                    </td>
-                    <td>{formatBytes(file.sizeBytes)}</td>
-                    <td>
+                    </th>
+                    <td data-label={text.size}>{formatBytes(file.sizeBytes)}</td>
+                    <td data-label={text.status}>
                       <span class={`badge status-${fileStatus}`}>{STATUS_LABELS[fileStatus]}</span>
                       {fileError && <span class="field-error"> {fileError}</span>}
                     </td>
                     <td class="row-actions">
                       {fileStatus === 'failed' && (
-                        <button type="button" aria-label={`Retry ${name}`} onClick={() => void act(() => files.retry(file.id))}>
-                          Retry
+                        <button type="button" aria-label={format(text.retryFile, { name })} onClick={() => void act(() => files.retry(file.id))}>
+                          {text.retry}
                         </button>
                       )}
                       <button
                         type="button"
-                        aria-label={`Remove ${name}`}
+                        aria-label={format(text.removeFile, { name })}
                         onClick={() => void act(() => assistants.detachFile(assistantId, file.id))}
                       >
-                        Remove
+                        {text.remove}
                       </button>
                     </td>
                   </tr>

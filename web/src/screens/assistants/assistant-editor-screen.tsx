@@ -5,9 +5,16 @@ import { ConfirmDialog } from '../../components/dialog';
 import { ErrorNotice, StatusNotice } from '../../components/error-notice';
 import { ScreenHeading } from '../../components/screen-heading';
 import { fieldErrors } from '../../lib/error-messages';
+import { Skeleton } from '../../components/skeleton';
 import { Link, navigate } from '../../router';
+import { assistants as text } from '../../strings/assistants';
+import { format } from '../../strings/index';
 import { AssistantDocuments } from './assistant-documents';
 import { AssistantForm, draftOf, emptyDraft, fieldsOf, validateDraft, type AssistantDraft } from './assistant-form';
+import { EMPTY_QUEUE, QueuedDocuments, queueForAssistant, type DocumentQueue } from './queued-documents';
+
+/** The fields the form shows the server's errors next to. */
+const FORM_FIELDS = ['name', 'description', 'model', 'instructions', 'temperature', 'metadata'];
 
 export function AssistantEditorScreen({ assistantId }: { assistantId: string }) {
   const creating = assistantId === 'new';
@@ -19,6 +26,7 @@ export function AssistantEditorScreen({ assistantId }: { assistantId: string }) 
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [queue, setQueue] = useState<DocumentQueue>(EMPTY_QUEUE);
 
   useEffect(() => {
     if (creating) return;
@@ -43,13 +51,14 @@ export function AssistantEditorScreen({ assistantId }: { assistantId: string }) 
       const fields = fieldsOf(draft);
       if (creating) {
         const created = await assistants.create(fields);
+        queueForAssistant(created.id, queue);
         navigate(`/assistants/${created.id}`, { replace: true });
         return;
       }
       const updated = await assistants.update(assistantId, fields);
       setAssistant(updated);
       setDraft(draftOf(updated));
-      setStatus('Assistant saved.');
+      setStatus(text.saved);
     } catch (caught) {
       setSaveError(caught);
       setErrors(fieldErrors(caught));
@@ -61,8 +70,9 @@ export function AssistantEditorScreen({ assistantId }: { assistantId: string }) 
   // Documents switch file_search on at the server; the form follows, so that saving it does not turn it off again.
   const documentsAdded = () =>
     void assistants.get(assistantId).then((loaded) => {
-      if (loaded.tools.some((tool) => tool.type === 'file_search')) {
-        setDraft((current) => (current.tools.includes('file_search') ? current : { ...current, tools: [...current.tools, 'file_search'] }));
+      if (loaded.tools.some((tool) => tool.type === 'file_search') && !draft.tools.includes('file_search')) {
+        setDraft((current) => ({ ...current, tools: [...current.tools, 'file_search'] }));
+        setStatus(text.fileSearchSwitchedOn);
       }
       setAssistant(loaded);
     }, setSaveError);
@@ -83,35 +93,35 @@ export function AssistantEditorScreen({ assistantId }: { assistantId: string }) 
   if (loadError) {
     return (
       <main id="main" class="screen narrow">
-        <ScreenHeading>Assistant</ScreenHeading>
-        <ErrorNotice error={loadError} context="Could not load the assistant." />
-        <Link href="/assistants">Back to assistants</Link>
+        <ScreenHeading>{text.assistant}</ScreenHeading>
+        <ErrorNotice error={loadError} context={text.couldNotLoad} />
+        <Link href="/assistants">{text.backToList}</Link>
       </main>
     );
   }
 
-  const title = creating ? 'New assistant' : (assistant?.name ?? 'Assistant');
+  const title = creating ? text.newAssistant : (assistant?.name ?? text.assistant);
   return (
     <main id="main" class="screen narrow">
       <p class="breadcrumb">
-        <Link href="/assistants">Assistants</Link>
+        <Link href="/assistants">{text.title}</Link>
       </p>
       <ScreenHeading focusKey={assistantId}>{title}</ScreenHeading>
       {!creating && !assistant ? (
-        <p aria-live="polite">Loading…</p>
+        <Skeleton lines={8} label={text.assistant} />
       ) : (
         <>
-          <form class="card stack" onSubmit={save} noValidate aria-label="Assistant settings">
+          <form class="card stack" onSubmit={save} noValidate aria-label={text.settingsForm}>
             <AssistantForm draft={draft} errors={errors} onChange={setDraft} />
-            <ErrorNotice error={saveError} context="Could not save the assistant." />
+            <ErrorNotice error={saveError} context={text.couldNotSave} fields={FORM_FIELDS} />
             <StatusNotice message={status} />
             <div class="actions">
               <button type="submit" class="primary" disabled={busy}>
-                {creating ? 'Create assistant' : 'Save changes'}
+                {creating ? text.create : text.saveChanges}
               </button>
               {!creating && (
                 <button type="button" class="danger" disabled={busy} onClick={() => setConfirmDelete(true)}>
-                  Delete assistant
+                  {text.delete}
                 </button>
               )}
             </div>
@@ -119,20 +129,20 @@ export function AssistantEditorScreen({ assistantId }: { assistantId: string }) 
           {assistant ? (
             <AssistantDocuments assistantId={assistant.id} onAdded={documentsAdded} />
           ) : (
-            <p class="empty">Create the assistant first, then add documents to it.</p>
+            <QueuedDocuments queue={queue} onChange={setQueue} />
           )}
         </>
       )}
       <ConfirmDialog
         open={confirmDelete}
-        title={`Delete ${assistant?.name ?? 'this assistant'}?`}
-        confirmLabel="Delete assistant"
+        title={format(text.deleteTitle, { name: assistant?.name ?? text.thisAssistant })}
+        confirmLabel={text.delete}
         danger
         busy={busy}
         onConfirm={() => void remove()}
         onCancel={() => setConfirmDelete(false)}
       >
-        <p>Its conversations stay readable, without an assistant until you pick another.</p>
+        <p>{text.deleteBody}</p>
       </ConfirmDialog>
     </main>
   );

@@ -5,17 +5,19 @@ import type { AssistantFields, ToolType } from '../../api/types';
 import { TextAreaField, TextField } from '../../components/fields';
 import { strings } from '../../strings';
 import { useChatModels } from '../chat/use-chat-models';
+import { assistants as text } from '../../strings/assistants';
+import { format } from '../../strings/index';
 
 export const TOOL_LABELS: Record<ToolType, string> = {
-  file_search: 'File search',
-  web_search: 'Web search',
-  code_interpreter: 'Code interpreter',
+  file_search: text.toolFileSearch,
+  web_search: text.toolWebSearch,
+  code_interpreter: text.toolCodeInterpreter,
 };
 
 const TOOL_HINTS: Record<ToolType, string> = {
-  file_search: 'Answers from the documents below, citing them.',
-  web_search: 'Looks things up on the web.',
-  code_interpreter: 'Runs Python to calculate and analyse.',
+  file_search: text.hintFileSearch,
+  web_search: text.hintWebSearch,
+  code_interpreter: text.hintCodeInterpreter,
 };
 
 const SUGGESTED_MODELS = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-5', 'gpt-5-mini', 'gpt-5-nano'];
@@ -33,8 +35,9 @@ export interface AssistantDraft {
   isActive: boolean;
 }
 
+/** A new assistant searches its documents unless told otherwise. */
 export function emptyDraft(): AssistantDraft {
-  return { name: '', description: '', model: '', instructions: '', temperature: '', tools: [], metadata: [], isActive: true };
+  return { name: '', description: '', model: '', instructions: '', temperature: '', tools: ['file_search'], metadata: [], isActive: true };
 }
 
 export function draftOf(fields: AssistantFields): AssistantDraft {
@@ -53,14 +56,14 @@ export function draftOf(fields: AssistantFields): AssistantDraft {
 /** Checks what the server would refuse anyway, so the message sits next to the field. */
 export function validateDraft(draft: AssistantDraft): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (!draft.name.trim()) errors.name = 'Give the assistant a name.';
+  if (!draft.name.trim()) errors.name = text.nameRequired;
   if (draft.temperature.trim() !== '') {
     const value = Number(draft.temperature);
-    if (!Number.isFinite(value) || value < 0 || value > 2) errors.temperature = 'Use a number from 0 to 2, or leave it empty.';
+    if (!Number.isFinite(value) || value < 0 || value > 2) errors.temperature = text.temperatureRange;
   }
   const keys = draft.metadata.map((pair) => pair.key.trim());
-  if (keys.some((key) => key === '')) errors.metadata = 'Every metadata entry needs a key.';
-  else if (new Set(keys).size !== keys.length) errors.metadata = 'Metadata keys must differ.';
+  if (keys.some((key) => key === '')) errors.metadata = text.metadataKeyRequired;
+  else if (new Set(keys).size !== keys.length) errors.metadata = text.metadataKeysDiffer;
   return errors;
 }
 
@@ -95,19 +98,19 @@ export function AssistantForm({ draft, errors, onChange }: Props) {
 
   return (
     <div class="stack">
-      <TextField label="Name" required maxLength={256} value={draft.name} onValue={(value) => set('name', value)} error={errors.name} />
+      <TextField label={text.name} required maxLength={256} value={draft.name} onValue={(value) => set('name', value)} error={errors.name} />
       <TextField
-        label="Description"
+        label={text.description}
         maxLength={512}
         value={draft.description}
         onValue={(value) => set('description', value)}
         error={errors.description}
       />
       <TextField
-        label="Model"
+        label={text.model}
         list={modelsId}
         maxLength={128}
-        placeholder="The platform's default model"
+        placeholder={text.modelPlaceholder}
         value={draft.model}
         onValue={(value) => set('model', value)}
         error={errors.model}
@@ -119,15 +122,15 @@ export function AssistantForm({ draft, errors, onChange }: Props) {
         ))}
       </datalist>
       <TextAreaField
-        label="Instructions"
+        label={text.instructions}
         rows={6}
         value={draft.instructions}
         onValue={(value) => set('instructions', value)}
         error={errors.instructions}
-        hint="How the assistant should behave: its role, tone and rules."
+        hint={text.instructionsHint}
       />
       <TextField
-        label="Temperature"
+        label={text.temperature}
         type="number"
         inputMode="decimal"
         min={0}
@@ -136,15 +139,15 @@ export function AssistantForm({ draft, errors, onChange }: Props) {
         value={draft.temperature}
         onValue={(value) => set('temperature', value)}
         error={errors.temperature}
-        hint="0 (focused) to 2 (varied). Empty: the model's default."
+        hint={text.temperatureHint}
       />
       <fieldset class="field">
-        <legend>Tools</legend>
+        <legend>{text.tools}</legend>
         {(Object.keys(TOOL_LABELS) as ToolType[]).map((tool) => (
           <label key={tool} class="check">
             <input type="checkbox" checked={draft.tools.includes(tool)} onChange={(event) => toggleTool(tool, event.currentTarget.checked)} />
             <span>
-              {TOOL_LABELS[tool]} <span class="field-hint">— {TOOL_HINTS[tool]}</span>
+              {TOOL_LABELS[tool]} <span class="field-hint">{format(text.toolHintDash, { hint: TOOL_HINTS[tool] })}</span>
             </span>
           </label>
         ))}
@@ -152,7 +155,7 @@ export function AssistantForm({ draft, errors, onChange }: Props) {
       <MetadataEditor pairs={draft.metadata} error={errors.metadata} onChange={(pairs) => set('metadata', pairs)} />
       <label class="check">
         <input type="checkbox" checked={draft.isActive} onChange={(event) => set('isActive', event.currentTarget.checked)} />
-        <span>Active (an inactive assistant keeps its conversations but does not answer)</span>
+        <span>{text.active}</span>
       </label>
     </div>
   );
@@ -172,26 +175,26 @@ function MetadataEditor({
     onChange(pairs.map((pair, at) => (at === index ? { ...pair, ...change } : pair)));
   return (
     <fieldset class="field metadata" aria-describedby={error ? errorId : undefined}>
-      <legend>Metadata</legend>
-      <p class="field-hint">Your own labels, e.g. team = support (up to {MAX_METADATA_PAIRS}).</p>
+      <legend>{text.metadata}</legend>
+      <p class="field-hint">{format(text.metadataHint, { max: MAX_METADATA_PAIRS })}</p>
       {pairs.map((pair, index) => (
         <div class="metadata-row" key={index}>
           <input
-            aria-label={`Metadata key ${index + 1}`}
+            aria-label={format(text.metadataKey, { index: index + 1 })}
             maxLength={64}
-            placeholder="key"
+            placeholder={text.keyPlaceholder}
             value={pair.key}
             onInput={(event) => update(index, { key: event.currentTarget.value })}
           />
           <input
-            aria-label={`Metadata value ${index + 1}`}
+            aria-label={format(text.metadataValue, { index: index + 1 })}
             maxLength={512}
-            placeholder="value"
+            placeholder={text.valuePlaceholder}
             value={pair.value}
             onInput={(event) => update(index, { value: event.currentTarget.value })}
           />
-          <button type="button" aria-label={`Remove metadata ${pair.key || index + 1}`} onClick={() => onChange(pairs.filter((_, at) => at !== index))}>
-            Remove
+          <button type="button" aria-label={format(text.removeMetadata, { name: pair.key || index + 1 })} onClick={() => onChange(pairs.filter((_, at) => at !== index))}>
+            {text.remove}
           </button>
         </div>
       ))}
@@ -201,7 +204,7 @@ function MetadataEditor({
         </p>
       )}
       <button type="button" disabled={pairs.length >= MAX_METADATA_PAIRS} onClick={() => onChange([...pairs, { key: '', value: '' }])}>
-        Add metadata
+        {text.addMetadata}
       </button>
     </fieldset>
   );

@@ -3,7 +3,10 @@ import { ErrorNotice } from '../../components/error-notice';
 import { useLoader } from '../../components/hooks';
 import { ScreenHeading } from '../../components/screen-heading';
 import { Link } from '../../router';
+import { Skeleton } from '../../components/skeleton';
 import { useSession } from '../../session';
+import { assistants as text } from '../../strings/assistants';
+import { format } from '../../strings/index';
 import { TOOL_LABELS } from './assistant-form';
 
 export function AssistantsScreen() {
@@ -12,19 +15,19 @@ export function AssistantsScreen() {
   return (
     <main id="main" class="screen">
       <div class="screen-head">
-        <ScreenHeading>Assistants</ScreenHeading>
+        <ScreenHeading>{text.title}</ScreenHeading>
         <Link href="/assistants/new" class="button primary">
-          New assistant
+          {text.newAssistant}
         </Link>
       </div>
-      <ErrorNotice error={list.error} context="Could not load your assistants." />
+      <ErrorNotice error={list.error} context={text.couldNotLoadList} />
       {list.data?.length === 0 && (
         <p class="empty">
-          No assistants yet. Create one with its instructions, model and documents, then chat with it.
+          {text.noneYet}
         </p>
       )}
-      {list.loading && !list.data && <p aria-live="polite">Loading…</p>}
-      <ul class="card-grid" aria-label="Your assistants">
+      {list.loading && !list.data && <Skeleton lines={6} label={text.title} />}
+      <ul class="card-grid" aria-label={text.yourAssistants}>
         {list.data?.map((assistant) => (
           <li key={assistant.id} class="card assistant-card">
             <h2>
@@ -38,11 +41,9 @@ export function AssistantsScreen() {
                   {TOOL_LABELS[tool.type]}
                 </span>
               ))}
-              <span>
-                {assistant.fileIds.length} {assistant.fileIds.length === 1 ? 'document' : 'documents'}
-              </span>
-              {!assistant.isActive && <span class="badge badge-muted">Off</span>}
-              {session.user.defaultAssistantId === assistant.id && <span class="badge">Default</span>}
+              <span>{format(assistant.fileIds.length === 1 ? text.oneDocument : text.manyDocuments, { count: assistant.fileIds.length })}</span>
+              {!assistant.isActive && <span class="badge badge-muted">{text.off}</span>}
+              {session.user.defaultAssistantId === assistant.id && <span class="badge">{text.default}</span>}
             </p>
           </li>
         ))}

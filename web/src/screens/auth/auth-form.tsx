@@ -8,6 +8,11 @@ import { TextField } from '../../components/fields';
 import { useCountdown } from '../../components/hooks';
 import { fieldErrors } from '../../lib/error-messages';
 import { formatWait } from '../../lib/format';
+import { auth as text } from '../../strings/auth';
+import { common } from '../../strings/common';
+import { format } from '../../strings/index';
+
+const FORM_FIELDS = ['email', 'password', 'name'] as const;
 
 interface Props {
   mode: 'signin' | 'register';
@@ -45,13 +50,13 @@ export function AuthForm({ mode, onSignedIn, email: initialEmail = '', inviteTok
     }
   };
 
-  const label = registering ? 'Create account' : 'Sign in';
+  const label = registering ? text.createAccount : text.signIn;
   return (
     <form class="stack" onSubmit={submit} noValidate>
-      <ErrorNotice error={error} context={registering ? 'Could not create the account.' : 'Could not sign in.'} />
-      {registering && <TextField label="Name (optional)" autoComplete="name" value={name} onValue={setName} error={errors.name} />}
+      <ErrorNotice error={error} context={registering ? text.couldNotCreate : text.couldNotSignIn} fields={FORM_FIELDS} />
+      {registering && <TextField label={text.nameOptional} autoComplete="name" value={name} onValue={setName} error={errors.name} />}
       <TextField
-        label="Email"
+        label={text.email}
         type="email"
         autoComplete={registering ? 'email' : 'username'}
         required
@@ -60,7 +65,7 @@ export function AuthForm({ mode, onSignedIn, email: initialEmail = '', inviteTok
         error={errors.email}
       />
       <TextField
-        label="Password"
+        label={text.password}
         type="password"
         autoComplete={registering ? 'new-password' : 'current-password'}
         autofocus={initialEmail !== ''}
@@ -69,10 +74,10 @@ export function AuthForm({ mode, onSignedIn, email: initialEmail = '', inviteTok
         value={password}
         onValue={setPassword}
         error={errors.password}
-        hint={registering ? 'At least 8 characters.' : undefined}
+        hint={registering ? text.passwordHint : undefined}
       />
       <button type="submit" class="primary" disabled={busy || waitLeft > 0}>
-        {waitLeft > 0 ? `${label} (wait ${formatWait(waitLeft)})` : busy ? 'Please wait…' : label}
+        {waitLeft > 0 ? format(text.waitLabel, { label, wait: formatWait(waitLeft) }) : busy ? common.pleaseWait : label}
       </button>
     </form>
   );

@@ -1,6 +1,7 @@
 import type { User } from '../../api/types';
 import { ScreenHeading } from '../../components/screen-heading';
 import { Link } from '../../router';
+import { auth as text } from '../../strings/auth';
 import { AuthForm } from './auth-form';
 
 /** The token of an invite link (/register?invite=…), if the page was opened with one. */
@@ -15,22 +16,22 @@ export function AuthScreen({ mode, onSignedIn }: { mode: 'signin' | 'register'; 
   return (
     <main id="main" class="auth-screen">
       <div class="auth-card">
-        <p class="brand">Assistants</p>
-        <ScreenHeading focusKey={mode}>{registering ? 'Create your account' : 'Sign in'}</ScreenHeading>
+        <p class="brand">{text.brand}</p>
+        <ScreenHeading focusKey={mode}>{registering ? text.createYourAccount : text.signIn}</ScreenHeading>
         {inviteToken && (
           <p class="notice" data-testid="invite-notice">
-            You were invited: your account is created with this invite.
+            {text.invited}
           </p>
         )}
         <AuthForm key={mode} mode={mode} onSignedIn={onSignedIn} inviteToken={inviteToken} />
         <p class="auth-switch">
           {registering ? (
             <>
-              Already have an account? <Link href="/signin">Sign in</Link>
+              {text.haveAccount} <Link href="/signin">{text.signIn}</Link>
             </>
           ) : (
             <>
-              New here? <Link href="/register">Create an account</Link>
+              {text.newHere} <Link href="/register">{text.createAnAccount}</Link>
             </>
           )}
         </p>

@@ -1,5 +1,6 @@
 import { ScreenHeading } from '../../components/screen-heading';
 import { useSession } from '../../session';
+import { auth as text } from '../../strings/auth';
 import { PasswordSection } from '../settings/password-section';
 
 /**
@@ -11,15 +12,14 @@ export function PasswordChangeScreen() {
   const session = useSession();
   return (
     <main id="main" class="screen narrow">
-      <ScreenHeading>Choose a new password</ScreenHeading>
+      <ScreenHeading>{text.chooseNewPassword}</ScreenHeading>
       <div class="notice notice-warn" role="status" data-testid="password-change-banner">
         <p>
-          <strong>An administrator asked you to choose a new password.</strong> The rest of the application opens once
-          you have changed it.
+          <strong>{text.adminAsked}</strong> {text.restOpens}
         </p>
       </div>
       <PasswordSection
-        intro={<p>Enter the password you signed in with, then a new one. Your other signed-in browsers will be signed out.</p>}
+        intro={<p>{text.passwordChangeIntro}</p>}
         onChanged={session.refresh}
       />
     </main>

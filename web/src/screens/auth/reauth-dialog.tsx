@@ -1,5 +1,6 @@
 import type { User } from '../../api/types';
 import { Dialog } from '../../components/dialog';
+import { auth as text } from '../../strings/auth';
 import { AuthForm } from './auth-form';
 
 /**
@@ -8,8 +9,8 @@ import { AuthForm } from './auth-form';
  */
 export function ReauthDialog({ email, onSignedIn }: { email: string; onSignedIn(user: User): void }) {
   return (
-    <Dialog open title="Your session has ended" onClose={() => undefined} required>
-      <p>Sign in again to continue. What you typed is kept.</p>
+    <Dialog open title={text.sessionEnded} onClose={() => undefined} required>
+      <p>{text.signInAgain}</p>
       <AuthForm mode="signin" email={email} onSignedIn={onSignedIn} />
     </Dialog>
   );

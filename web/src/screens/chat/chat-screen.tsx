@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { usePublicConfig } from '../../api/config';
 import { assistants as assistantRoutes, threads } from '../../api/endpoints';
 import type { Thread } from '../../api/types';
 import { ErrorNotice } from '../../components/error-notice';
@@ -8,12 +9,14 @@ import { ScreenHeading } from '../../components/screen-heading';
 import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
 import { strings } from '../../strings';
+import { onboarding } from '../../strings/onboarding';
 import { Composer } from './composer';
 import { ConversationMessage } from './conversation-message';
 import { liveMessage } from './draft-message';
 import { MessageView } from './message-view';
 import { ShortcutsDialog } from './shortcuts-dialog';
 import { SidebarToggle } from './sidebar-toggle';
+import { OnboardingChecklist } from './onboarding-checklist';
 import { ThreadHeader } from './thread-header';
 import { ThreadSidebar } from './thread-sidebar';
 import { useChat, type ChatPhase } from './use-chat';
@@ -91,7 +94,12 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
 
   const assistants = assistantList.data ?? [];
   const defaultAssistant = session.user.defaultAssistantId ?? assistants.find((assistant) => assistant.isActive)?.id;
-  const newAssistantId = chosenAssistant ?? defaultAssistant;
+  const newAssistantId = chosenAssistant === '' ? undefined : (chosenAssistant ?? defaultAssistant);
+  // Without a usable key (one's own or the shared one), or without an assistant where plain chat is off, Send says why it is off.
+  const config = usePublicConfig();
+  const keyMissing = config !== undefined && !session.user.hasApiKey && !config.features.sharedApiKey;
+  const assistantMissing = !threadId && config !== undefined && config.chatModel === null && !newAssistantId;
+  const sendBlocked = keyMissing ? onboarding.noKeyReason : assistantMissing ? onboarding.noAssistantReason : undefined;
 
   const { turnModel, setTurnModel, defaultModel, forkFrom, forkError, limits } = useConversationExtras(threadId, thread, assistants, newAssistantId, refreshList);
 
@@ -142,8 +150,10 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
             <ScreenHeading focusKey="new">New conversation</ScreenHeading>
             <label class="inline-select">
               <span>Assistant</span>
-              <select value={newAssistantId ?? ''} onChange={(event) => setChosenAssistant(event.currentTarget.value || undefined)}>
-                {!newAssistantId && <option value="">Choose an assistant</option>}
+              <select value={newAssistantId ?? ''} onChange={(event) => setChosenAssistant(event.currentTarget.value)}>
+                {(config?.chatModel !== null || !newAssistantId) && (
+                  <option value="">{config?.chatModel !== null ? onboarding.plainChat : onboarding.chooseAssistant}</option>
+                )}
                 {assistants.map((assistant) => (
                   <option key={assistant.id} value={assistant.id}>
                     {assistant.name}
@@ -152,14 +162,9 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
                 ))}
               </select>
             </label>
-            {assistantList.data?.length === 0 && (
-              <p class="notice">
-                You have no assistant yet. <Link href="/assistants/new">Create one</Link> to start chatting.
-              </p>
-            )}
-            {!session.user.hasApiKey && (
-              <p class="notice">
-                Add your OpenAI API key in <Link href="/settings">Settings</Link> before chatting.
+            {sendBlocked && (
+              <p class="notice" data-testid="send-blocked">
+                {sendBlocked} {keyMissing && <Link href="/settings#api-key">{onboarding.noKeyLink}</Link>}
               </p>
             )}
           </header>
@@ -181,6 +186,14 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
             <button type="button" class="link-button earlier" onClick={() => void chat.loadEarlier()}>
               Show earlier messages
             </button>
+          )}
+          {!threadId && visible.length === 0 && assistantList.data && (
+            <OnboardingChecklist
+              userId={session.user.id}
+              ownKey={session.user.hasApiKey}
+              sharedKey={config?.features.sharedApiKey ?? false}
+              assistantCount={assistantList.data.length}
+            />
           )}
           {!threadId && visible.length === 0 && <p class="empty">Ask anything to start a conversation.</p>}
           {visible.map((message) => (
@@ -221,6 +234,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
           draftKey={threadId ?? 'new'}
           focusKey={threadId ? thread?.id : 'new'}
           phase={chat.phase}
+          disabledReason={sendBlocked}
           onSend={(text, fileIds) => chat.send(text, fileIds, threadId ? undefined : newAssistantId, { model: turnModel })}
           model={turnModel}
           defaultModel={defaultModel}

@@ -7,6 +7,7 @@ import { ErrorNotice, StatusNotice } from '../../components/error-notice';
 import { TextField } from '../../components/fields';
 import { useAction } from '../../components/use-action';
 import { fieldErrors } from '../../lib/error-messages';
+import { settings as text } from '../../strings/settings';
 
 interface Props {
   /** Called once the server has accepted the new password. */
@@ -37,14 +38,14 @@ export function PasswordSection({ onChanged, intro }: Props) {
   };
 
   return (
-    <section class="card" aria-labelledby="password-heading">
-      <h2 id="password-heading">Change password</h2>
-      {intro ?? <p>Your other signed-in browsers will be signed out.</p>}
-      <ErrorNotice error={action.error} />
+    <section class="card" id="password" aria-labelledby="password-heading">
+      <h2 id="password-heading">{text.passwordHeading}</h2>
+      {intro ?? <p>{text.passwordIntro}</p>}
+      <ErrorNotice error={action.error} fields={['currentPassword', 'newPassword']} />
       <StatusNotice message={action.done} />
       <form class="stack" onSubmit={save}>
         <TextField
-          label="Current password"
+          label={text.currentPassword}
           type="password"
           autoComplete="current-password"
           required
@@ -53,7 +54,7 @@ export function PasswordSection({ onChanged, intro }: Props) {
           error={errors.currentPassword}
         />
         <TextField
-          label="New password"
+          label={text.newPassword}
           type="password"
           autoComplete="new-password"
           required
@@ -61,20 +62,20 @@ export function PasswordSection({ onChanged, intro }: Props) {
           value={newPassword}
           onValue={setNewPassword}
           error={errors.newPassword}
-          hint="At least 8 characters."
+          hint={text.newPasswordHint}
         />
         <TextField
-          label="Repeat the new password"
+          label={text.repeatPassword}
           type="password"
           autoComplete="new-password"
           required
           value={repeat}
           onValue={setRepeat}
-          error={mismatch ? 'The two new passwords differ.' : undefined}
+          error={mismatch ? text.passwordsDiffer : undefined}
         />
         <div class="actions">
           <button type="submit" class="primary" disabled={action.busy || !currentPassword || !newPassword}>
-            Change password
+            {text.changePassword}
           </button>
         </div>
       </form>

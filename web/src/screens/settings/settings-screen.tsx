@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { assistants, auth, settings } from '../../api/endpoints';
 import { Dialog, ConfirmDialog } from '../../components/dialog';
 import { ErrorNotice, StatusNotice } from '../../components/error-notice';
@@ -6,16 +6,25 @@ import { SelectField, TextField } from '../../components/fields';
 import { useLoader } from '../../components/hooks';
 import { useAction } from '../../components/use-action';
 import { ScreenHeading } from '../../components/screen-heading';
+import { Skeleton } from '../../components/skeleton';
 import { fieldErrors } from '../../lib/error-messages';
 import { useSession } from '../../session';
 import { BudgetSummary } from '../../components/budget-summary';
+import { common } from '../../strings/common';
+import { format } from '../../strings/index';
+import { settings as text } from '../../strings/settings';
 import { PasswordSection } from './password-section';
 import { ApiTokensSection } from './api-tokens-section';
 
 export function SettingsScreen() {
+  // A link to a section (#api-key, #password…) shows that section.
+  useEffect(() => {
+    const target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+    target?.scrollIntoView({ block: 'start' });
+  }, []);
   return (
     <main id="main" class="screen narrow">
-      <ScreenHeading>Settings</ScreenHeading>
+      <ScreenHeading>{text.title}</ScreenHeading>
       <ApiKeySection />
       <BudgetSection />
       <DefaultAssistantSection />
@@ -49,48 +58,53 @@ function ApiKeySection() {
 
   const info = current.data;
   return (
-    <section class="card" aria-labelledby="apikey-heading">
-      <h2 id="apikey-heading">OpenAI API key</h2>
-      <p>
-        Your key pays for your conversations. It is checked with OpenAI, stored encrypted, and never shown again: only its
-        last characters are.
-      </p>
-      <p class="key-status" data-testid="api-key-status">
-        {info === undefined ? 'Loading…' : info.hasApiKey ? <>Saved key: <code>{info.apiKeyHint}</code></> : 'No key saved yet.'}
-      </p>
-      <ErrorNotice error={action.error ?? current.error} />
+    <section class="card" id="api-key" aria-labelledby="apikey-heading">
+      <h2 id="apikey-heading">{text.apiKeyHeading}</h2>
+      <p>{text.apiKeyIntro}</p>
+      <div class="key-status" data-testid="api-key-status">
+        {info === undefined ? (
+          !current.error && <Skeleton lines={1} />
+        ) : info.hasApiKey ? (
+          <p>
+            {text.savedKey} <code>{info.apiKeyHint}</code>
+          </p>
+        ) : (
+          <p>{text.noKeyYet}</p>
+        )}
+      </div>
+      <ErrorNotice error={action.error ?? current.error} fields={['apiKey']} />
       <StatusNotice message={action.done} />
       <form class="stack" onSubmit={save}>
         <TextField
-          label={info?.hasApiKey ? 'Replace the key' : 'API key'}
+          label={info?.hasApiKey ? text.replaceKey : text.apiKey}
           type="password"
           autoComplete="off"
           spellcheck={false}
-          placeholder="sk-…"
+          placeholder={text.apiKeyPlaceholder}
           value={apiKey}
           onValue={setApiKey}
           error={fieldErrors(action.error).apiKey}
         />
         <div class="actions">
           <button type="submit" class="primary" disabled={action.busy || apiKey.trim() === ''}>
-            {action.busy ? 'Checking…' : 'Save key'}
+            {action.busy ? text.checking : text.saveKey}
           </button>
           {info?.hasApiKey && (
             <button type="button" class="danger" disabled={action.busy} onClick={() => setConfirmDelete(true)}>
-              Delete key
+              {text.deleteKey}
             </button>
           )}
         </div>
       </form>
       <ConfirmDialog
         open={confirmDelete}
-        title="Delete your API key?"
-        confirmLabel="Delete key"
+        title={text.deleteKeyTitle}
+        confirmLabel={text.deleteKey}
         danger
         onConfirm={() => void remove()}
         onCancel={() => setConfirmDelete(false)}
       >
-        <p>Chats will stop working until you save a key again.</p>
+        <p>{text.deleteKeyBody}</p>
       </ConfirmDialog>
     </section>
   );
@@ -99,8 +113,15 @@ function ApiKeySection() {
 /** What is left of the budget this period (who pays depends on the key above). */
 function BudgetSection() {
   const current = useLoader(() => settings.get(), []);
-  if (current.error) return <ErrorNotice error={current.error} context="Could not load your budget." />;
-  return current.data?.budget ? <BudgetSummary budget={current.data.budget} /> : null;
+  if (current.error) return <ErrorNotice error={current.error} context={text.couldNotLoadBudget} />;
+  if (!current.data) {
+    return (
+      <section class="card">
+        <Skeleton lines={3} />
+      </section>
+    );
+  }
+  return <BudgetSummary budget={current.data.budget} />;
 }
 
 function DefaultAssistantSection() {
@@ -117,26 +138,24 @@ function DefaultAssistantSection() {
   };
 
   const options = [
-    { value: '', label: 'None' },
+    { value: '', label: text.noDefault },
     ...(list.data ?? []).map((assistant) => ({ value: assistant.id, label: assistant.name })),
   ];
   return (
-    <section class="card" aria-labelledby="default-heading">
-      <h2 id="default-heading">Default assistant</h2>
-      <p>New conversations use this assistant unless you pick another.</p>
+    <section class="card" id="default-assistant" aria-labelledby="default-heading">
+      <h2 id="default-heading">{text.defaultHeading}</h2>
+      <p>{text.defaultIntro}</p>
       <ErrorNotice error={action.error ?? list.error} />
       <StatusNotice message={action.done} />
       <form class="inline-form" onSubmit={save}>
-        <SelectField label="Assistant" value={selected} options={options} onValue={setChoice} disabled={!list.data} />
+        <SelectField label={text.assistant} value={selected} options={options} onValue={setChoice} disabled={!list.data} />
         <button type="submit" disabled={action.busy || !list.data}>
-          Save default
+          {text.saveDefault}
         </button>
       </form>
     </section>
   );
 }
-
-const DELETE_WORD = 'delete';
 
 function DeleteAccountSection() {
   const session = useSession();
@@ -158,20 +177,19 @@ function DeleteAccountSection() {
 
   return (
     <section class="card danger-zone" aria-labelledby="delete-heading">
-      <h2 id="delete-heading">Delete account</h2>
-      <p>Deletes your account, assistants, conversations and files. This cannot be undone.</p>
+      <h2 id="delete-heading">{text.deleteHeading}</h2>
+      <p>{text.deleteIntro}</p>
       <button type="button" class="danger" onClick={() => setOpen(true)}>
-        Delete account…
+        {text.deleteOpen}
       </button>
-      <Dialog open={open} title="Delete your account?" onClose={close}>
+      <Dialog open={open} title={text.deleteTitle} onClose={close}>
         <form class="stack" onSubmit={remove}>
           <p>
-            Everything you keep here will be deleted for good. Enter your password and type <strong>{DELETE_WORD}</strong> to
-            confirm.
+            {text.deleteBodyBefore} <strong>{text.deleteWord}</strong> {text.deleteBodyAfter}
           </p>
-          <ErrorNotice error={action.error} />
+          <ErrorNotice error={action.error} fields={['password']} />
           <TextField
-            label="Password"
+            label={text.password}
             type="password"
             autoComplete="current-password"
             required
@@ -179,13 +197,13 @@ function DeleteAccountSection() {
             onValue={setPassword}
             error={fieldErrors(action.error).password}
           />
-          <TextField label={`Type "${DELETE_WORD}" to confirm`} autoComplete="off" required value={typed} onValue={setTyped} />
+          <TextField label={format(text.typeToConfirm, { word: text.deleteWord })} autoComplete="off" required value={typed} onValue={setTyped} />
           <div class="actions">
             <button type="button" onClick={close}>
-              Cancel
+              {common.cancel}
             </button>
-            <button type="submit" class="danger" disabled={action.busy || !password || typed.trim().toLowerCase() !== DELETE_WORD}>
-              Delete my account
+            <button type="submit" class="danger" disabled={action.busy || !password || typed.trim().toLowerCase() !== text.deleteWord}>
+              {text.deleteMine}
             </button>
           </div>
         </form>

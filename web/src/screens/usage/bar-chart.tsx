@@ -1,5 +1,10 @@
 // A plain SVG bar chart: no library, scales with its container, and each bar
-// carries a tooltip; the figures are also given as a table next to it.
+// carries a tooltip; the figures are also given as a table next to it. On a
+// narrow screen it is drawn narrower, so that its text keeps a readable size,
+// with fewer, slanted day labels.
+import { useMediaQuery } from '../../components/hooks';
+import { axisTicks } from './axis-ticks';
+
 export interface Bar {
   key: string;
   label: string;
@@ -8,48 +13,49 @@ export interface Bar {
   description: string;
 }
 
-const WIDTH = 720;
-const HEIGHT = 220;
-const PAD = { top: 12, right: 8, bottom: 28, left: 56 };
-
-function niceMax(value: number): number {
-  if (value <= 0) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  const step = [1, 2, 2.5, 5, 10].find((factor) => factor * magnitude >= value) ?? 10;
-  return step * magnitude;
-}
-
-export function ColumnChart({ bars, title, format }: { bars: Bar[]; title: string; format(value: number): string }) {
-  const max = niceMax(Math.max(0, ...bars.map((bar) => bar.value)));
-  const plotWidth = WIDTH - PAD.left - PAD.right;
-  const plotHeight = HEIGHT - PAD.top - PAD.bottom;
+const WIDE = { width: 720, height: 220, labels: 10, pad: { top: 12, right: 8, bottom: 28, left: 64 } };
+const NARROW = { width: 320, height: 240, labels: 6, pad: { top: 12, right: 12, bottom: 52, left: 52 } };
+export function ColumnChart({ bars, title, format, whole }: { bars: Bar[]; title: string; format(value: number): string; whole: boolean }) {
+  const narrow = useMediaQuery('(max-width: 600px)');
+  const { width, height, labels, pad } = narrow ? NARROW : WIDE;
+  const ticks = axisTicks(Math.max(0, ...bars.map((bar) => bar.value)), whole);
+  const max = ticks.at(-1) || 1;
+  const plotWidth = width - pad.left - pad.right;
+  const plotHeight = height - pad.top - pad.bottom;
   const slot = plotWidth / Math.max(1, bars.length);
   const barWidth = Math.max(2, slot * 0.7);
-  const labelEvery = Math.ceil(bars.length / 10);
-  const ticks = [0, max / 2, max];
+  const labelEvery = Math.ceil(bars.length / labels);
   return (
-    <svg class="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={title}>
+    <svg class={narrow ? 'chart chart-narrow' : 'chart'} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title}>
       {ticks.map((tick) => {
-        const y = PAD.top + plotHeight - (tick / max) * plotHeight;
+        const y = pad.top + plotHeight - (tick / max) * plotHeight;
         return (
           <g key={tick} class="chart-grid">
-            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y} y2={y} />
-            <text x={PAD.left - 6} y={y + 4} text-anchor="end">
+            <line x1={pad.left} x2={width - pad.right} y1={y} y2={y} />
+            <text x={pad.left - 6} y={y + 4} text-anchor="end">
               {format(tick)}
             </text>
           </g>
         );
       })}
       {bars.map((bar, index) => {
-        const height = (bar.value / max) * plotHeight;
-        const x = PAD.left + index * slot + (slot - barWidth) / 2;
+        const barHeight = (bar.value / max) * plotHeight;
+        const x = pad.left + index * slot + (slot - barWidth) / 2;
+        const labelX = x + barWidth / 2;
+        const labelY = height - pad.bottom + 16;
         return (
           <g key={bar.key}>
-            <rect class="chart-bar" x={x} y={PAD.top + plotHeight - height} width={barWidth} height={Math.max(0, height)}>
+            <rect class="chart-bar" x={x} y={pad.top + plotHeight - barHeight} width={barWidth} height={Math.max(0, barHeight)}>
               <title>{bar.description}</title>
             </rect>
-            {index % labelEvery === 0 && (
-              <text class="chart-label" x={x + barWidth / 2} y={HEIGHT - 8} text-anchor="middle">
+            {(bars.length - 1 - index) % labelEvery === 0 && (
+              <text
+                class="chart-label"
+                x={labelX}
+                y={labelY}
+                text-anchor={narrow ? 'end' : 'middle'}
+                transform={narrow ? `rotate(-35 ${labelX} ${labelY})` : undefined}
+              >
                 {bar.label}
               </text>
             )}
@@ -67,7 +73,9 @@ export function RowChart({ bars, title }: { bars: Bar[]; title: string }) {
     <ul class="row-chart" aria-label={title}>
       {bars.map((bar) => (
         <li key={bar.key}>
-          <span class="row-chart-label">{bar.label}</span>
+          <span class="row-chart-label" title={bar.label}>
+            {bar.label}
+          </span>
           <span class="row-chart-track" aria-hidden="true">
             <span class="row-chart-bar" style={{ width: `${(bar.value / max) * 100}%` }} />
           </span>

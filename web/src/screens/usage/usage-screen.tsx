@@ -5,7 +5,10 @@ import { BudgetSummary } from '../../components/budget-summary';
 import { ErrorNotice } from '../../components/error-notice';
 import { useLoader } from '../../components/hooks';
 import { ScreenHeading } from '../../components/screen-heading';
+import { Skeleton } from '../../components/skeleton';
 import { formatCost, formatDay, formatNumber, formatTokens } from '../../lib/format';
+import { format } from '../../strings/index';
+import { usage as text } from '../../strings/usage';
 import { ColumnChart, RowChart, type Bar } from './bar-chart';
 
 const PERIODS = [7, 30, 90] as const;
@@ -23,7 +26,8 @@ function fillDays(groups: UsageGroup[], days: number): UsageGroup[] {
 }
 
 function describe(group: UsageFigures): string {
-  return `${formatTokens(group.totalTokens)}, ${formatCost(group.cost)}, ${group.turns} ${group.turns === 1 ? 'turn' : 'turns'}`;
+  const turns = format(group.turns === 1 ? text.oneTurn : text.manyTurns, { count: group.turns });
+  return format(text.describe, { tokens: formatTokens(group.totalTokens), cost: formatCost(group.cost), turns });
 }
 
 function valueOf(group: UsageFigures, metric: Metric): number {
@@ -45,11 +49,11 @@ export function UsageScreen() {
     key: group.key ?? '',
     label: formatDay(group.key ?? ''),
     value: valueOf(group, metric),
-    description: `${formatDay(group.key ?? '')}: ${describe(group)}`,
+    description: format(text.dayDescription, { day: formatDay(group.key ?? ''), figures: describe(group) }),
   }));
   const assistantBars: Bar[] = (report.data?.byAssistant.groups ?? []).map((group) => ({
     key: group.key ?? 'none',
-    label: group.label ?? (group.key ? 'Deleted assistant' : 'No assistant'),
+    label: group.label ?? (group.key ? text.deletedAssistant : text.noAssistant),
     value: valueOf(group, metric),
     description: describe(group),
   }));
@@ -58,51 +62,52 @@ export function UsageScreen() {
   return (
     <main id="main" class="screen">
       <div class="screen-head">
-        <ScreenHeading>Usage</ScreenHeading>
+        <ScreenHeading>{text.title}</ScreenHeading>
         <div class="toolbar">
           <label class="inline-select">
-            <span>Period</span>
+            <span>{text.period}</span>
             <select value={days} onChange={(event) => setDays(Number(event.currentTarget.value) as (typeof PERIODS)[number])}>
               {PERIODS.map((period) => (
                 <option key={period} value={period}>
-                  Last {period} days
+                  {format(text.lastDays, { days: period })}
                 </option>
               ))}
             </select>
           </label>
           <fieldset class="segmented">
-            <legend class="visually-hidden">Show</legend>
+            <legend class="visually-hidden">{text.show}</legend>
             {(['tokens', 'cost'] as const).map((option) => (
               <label key={option}>
                 <input type="radio" name="metric" value={option} checked={metric === option} onChange={() => setMetric(option)} />
-                <span>{option === 'tokens' ? 'Tokens' : 'Cost'}</span>
+                <span>{option === 'tokens' ? text.tokens : text.cost}</span>
               </label>
             ))}
           </fieldset>
         </div>
       </div>
-      <ErrorNotice error={report.error} context="Could not load usage." />
+      <ErrorNotice error={report.error} context={text.couldNotLoad} />
+      {!report.data && !report.error && <Skeleton lines={6} label={text.title} />}
       {report.data?.byDay.budget && <BudgetSummary budget={report.data.byDay.budget} />}
       {totals && (
         <dl class="totals" data-testid="usage-totals">
           <div>
-            <dt>Turns</dt>
+            <dt>{text.turns}</dt>
             <dd data-testid="usage-turns">{formatNumber(totals.turns)}</dd>
           </div>
           <div>
-            <dt>Input tokens</dt>
+            <dt>{text.inputTokens}</dt>
             <dd>{formatNumber(totals.inputTokens)}</dd>
           </div>
           <div>
-            <dt>Output tokens</dt>
+            <dt>{text.outputTokens}</dt>
             <dd>{formatNumber(totals.outputTokens)}</dd>
           </div>
           <div>
-            <dt>Total tokens</dt>
+            <dt>{text.totalTokens}</dt>
             <dd>{formatNumber(totals.totalTokens)}</dd>
           </div>
           <div>
-            <dt>Cost</dt>
+            <dt>{text.cost}</dt>
             <dd>{formatCost(totals.cost)}</dd>
           </div>
         </dl>
@@ -110,17 +115,28 @@ export function UsageScreen() {
       {report.data && (
         <>
           <section class="card" aria-labelledby="per-day-heading">
-            <h2 id="per-day-heading">{metric === 'tokens' ? 'Tokens' : 'Cost'} per day</h2>
-            <ColumnChart bars={dayBars} format={formatAxis} title={`${metric === 'tokens' ? 'Tokens' : 'Cost'} per day, last ${days} days`} />
+            <h2 id="per-day-heading">{metric === 'tokens' ? text.tokensPerDay : text.costPerDay}</h2>
+            {dayBars.every((bar) => bar.value === 0) ? (
+              <p class="empty chart-empty" data-testid="usage-chart-empty">
+                {text.noUsageYet}
+              </p>
+            ) : (
+              <ColumnChart
+                bars={dayBars}
+                format={formatAxis}
+                whole={metric === 'tokens'}
+                title={format(metric === 'tokens' ? text.tokensPerDayTitle : text.costPerDayTitle, { days })}
+              />
+            )}
             <details>
-              <summary>Show as a table</summary>
+              <summary>{text.showTable}</summary>
               <table class="table">
                 <thead>
                   <tr>
-                    <th scope="col">Day</th>
-                    <th scope="col">Turns</th>
-                    <th scope="col">Tokens</th>
-                    <th scope="col">Cost</th>
+                    <th scope="col">{text.day}</th>
+                    <th scope="col">{text.turns}</th>
+                    <th scope="col">{text.tokens}</th>
+                    <th scope="col">{text.cost}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -139,11 +155,11 @@ export function UsageScreen() {
             </details>
           </section>
           <section class="card" aria-labelledby="per-assistant-heading">
-            <h2 id="per-assistant-heading">Per assistant</h2>
+            <h2 id="per-assistant-heading">{text.perAssistant}</h2>
             {assistantBars.length === 0 ? (
-              <p class="empty">No turns in this period.</p>
+              <p class="empty">{text.noTurns}</p>
             ) : (
-              <RowChart bars={assistantBars} title={`${metric === 'tokens' ? 'Tokens' : 'Cost'} per assistant`} />
+              <RowChart bars={assistantBars} title={metric === 'tokens' ? text.tokensPerAssistant : text.costPerAssistant} />
             )}
           </section>
         </>
