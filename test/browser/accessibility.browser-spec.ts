@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { minimalPng } from '../support/sample-files.js';
 import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, type Browser } from './support/browser.js';
+import { focusPageStart } from './support/chat-shell.js';
 import { createAssistantInBrowser, registerInBrowser, saveApiKeyInBrowser, startWebApp } from './support/web-app.js';
 
 /** Form controls on the page that have no accessible name (label, aria-label or aria-labelledby). */
@@ -117,11 +118,13 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     }
   });
 
-  it('reaches the chat’s message box with one Tab and Enter: its skip link comes first', async () => {
+  it('opens the chat with its message box in focus; from the top of the page, one Tab and Enter reach it', async () => {
     const { page } = browser;
     await page.goto(`${app.baseUrl}/`);
     await page.getByRole('heading', { name: 'New conversation' }).waitFor();
-    await page.locator('body').press('Tab');
+    expect(await settledFocus(page, 'textarea:')).toBe('textarea:');
+    await focusPageStart(page);
+    await page.keyboard.press('Tab');
     expect(await focusedElement(page)).toBe('a:Skip to message box');
     await page.keyboard.press('Enter');
     expect(await focusedElement(page)).toBe('textarea:');
@@ -185,7 +188,9 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     await page.getByLabel('Share link', { exact: true }).waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
     await page.keyboard.press('Escape');
-    await page.locator('body').press('?');
+    await page.getByLabel('Share link', { exact: true }).waitFor({ state: 'detached' });
+    await focusPageStart(page);
+    await page.keyboard.press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
     await page.keyboard.press('Escape');

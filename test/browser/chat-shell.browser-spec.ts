@@ -4,7 +4,7 @@ import { minimalPng } from '../support/sample-files.js';
 import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, screenshot, type Browser } from './support/browser.js';
 import { liveReply, send, sidebar, waitUntilIdle } from './support/chat-page.js';
-import { focusIsWithin, focused, seedThread } from './support/chat-shell.js';
+import { focusIsWithin, focused, focusPageStart, seedThread } from './support/chat-shell.js';
 import { createAssistantInBrowser, registerInBrowser, saveApiKeyInBrowser, startWebApp } from './support/web-app.js';
 
 describe('the chat shell', () => {
@@ -144,7 +144,9 @@ describe('the chat shell', () => {
     await page.getByRole('heading', { name: 'Renamed by menu' }).waitFor();
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
 
-    await page.locator('body').press('?');
+    // The message box takes the focus when a conversation opens; shortcuts are for the rest of the page.
+    await focusPageStart(page);
+    await page.keyboard.press('?');
     await expect(help).toShow('Ctrl');
     await screenshot(page, 'shell-shortcuts');
     await page.keyboard.press('Escape');
@@ -189,6 +191,7 @@ describe('the chat shell', () => {
     const { page } = browser;
     await page.goto(`${app.baseUrl}/threads/${threadId}`);
     await page.getByRole('heading', { name: 'Renamed by menu' }).waitFor();
+    await focusPageStart(page);
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('a:Skip to message box');
     await page.keyboard.press('Enter');

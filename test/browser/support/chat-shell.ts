@@ -46,6 +46,15 @@ export async function expectMessageBoxInView(page: Page): Promise<void> {
 }
 
 /** What has focus: tag and accessible name or text, as `tag:text`. */
+/**
+ * Moves the focus (and where Tab starts from) to the start of the page, as
+ * after a reload with the pointer elsewhere: a conversation opens with its
+ * message box in focus.
+ */
+export async function focusPageStart(page: Page): Promise<void> {
+  await page.evaluate(`(() => { document.body.tabIndex = -1; document.body.focus(); document.body.removeAttribute('tabindex'); })()`);
+}
+
 export function focused(page: Page): Promise<string> {
   return page.evaluate(`(() => {
     const element = document.activeElement;
