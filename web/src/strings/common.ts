@@ -21,6 +21,21 @@ export const common = {
   figureLeft: '{left} left',
   figureOf: 'of {limit} ({used} used)',
   figureUsedLabel: '{label} used',
+  appName: 'Assistants',
+  menu: 'Menu',
+  mainNav: 'Main',
+  navChat: 'Chat',
+  navAssistants: 'Assistants',
+  navUsage: 'Usage',
+  navSettings: 'Settings',
+  navAdmin: 'Admin',
+  signedInAs: 'Signed in as',
+  signOut: 'Sign out',
+  skipToContent: 'Skip to content',
+  appFailed: 'The application could not start.',
+  tryAgain: 'Try again',
+  pageNotFound: 'Page not found',
+  goToChat: 'Go to the chat',
 } as const;
 
 /**
