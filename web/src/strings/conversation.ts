@@ -15,7 +15,7 @@ export const conversation = {
   regenerate: 'Regenerate',
   regenerateLabel: 'Write a new version of this reply',
   fork: 'Fork',
-  forkLabel: 'Start a new conversation from this message',
+  forkLabel: 'Fork: start a new conversation from this message',
   forkFailed: 'Could not start a conversation from this message.',
   versionsLabel: 'Versions',
   versionOf: '{index}/{count}',
