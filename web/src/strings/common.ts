@@ -13,6 +13,7 @@ export const common = {
   paidByOwn: 'Paid by your own OpenAI key.',
   paidByShared: 'Paid by the shared key of this service.',
   renews: 'Renews {when}.',
+  itRenews: 'It renews {when}.',
   budgetWarning: 'More than {percent}% of your budget is used.',
   tokens: 'Tokens',
   cost: 'Cost',
