@@ -5,6 +5,7 @@ import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hook
 import type { StoredFile } from '../../api/types';
 import { ErrorNotice } from '../../components/error-notice';
 import { useDraft } from '../../components/hooks';
+import { hasNavigatedInApp } from '../../router';
 import { format, strings } from '../../strings';
 import { ModelPicker } from './model-picker';
 import { IMAGE_TYPES, isImage, useAttachments } from './use-attachments';
@@ -43,9 +44,10 @@ export function Composer({ draftKey, focusKey, phase, disabledReason, maxChars, 
   const over = maxChars !== undefined ? text.length - maxChars : 0;
   const canSend = !busy && !uploading && !disabledReason && text.trim() !== '' && over <= 0;
 
-  // A conversation opened: ready to write in it.
+  // A conversation opened from within the app: ready to write in it. On a fresh
+  // page load focus stays at the top, where the skip links come first.
   useEffect(() => {
-    if (focusKey !== undefined) textArea.current?.focus({ preventScroll: true });
+    if (focusKey !== undefined && hasNavigatedInApp()) textArea.current?.focus({ preventScroll: true });
   }, [focusKey]);
   // The field grows with its text, up to the height the stylesheet allows.
   useLayoutEffect(() => {
