@@ -52,7 +52,7 @@ export function ApiTokensSection() {
       ) : tokens.length === 0 ? (
         <p class="empty">{text.empty}</p>
       ) : (
-        <table class="table responsive-table tokens-table" aria-label={text.tableLabel}>
+        <table class="table responsive-table" aria-label={text.tableLabel}>
           <thead>
             <tr>
               <th scope="col">{text.columnName}</th>
