@@ -129,6 +129,24 @@ describe('every screen, on a desktop, on a phone and in dark mode', () => {
     expect(await visit(page, app.baseUrl, 'settings-tokens', '/settings', tokensListed)).toEqual([]);
   });
 
+  it('the top bar menu, open on a phone: looks right and has no serious accessibility violation', async () => {
+    const { page } = browser;
+    const problems: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+      await page.goto(`${app.baseUrl}/usage`);
+      await page.locator('svg.chart').waitFor();
+      await page.getByRole('button', { name: 'Menu' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).waitFor();
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `top-bar-menu-${colorScheme}.png`) });
+      problems.push(...(await axeViolations(page)).map((problem) => `${colorScheme}: ${problem}`));
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(problems).toEqual([]);
+  });
+
   it('password change: looks right and has no serious accessibility violation', async () => {
     const { page } = browser;
     await page.request.post(`${app.baseUrl}/api/admin/users/${otherUser.userId}/require-password-change`);
