@@ -42,6 +42,18 @@ describe('the chat on a phone', () => {
     }
     const height = (await row.boundingBox())!.height;
     expect(height).toBeLessThan(60);
+    await expectTopBarOneRow();
+  }
+
+  /** The app's top bar is one row: the brand and the menu button side by side, the bar no taller than one control. */
+  async function expectTopBarOneRow(): Promise<void> {
+    const { page } = browser;
+    const bar = (await page.locator('header.top-bar').boundingBox())!;
+    expect(bar.height).toBeLessThan(60);
+    const brand = (await page.locator('header.top-bar .brand').boundingBox())!;
+    const menu = (await page.getByRole('button', { name: 'Menu' }).boundingBox())!;
+    expect(Math.abs(brand.y + brand.height / 2 - (menu.y + menu.height / 2))).toBeLessThan(8);
+    expect(menu.x + menu.width).toBeLessThanOrEqual(PHONE.width);
   }
 
   it('shows the message box without scrolling on a new chat, an empty thread and a long thread, with a one-row header', async () => {
@@ -122,5 +134,34 @@ describe('the chat on a phone', () => {
     await page.getByRole('heading', { name: 'Nothing yet' }).waitFor();
     await expect(drawer).toBeGone();
     await expectMessageBoxInView(page);
+  });
+
+  it('folds the sections and Sign out into a one-row top bar: the menu opens, Escape closes it and focus comes back', async () => {
+    const { page } = browser;
+    await page.goto(`${app.baseUrl}/`);
+    await page.getByRole('heading', { name: 'New conversation' }).waitFor();
+    await expectTopBarOneRow();
+    const menu = page.getByRole('button', { name: 'Menu' });
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    await expect(nav).toBeGone();
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await expect(nav).toShow('Settings');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await screenshot(page, 'phone-top-bar-menu');
+    await page.keyboard.press('Escape');
+    await expect(nav).toBeGone();
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await focused(page)).toMatch(/^button:.*Menu$/);
+
+    // Following a section link closes the menu.
+    await menu.press('Enter');
+    await nav.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await expect(nav).toBeGone();
+    await expectTopBarOneRow();
   });
 });

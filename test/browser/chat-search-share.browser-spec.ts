@@ -3,7 +3,7 @@
 import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, screenshot, type Browser } from './support/browser.js';
 import { sidebar } from './support/chat-page.js';
-import { apiInPage, seedThread } from './support/chat-shell.js';
+import { apiInPage, focused, seedThread } from './support/chat-shell.js';
 import { createAssistantInBrowser, registerInBrowser, saveApiKeyInBrowser, startWebApp } from './support/web-app.js';
 
 const HOSTILE = '<img src=x onerror="alert(1)"> volcano <script>alert(2)</script>';
@@ -73,6 +73,44 @@ describe('search and share links', () => {
     expect(await results().getByText('Title').count()).toBeGreaterThan(0);
     await searchBox().fill('nothingmatchesthis');
     await expect(results()).toShow('Nothing matches');
+  });
+
+  it('moves through the results with the arrow keys, Home and End, as one tab stop', async () => {
+    const { page } = browser;
+    await page.goto(`${app.baseUrl}/`);
+    await searchBox().fill('volcano');
+    await expect(results()).toShow('results');
+    const links = results().getByRole('link');
+    const count = await links.count();
+    expect(count).toBeGreaterThanOrEqual(2);
+    /** The position of the focused result among the results (-1: none has focus). */
+    const focusedResult = () => page.evaluate(`Array.from(document.querySelectorAll('.search-results .thread-list a')).indexOf(document.activeElement)`);
+    // One tab stop for the whole list.
+    expect(await results().locator('.thread-list a[tabindex="0"]').count()).toBe(1);
+
+    await searchBox().press('ArrowDown');
+    expect(await focusedResult()).toBe(0);
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedResult()).toBe(1);
+    await page.keyboard.press('End');
+    expect(await focusedResult()).toBe(count - 1);
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedResult()).toBe(count - 1);
+    await page.keyboard.press('Home');
+    expect(await focusedResult()).toBe(0);
+    await page.keyboard.press('ArrowDown');
+    // Up from the first result goes back to the field; Down from there returns to the result holding the tab stop.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    expect(await focused(page)).toMatch(/^input:/);
+    expect(await page.evaluate('document.activeElement.id')).toBe('thread-search');
+    await searchBox().press('ArrowDown');
+    expect(await focusedResult()).toBe(0);
+    // Enter opens the focused result.
+    await page.keyboard.press('ArrowDown');
+    const title = (await links.nth(1).locator('.thread-title').innerText()).replace(/Archived$/, '').trim();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
   });
 
   it('makes a share link from the menu, copies it, lists it, and revokes it', async () => {

@@ -102,7 +102,7 @@ describe('every message has its actions: copy, edit, versions, regenerate, ratin
     const original = threadIdOf(page);
     await screenshot(page, 'message-actions');
     await yours(page).last().hover();
-    await yours(page).last().getByRole('button', { name: 'Start a new conversation from this message' }).click();
+    await yours(page).last().getByRole('button', { name: 'Fork: start a new conversation from this message' }).click();
     await page.waitForURL((url) => /\/threads\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(original));
     await expect(yours(page).last()).toShow('A question');
     expect(await replies(page).count()).toBe(0);

@@ -9,6 +9,7 @@ import { registerUser } from '../support/session-client.js';
 import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, SCREENSHOT_DIR, type Browser } from './support/browser.js';
 import { replies, send, waitUntilIdle } from './support/chat-page.js';
+import { apiInPage } from './support/chat-shell.js';
 import { createAssistantInBrowser, registerInBrowser, saveApiKeyInBrowser, signInInBrowser, startWebApp, uniqueEmail } from './support/web-app.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -63,6 +64,7 @@ describe('every screen, on a desktop, on a phone and in dark mode', () => {
   let app: TestApp;
   let browser: Browser;
   let threadId: string;
+  let shareToken: string;
   let assistantId: string;
   let otherUser: { userId: string; email: string };
 
@@ -83,6 +85,7 @@ describe('every screen, on a desktop, on a phone and in dark mode', () => {
     await page.waitForURL(/\/threads\/[0-9a-f-]{36}$/);
     await waitUntilIdle(page);
     threadId = page.url().split('/').pop()!;
+    shareToken = (await apiInPage<{ token: string }>(page, 'POST', `/api/threads/${threadId}/shares`, { includeFiles: true })).token;
     otherUser = await registerUser(app.baseUrl, { email: uniqueEmail('screens-user') });
   }, 120_000);
 
@@ -104,6 +107,7 @@ describe('every screen, on a desktop, on a phone and in dark mode', () => {
     ['admin-signup', () => '/admin/signup', (page) => page.getByRole('heading', { name: 'Who may sign up' }).waitFor()],
     ['admin-budgets', () => '/admin/budgets', (page) => page.getByRole('heading', { name: 'Installation defaults' }).waitFor()],
     ['admin-audit', () => '/admin/audit', (page) => page.getByTestId('audit-row').first().waitFor()],
+    ['shared', () => `/shared/${shareToken}`, (page) => page.getByText('And').last().waitFor()],
   ];
 
   it('has a scan that finds a serious violation when there is one', async () => {
@@ -116,6 +120,31 @@ describe('every screen, on a desktop, on a phone and in dark mode', () => {
 
   it.each(signedIn)('%s: looks right and has no serious accessibility violation', async (screen, path, ready) => {
     expect(await visit(browser.page, app.baseUrl, screen, path(), ready)).toEqual([]);
+  });
+
+  it('settings with an API token: the list looks right and has no serious accessibility violation', async () => {
+    const { page } = browser;
+    await apiInPage(page, 'POST', '/api/tokens', { name: 'Nightly backup script', scopes: ['read', 'write'], expiresInDays: 30 });
+    const tokensListed = (shown: Page) => shown.getByRole('table', { name: 'API tokens' }).getByText('Nightly backup script').waitFor();
+    expect(await visit(page, app.baseUrl, 'settings-tokens', '/settings', tokensListed)).toEqual([]);
+  });
+
+  it('the top bar menu, open on a phone: looks right and has no serious accessibility violation', async () => {
+    const { page } = browser;
+    const problems: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+      await page.goto(`${app.baseUrl}/usage`);
+      await page.locator('svg.chart').waitFor();
+      await page.getByRole('button', { name: 'Menu' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).waitFor();
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `top-bar-menu-${colorScheme}.png`) });
+      problems.push(...(await axeViolations(page)).map((problem) => `${colorScheme}: ${problem}`));
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(problems).toEqual([]);
   });
 
   it('password change: looks right and has no serious accessibility violation', async () => {

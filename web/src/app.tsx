@@ -5,6 +5,7 @@ import { auth } from './api/endpoints';
 import { ApiError, onSessionExpired } from './api/http';
 import type { User } from './api/types';
 import { ErrorNotice } from './components/error-notice';
+import { TopBar, type NavItem } from './components/top-bar';
 import { clearDrafts } from './lib/drafts';
 import { Link, matchRoute, navigate, usePath, type Route } from './router';
 import { AssistantEditorScreen } from './screens/assistants/assistant-editor-screen';
@@ -21,19 +22,12 @@ import { SettingsScreen } from './screens/settings/settings-screen';
 import { UsageScreen } from './screens/usage/usage-screen';
 import { SessionProvider, type SessionState } from './session';
 
-interface NavItem {
-  href: string;
-  label: string;
-  active(route: Route): boolean;
-  adminOnly?: boolean;
-}
-
-const NAV: NavItem[] = [
-  { href: '/', label: 'Chat', active: (route) => route.name === 'chat' },
-  { href: '/assistants', label: 'Assistants', active: (route) => route.name === 'assistants' || route.name === 'assistant' },
-  { href: '/usage', label: 'Usage', active: (route) => route.name === 'usage' },
-  { href: '/settings', label: 'Settings', active: (route) => route.name === 'settings' },
-  { href: '/admin', label: 'Admin', active: (route) => route.name === 'admin', adminOnly: true },
+const NAV: Array<NavItem & { adminOnly?: boolean }> = [
+  { href: '/', label: strings.common.navChat, active: (route) => route.name === 'chat' },
+  { href: '/assistants', label: strings.common.navAssistants, active: (route) => route.name === 'assistants' || route.name === 'assistant' },
+  { href: '/usage', label: strings.common.navUsage, active: (route) => route.name === 'usage' },
+  { href: '/settings', label: strings.common.navSettings, active: (route) => route.name === 'settings' },
+  { href: '/admin', label: strings.common.navAdmin, active: (route) => route.name === 'admin', adminOnly: true },
 ];
 
 export function App() {
@@ -105,13 +99,13 @@ export function App() {
       <main id="main" class="boot">
         {bootError ? (
           <>
-            <ErrorNotice error={bootError} context="The application could not start." />
+            <ErrorNotice error={bootError} context={strings.common.appFailed} />
             <button type="button" onClick={() => void loadUser()}>
-              Try again
+              {strings.common.tryAgain}
             </button>
           </>
         ) : (
-          <p aria-live="polite">Loading…</p>
+          <p aria-live="polite">{strings.common.loading}</p>
         )}
       </main>
     );
@@ -138,34 +132,9 @@ export function App() {
         </a>
       )}
       <a class="skip-link" href="#main">
-        Skip to content
+        {strings.common.skipToContent}
       </a>
-      <header class="top-bar">
-        <Link href="/" class="brand">
-          Assistants
-        </Link>
-        {nav.length > 0 && (
-          <nav aria-label="Main">
-            <ul>
-              {nav.map((item) => (
-                <li key={item.href}>
-                  <Link href={item.href} aria-current={item.active(route) ? 'page' : undefined}>
-                    {item.label}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          </nav>
-        )}
-        <div class="account">
-          <span class="account-email" title="Signed in as">
-            {session.user.email}
-          </span>
-          <button type="button" onClick={() => void session.signOut()}>
-            Sign out
-          </button>
-        </div>
-      </header>
+      <TopBar nav={nav} route={route} email={session.user.email} onSignOut={() => void session.signOut()} />
       {mustChangePassword ? <PasswordChangeScreen /> : <Screen route={route} isAdmin={isAdmin} />}
       {expired && <ReauthDialog email={session.user.email} onSignedIn={signedIn} />}
     </SessionProvider>
@@ -198,9 +167,9 @@ function Screen({ route, isAdmin }: { route: Route; isAdmin: boolean }) {
 function NotFound() {
   return (
     <main id="main" class="screen">
-      <h1>Page not found</h1>
+      <h1>{strings.common.pageNotFound}</h1>
       <p>
-        <Link href="/">Go to the chat</Link>
+        <Link href="/">{strings.common.goToChat}</Link>
       </p>
     </main>
   );

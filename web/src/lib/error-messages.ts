@@ -1,7 +1,8 @@
 // Explains a failed request to the person (see error-advice) and picks out
 // the errors of each form field, in friendlier words than the validator's.
 import { ApiError } from '../api/http';
-import { fieldMessages } from '../strings/common';
+import { format } from '../strings';
+import { common, fieldMessages } from '../strings/common';
 import { adviceFor, type ErrorAdvice } from './error-advice';
 import { formatDateTime } from './format';
 
@@ -11,7 +12,7 @@ export function describeError(error: unknown): ErrorAdvice {
     // A used-up budget says when it renews.
     const resetsAt = error.extra.resetsAt;
     if (error.code === 'budget_exceeded' && typeof resetsAt === 'string' && !Number.isNaN(Date.parse(resetsAt))) {
-      return { ...advice, action: `It renews ${formatDateTime(resetsAt)}. ${advice.action ?? ''}`.trim() };
+      return { ...advice, action: `${format(common.itRenews, { when: formatDateTime(resetsAt) })} ${advice.action ?? ''}`.trim() };
     }
     return advice;
   }

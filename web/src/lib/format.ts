@@ -1,4 +1,6 @@
 // Numbers, money, sizes and dates the way people read them.
+import { format } from '../strings';
+import { common } from '../strings/common';
 
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
@@ -37,9 +39,9 @@ export function formatDay(day: string): string {
 
 /** "42 seconds", "3 minutes", "2 hours". */
 export function formatWait(seconds: number): string {
-  if (seconds < 60) return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
+  if (seconds < 60) return seconds === 1 ? common.waitSecond : format(common.waitSeconds, { count: seconds });
   const minutes = Math.ceil(seconds / 60);
-  if (minutes < 60) return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  if (minutes < 60) return minutes === 1 ? common.waitMinute : format(common.waitMinutes, { count: minutes });
   const hours = Math.ceil(minutes / 60);
-  return `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
+  return hours === 1 ? common.waitHour : format(common.waitHours, { count: hours });
 }

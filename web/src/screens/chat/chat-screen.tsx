@@ -8,7 +8,7 @@ import { formatDateTime } from '../../lib/format';
 import { ScreenHeading } from '../../components/screen-heading';
 import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
-import { strings } from '../../strings';
+import { format, strings } from '../../strings';
 import { onboarding } from '../../strings/onboarding';
 import { Composer } from './composer';
 import { ConversationMessage } from './conversation-message';
@@ -25,9 +25,9 @@ import { useConversationExtras } from './use-conversation-extras';
 
 const PHASE_ANNOUNCEMENTS: Record<ChatPhase, string> = {
   idle: '',
-  sending: 'Sending your message…',
-  streaming: 'The assistant is replying…',
-  stopping: 'Stopping the reply…',
+  sending: strings.chat.sending,
+  streaming: strings.chat.streaming,
+  stopping: strings.chat.stopping,
 };
 /** Within this many pixels of the end, new text keeps the view at the end. */
 const STICK_TO_BOTTOM_PX = 80;
@@ -80,7 +80,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
   const failed = chat.error !== null;
   useEffect(() => {
     if (chat.phase !== 'idle') setAnnouncement(PHASE_ANNOUNCEMENTS[chat.phase]);
-    else setAnnouncement((previous) => (previous ? (failed ? 'The reply failed.' : 'The reply is complete.') : ''));
+    else setAnnouncement((previous) => (previous ? (failed ? strings.chat.replyFailed : strings.chat.replyComplete) : ''));
   }, [chat.phase, failed]);
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -140,24 +140,23 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
           ) : (
             <header class="thread-header header-row">
               {toggle}
-              <ScreenHeading focusKey={threadId}>Conversation</ScreenHeading>
-              <ErrorNotice error={threadError} context="Could not open the conversation." />
+              <ScreenHeading focusKey={threadId}>{strings.chat.conversationHeading}</ScreenHeading>
+              <ErrorNotice error={threadError} context={strings.chat.openFailed} />
             </header>
           )
         ) : (
           <header class="thread-header header-row">
             {toggle}
-            <ScreenHeading focusKey="new">New conversation</ScreenHeading>
+            <ScreenHeading focusKey="new">{strings.chat.newConversation}</ScreenHeading>
             <label class="inline-select">
-              <span>Assistant</span>
+              <span>{strings.chat.assistantLabel}</span>
               <select value={newAssistantId ?? ''} onChange={(event) => setChosenAssistant(event.currentTarget.value)}>
                 {(config?.chatModel !== null || !newAssistantId) && (
                   <option value="">{config?.chatModel !== null ? onboarding.plainChat : onboarding.chooseAssistant}</option>
                 )}
                 {assistants.map((assistant) => (
                   <option key={assistant.id} value={assistant.id}>
-                    {assistant.name}
-                    {assistant.isActive ? '' : ' (off)'}
+                    {assistant.isActive ? assistant.name : format(strings.chat.assistantOff, { name: assistant.name })}
                   </option>
                 ))}
               </select>
@@ -173,18 +172,18 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
           class="messages"
           ref={scroller}
           tabIndex={0}
-          aria-label="Messages"
+          aria-label={strings.chat.messagesLabel}
           role="region"
           onScroll={(event) => {
             const element = event.currentTarget;
             stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < STICK_TO_BOTTOM_PX;
           }}
         >
-          {chat.loading && visible.length === 0 && <p class="empty">Loading messages…</p>}
-          <ErrorNotice error={chat.loadError} context="Could not load the messages." />
+          {chat.loading && visible.length === 0 && <p class="empty">{strings.chat.loadingMessages}</p>}
+          <ErrorNotice error={chat.loadError} context={strings.chat.loadMessagesFailed} />
           {chat.hasEarlier && (
             <button type="button" class="link-button earlier" onClick={() => void chat.loadEarlier()}>
-              Show earlier messages
+              {strings.chat.showEarlier}
             </button>
           )}
           {!threadId && visible.length === 0 && assistantList.data && (
@@ -195,7 +194,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
               assistantCount={assistantList.data.length}
             />
           )}
-          {!threadId && visible.length === 0 && <p class="empty">Ask anything to start a conversation.</p>}
+          {!threadId && visible.length === 0 && <p class="empty">{strings.chat.startHint}</p>}
           {visible.map((message) => (
             <ConversationMessage
               key={message.id}
@@ -212,9 +211,9 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
           {liveReply && <MessageView message={liveReply} files={chat.files} liveText={chat.live?.text} />}
           {unanswered && (
             <p class="unanswered">
-              This message has no reply yet.{' '}
+              {strings.chat.noReplyYet}{' '}
               <button type="button" onClick={() => void chat.answer()}>
-                Try again
+                {strings.chat.tryAgain}
               </button>
             </p>
           )}
@@ -226,8 +225,11 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
         <ErrorNotice error={forkError} context={strings.conversation.forkFailed} />
         {chat.budgetWarning && (
           <p class="notice notice-warn budget-note" role="status" data-testid="budget-warning">
-            {Math.round(chat.budgetWarning.usedPercent)}% of your budget is used; it renews {formatDateTime(chat.budgetWarning.resetsAt)}.{' '}
-            <Link href="/usage">See usage</Link>
+            {format(strings.chat.budgetNote, {
+              percent: Math.round(chat.budgetWarning.usedPercent),
+              when: formatDateTime(chat.budgetWarning.resetsAt),
+            })}{' '}
+            <Link href="/usage">{strings.chat.seeUsage}</Link>
           </p>
         )}
         <Composer

@@ -5,6 +5,7 @@ import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hook
 import type { StoredFile } from '../../api/types';
 import { ErrorNotice } from '../../components/error-notice';
 import { useDraft } from '../../components/hooks';
+import { hasNavigatedInApp } from '../../router';
 import { format, strings } from '../../strings';
 import { ModelPicker } from './model-picker';
 import { IMAGE_TYPES, isImage, useAttachments } from './use-attachments';
@@ -43,9 +44,10 @@ export function Composer({ draftKey, focusKey, phase, disabledReason, maxChars, 
   const over = maxChars !== undefined ? text.length - maxChars : 0;
   const canSend = !busy && !uploading && !disabledReason && text.trim() !== '' && over <= 0;
 
-  // A conversation opened: ready to write in it.
+  // A conversation opened from within the app: ready to write in it. On a fresh
+  // page load focus stays at the top, where the skip links come first.
   useEffect(() => {
-    if (focusKey !== undefined) textArea.current?.focus({ preventScroll: true });
+    if (focusKey !== undefined && hasNavigatedInApp()) textArea.current?.focus({ preventScroll: true });
   }, [focusKey]);
   // The field grows with its text, up to the height the stylesheet allows.
   useLayoutEffect(() => {
@@ -106,16 +108,16 @@ export function Composer({ draftKey, focusKey, phase, disabledReason, maxChars, 
           {attachments.map((attachment) => (
             <li key={attachment.key} data-state={attachment.state} data-kind={attachment.previewUrl ? 'image' : 'document'}>
               {attachment.previewUrl ? (
-                <img src={attachment.previewUrl} alt={`Preview of ${attachment.file.name}`} />
+                <img src={attachment.previewUrl} alt={format(words.previewOf, { name: attachment.file.name })} />
               ) : (
                 <span class="attachment-document" title={words.documentAttached}>
                   {attachment.file.name}
                 </span>
               )}
               <span class="attachment-state">
-                {attachment.state === 'uploading' ? 'Uploading…' : attachment.state === 'failed' ? 'Failed' : 'Ready'}
+                {attachment.state === 'uploading' ? words.uploading : attachment.state === 'failed' ? words.failed : words.ready}
               </span>
-              <button type="button" aria-label={`Remove ${attachment.file.name}`} onClick={() => detach(attachment.key)}>
+              <button type="button" aria-label={format(words.remove, { name: attachment.file.name })} onClick={() => detach(attachment.key)}>
                 ×
               </button>
             </li>
@@ -124,13 +126,13 @@ export function Composer({ draftKey, focusKey, phase, disabledReason, maxChars, 
       )}
       {dragging && <p class="drop-hint">{words.dropHere}</p>}
       <label for={`${hintId}-text`} class="visually-hidden">
-        Message
+        {words.messageLabel}
       </label>
       <textarea
         id={`${hintId}-text`}
         ref={textArea}
         rows={1}
-        placeholder={disabledReason ?? 'Write a message…'}
+        placeholder={disabledReason ?? words.placeholder}
         aria-describedby={hintId}
         value={text}
         onInput={(event) => setText(event.currentTarget.value)}
@@ -149,7 +151,7 @@ export function Composer({ draftKey, focusKey, phase, disabledReason, maxChars, 
       />
       <div class="composer-bar">
         <p id={hintId} class="field-hint">
-          Enter sends, Shift+Enter starts a new line.
+          {words.enterHint}
         </p>
         {maxChars !== undefined && text.length >= maxChars * COUNTER_FROM && (
           <p class={`length-counter${over > 0 ? ' over' : ''}`} aria-live="polite" data-testid="length-counter">
@@ -164,7 +166,7 @@ export function Composer({ draftKey, focusKey, phase, disabledReason, maxChars, 
           accept={IMAGE_TYPES}
           multiple
           tabIndex={-1}
-          aria-label="Images to attach"
+          aria-label={words.imagesToAttach}
           data-testid="image-input"
           onChange={(event) => {
             const picked = Array.from(event.currentTarget.files ?? []);
@@ -173,15 +175,15 @@ export function Composer({ draftKey, focusKey, phase, disabledReason, maxChars, 
           }}
         />
         <button type="button" onClick={() => imageInput.current?.click()} disabled={busy}>
-          Attach image
+          {words.attachImage}
         </button>
         {busy ? (
           <button type="button" class="danger" onClick={onStop} disabled={phase === 'stopping'}>
-            {phase === 'stopping' ? 'Stopping…' : 'Stop'}
+            {phase === 'stopping' ? words.stopping : words.stop}
           </button>
         ) : (
           <button type="submit" class="primary" disabled={!canSend}>
-            Send
+            {words.send}
           </button>
         )}
       </div>

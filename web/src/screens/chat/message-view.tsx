@@ -3,14 +3,14 @@ import { files as fileRoutes } from '../../api/endpoints';
 import type { Citation, Message, StoredFile } from '../../api/types';
 import { citedDocuments } from '../../lib/citation-markers';
 import { formatCost, formatDateTime, formatTokens } from '../../lib/format';
-import { strings } from '../../strings';
+import { format, strings } from '../../strings';
 import { messageText } from './use-chat';
 import { useMarkdown } from './use-markdown';
 
 const STATUS_NOTES: Partial<Record<Message['status'], string>> = {
-  cancelled: 'Stopped',
-  incomplete: 'Incomplete',
-  streaming: 'Writing…',
+  cancelled: strings.conversation.statusStopped,
+  incomplete: strings.conversation.statusIncomplete,
+  streaming: strings.conversation.statusWriting,
 };
 const COPIED_MS = 2000;
 
@@ -65,10 +65,10 @@ function Citations({ citations, anchor }: { citations: Citation[]; anchor: strin
 function Attachments({ fileIds, files }: { fileIds: string[]; files: Map<string, StoredFile> }) {
   if (fileIds.length === 0) return null;
   return (
-    <ul class="attachments" aria-label="Attachments">
+    <ul class="attachments" aria-label={strings.conversation.attachments}>
       {fileIds.map((id) => {
         const file = files.get(id);
-        const name = file?.filename ?? 'attachment';
+        const name = file?.filename ?? strings.conversation.attachmentFallback;
         return (
           <li key={id}>
             {file?.kind === 'image' ? (
@@ -105,13 +105,13 @@ export function MessageView({ message, files, liveText, body, actions }: Props) 
   return (
     <article
       class={`message message-${message.role}`}
-      aria-label={fromUser ? 'Your message' : 'Assistant reply'}
+      aria-label={fromUser ? strings.conversation.yourMessage : strings.conversation.assistantReply}
       aria-busy={liveText !== undefined ? true : undefined}
       data-status={message.status}
       data-message-id={message.id}
     >
       <header class="message-head">
-        <span class="message-author">{fromUser ? 'You' : 'Assistant'}</span>
+        <span class="message-author">{fromUser ? strings.conversation.you : strings.conversation.assistant}</span>
         <time dateTime={message.createdAt}>{formatDateTime(message.createdAt)}</time>
         {note && <span class={`badge status-${message.status}`}>{note}</span>}
       </header>
@@ -121,7 +121,7 @@ export function MessageView({ message, files, liveText, body, actions }: Props) 
       {liveText === undefined && (
         <footer class="message-meta">
           {message.usage && (
-            <span title={`${message.usage.inputTokens} in, ${message.usage.outputTokens} out`}>{formatTokens(message.usage.totalTokens)}</span>
+            <span title={format(strings.conversation.tokensInOut, { input: message.usage.inputTokens, output: message.usage.outputTokens })}>{formatTokens(message.usage.totalTokens)}</span>
           )}
           {message.cost !== null && message.cost !== undefined && <span>{formatCost(message.cost)}</span>}
           {actions}

@@ -1,7 +1,9 @@
 // Full-text search over the user's messages and titles (GET /api/search):
 // asked a moment after typing stops, results with the matched words marked.
 // Snippets arrive as plain-text parts and are rendered as text, never as HTML.
-import { useEffect, useState } from 'preact/hooks';
+// The results are one tab stop (roving tabindex): the arrow keys, Home and End
+// move between them, and Up from the first goes back to the search field.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { search } from '../../api/endpoints';
 import type { SearchHit, SearchResult } from '../../api/types';
 import { ErrorNotice } from '../../components/error-notice';
@@ -56,19 +58,53 @@ function Snippet({ hit }: { hit: SearchHit }) {
   );
 }
 
+/** From the search field: focus goes to the result that holds the tab stop; false when there is none. */
+export function focusSearchResult(): boolean {
+  const result = document.querySelector<HTMLElement>('.search-results .thread-list a[tabindex="0"]');
+  result?.focus();
+  return result !== null;
+}
+
+/** Where an arrow key, Home or End moves from result `at` of `count`; 'back' is the search field. */
+function nextResult(key: string, at: number, count: number): number | 'back' | null {
+  if (key === 'ArrowDown') return Math.min(at + 1, count - 1);
+  if (key === 'ArrowUp') return at === 0 ? 'back' : at - 1;
+  if (key === 'Home') return 0;
+  if (key === 'End') return count - 1;
+  return null;
+}
+
 interface Props {
   query: string;
+  /** The search field, where Up from the first result goes back to. */
+  searchInputId: string;
   includeArchived: boolean;
   activeId: string | undefined;
   /** A result was chosen: its thread opens, scrolled to the message (null for a title). */
   onPick(threadId: string, messageId: string | null): void;
 }
 
-export function SearchResults({ query, includeArchived, activeId, onPick }: Props) {
+export function SearchResults({ query, searchInputId, includeArchived, activeId, onPick }: Props) {
   const [limit, setLimit] = useState(PAGE_SIZE);
   useEffect(() => setLimit(PAGE_SIZE), [query, includeArchived]);
   const { result, error, searching } = useSearch(query, includeArchived, limit);
   const hits = result?.results ?? [];
+  const [current, setCurrent] = useState(0);
+  useEffect(() => setCurrent(0), [result]);
+  const list = useRef<HTMLUListElement>(null);
+  const onKeyDown = (event: KeyboardEvent) => {
+    const links = Array.from(list.current?.querySelectorAll<HTMLElement>(':scope > li > a') ?? []);
+    const at = links.indexOf(event.target as HTMLElement);
+    const next = at < 0 ? null : nextResult(event.key, at, links.length);
+    if (next === null) return;
+    event.preventDefault();
+    if (next === 'back') {
+      document.getElementById(searchInputId)?.focus();
+      return;
+    }
+    setCurrent(next);
+    links[next].focus();
+  };
   const count = hits.length === 1 ? text.resultCountOne : format(text.resultCount, { count: hits.length });
   return (
     <nav aria-label={text.searchResults} class="search-results" aria-busy={searching || undefined}>
@@ -76,11 +112,13 @@ export function SearchResults({ query, includeArchived, activeId, onPick }: Prop
         {searching ? text.searching : result ? (hits.length === 0 ? format(text.noMatches, { query }) : count) : ''}
       </p>
       <ErrorNotice error={error} context={text.searchError} />
-      <ul class="thread-list">
-        {hits.map((hit) => (
+      <ul class="thread-list" ref={list} onKeyDown={onKeyDown}>
+        {hits.map((hit, index) => (
           <li key={`${hit.threadId}:${hit.messageId ?? 'title'}`}>
             <Link
               href={`/threads/${hit.threadId}`}
+              tabIndex={index === Math.min(current, hits.length - 1) ? 0 : -1}
+              onFocus={() => setCurrent(index)}
               aria-current={hit.threadId === activeId && hit.kind === 'title' ? 'page' : undefined}
               onClick={(event) => {
                 if (event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey) onPick(hit.threadId, hit.messageId);

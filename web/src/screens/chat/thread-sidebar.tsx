@@ -8,7 +8,7 @@ import { ErrorNotice } from '../../components/error-notice';
 import { useLoader } from '../../components/hooks';
 import { Link } from '../../router';
 import { strings } from '../../strings';
-import { SearchResults } from './search-results';
+import { focusSearchResult, SearchResults } from './search-results';
 import { ThreadList, ThreadListSkeleton } from './thread-list';
 
 const PAGE_SIZE = 50;
@@ -91,6 +91,9 @@ export function ThreadSidebar({ activeId, assistants, version, open, drawer, sid
             placeholder={text.searchPlaceholder}
             value={search}
             onInput={(event) => setSearch(event.currentTarget.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'ArrowDown' && query && focusSearchResult()) event.preventDefault();
+            }}
           />
           {query ? (
             <label class="check">
@@ -118,7 +121,7 @@ export function ThreadSidebar({ activeId, assistants, version, open, drawer, sid
           )}
         </div>
         {query ? (
-          <SearchResults query={query} includeArchived={includeArchived} activeId={activeId} onPick={onPick} />
+          <SearchResults query={query} searchInputId={SEARCH_INPUT_ID} includeArchived={includeArchived} activeId={activeId} onPick={onPick} />
         ) : (
           <nav aria-label={archived ? text.archivedNav : text.sidebarLabel}>
             <ErrorNotice error={list.error} context={text.loadError} />
