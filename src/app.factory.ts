@@ -1,11 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { createSessionMiddleware, PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME } from './common/auth/session.js';
 import { SessionCache } from './common/auth/session-cache.js';
 import { originCheck } from './common/http/origin-check.js';
+import { securityHeaders } from './common/http/security-headers.js';
 import { RefusalGate } from './common/http/refusal-gate.js';
 import { Sql } from './database/sql.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
@@ -15,6 +15,7 @@ import { setupSwagger } from './common/http/swagger.js';
 import { defaultWebClientDir, serveWebClient } from './common/http/web-client.js';
 import { createValidationPipe } from './common/http/validation.js';
 import { UnknownQueryGuard } from './common/http/unknown-query.guard.js';
+import { MultipartGate } from './files/multipart-gate.guard.js';
 import { NestPinoLogger } from './common/logging/logger.js';
 import { requestLogging } from './common/logging/request-logging.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -41,7 +42,7 @@ export async function createApp(options: AppModuleOptions & { webClientDir?: str
   app.use(requestLogging(logger));
   app.use(requestMetrics(app.get(MetricsService)));
   app.use(
-    helmet({
+    securityHeaders({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
@@ -72,8 +73,9 @@ export async function createApp(options: AppModuleOptions & { webClientDir?: str
   app.use((request: Request, response: Response, next: NextFunction) =>
     request.path.startsWith('/api/') ? sessions(request, response, next) : next(),
   );
-  // After the guards the modules install (session, rate): an unknown query parameter is refused once the caller is known.
-  app.useGlobalGuards(new UnknownQueryGuard());
+  // After the guards the modules install (session, rate): an unknown query parameter, or a
+  // multipart body on a route that takes JSON, is refused once the caller is known.
+  app.useGlobalGuards(new UnknownQueryGuard(), new MultipartGate());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   setupSwagger(app);

@@ -1,5 +1,4 @@
-import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { applyDecorators, Injectable, SetMetadata, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { finalize, type Observable } from 'rxjs';
 import { currentUserOf, type AuthenticatedRequest } from '../common/auth/current-user.decorator.js';
@@ -13,24 +12,20 @@ import { InjectLogger } from '../common/logging/logging.module.js';
 import type { SpooledFile, UploadSpool } from './upload-spool.js';
 import { UploadSpools } from './upload-spools.js';
 
-const ACCEPTS_FILES = 'acceptsFiles';
-
-/** Marks a route (or controller) that takes multipart/form-data uploads; every other route refuses them (415). */
-export const AcceptsFiles = () => SetMetadata(ACCEPTS_FILES, true);
+import { ACCEPTS_FILES } from './multipart-gate.guard.js';
 
 const received = new WeakMap<Request, SpooledFile[]>();
 
 /**
- * The one place multipart bodies are let in, applied to every route: a route
- * marked @AcceptsFiles() gets the form read by multer into a spool on disk
- * (fields in request.body, files through uploadedFiles), every other route answers 415
- * without reading the body. The spool is removed when the request ends,
- * whether it succeeded or not.
+ * The one place multipart bodies are let in, on the routes marked
+ * @AcceptsFiles(): the form is read by multer into a spool on disk (fields in
+ * request.body, files through uploadedFiles). The spool is removed when the
+ * request ends, whether it succeeded or not. Every other route refuses a
+ * multipart body before reading it (MultipartGate), and runs no interceptor.
  */
 @Injectable()
 export class MultipartInterceptor implements NestInterceptor {
   constructor(
-    private readonly reflector: Reflector,
     private readonly spools: UploadSpools,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() private readonly logger: AppLogger,
@@ -46,9 +41,6 @@ export class MultipartInterceptor implements NestInterceptor {
       if (!request.complete) closeAfterAnswer(request, response);
       throw error;
     };
-    if (!this.reflector.getAllAndOverride<boolean>(ACCEPTS_FILES, [context.getHandler(), context.getClass()])) {
-      refuse(new DomainError('unsupported_media_type', 'This route takes a JSON body, not a multipart form (files go to POST /api/upload)'));
-    }
     const { maxRequestBytes, maxFilesPerRequest } = this.config.uploads;
     if (Number(request.headers['content-length'] ?? 0) > maxRequestBytes) refuse(requestTooLarge(maxRequestBytes));
 
@@ -70,6 +62,9 @@ export class MultipartInterceptor implements NestInterceptor {
     await spool.dispose().catch((error: unknown) => this.logger.warn({ err: error, folder: spool.dir }, 'could not remove an upload spool'));
   }
 }
+
+/** Marks a route (or controller) that takes multipart/form-data uploads; every other route refuses them (415). */
+export const AcceptsFiles = () => applyDecorators(SetMetadata(ACCEPTS_FILES, true), UseInterceptors(MultipartInterceptor));
 
 /** The files of a multipart request, from the accepted field names only. */
 export function uploadedFiles(request: Request, fieldNames: string[]): SpooledFile[] {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
 import { ShutdownState } from '../common/lifecycle/shutdown-state.js';
@@ -24,18 +23,19 @@ export class HealthService {
   async check(): Promise<HealthReport> {
     // A stopping instance reports itself down so load balancers send traffic elsewhere.
     this.shutdown.assertAccepting();
-    const timer = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         this.sql.execute('SELECT 1'),
-        sleep(CHECK_TIMEOUT_MS, undefined, { signal: timer.signal }).then(() => {
-          throw new Error('timeout exceeded when trying to connect');
+        new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout exceeded when trying to connect')), CHECK_TIMEOUT_MS);
         }),
       ]);
     } catch {
       throw new DomainError('database_unavailable', 'The database is unreachable', undefined, 5);
     } finally {
-      timer.abort();
+      // A plain timer: an abortable sleep builds an AbortError (with its stack) on every check.
+      clearTimeout(timer);
     }
     return {
       status: 'ok',
