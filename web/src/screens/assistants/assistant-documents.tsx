@@ -1,15 +1,15 @@
 // The assistant's documents: add them by picking files, a whole folder, or by
 // dragging either in; each shows its indexing status, polled while processing.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { assistants, files, type FolderEntry } from '../../api/endpoints';
 import type { FileStatus, StoredFile, UploadResult } from '../../api/types';
 import { ErrorNotice, StatusNotice } from '../../components/error-notice';
 import { useInterval, useLoader } from '../../components/hooks';
 import { Skeleton } from '../../components/skeleton';
-import { folderEntriesOf, readDroppedFiles } from '../../lib/folder-drop';
 import { formatBytes } from '../../lib/format';
 import { assistants as text } from '../../strings/assistants';
 import { format } from '../../strings/index';
+import { DocumentDropZone, type PickedDocuments } from './document-drop-zone';
 import { takeQueued } from './queued-documents';
 
 const POLL_MS = 1500;
@@ -35,9 +35,6 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
   const [uploading, setUploading] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
-  const filesInput = useRef<HTMLInputElement>(null);
-  const folderInput = useRef<HTMLInputElement>(null);
 
   const list = documents.data?.files ?? [];
   const anyProcessing = list.some((file) => statusFor(file, assistantId).status === 'processing');
@@ -63,23 +60,17 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
   const uploadFolder = (entries: FolderEntry[]) =>
     entries.length > 0 && upload(format(text.uploadingFolder, { count: entries.length }), () => files.uploadFolder(entries, assistantId));
 
+  const uploadPicked = async (picked: PickedDocuments) => {
+    await uploadFolder(picked.folder);
+    await uploadFiles(picked.files);
+  };
+
   // Documents chosen before the assistant was created go up as soon as it exists.
   useEffect(() => {
     const queued = takeQueued(assistantId);
-    if (queued) void (async () => {
-      await uploadFolder(queued.folder);
-      await uploadFiles(queued.files);
-    })();
+    if (queued) void uploadPicked(queued);
   }, [assistantId]);
 
-  const onDrop = async (event: DragEvent) => {
-    event.preventDefault();
-    setDragging(false);
-    if (!event.dataTransfer) return;
-    const dropped = await readDroppedFiles(event.dataTransfer);
-    await uploadFolder(dropped.folderFiles);
-    await uploadFiles(dropped.files);
-  };
 
   const act = async (action: () => Promise<unknown>) => {
     setError(null);
@@ -100,56 +91,7 @@ export function AssistantDocuments({ assistantId, onAdded }: { assistantId: stri
     <section class="card" aria-labelledby="documents-heading">
       <h2 id="documents-heading">{text.documents}</h2>
       <p>{text.documentsIntro}</p>
-      <div
-        class={`drop-zone${dragging ? ' drop-zone-active' : ''}`}
-        data-testid="drop-zone"
-        onDragOver={(event) => {
-          event.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(event) => void onDrop(event)}
-      >
-        <p>{text.dragHere}</p>
-        <div class="actions">
-          <button type="button" disabled={uploading !== null} onClick={() => filesInput.current?.click()}>
-            {text.chooseFiles}
-          </button>
-          <button type="button" disabled={uploading !== null} onClick={() => folderInput.current?.click()}>
-            {text.chooseFolder}
-          </button>
-        </div>
-        <input
-          ref={filesInput}
-          class="visually-hidden"
-          type="file"
-          multiple
-          tabIndex={-1}
-          aria-label={text.documentsToUpload}
-          data-testid="documents-input"
-          onChange={(event) => {
-            const picked = Array.from(event.currentTarget.files ?? []);
-            event.currentTarget.value = '';
-            void uploadFiles(picked);
-          }}
-        />
-        <input
-          ref={folderInput}
-          class="visually-hidden"
-          type="file"
-          multiple
-          // Not in the typings: lets the user pick a folder; each file then has its webkitRelativePath.
-          {...{ webkitdirectory: true }}
-          tabIndex={-1}
-          aria-label={text.folderToUpload}
-          data-testid="folder-input"
-          onChange={(event) => {
-            const entries = event.currentTarget.files ? folderEntriesOf(event.currentTarget.files) : [];
-            event.currentTarget.value = '';
-            void uploadFolder(entries);
-          }}
-        />
-      </div>
+      <DocumentDropZone disabled={uploading !== null} onPick={(picked) => void uploadPicked(picked)} />
       <ErrorNotice error={error ?? documents.error} />
       <StatusNotice message={uploading ?? status} persistent={uploading !== null} />
       {list.length === 0 ? (

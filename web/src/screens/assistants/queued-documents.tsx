@@ -1,17 +1,12 @@
 // Documents picked while a new assistant is being written: kept here until
 // it is created, then uploaded by its documents section (see
 // assistant-documents.tsx), which shows their progress.
-import { useRef } from 'preact/hooks';
-import type { FolderEntry } from '../../api/endpoints';
-import { folderEntriesOf, readDroppedFiles } from '../../lib/folder-drop';
+import { DocumentDropZone, type PickedDocuments } from './document-drop-zone';
 import { formatBytes } from '../../lib/format';
 import { assistants as text } from '../../strings/assistants';
 import { format } from '../../strings/index';
 
-export interface DocumentQueue {
-  files: File[];
-  folder: FolderEntry[];
-}
+export type DocumentQueue = PickedDocuments;
 
 export const EMPTY_QUEUE: DocumentQueue = { files: [], folder: [] };
 
@@ -30,8 +25,6 @@ export function takeQueued(assistantId: string): DocumentQueue | undefined {
 }
 
 export function QueuedDocuments({ queue, onChange }: { queue: DocumentQueue; onChange(queue: DocumentQueue): void }) {
-  const filesInput = useRef<HTMLInputElement>(null);
-  const folderInput = useRef<HTMLInputElement>(null);
   const rows = [
     ...queue.files.map((file, index) => ({ key: `f${index}`, name: file.name, size: file.size, remove: () => onChange({ ...queue, files: queue.files.filter((_, at) => at !== index) }) })),
     ...queue.folder.map((entry, index) => ({
@@ -41,57 +34,11 @@ export function QueuedDocuments({ queue, onChange }: { queue: DocumentQueue; onC
       remove: () => onChange({ ...queue, folder: queue.folder.filter((_, at) => at !== index) }),
     })),
   ];
-  const onDrop = async (event: DragEvent) => {
-    event.preventDefault();
-    if (!event.dataTransfer) return;
-    const dropped = await readDroppedFiles(event.dataTransfer);
-    onChange({ files: [...queue.files, ...dropped.files], folder: [...queue.folder, ...dropped.folderFiles] });
-  };
   return (
     <section class="card" aria-labelledby="documents-heading">
       <h2 id="documents-heading">{text.documents}</h2>
       <p>{text.queuedIntro}</p>
-      <div class="drop-zone" data-testid="drop-zone" onDragOver={(event) => event.preventDefault()} onDrop={(event) => void onDrop(event)}>
-        <p>{text.dragHere}</p>
-        <div class="actions">
-          <button type="button" onClick={() => filesInput.current?.click()}>
-            {text.chooseFiles}
-          </button>
-          <button type="button" onClick={() => folderInput.current?.click()}>
-            {text.chooseFolder}
-          </button>
-        </div>
-        <input
-          ref={filesInput}
-          class="visually-hidden"
-          type="file"
-          multiple
-          tabIndex={-1}
-          aria-label={text.documentsToUpload}
-          data-testid="documents-input"
-          onChange={(event) => {
-            const picked = Array.from(event.currentTarget.files ?? []);
-            event.currentTarget.value = '';
-            onChange({ ...queue, files: [...queue.files, ...picked] });
-          }}
-        />
-        <input
-          ref={folderInput}
-          class="visually-hidden"
-          type="file"
-          multiple
-          // Not in the typings: lets the user pick a folder; each file then has its webkitRelativePath.
-          {...{ webkitdirectory: true }}
-          tabIndex={-1}
-          aria-label={text.folderToUpload}
-          data-testid="folder-input"
-          onChange={(event) => {
-            const entries = event.currentTarget.files ? folderEntriesOf(event.currentTarget.files) : [];
-            event.currentTarget.value = '';
-            onChange({ ...queue, folder: [...queue.folder, ...entries] });
-          }}
-        />
-      </div>
+      <DocumentDropZone onPick={(picked) => onChange({ files: [...queue.files, ...picked.files], folder: [...queue.folder, ...picked.folder] })} />
       {rows.length > 0 && (
         <table class="table documents responsive-table" data-testid="queued-documents">
           <caption class="visually-hidden">{text.queuedCaption}</caption>
