@@ -67,7 +67,7 @@ export class ModifyOpenAiAssistantDto {
   @ArrayMaxSize(128)
   tools?: unknown[];
 
-  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true, description: 'Documents are attached with /api/assistants/:id/files; only empty resources are taken' })
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true, description: 'file_search.vector_store_ids (one store): its files become the assistant’s documents; code_interpreter files are refused' })
   @nullable()
   @IsObject()
   tool_resources?: Record<string, unknown> | null;

@@ -2320,7 +2320,7 @@ export interface components {
             instructions?: string | null;
             /** @description code_interpreter and file_search */
             tools?: Record<string, never>[];
-            /** @description Documents are attached with /api/assistants/:id/files; only empty resources are taken */
+            /** @description file_search.vector_store_ids (one store): its files become the assistant’s documents; code_interpreter files are refused */
             tool_resources?: {
                 [key: string]: unknown;
             } | null;
@@ -2341,7 +2341,7 @@ export interface components {
             instructions?: string | null;
             /** @description code_interpreter and file_search */
             tools?: Record<string, never>[];
-            /** @description Documents are attached with /api/assistants/:id/files; only empty resources are taken */
+            /** @description file_search.vector_store_ids (one store): its files become the assistant’s documents; code_interpreter files are refused */
             tool_resources?: {
                 [key: string]: unknown;
             } | null;
