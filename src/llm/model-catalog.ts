@@ -27,6 +27,8 @@ interface CachedList {
 @Injectable()
 export class ModelCatalog {
   private readonly cache = new Map<string, CachedList>();
+  /** Reads of a user's list under way, by user and key: requests that come meanwhile share the one read. */
+  private readonly reading = new Map<string, Promise<string[] | undefined>>();
 
   constructor(
     private readonly clients: OpenAIClients,
@@ -43,12 +45,22 @@ export class ModelCatalog {
     }
     const cached = this.cache.get(user.id);
     if (cached && cached.keyRef === keyed.keyRef && cached.expiresAt > Date.now()) return cached.models;
+    const readKey = `${user.id}:${keyed.keyRef}`;
+    let read = this.reading.get(readKey);
+    if (!read) {
+      read = this.readAndRemember(keyed.client, keyed.keyRef, user.id).finally(() => this.reading.delete(readKey));
+      this.reading.set(readKey, read);
+    }
+    return read;
+  }
+
+  private async readAndRemember(client: OpenAI, keyRef: string, userId: string): Promise<string[] | undefined> {
     try {
-      const models = await this.readList(keyed.client, user.id);
-      this.remember(user.id, { keyRef: keyed.keyRef, models, expiresAt: Date.now() + this.config.openai.modelsCacheSeconds * 1000 });
+      const models = await this.readList(client, userId);
+      this.remember(userId, { keyRef, models, expiresAt: Date.now() + this.config.openai.modelsCacheSeconds * 1000 });
       return models;
     } catch (error) {
-      this.logger.warn({ err: error, userId: user.id }, 'the list of models could not be read; model names are not checked');
+      this.logger.warn({ err: error, userId }, 'the list of models could not be read; model names are not checked');
       return undefined;
     }
   }

@@ -32,6 +32,23 @@ describe('GET /api/models: the chat models the signed-in user may choose', () =>
     expect(refused.body.code).toBeDefined();
   });
 
+  it('reads the list from the provider once for a flood of requests that arrive while it is being read', async () => {
+    const user = await registerUserWithKey(app.baseUrl);
+    const before = app.fake.requestsTo('GET', '/v1/models').length;
+    const held = app.fake.holdNext('models');
+    const flood = Array.from({ length: 20 }, () => request(app.baseUrl).get('/api/models').set('Cookie', user.cookie));
+    const answers = Promise.all(flood);
+    await held.arrived;
+    // Give every other request time to reach the platform while the first read waits.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    held.release();
+    for (const answer of await answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.body.available).toBe(true);
+    }
+    expect(app.fake.requestsTo('GET', '/v1/models').length - before).toBe(1);
+  });
+
   it('says the list is unavailable without a key or when the provider fails, and needs a sign-in', async () => {
     const keyless = await registerUser(app.baseUrl);
     const none = await request(app.baseUrl).get('/api/models').set('Cookie', keyless.cookie).expect(200);
