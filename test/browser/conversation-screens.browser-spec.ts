@@ -3,7 +3,7 @@ import { eventually } from '../support/eventually.js';
 import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, screenshot, type Browser } from './support/browser.js';
 import { replies, send, waitUntilIdle } from './support/chat-page.js';
-import { TEST_API_KEY, registerInBrowser, startWebApp } from './support/web-app.js';
+import { registerChatUser, startWebApp } from './support/web-app.js';
 
 const ANSWER = [
   'Here is the plan, with the maths: the beam reaches $r = \\sqrt{h \\cdot 2R}$.',
@@ -35,10 +35,7 @@ describe('a conversation with code, maths, a task list, versions and actions, on
     app = await startWebApp();
     browser = await launchBrowser();
     const { page } = browser;
-    await registerInBrowser(page, app.baseUrl);
-    expect((await page.request.post(`${app.baseUrl}/api/settings/apikey`, { data: { apiKey: TEST_API_KEY } })).status()).toBe(200);
-    const created = await page.request.post(`${app.baseUrl}/api/assistants`, { data: { name: 'Lighthouse keeper' } });
-    await page.request.post(`${app.baseUrl}/api/settings/default-assistant`, { data: { assistantId: (await created.json()).id } });
+    await registerChatUser(page, app.baseUrl, 'Lighthouse keeper');
     await page.goto(`${app.baseUrl}/`);
     app.fake.enqueueResponse({ text: 'A first, shorter plan.' });
     await send(page, 'How far does the lighthouse beam reach?');

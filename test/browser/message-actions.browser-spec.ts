@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, screenshot, type Browser } from './support/browser.js';
 import { replies, send, waitUntilIdle } from './support/chat-page.js';
-import { TEST_API_KEY, registerInBrowser, startWebApp } from './support/web-app.js';
+import { registerChatUser, startWebApp } from './support/web-app.js';
 
 const yours = (page: Page) => page.getByRole('article', { name: 'Your message' });
 const threadIdOf = (page: Page) => page.url().split('/').pop()!;
@@ -16,10 +16,7 @@ describe('every message has its actions: copy, edit, versions, regenerate, ratin
     browser = await launchBrowser();
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.baseUrl });
     const { page } = browser;
-    await registerInBrowser(page, app.baseUrl);
-    expect((await page.request.post(`${app.baseUrl}/api/settings/apikey`, { data: { apiKey: TEST_API_KEY } })).status()).toBe(200);
-    const created = await page.request.post(`${app.baseUrl}/api/assistants`, { data: { name: 'Guide' } });
-    await page.request.post(`${app.baseUrl}/api/settings/default-assistant`, { data: { assistantId: (await created.json()).id } });
+    await registerChatUser(page, app.baseUrl, 'Guide');
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, type Browser } from './support/browser.js';
 import { liveReply, replies, send, waitUntilIdle } from './support/chat-page.js';
-import { TEST_API_KEY, registerInBrowser, startWebApp } from './support/web-app.js';
+import { registerChatUser, startWebApp } from './support/web-app.js';
 
 const WORDS = Array.from({ length: 40 }, (_, index) => `word${index} `);
 const STORED_TEXT = WORDS.join('');
@@ -28,10 +28,7 @@ describe('a reply being written survives a reload, shows in a second tab, and ca
     app = await startWebApp();
     browser = await launchBrowser();
     const { page } = browser;
-    await registerInBrowser(page, app.baseUrl);
-    expect((await page.request.post(`${app.baseUrl}/api/settings/apikey`, { data: { apiKey: TEST_API_KEY } })).status()).toBe(200);
-    const created = await page.request.post(`${app.baseUrl}/api/assistants`, { data: { name: 'Narrator' } });
-    await page.request.post(`${app.baseUrl}/api/settings/default-assistant`, { data: { assistantId: (await created.json()).id } });
+    await registerChatUser(page, app.baseUrl, 'Narrator');
   });
 
   afterAll(async () => {

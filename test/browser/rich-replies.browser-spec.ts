@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, screenshot, type Browser } from './support/browser.js';
 import { replies, send, waitUntilIdle } from './support/chat-page.js';
-import { TEST_API_KEY, registerInBrowser, startWebApp } from './support/web-app.js';
+import { registerChatUser, startWebApp } from './support/web-app.js';
 
 const RICH_REPLY = [
   'Energy: $E = mc^2$, and the area:',
@@ -33,10 +33,7 @@ describe('replies render code, maths and task lists, loaded on demand and still 
     browser = await launchBrowser();
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.baseUrl });
     const { page } = browser;
-    await registerInBrowser(page, app.baseUrl);
-    expect((await page.request.post(`${app.baseUrl}/api/settings/apikey`, { data: { apiKey: TEST_API_KEY } })).status()).toBe(200);
-    const created = await page.request.post(`${app.baseUrl}/api/assistants`, { data: { name: 'Keeper' } });
-    await page.request.post(`${app.baseUrl}/api/settings/default-assistant`, { data: { assistantId: (await created.json()).id } });
+    await registerChatUser(page, app.baseUrl, 'Keeper');
   });
 
   afterAll(async () => {

@@ -54,3 +54,17 @@ export async function createAssistantInBrowser(page: Page, baseUrl: string, name
   await page.waitForURL(/\/assistants\/[0-9a-f-]{36}$/);
   return page.url().split('/').pop()!;
 }
+
+/**
+ * A new user ready to chat, set up through the API with the browser's own
+ * cookie: registered, the test key saved, and an assistant of this name made
+ * their default. Returns the assistant's id.
+ */
+export async function registerChatUser(page: Page, baseUrl: string, assistantName: string): Promise<string> {
+  await registerInBrowser(page, baseUrl);
+  expect((await page.request.post(`${baseUrl}/api/settings/apikey`, { data: { apiKey: TEST_API_KEY } })).status()).toBe(200);
+  const created = await page.request.post(`${baseUrl}/api/assistants`, { data: { name: assistantName } });
+  const assistantId = ((await created.json()) as { id: string }).id;
+  expect((await page.request.post(`${baseUrl}/api/settings/default-assistant`, { data: { assistantId } })).status()).toBe(200);
+  return assistantId;
+}
