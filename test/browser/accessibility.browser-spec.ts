@@ -2,7 +2,6 @@ import type { Page } from 'playwright-core';
 import { minimalPng } from '../support/sample-files.js';
 import type { TestApp } from '../support/test-app.js';
 import { launchBrowser, type Browser } from './support/browser.js';
-import { focusPageStart } from './support/chat-shell.js';
 import { createAssistantInBrowser, registerInBrowser, saveApiKeyInBrowser, startWebApp } from './support/web-app.js';
 
 /** Form controls on the page that have no accessible name (label, aria-label or aria-labelledby). */
@@ -187,8 +186,8 @@ describe('the web client can be used with a keyboard and a screen reader', () =>
     expect(await unlabelledControls(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await page.getByLabel('Share link', { exact: true }).waitFor({ state: 'detached' });
-    await focusPageStart(page);
-    await page.keyboard.press('?');
+    // `?` from a control outside the message box (pressing on it focuses it first, whatever took the focus back).
+    await page.getByRole('button', { name: 'More actions' }).press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
     await page.keyboard.press('Escape');
