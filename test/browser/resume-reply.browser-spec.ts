@@ -11,7 +11,8 @@ const FULL_TEXT = STORED_TEXT.trim();
 /** The reply text stored for the thread shown on the page. */
 async function storedReply(page: Page, baseUrl: string): Promise<{ content: string; status: string }> {
   const threadId = page.url().split('/').pop();
-  const messages = await (await page.request.get(`${baseUrl}/api/threads/${threadId}/messages`)).json();
+  // A kept-alive connection the server has just closed is retried (Playwright retries only ECONNRESET).
+  const messages = await (await page.request.get(`${baseUrl}/api/threads/${threadId}/messages`, { maxRetries: 1 })).json();
   return messages.at(-1);
 }
 
