@@ -20,6 +20,7 @@ import { MessageMetadata1796700000101 } from './1796700000101-MessageMetadata.js
 import { SearchByUser1796700000200 } from './1796700000200-SearchByUser.js';
 import { VectorStores1796700000300 } from './1796700000300-VectorStores.js';
 import { VectorStoreFileBatches1796700000301 } from './1796700000301-VectorStoreFileBatches.js';
+import { SearchTimeWindows1796800000000 } from './1796800000000-SearchTimeWindows.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -45,4 +46,5 @@ export const MIGRATIONS: Function[] = [
   SearchByUser1796700000200,
   VectorStores1796700000300,
   VectorStoreFileBatches1796700000301,
+  SearchTimeWindows1796800000000,
 ];

@@ -4,6 +4,7 @@ import type { BenchUser } from '../lib/fixture.js';
 import { median, percentile, round } from '../lib/stats.js';
 import { EnvReader } from '../../src/config/env-reader.js';
 import { readSearchConfig } from '../../src/config/search.js';
+import { treeCpuMicros } from '../lib/proc.js';
 import { SearchRepository } from '../../src/search/search.repository.js';
 
 const S = 'search';
@@ -149,28 +150,43 @@ export const search: Scenario = async (context) => {
     }
 
     await drive(platform.url, user.cookie, list.slice(0, 4));
-    const rounds: Array<{ p50: number; p99: number; perSecond: number; failed: number; p50ByKind: Record<string, number> }> = [];
+    const rounds: Array<{
+      p50: number;
+      p99: number;
+      perSecond: number;
+      failed: number;
+      platformMicros: number;
+      postgresMicros: number | null;
+      p50ByKind: Record<string, number>;
+    }> = [];
     for (let run = 0; run < context.runs; run++) {
+      const cpuBefore = { platform: platform.cpuMicros(), postgres: treeCpuMicros(context.db.postmasterPid) };
       const samples = await drive(platform.url, user.cookie, list);
       const times = samples.map((sample) => sample.ms);
+      const postgresMicros = treeCpuMicros(context.db.postmasterPid) - cpuBefore.postgres;
       rounds.push({
         p50: round(percentile(times, 50), 1),
         p99: round(percentile(times, 99), 1),
         perSecond: Math.round(samples.length / SECONDS),
         failed: samples.filter((sample) => !sample.ok).length,
+        // CPU of one search, by party (PostgreSQL only when the bench started it).
+        platformMicros: Math.round((platform.cpuMicros() - cpuBefore.platform) / samples.length),
+        postgresMicros: context.db.postmasterPid ? Math.round(postgresMicros / samples.length) : null,
         p50ByKind: Object.fromEntries(
           [...new Set(list.map((entry) => entry.kind))].map((kind) => [kind, round(percentile(samples.filter((sample) => sample.kind === kind).map((sample) => sample.ms), 50), 1)]),
         ),
       });
       context.log(`  round ${run + 1}: ${JSON.stringify(rounds.at(-1))}`);
     }
-    const usesIndex = plans.rare.some((line) => line.includes('Bitmap Index Scan on messages_user_id_search_vector_idx'));
+    const usesIndex = plans.rare.some((line) => line.includes('Bitmap Index Scan on messages_search_document_idx'));
     return {
       figures: [
         figure(S, `search p99 @${CONCURRENCY} (100,000 messages of the user, 1,000,000 of others)`, median(rounds.map((entry) => entry.p99)), 'ms', { op: '<=', limit: 50 }),
         figure(S, `search p50 @${CONCURRENCY}`, median(rounds.map((entry) => entry.p50)), 'ms'),
         figure(S, `searches per second @${CONCURRENCY}`, median(rounds.map((entry) => entry.perSecond)), 'req/s'),
-        check(S, 'a rare word is found through the GIN index on (user_id, search_vector)', usesIndex),
+        figure(S, 'platform CPU per search', median(rounds.map((entry) => entry.platformMicros)), 'µs'),
+        ...(rounds[0]?.postgresMicros === null ? [] : [figure(S, 'PostgreSQL CPU per search', median(rounds.map((entry) => entry.postgresMicros ?? 0)), 'µs')]),
+        check(S, "a rare word is found through the GIN index of the owner's words and time windows", usesIndex),
         check(S, 'every search answered 200', rounds.every((entry) => entry.failed === 0)),
       ],
       details: { concurrency: CONCURRENCY, secondsPerRun: SECONDS, queries: counts, plans, rounds },
@@ -181,7 +197,7 @@ export const search: Scenario = async (context) => {
 /** EXPLAIN ANALYZE of the statement the platform runs for one query (captured from its repository). */
 async function explain(context: BenchContext, userId: string, q: string): Promise<string[]> {
   let statement: { text: string; params: unknown[] } | undefined;
-  const capture = new SearchRepository({ rows: async (text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
+  const capture = new SearchRepository({ prepared: async (_name: string, text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
   await capture.search({ userId, language: 'simple', query: q, includeArchived: false, limit: 21, offset: 0, maxCandidates: readSearchConfig(new EnvReader(context.platformEnv)).maxCandidates });
   const { rows } = await context.fixture.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${statement!.text}`, statement!.params);
   return rows.map((row) => row['QUERY PLAN']);

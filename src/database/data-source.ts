@@ -35,6 +35,9 @@ export function dataSourceOptions(config: AppConfig, logger?: TypeOrmLogger): Da
     extra: {
       // Bounds every statement so a stuck query cannot hold a request forever.
       statement_timeout: config.database.statementTimeoutMs || undefined,
+      // Every statement here is short: compiling one with JIT (when the planner's estimate of a search crosses
+      // jit_above_cost) takes tens of milliseconds and never pays back.
+      options: '-c jit=off',
       idleTimeoutMillis: 30_000,
       keepAlive: true,
     },

@@ -2,7 +2,8 @@ import type { DataSource } from 'typeorm';
 
 /**
  * Full-text search keeps a tsvector per message and per thread title, each a
- * stored generated column with a GIN index on its owner and its words. A
+ * stored generated column with a GIN index on its owner and its words (for
+ * messages, the words with the keys of the owner's time windows). A
  * generated column's expression names its text search configuration, so the
  * configured SEARCH_LANGUAGE is part of the schema: the migrations build both
  * with `simple`, and at start (after the migrations, under their lock) a
@@ -27,12 +28,26 @@ interface SearchColumn {
   table: string;
   column: string;
   index: string;
+  /** What the GIN index holds, as in CREATE INDEX. */
+  indexed: string;
   expression: (language: string) => string;
 }
 
 export const SEARCH_COLUMNS: readonly SearchColumn[] = [
-  { table: 'messages', column: 'search_vector', index: 'messages_user_id_search_vector_idx', expression: messageSearchExpression },
-  { table: 'threads', column: 'title_search_vector', index: 'threads_user_id_title_search_vector_idx', expression: titleSearchExpression },
+  {
+    table: 'messages',
+    column: 'search_vector',
+    index: 'messages_search_document_idx',
+    indexed: 'search_document("search_vector", "user_id", "created_at")',
+    expression: messageSearchExpression,
+  },
+  {
+    table: 'threads',
+    column: 'title_search_vector',
+    index: 'threads_user_id_title_search_vector_idx',
+    indexed: '"user_id", "title_search_vector"',
+    expression: titleSearchExpression,
+  },
 ];
 
 /** The language a search column is built with now, read from its stored expression (undefined: no such column yet). */
@@ -61,12 +76,14 @@ export async function applySearchLanguage(dataSource: DataSource, language: stri
   }
   if (stale.length === 0) return [];
   await dataSource.transaction(async (manager) => {
+    // Rebuilding a column of every message takes as long as it takes.
+    await manager.query('SET LOCAL statement_timeout = 0');
     for (const search of stale) {
       const expression = search.expression(language);
       await manager.query(`DROP INDEX IF EXISTS "${search.index}"`);
       await manager.query(`ALTER TABLE "${search.table}" DROP COLUMN "${search.column}"`);
       await manager.query(`ALTER TABLE "${search.table}" ADD "${search.column}" tsvector GENERATED ALWAYS AS (${expression}) STORED`);
-      await manager.query(`CREATE INDEX "${search.index}" ON "${search.table}" USING GIN ("user_id", "${search.column}")`);
+      await manager.query(`CREATE INDEX "${search.index}" ON "${search.table}" USING GIN (${search.indexed})`);
       await manager.query(`UPDATE "typeorm_metadata" SET "value" = $1 WHERE "type" = 'GENERATED_COLUMN' AND "table" = $2 AND "name" = $3`, [
         expression,
         search.table,

@@ -21,10 +21,16 @@ export interface SqlExecutor {
   row<Row>(text: string, params?: readonly SqlParam[]): Promise<Row | undefined>;
   /** How many rows an INSERT, UPDATE or DELETE touched. */
   execute(text: string, params?: readonly SqlParam[]): Promise<number>;
+  /**
+   * The rows of a statement prepared once per connection under `name` (one
+   * name, one text): PostgreSQL plans it once instead of on every call, for
+   * statements whose plan does not depend on their parameters.
+   */
+  prepared<Row>(name: string, text: string, params: readonly SqlParam[]): Promise<Row[]>;
 }
 
 abstract class ClientExecutor implements SqlExecutor {
-  protected abstract run<Row extends pg.QueryResultRow>(text: string, params: readonly SqlParam[]): Promise<pg.QueryResult<Row>>;
+  protected abstract run<Row extends pg.QueryResultRow>(text: string, params: readonly SqlParam[], name?: string): Promise<pg.QueryResult<Row>>;
 
   async rows<Row>(text: string, params: readonly SqlParam[] = []): Promise<Row[]> {
     return (await this.run<Row & pg.QueryResultRow>(text, params)).rows;
@@ -36,6 +42,10 @@ abstract class ClientExecutor implements SqlExecutor {
 
   async execute(text: string, params: readonly SqlParam[] = []): Promise<number> {
     return (await this.run(text, params)).rowCount ?? 0;
+  }
+
+  async prepared<Row>(name: string, text: string, params: readonly SqlParam[]): Promise<Row[]> {
+    return (await this.run<Row & pg.QueryResultRow>(text, params, name)).rows;
   }
 }
 
@@ -51,10 +61,10 @@ export class Transaction extends ClientExecutor {
     super();
   }
 
-  protected async run<Row extends pg.QueryResultRow>(text: string, params: readonly SqlParam[]): Promise<pg.QueryResult<Row>> {
+  protected async run<Row extends pg.QueryResultRow>(text: string, params: readonly SqlParam[], name?: string): Promise<pg.QueryResult<Row>> {
     // The transaction's own connection, opened by TypeORM (BEGIN has run on it).
     this.client ??= this.manager.queryRunner!.connect() as Promise<pg.PoolClient>;
-    return (await this.client).query<Row>(text, params as unknown[]);
+    return (await this.client).query<Row>({ name, text, values: params as unknown[] });
   }
 }
 
@@ -72,8 +82,8 @@ export class Sql extends ClientExecutor {
     this.pool = poolOf(dataSource);
   }
 
-  protected run<Row extends pg.QueryResultRow>(text: string, params: readonly SqlParam[]): Promise<pg.QueryResult<Row>> {
-    return this.pool.query<Row>(text, params as unknown[]);
+  protected run<Row extends pg.QueryResultRow>(text: string, params: readonly SqlParam[], name?: string): Promise<pg.QueryResult<Row>> {
+    return this.pool.query<Row>({ name, text, values: params as unknown[] });
   }
 
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */

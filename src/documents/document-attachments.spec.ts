@@ -15,6 +15,7 @@ const tx: SqlExecutor = {
   rows: () => Promise.reject(new Error('SQL outside the repositories')),
   row: () => Promise.reject(new Error('SQL outside the repositories')),
   execute: () => Promise.reject(new Error('SQL outside the repositories')),
+  prepared: () => Promise.reject(new Error('SQL outside the repositories')),
 };
 
 function assistantOf(fake: FakeAssistant): Assistant {

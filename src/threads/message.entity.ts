@@ -23,7 +23,8 @@ const numeric = { to: (value: number | null) => value, from: (value: string | nu
 @Index('messages_thread_id_seq_idx', ['threadId', 'seq'])
 @Index('messages_user_id_created_at_idx', ['userId', 'createdAt'])
 @Index('messages_thread_id_parent_id_seq_idx', ['threadId', 'parentId', 'seq'])
-@Index('messages_user_id_search_vector_idx', ['userId', 'searchVector'], { type: 'gin' })
+// GIN on search_document(search_vector, user_id, created_at): an expression index, kept by the migrations.
+@Index('messages_search_document_idx', { synchronize: false })
 export class Message {
   /** Replies get their id before they are stored, so streamed events and the row agree. */
   @PrimaryGeneratedColumn('uuid')

@@ -18,6 +18,8 @@ import { titleSearchExpression } from '../database/search-language.js';
 @Index('threads_user_id_assistant_id_idx', ['userId', 'assistantId'])
 @Index('threads_deleted_at_idx', ['deletedAt'])
 @Index('threads_user_id_title_search_vector_idx', ['userId', 'titleSearchVector'], { type: 'gin' })
+// On the owner's trashed and archived threads only (a partial index, kept by the migrations).
+@Index('threads_user_id_hidden_idx', { synchronize: false })
 export class Thread {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

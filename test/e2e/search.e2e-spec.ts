@@ -195,14 +195,14 @@ describe('the search statement', () => {
       await app.dataSource.query('VACUUM ANALYZE threads');
       const { SearchRepository } = await import('../../src/search/search.repository.js');
       let statement: { text: string; params: unknown[] } | undefined;
-      const capture = new SearchRepository({ rows: async (text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
+      const capture = new SearchRepository({ prepared: async (_name: string, text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
       await capture.search({ userId: user.userId, language: 'simple', query: 'quokka', includeArchived: false, limit: 21, offset: 0, maxCandidates: 200 });
       // A table this small is read whole; the question is whether the statement's shape lets the planner use the indexes at all.
       const plan = await app.dataSource.transaction(async (manager) => {
         await manager.query('SET LOCAL enable_seqscan = off');
         return ((await manager.query(`EXPLAIN ${statement!.text}`, statement!.params)) as any[]).map((row) => row['QUERY PLAN']).join('\n');
       });
-      expect(plan).toContain('messages_user_id_search_vector_idx');
+      expect(plan).toContain('messages_search_document_idx');
       expect(plan).toContain('threads_user_id_title_search_vector_idx');
       const found = await request(app.baseUrl).get('/api/search').query({ q: 'quokka', limit: '50' }).set('Cookie', user.cookie).expect(200);
       expect(found.body.results.length).toBeGreaterThan(0);

@@ -59,6 +59,7 @@ const NO_STATEMENTS: SqlExecutor = {
   rows: () => Promise.reject(new Error('services do not run statements')),
   row: () => Promise.reject(new Error('services do not run statements')),
   execute: () => Promise.reject(new Error('services do not run statements')),
+  prepared: () => Promise.reject(new Error('services do not run statements')),
 };
 
 /** Transactions over the store: what the work changed is undone when it throws. */
