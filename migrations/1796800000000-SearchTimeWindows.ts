@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * the time windows it falls in, all tagged with the owner: `<owner>#<word>`,
  * and `<owner>#<level>#<block>` for each level L from 0 to 15 (the block of
  * 2^L days, UTC, holding its day). Each posting list is then one user's, and
- * a search reads the owner's newest window first and goes back in time, each
- * window twice as long, until it has enough matches: a word in thousands of
+ * a search reads the owner's newest day first and goes back in time, window
+ * by window, until it has enough matches: a word in thousands of
  * messages costs what its newest few hundred cost, a rare word a handful of
  * small probes, whatever other accounts hold. It replaces the one on
  * (user_id, words).
@@ -26,6 +26,9 @@ export class SearchTimeWindows1796800000000 implements MigrationInterface {
     // still checks the owner of each row), and keep the index's keys short.
     await queryRunner.query(`CREATE FUNCTION search_owner_tag(owner uuid) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
       AS $$ SELECT left(replace(owner::text, '-', ''), 16) $$`);
+    // A tsvector or tsquery in text form with each of its words tagged with the owner ('it''s' → '<tag>#it''s').
+    await queryRunner.query(`CREATE FUNCTION search_tag_words(form text, owner uuid) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+      AS $$ SELECT regexp_replace(form, $re$'((?:[^']|'')*)'$re$, '''' || public.search_owner_tag(owner) || '#\\1''', 'g') $$`);
     // The key of one window of one owner: a lexeme no text can produce ('#' separates words).
     await queryRunner.query(`CREATE FUNCTION search_time_key(owner uuid, level int, block int) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
       AS $$ SELECT public.search_owner_tag(owner) || '#' || to_hex(level) || '#' || to_hex(block) $$`);
@@ -50,15 +53,14 @@ export class SearchTimeWindows1796800000000 implements MigrationInterface {
     // Nothing for an empty text: a reply being written, or one without words.
     await queryRunner.query(`CREATE FUNCTION search_document(words tsvector, owner uuid, at timestamptz) RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
       AS $$ SELECT CASE WHEN length(words) = 0 THEN words
-                        ELSE regexp_replace(words::text, $re$'((?:[^']|'')*)'$re$, '''' || public.search_owner_tag(owner) || '#\\1''', 'g')::tsvector
+                        ELSE public.search_tag_words(words::text, owner)::tsvector
                              || array_to_tsvector(ARRAY(SELECT public.search_time_key(owner, level, public.search_day(at) >> level) FROM generate_series(0, 15) AS level)) END $$`);
     // A query as the index reads it: its words tagged with the owner, and, when it negates nothing, its phrases
     // relaxed to "all these words" (the index then answers without reading each row again; the search checks the
     // phrase on each row it found).
     await queryRunner.query(`CREATE FUNCTION search_probe(query tsquery, owner uuid) RETURNS tsquery LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-      AS $$ SELECT regexp_replace(CASE WHEN strpos(query::text, '!') > 0 THEN query::text
-                                       ELSE regexp_replace(query::text, '<[0-9]*->|<[0-9]+>', '&', 'g') END,
-                                  $re$'((?:[^']|'')*)'$re$, '''' || public.search_owner_tag(owner) || '#\\1''', 'g')::tsquery $$`);
+      AS $$ SELECT public.search_tag_words(CASE WHEN strpos(query::text, '!') > 0 THEN query::text
+                                                ELSE regexp_replace(query::text, '<[0-9]*->|<[0-9]+>', '&', 'g') END, owner)::tsquery $$`);
     await queryRunner.query(`CREATE INDEX "messages_search_document_idx" ON "messages" USING GIN (search_document("search_vector", "user_id", "created_at"))`);
     await queryRunner.query(`DROP INDEX "public"."messages_user_id_search_vector_idx"`);
     // A search leaves out the owner's trashed threads (and archived ones unless asked): found without reading the rest.
@@ -73,6 +75,7 @@ export class SearchTimeWindows1796800000000 implements MigrationInterface {
     await queryRunner.query(`DROP FUNCTION search_document(tsvector, uuid, timestamptz)`);
     await queryRunner.query(`DROP FUNCTION search_window(uuid, int, int)`);
     await queryRunner.query(`DROP FUNCTION search_time_key(uuid, int, int)`);
+    await queryRunner.query(`DROP FUNCTION search_tag_words(text, uuid)`);
     await queryRunner.query(`DROP FUNCTION search_day(timestamptz)`);
     await queryRunner.query(`DROP FUNCTION search_owner_tag(uuid)`);
   }

@@ -37,12 +37,14 @@ export interface SearchHitRow {
 
 /**
  * How far back the next window of days reaches: as far as the matches found
- * so far say is needed for the rest (with a quarter more), at least one day,
- * at most GROWTH_CAP times the days read so far (and that far when nothing
- * has matched yet).
+ * so far say is needed for the rest (with a quarter more), at most
+ * GROWTH_CAP times the days read so far (that far when nothing has matched
+ * yet), and at least half of them, so that the days read grow geometrically
+ * and one search reads at most a few dozen windows over 65,536 days.
  */
 const GROWTH_CAP = 8;
-const NEXT_WINDOW_DAYS = `least(greatest(ceil((p.newest - p.lo + 1) * ($7 - p.found) * 1.25 / greatest(p.found, 1))::int, 1), (p.newest - p.lo + 1) * ${GROWTH_CAP})`;
+const DAYS_READ = `(p.newest - p.lo + 1)`;
+const NEXT_WINDOW_DAYS = `least(greatest(ceil(${DAYS_READ} * ($7 - p.found) * 1.25 / greatest(p.found, 1))::int, ceil(${DAYS_READ} / 2.0)::int), ${DAYS_READ} * ${GROWTH_CAP})`;
 
 /**
  * The newest matches in the days lo to hi of the owner's messages ($1), at

@@ -90,6 +90,30 @@ describe('search windows of time', () => {
     },
   );
 
+  it('reads a few dozen windows at most when the matches stop early and the history is long', async () => {
+    // A dozen-minus-one matches today, nothing else for forty years: every window after the first finds nothing
+    // more, and the windows must still grow geometrically to reach the first message.
+    const sparse = await conversationUser(app);
+    const { threadId } = await threadWith(app, sparse.cookie, 'Sparse', []);
+    await app.dataSource.query(
+      `INSERT INTO messages (thread_id, user_id, role, content, created_at)
+       SELECT $1, $2, 'user', CASE WHEN g = 0 THEN 'filler' ELSE 'omega ' || g END,
+              CASE WHEN g = 0 THEN now() - interval '40 years' ELSE now() - make_interval(mins => g) END
+         FROM generate_series(0, ${CANDIDATES - 1}) g`,
+      [threadId, sparse.userId],
+    );
+    const { SearchRepository } = await import('../../src/search/search.repository.js');
+    let statement: { text: string; params: unknown[] } | undefined;
+    const capture = new SearchRepository({ prepared: async (_name: string, text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
+    await capture.search({ userId: sparse.userId, language: 'simple', query: 'omega', includeArchived: false, limit: 21, offset: 0, maxCandidates: CANDIDATES });
+    const plan = ((await app.dataSource.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${statement!.text}`, statement!.params)) as any[]).map((row) => row['QUERY PLAN']);
+    const windows = Number(/Recursive Union \(actual rows=(\d+)/.exec(plan.join('\n'))?.[1]);
+    expect(windows).toBeGreaterThan(1);
+    expect(windows).toBeLessThanOrEqual(40);
+    const found = await request(app.baseUrl).get('/api/search').query({ q: 'omega' }).set('Cookie', sparse.cookie).expect(200);
+    expect(found.body.results).toHaveLength(CANDIDATES - 1);
+  });
+
   it('finds a rare word however old it is', async () => {
     const expected = await newestMatches('gamma', false);
     expect(expected.total).toBeLessThan(CANDIDATES);
