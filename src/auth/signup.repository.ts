@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { settingsRow } from '../database/settings-row.js';
 import { Sql, type SqlExecutor } from '../database/sql.js';
 import type { SignupPolicy } from './signup-settings.entity.js';
 
@@ -58,15 +59,11 @@ export class SignupRepository {
 
   /** The stored policy; the first read stores `initial` (from the environment). */
   async settings(initial: { policy: SignupPolicy; domains: string[] }, db: SqlExecutor = this.sql): Promise<SignupSettingsRecord> {
-    const row = await db.row<SignupSettingsRow>(
-      `WITH created AS (
-         INSERT INTO signup_settings (id, policy, domains) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING RETURNING policy, domains, updated_at)
-       SELECT policy, domains, updated_at FROM created
-       UNION ALL SELECT policy, domains, updated_at FROM signup_settings WHERE id = 1
-       LIMIT 1`,
-      [initial.policy, initial.domains],
-    );
-    return toSettings(row!);
+    const row = await settingsRow<SignupSettingsRow>(db, { table: 'signup_settings', written: 'policy, domains', read: 'policy, domains, updated_at' }, [
+      initial.policy,
+      initial.domains,
+    ]);
+    return toSettings(row);
   }
 
   async setSettings(policy: SignupPolicy, domains: string[], db: SqlExecutor = this.sql): Promise<SignupSettingsRecord> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { BudgetLimits, BudgetPeriod, BudgetPolicy } from '../config/budgets.js';
+import { settingsRow } from '../database/settings-row.js';
 import { Sql, type SqlExecutor } from '../database/sql.js';
 
 /** NOTIFY channel: the budget policy changed. */
@@ -105,16 +106,8 @@ export class BudgetsRepository {
 
   /** The stored policy; the first read stores `initial` (from the environment). */
   async policy(initial: BudgetPolicy, db: SqlExecutor = this.sql): Promise<BudgetPolicy> {
-    const row = await db.row<PolicyRow>(
-      `WITH created AS (
-         INSERT INTO budget_settings (id, ${POLICY_COLUMNS}) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (id) DO NOTHING RETURNING ${POLICY_COLUMNS})
-       SELECT ${POLICY_COLUMNS} FROM created
-       UNION ALL SELECT ${POLICY_COLUMNS} FROM budget_settings WHERE id = 1
-       LIMIT 1`,
-      policyParams(initial),
-    );
-    return toPolicy(row!);
+    const row = await settingsRow<PolicyRow>(db, { table: 'budget_settings', written: POLICY_COLUMNS, read: POLICY_COLUMNS }, policyParams(initial));
+    return toPolicy(row);
   }
 
   /** Tells every instance that the policy changed (they drop what they hold of it). */

@@ -1,4 +1,8 @@
+import { SignupRepository } from '../../src/auth/signup.repository.js';
+import { BudgetsRepository } from '../../src/budgets/budgets.repository.js';
+import type { BudgetPolicy } from '../../src/config/budgets.js';
 import { Sql, Transactions } from '../../src/database/sql.js';
+import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('the data-access layer (Sql, Transactions)', () => {
@@ -47,4 +51,55 @@ describe('the data-access layer (Sql, Transactions)', () => {
     ).rejects.toThrow('the work failed');
     expect(await sql.row('SELECT label FROM sql_layer_probe WHERE id = 11')).toBeUndefined();
   });
+
+  /**
+   * Two first reads of a one-row settings table at once: the later one waits
+   * for the earlier one's row, then must return it (its first statement's
+   * snapshot predates that row).
+   */
+  it.each([
+    {
+      table: 'budget_settings',
+      insert: `INSERT INTO budget_settings (id, period, time_zone, soft_percent) VALUES (1, 'day', 'Europe/Paris', 55)`,
+      read: (app: TestApp) => app.app.get(BudgetsRepository).policy(INITIAL_POLICY),
+      stored: { period: 'day', timeZone: 'Europe/Paris', softPercent: 55 },
+    },
+    {
+      table: 'signup_settings',
+      insert: `INSERT INTO signup_settings (id, policy, domains) VALUES (1, 'domain', '{example.org}')`,
+      read: (app: TestApp) => app.app.get(SignupRepository).settings({ policy: 'open', domains: [] }),
+      stored: { policy: 'domain', domains: ['example.org'] },
+    },
+  ])('reads $table while another first read stores its row', async ({ table, insert, read, stored: expected }) => {
+    await sql.execute(`DELETE FROM ${table}`);
+    let release: () => void = () => undefined;
+    let stored: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const written = new Promise<void>((resolve) => (stored = resolve));
+    const first = transactions.run(async (tx) => {
+      await tx.execute(insert);
+      stored();
+      await released;
+    });
+    await written;
+    const second = read(testApp);
+    // The second read waits on the first one's row before the first commits.
+    await eventually(async () => {
+      const waiting = await sql.row<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO ${table}%'`,
+      );
+      return waiting && waiting.n > 0 ? true : undefined;
+    });
+    release();
+    await first;
+    expect(await second).toMatchObject(expected);
+  });
 });
+
+const INITIAL_POLICY: BudgetPolicy = {
+  period: 'month',
+  timeZone: 'UTC',
+  softPercent: 80,
+  default: { tokens: null, usd: null },
+  sharedKey: { tokens: null, usd: null, models: [], tools: [], maxOutputTokens: null },
+};
