@@ -23,6 +23,15 @@ describe('the shape of src/', () => {
     expect(outside).toEqual([]);
   });
 
+  it('loads the S3 client only where FILE_STORAGE=s3 asks for it (a dynamic import)', () => {
+    const s3Files = files.filter((file) => /from '@aws-sdk\//.test(file.text)).map((file) => file.path);
+    expect(s3Files.length).toBeGreaterThan(0);
+    const staticImporters = files.filter((file) =>
+      importsOf(file.text).some((target) => s3Files.includes(relative(SRC, join(SRC, file.path, '..', target)).replace(/\.js$/, '.ts'))) && !s3Files.includes(file.path),
+    );
+    expect(staticImporters.map((file) => file.path)).toEqual([]);
+  });
+
   it('has no file over 300 lines', () => {
     const long = files.filter((file) => file.text.split('\n').length > 301).map((file) => file.path);
     expect(long).toEqual([]);

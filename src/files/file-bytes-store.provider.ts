@@ -4,14 +4,19 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { Sql } from '../database/sql.js';
 import { FileBytesStore } from './file-bytes-store.js';
 import { PostgresBytesStore } from './postgres-bytes-store.js';
-import { S3BytesStore } from './s3-bytes-store.js';
 
-/** The store FILE_STORAGE names: PostgreSQL (default) or an S3-compatible service. */
+/**
+ * The store FILE_STORAGE names: PostgreSQL (default) or an S3-compatible
+ * service. The S3 client is loaded only when it is named: it holds about
+ * 20 MB of memory that a process storing files in PostgreSQL never uses.
+ */
 export const fileBytesStoreProvider: Provider = {
   provide: FileBytesStore,
   inject: [APP_CONFIG, Sql],
-  useFactory: (config: AppConfig, sql: Sql): FileBytesStore => {
+  useFactory: async (config: AppConfig, sql: Sql): Promise<FileBytesStore> => {
     const { kind, s3 } = config.fileStorage;
-    return kind === 's3' && s3 ? new S3BytesStore(s3) : new PostgresBytesStore(sql);
+    if (kind !== 's3' || !s3) return new PostgresBytesStore(sql);
+    const { S3BytesStore } = await import('./s3-bytes-store.js');
+    return new S3BytesStore(s3);
   },
 };
