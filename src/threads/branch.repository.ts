@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Sql, type SqlExecutor } from '../database/sql.js';
 import type { Message, MessageRole } from './message.entity.js';
 import { CONTEXT_MESSAGES, messageFromRow, type HistoryRow, type MessageCursor, type MessageRow } from './messages.repository.js';
-import { MESSAGE_RESPONSE_COLUMNS, messageFeedbackColumn, type MessageResponseRow } from './thread.mapper.js';
+import { MESSAGE_RESPONSE_COLUMNS, messageFeedbackColumn, type MessageResponseRow, type SiblingColumns } from './thread.mapper.js';
 
 /**
  * The path from a message up to the thread's first message, as the recursive
@@ -34,7 +34,7 @@ const SIBLINGS = `CROSS JOIN LATERAL (
     ) s
   ) siblings`;
 
-export type BranchPageRow = MessageResponseRow & { sibling_count: number; sibling_index: number; sibling_ids: string[] };
+export type BranchPageRow = MessageResponseRow & SiblingColumns;
 
 /** A message with what its place in the tree allows: its parent, its versions, its replies. */
 export interface TreeNode {

@@ -163,3 +163,23 @@ export function messageResponseFromRow(row: MessageResponseRow): MessageResponse
     feedback: row.feedback ?? null,
   };
 }
+
+/** A message's versions, as a page of a branch reads them. */
+export interface SiblingColumns {
+  sibling_count: number;
+  sibling_index: number;
+  sibling_ids: string[];
+}
+
+/**
+ * A message of a branch page with its versions. The fields are set on the
+ * object already built: spreading it into a new literal with more fields
+ * took V8's slow path, about 5 µs a message.
+ */
+export function branchMessageResponseFromRow(row: MessageResponseRow & SiblingColumns): MessageResponse {
+  const message = messageResponseFromRow(row);
+  message.siblingCount = row.sibling_count;
+  message.siblingIndex = row.sibling_index;
+  message.siblingIds = row.sibling_ids;
+  return message;
+}

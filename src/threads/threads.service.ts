@@ -16,7 +16,7 @@ import { BranchRepository } from './branch.repository.js';
 import type { Message } from './message.entity.js';
 import { MessagesRepository } from './messages.repository.js';
 import type { Thread } from './thread.entity.js';
-import { messageResponseFromRow, threadResponseFromRow } from './thread.mapper.js';
+import { branchMessageResponseFromRow, threadResponseFromRow } from './thread.mapper.js';
 import type { AddMessageDto, CreateThreadDto, ListThreadsQuery, MessageResponse, ThreadResponse, UpdateThreadDto } from './threads.dto.js';
 import { ThreadsRepository, type ThreadChanges } from './threads.repository.js';
 
@@ -162,7 +162,7 @@ export class ThreadsService {
   async listMessages(userId: string, threadId: string, page: MessagePage): Promise<MessageResponse[]> {
     const anchorId = page.after ?? page.before ?? null;
     const rows = await this.branches.page(userId, threadId, { limit: page.limit, anchorId, direction: page.after ? 'after' : 'before' });
-    const messages = rows.map((row) => ({ ...messageResponseFromRow(row), siblingCount: row.sibling_count, siblingIndex: row.sibling_index, siblingIds: row.sibling_ids }));
+    const messages = rows.map(branchMessageResponseFromRow);
     if (!page.after) messages.reverse();
     if (messages.length === 0) {
       await this.findOwned(userId, threadId);
