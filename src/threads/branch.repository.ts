@@ -94,19 +94,31 @@ export class BranchRepository {
    * first for `before`), each message with its sibling count and index; none
    * while the thread is in the trash. `before` reads the path that leads to
    * the anchor; `after` reads on from the anchor when it is on the active branch.
+   * Each form is prepared once per connection (planning it cost about as much
+   * as running it).
    */
   async page(userId: string, threadId: string, cursor: MessageCursor): Promise<BranchPageRow[]> {
     const select = `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${messageFeedbackColumn('b')}, siblings.sibling_count, siblings.sibling_index, siblings.sibling_ids FROM branch b ${SIBLINGS}`;
     if (cursor.anchorId === null) {
-      return this.sql.rows<BranchPageRow>(`${walkUp(ACTIVE_LEAF, (top) => `m.depth > ${top} - $3`)} ${select} ORDER BY b.depth DESC`, [threadId, userId, cursor.limit]);
+      return this.sql.prepared<BranchPageRow>('branch-page-newest', `${walkUp(ACTIVE_LEAF, (top) => `m.depth > ${top} - $3`)} ${select} ORDER BY b.depth DESC`, [
+        threadId,
+        userId,
+        cursor.limit,
+      ]);
     }
     if (cursor.direction === 'before') {
       const start = `(SELECT a.parent_id FROM messages a JOIN threads t ON t.id = a.thread_id AND t.user_id = a.user_id AND t.deleted_at IS NULL
                       WHERE a.id = $4 AND a.thread_id = $1 AND a.user_id = $2)`;
-      return this.sql.rows<BranchPageRow>(`${walkUp(start, (top) => `m.depth > ${top} - $3`)} ${select} ORDER BY b.depth DESC`, [threadId, userId, cursor.limit, cursor.anchorId]);
+      return this.sql.prepared<BranchPageRow>('branch-page-before', `${walkUp(start, (top) => `m.depth > ${top} - $3`)} ${select} ORDER BY b.depth DESC`, [
+        threadId,
+        userId,
+        cursor.limit,
+        cursor.anchorId,
+      ]);
     }
     const anchorDepth = '(SELECT depth FROM messages WHERE id = $4 AND thread_id = $1 AND user_id = $2)';
-    return this.sql.rows<BranchPageRow>(
+    return this.sql.prepared<BranchPageRow>(
+      'branch-page-after',
       `${walkUp(ACTIVE_LEAF, () => `m.depth >= ${anchorDepth}`)}
        ${select} WHERE b.depth > ${anchorDepth} AND EXISTS (SELECT 1 FROM branch WHERE id = $4)
        ORDER BY b.depth ASC LIMIT $3`,
