@@ -24,10 +24,14 @@ export function walkUp(start: string, bound: (top: string) => string = () => 'tr
 /** The thread's active leaf ($1 the thread, $2 the user); none while the thread is in the trash. */
 export const ACTIVE_LEAF = '(SELECT active_leaf_id FROM threads WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL)';
 
-/** How many versions a message has (it and its siblings), which one it is (1-based, oldest first), and their ids in that order. */
+/**
+ * How many versions a message has (it and its siblings), which one it is
+ * (1-based, oldest first), and their ids in that order (as JSON: parsed
+ * natively, where a PostgreSQL array is parsed character by character).
+ */
 const SIBLINGS = `CROSS JOIN LATERAL (
     SELECT count(*)::int AS sibling_count, (count(*) FILTER (WHERE s.seq <= b.seq))::int AS sibling_index,
-      array_agg(s.id::text ORDER BY s.seq) AS sibling_ids FROM (
+      json_agg(s.id ORDER BY s.seq) AS sibling_ids FROM (
       SELECT id, seq FROM messages WHERE b.parent_id IS NOT NULL AND thread_id = $1 AND parent_id = b.parent_id AND user_id = $2
       UNION ALL
       SELECT id, seq FROM messages WHERE b.parent_id IS NULL AND thread_id = $1 AND parent_id IS NULL AND user_id = $2
