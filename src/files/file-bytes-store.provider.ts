@@ -7,8 +7,8 @@ import { PostgresBytesStore } from './postgres-bytes-store.js';
 
 /**
  * The store FILE_STORAGE names: PostgreSQL (default) or an S3-compatible
- * service. The S3 client is loaded only when it is named: it holds about
- * 20 MB of memory that a process storing files in PostgreSQL never uses.
+ * service. The S3 client is loaded only when it is named: loading it costs a
+ * process 5–20 MB of memory that one storing files in PostgreSQL never uses.
  */
 export const fileBytesStoreProvider: Provider = {
   provide: FileBytesStore,
