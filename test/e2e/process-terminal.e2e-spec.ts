@@ -15,7 +15,13 @@ import { freePort } from '../support/test-database-server.js';
 
 jest.setTimeout(180_000);
 
-const isPostmaster = (entry: ProcessEntry) => /^\S*\/postgres -D /.test(entry.command);
+const runsPostgres = (entry: ProcessEntry) => /^\S*\/postgres -D /.test(entry.command);
+/** The database's main processes: a backend it has just forked still shows its command line, but has it as its parent. */
+const postmasters = (entries: ProcessEntry[]) => {
+  const postgres = entries.filter(runsPostgres);
+  const pids = new Set(postgres.map((entry) => entry.pid));
+  return postgres.filter((entry) => !pids.has(entry.ppid));
+};
 const isServer = (entry: ProcessEntry) => entry.command.includes('dist/src/main.js');
 const SHUTTING_DOWN = 'shutting down: no new connections, finishing requests in flight';
 const STOPPING_NOW = 'asked again: stopping now without waiting for requests in flight';
@@ -74,7 +80,7 @@ describe('npm start in a terminal', () => {
     for (const run of runs.splice(0)) run.kill();
     const gone = () => (processesUsing(dataDir).length === 0 ? true : undefined);
     if (await eventually(gone, { timeoutMs: 5_000 }).catch(() => false)) return;
-    for (const entry of processesUsing(dataDir).filter(isPostmaster)) process.kill(entry.pid, 'SIGQUIT');
+    for (const entry of postmasters(processesUsing(dataDir))) process.kill(entry.pid, 'SIGQUIT');
     await eventually(gone, { timeoutMs: 10_000 });
   });
 
@@ -90,7 +96,7 @@ describe('npm start in a terminal', () => {
 
   /** Everything the run started (npm, node, its workers, the database) is gone within the deadline. */
   async function expectNothingLeft(snapshot: ProcessEntry[], timeoutMs = 15_000): Promise<void> {
-    expect(snapshot.filter(isPostmaster)).toHaveLength(1);
+    expect(postmasters(snapshot)).toHaveLength(1);
     await eventually(() => (leftovers(snapshot).length === 0 ? true : undefined), { timeoutMs, describe: () => leftovers(snapshot) });
     // A clean shutdown removes the pid file.
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
