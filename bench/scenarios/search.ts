@@ -207,7 +207,7 @@ export const search: Scenario = async (context) => {
 /** EXPLAIN ANALYZE of the statement the platform runs for one query (captured from its repository). */
 async function explain(context: BenchContext, userId: string, q: string): Promise<string[]> {
   let statement: { text: string; params: unknown[] } | undefined;
-  const capture = new SearchRepository({ prepared: async (_name: string, text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
+  const capture = new SearchRepository({ prepared: async (text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
   await capture.search({ userId, language: 'simple', query: q, includeArchived: false, limit: 21, offset: 0, maxCandidates: readSearchConfig(new EnvReader(context.platformEnv)).maxCandidates });
   const { rows } = await context.fixture.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${statement!.text}`, statement!.params);
   return rows.map((row) => row['QUERY PLAN']);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
@@ -22,11 +23,24 @@ export interface SqlExecutor {
   /** How many rows an INSERT, UPDATE or DELETE touched. */
   execute(text: string, params?: readonly SqlParam[]): Promise<number>;
   /**
-   * The rows of a statement prepared once per connection under `name` (one
-   * name, one text): PostgreSQL plans it once instead of on every call, for
-   * statements whose plan does not depend on their parameters.
+   * The rows of a statement prepared once per connection (named after its
+   * text): PostgreSQL plans it once instead of on every call, for statements
+   * whose plan does not depend on their parameters. The text is the
+   * program's own, never built from input.
    */
-  prepared<Row>(name: string, text: string, params: readonly SqlParam[]): Promise<Row[]>;
+  prepared<Row>(text: string, params: readonly SqlParam[]): Promise<Row[]>;
+}
+
+/** The name each prepared text goes by, computed once per text (the texts are the program's, a few dozen). */
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `s${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 abstract class ClientExecutor implements SqlExecutor {
@@ -44,8 +58,8 @@ abstract class ClientExecutor implements SqlExecutor {
     return (await this.run(text, params)).rowCount ?? 0;
   }
 
-  async prepared<Row>(name: string, text: string, params: readonly SqlParam[]): Promise<Row[]> {
-    return (await this.run<Row & pg.QueryResultRow>(text, params, name)).rows;
+  async prepared<Row>(text: string, params: readonly SqlParam[]): Promise<Row[]> {
+    return (await this.run<Row & pg.QueryResultRow>(text, params, statementName(text))).rows;
   }
 }
 

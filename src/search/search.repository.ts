@@ -131,7 +131,7 @@ export class SearchRepository {
 
   /** The user's messages and thread titles that match, best first (see SEARCH_STATEMENT). */
   async search(filter: SearchFilter): Promise<SearchHitRow[]> {
-    return this.sql.prepared<SearchHitRow>('search', SEARCH_STATEMENT, [
+    return this.sql.prepared<SearchHitRow>(SEARCH_STATEMENT, [
       filter.userId,
       filter.language,
       filter.query,

@@ -40,6 +40,22 @@ const SIBLINGS = `CROSS JOIN LATERAL (
 
 export type BranchPageRow = MessageResponseRow & SiblingColumns;
 
+/** A page's messages in their API shape, with their versions ($1 the thread, $2 the user, $3 the limit; $4 the anchor). */
+const PAGE_SELECT = `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${messageFeedbackColumn('b')}, siblings.sibling_count, siblings.sibling_index, siblings.sibling_ids FROM branch b ${SIBLINGS}`;
+/** The newest messages of the active branch, newest first. */
+const PAGE_NEWEST = `${walkUp(ACTIVE_LEAF, (top) => `m.depth > ${top} - $3`)} ${PAGE_SELECT} ORDER BY b.depth DESC`;
+/** The messages on the path to the anchor, before it, newest first. */
+const PAGE_BEFORE = `${walkUp(
+  `(SELECT a.parent_id FROM messages a JOIN threads t ON t.id = a.thread_id AND t.user_id = a.user_id AND t.deleted_at IS NULL
+    WHERE a.id = $4 AND a.thread_id = $1 AND a.user_id = $2)`,
+  (top) => `m.depth > ${top} - $3`,
+)} ${PAGE_SELECT} ORDER BY b.depth DESC`;
+const ANCHOR_DEPTH = '(SELECT depth FROM messages WHERE id = $4 AND thread_id = $1 AND user_id = $2)';
+/** The messages of the active branch after the anchor (when it is on it), oldest first. */
+const PAGE_AFTER = `${walkUp(ACTIVE_LEAF, () => `m.depth >= ${ANCHOR_DEPTH}`)}
+  ${PAGE_SELECT} WHERE b.depth > ${ANCHOR_DEPTH} AND EXISTS (SELECT 1 FROM branch WHERE id = $4)
+  ORDER BY b.depth ASC LIMIT $3`;
+
 /** A message with what its place in the tree allows: its parent, its versions, its replies. */
 export interface TreeNode {
   id: string;
@@ -102,32 +118,9 @@ export class BranchRepository {
    * as running it).
    */
   async page(userId: string, threadId: string, cursor: MessageCursor): Promise<BranchPageRow[]> {
-    const select = `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${messageFeedbackColumn('b')}, siblings.sibling_count, siblings.sibling_index, siblings.sibling_ids FROM branch b ${SIBLINGS}`;
-    if (cursor.anchorId === null) {
-      return this.sql.prepared<BranchPageRow>('branch-page-newest', `${walkUp(ACTIVE_LEAF, (top) => `m.depth > ${top} - $3`)} ${select} ORDER BY b.depth DESC`, [
-        threadId,
-        userId,
-        cursor.limit,
-      ]);
-    }
-    if (cursor.direction === 'before') {
-      const start = `(SELECT a.parent_id FROM messages a JOIN threads t ON t.id = a.thread_id AND t.user_id = a.user_id AND t.deleted_at IS NULL
-                      WHERE a.id = $4 AND a.thread_id = $1 AND a.user_id = $2)`;
-      return this.sql.prepared<BranchPageRow>('branch-page-before', `${walkUp(start, (top) => `m.depth > ${top} - $3`)} ${select} ORDER BY b.depth DESC`, [
-        threadId,
-        userId,
-        cursor.limit,
-        cursor.anchorId,
-      ]);
-    }
-    const anchorDepth = '(SELECT depth FROM messages WHERE id = $4 AND thread_id = $1 AND user_id = $2)';
-    return this.sql.prepared<BranchPageRow>(
-      'branch-page-after',
-      `${walkUp(ACTIVE_LEAF, () => `m.depth >= ${anchorDepth}`)}
-       ${select} WHERE b.depth > ${anchorDepth} AND EXISTS (SELECT 1 FROM branch WHERE id = $4)
-       ORDER BY b.depth ASC LIMIT $3`,
-      [threadId, userId, cursor.limit, cursor.anchorId],
-    );
+    if (cursor.anchorId === null) return this.sql.prepared<BranchPageRow>(PAGE_NEWEST, [threadId, userId, cursor.limit]);
+    const text = cursor.direction === 'before' ? PAGE_BEFORE : PAGE_AFTER;
+    return this.sql.prepared<BranchPageRow>(text, [threadId, userId, cursor.limit, cursor.anchorId]);
   }
 
   /** Messages of the active branch after a position, oldest first (for export: a page at a time). */

@@ -114,10 +114,8 @@ export class ThreadsRepository {
     const where = ['user_id = $1', ...filters].join(' AND ');
     const order = filter.trashed ? 'deleted_at DESC, id DESC' : 'last_activity_at DESC, id DESC';
     // The total comes with the page (one round trip); only a page past the end needs a count of its own.
-    // Prepared once per connection for each combination of filters (the statement's text follows from it).
-    const form = [filter.trashed, filter.archived !== undefined, Boolean(filter.assistantId), Boolean(filter.search)].map(Number).join('');
+    // Prepared once per connection for each combination of filters (each makes its own text).
     const rows = await this.sql.prepared<ThreadResponseRow & { total: string }>(
-      `threads-list-${form}`,
       `SELECT ${THREAD_RESPONSE_COLUMNS}, COUNT(*) OVER () AS total FROM threads WHERE ${where}
        ORDER BY ${order} LIMIT ${parameter(filter.limit)} OFFSET ${parameter(filter.offset)}`,
       parameters,

@@ -104,7 +104,7 @@ describe('search windows of time', () => {
     );
     const { SearchRepository } = await import('../../src/search/search.repository.js');
     let statement: { text: string; params: unknown[] } | undefined;
-    const capture = new SearchRepository({ prepared: async (_name: string, text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
+    const capture = new SearchRepository({ prepared: async (text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
     await capture.search({ userId: sparse.userId, language: 'simple', query: 'omega', includeArchived: false, limit: 21, offset: 0, maxCandidates: CANDIDATES });
     const plan = ((await app.dataSource.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${statement!.text}`, statement!.params)) as any[]).map((row) => row['QUERY PLAN']);
     const windows = Number(/Recursive Union \(actual rows=(\d+)/.exec(plan.join('\n'))?.[1]);

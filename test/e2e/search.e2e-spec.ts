@@ -195,7 +195,7 @@ describe('the search statement', () => {
       await app.dataSource.query('VACUUM ANALYZE threads');
       const { SearchRepository } = await import('../../src/search/search.repository.js');
       let statement: { text: string; params: unknown[] } | undefined;
-      const capture = new SearchRepository({ prepared: async (_name: string, text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
+      const capture = new SearchRepository({ prepared: async (text: string, params: unknown[]) => ((statement = { text, params }), []) } as never);
       await capture.search({ userId: user.userId, language: 'simple', query: 'quokka', includeArchived: false, limit: 21, offset: 0, maxCandidates: 200 });
       // A table this small is read whole; the question is whether the statement's shape lets the planner use the indexes at all.
       const plan = await app.dataSource.transaction(async (manager) => {

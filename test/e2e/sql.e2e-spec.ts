@@ -52,6 +52,20 @@ describe('the data-access layer (Sql, Transactions)', () => {
     expect(await sql.row('SELECT label FROM sql_layer_probe WHERE id = 11')).toBeUndefined();
   });
 
+  it('prepares a statement once per connection, named after its text, and a different text apart', async () => {
+    await transactions.run(async (tx) => {
+      const byId = 'SELECT label FROM sql_layer_probe WHERE id = $1';
+      await tx.execute('INSERT INTO sql_layer_probe (id, label) VALUES ($1, $2), ($3, $4)', [20, 'twenty', 21, 'twenty-one']);
+      expect(await tx.prepared(byId, [20])).toEqual([{ label: 'twenty' }]);
+      expect(await tx.prepared(byId, [21])).toEqual([{ label: 'twenty-one' }]);
+      expect(await tx.prepared('SELECT count(*)::int AS n FROM sql_layer_probe WHERE id >= $1', [20])).toEqual([{ n: 2 }]);
+      const prepared = await tx.rows<{ statement: string }>(
+        "SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%sql_layer_probe%' ORDER BY statement",
+      );
+      expect(prepared.map((entry) => entry.statement)).toEqual(['SELECT count(*)::int AS n FROM sql_layer_probe WHERE id >= $1', byId]);
+    });
+  });
+
   /**
    * Two first reads of a one-row settings table at once: the later one waits
    * for the earlier one's row, then must return it (its first statement's
