@@ -15,8 +15,8 @@ export interface AssistantDocumentState {
  * module starts), so that assistants do not depend on documents.
  */
 export interface AssistantDocuments {
-  /** The attached documents of each of the user's assistants, oldest attachment first. */
-  documentsByAssistant(userId: string, assistantIds: string[]): Promise<Map<string, AssistantDocumentState[]>>;
+  /** The attached documents of each of the user's assistants, oldest attachment first (in the caller's transaction when given one). */
+  documentsByAssistant(userId: string, assistantIds: string[], db?: SqlExecutor): Promise<Map<string, AssistantDocumentState[]>>;
   /**
    * Attaches the user's documents, in the caller's transaction; an assistant
    * that gains documents gets file_search unless the user turned it off.

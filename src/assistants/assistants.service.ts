@@ -143,7 +143,7 @@ export class AssistantsService {
         if (dto[field] !== undefined) Object.assign(changes, { [field]: dto[field] });
       }
       if (dto.tools !== undefined) {
-        const current = (await this.documents.documentsByAssistant(userId, [id])).get(id) ?? [];
+        const current = (await this.documents.documentsByAssistant(userId, [id], tx)).get(id) ?? [];
         const after = new Set([...current.map((document) => document.fileId), ...added.map((file) => file.id)]);
         for (const fileId of removed) after.delete(fileId);
         changes.fileSearchOff = turnsFileSearchOff(dto.tools, after.size);

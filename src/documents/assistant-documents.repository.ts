@@ -30,9 +30,9 @@ export class AssistantDocumentsRepository {
   constructor(private readonly sql: Sql) {}
 
   /** The user's attachments to these assistants, oldest first. */
-  listForAssistants(userId: string, assistantIds: string[]): Promise<AssistantDocumentRow[]> {
+  listForAssistants(userId: string, assistantIds: string[], db: SqlExecutor = this.sql): Promise<AssistantDocumentRow[]> {
     if (assistantIds.length === 0) return Promise.resolve([]);
-    return this.sql.rows<AssistantDocumentRow>(
+    return db.rows<AssistantDocumentRow>(
       `SELECT assistant_id, file_id, user_id, status, error FROM assistant_files
        WHERE user_id = $1 AND assistant_id = ANY($2::uuid[]) ORDER BY created_at`,
       [userId, assistantIds],

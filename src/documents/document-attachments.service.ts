@@ -29,15 +29,15 @@ export class DocumentAttachments {
   ) {}
 
   /** The attached file ids of each of the user's assistants, oldest attachment first. */
-  async fileIdsByAssistant(userId: string, assistantIds: string[]): Promise<Map<string, string[]>> {
-    const states = await this.documentsByAssistant(userId, assistantIds);
+  async fileIdsByAssistant(userId: string, assistantIds: string[], db?: SqlExecutor): Promise<Map<string, string[]>> {
+    const states = await this.documentsByAssistant(userId, assistantIds, db);
     return new Map([...states].map(([id, documents]) => [id, documents.map((document) => document.fileId)]));
   }
 
   /** The attached documents and their indexing states of each of the user's assistants, oldest attachment first. */
-  async documentsByAssistant(userId: string, assistantIds: string[]): Promise<Map<string, AssistantDocumentState[]>> {
+  async documentsByAssistant(userId: string, assistantIds: string[], db?: SqlExecutor): Promise<Map<string, AssistantDocumentState[]>> {
     const result = new Map<string, AssistantDocumentState[]>(assistantIds.map((id) => [id, []]));
-    for (const row of await this.attachments.listForAssistants(userId, assistantIds)) {
+    for (const row of await this.attachments.listForAssistants(userId, assistantIds, db)) {
       result.get(row.assistant_id)?.push({ fileId: row.file_id, status: row.status });
     }
     return result;
@@ -100,7 +100,7 @@ export class DocumentAttachments {
 
   /** Detaches one document; 404 unless the file is attached to this assistant. */
   async detachOne(assistant: Assistant, fileId: string, db: SqlExecutor): Promise<void> {
-    const attached = await this.fileIdsByAssistant(assistant.userId, [assistant.id]);
+    const attached = await this.fileIdsByAssistant(assistant.userId, [assistant.id], db);
     if (!attached.get(assistant.id)?.includes(fileId)) throw notFound('File');
     await this.detach(assistant, [fileId], db);
   }

@@ -43,7 +43,7 @@ export class DocumentsHooks implements OnModuleInit {
     }
     const nudge = () => this.queue.nudge();
     this.assistantDocuments.register({
-      documentsByAssistant: (userId, assistantIds) => this.attachments.documentsByAssistant(userId, assistantIds),
+      documentsByAssistant: (userId, assistantIds, db) => this.attachments.documentsByAssistant(userId, assistantIds, db),
       attach: (assistant, files, db) => this.attachAndSearch(assistant, files, db),
       detach: (assistant, fileIds, db) => this.attachments.detach(assistant, fileIds, db),
       deleted: (assistant, db) => this.cleanup.assistantDeleted(assistant.userId, assistant.vectorStoreId, db),

@@ -164,9 +164,9 @@ export class FilesService {
     return unique.map((id) => byId.get(id)!);
   }
 
-  /** Those of the given files that still exist, in the given order. */
-  async findExisting(userId: string, ids: string[]): Promise<StoredFile[]> {
-    const found = await this.files.findOwnedByIds(userId, ids);
+  /** Those of the given files that still exist, in the given order (in the caller's transaction when given one). */
+  async findExisting(userId: string, ids: string[], db?: SqlExecutor): Promise<StoredFile[]> {
+    const found = await this.files.findOwnedByIds(userId, ids, db);
     const byId = new Map(found.map((file) => [file.id, file]));
     return ids.map((id) => byId.get(id)).filter((file): file is StoredFile => file !== undefined);
   }

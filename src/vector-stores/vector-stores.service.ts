@@ -180,10 +180,10 @@ export class VectorStoresService {
       const assistant = await this.assistants.findOwned(userId, assistantId, tx);
       if (storeId !== null) await this.findOwned(userId, storeId, tx);
       const wanted = storeId === null ? [] : await this.stores.fileIds(userId, storeId, tx);
-      const current = (await this.registry.documents.documentsByAssistant(userId, [assistantId])).get(assistantId) ?? [];
+      const current = (await this.registry.documents.documentsByAssistant(userId, [assistantId], tx)).get(assistantId) ?? [];
       const currentIds = current.map((document) => document.fileId);
       await this.stores.setAssistantStore(userId, assistantId, storeId, tx);
-      await this.registry.documents.attach(assistant, await this.files.findExisting(userId, wanted.filter((id) => !currentIds.includes(id))), tx);
+      await this.registry.documents.attach(assistant, await this.files.findExisting(userId, wanted.filter((id) => !currentIds.includes(id)), tx), tx);
       await this.registry.documents.detach(assistant, currentIds.filter((id) => !wanted.includes(id)), tx);
     });
     this.registry.documents.afterCommit();
