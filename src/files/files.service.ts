@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { DomainError, notFound } from '../common/errors/domain-error.js';
 import { Transactions, type SqlExecutor } from '../database/sql.js';
 import type { KeysetPage } from '../database/keyset-page.js';
@@ -46,6 +47,15 @@ export interface FileListFilter {
 
 @Injectable()
 export class FilesService {
+  /**
+   * Uploads being stored at once on this instance: at most half the
+   * database connections, users served in turn. Storing holds a connection
+   * while the bytes go in, and a user's uploads wait for each other on the
+   * user's row; without this bound one user's parallel uploads could hold
+   * every connection while they queue, and every other request would wait.
+   */
+  private readonly storing: ConcurrencyLimit;
+
   constructor(
     private readonly files: StoredFilesRepository,
     private readonly transactions: Transactions,
@@ -54,7 +64,9 @@ export class FilesService {
     private readonly hooks: FileHooks,
     private readonly pacer: TransferPacer,
     @InjectConfig() private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.storing = new ConcurrencyLimit(Math.max(1, Math.floor(config.database.poolSize / 2)));
+  }
 
   /** Types a file by its content; throws a 415 for what the platform does not accept. */
   async accept(incoming: IncomingFile): Promise<AcceptedFile> {
@@ -91,7 +103,7 @@ export class FilesService {
     // Bytes stored outside the database do not roll back with it: they are removed if the transaction fails.
     const saved: FileRef[] = [];
     try {
-      return await this.storeAll(userId, accepted, saved, afterInsert);
+      return await this.storing.run(() => this.storeAll(userId, accepted, saved, afterInsert), userId);
     } catch (error) {
       await this.deletions.discard(saved);
       throw error;

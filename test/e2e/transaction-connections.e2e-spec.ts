@@ -60,6 +60,39 @@ describe('changes to assistants and their documents, many at once on a pool of t
   });
 });
 
+describe("one user's uploads, many at once, on a pool of two connections", () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ fake: true, env: { ...SMALL_POOL, DATABASE_CONNECT_TIMEOUT_MS: '150' } });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  // Storing an upload holds a connection while its bytes go in, and a user's uploads queue on the user's row:
+  // eight at once (within the user's transfer burst) must not hold both connections while another user reads.
+  it("leave a connection to another user's reads", async () => {
+    const uploader = await registerUserWithKey(app.baseUrl);
+    const reader = await registerUserWithKey(app.baseUrl);
+    let uploading = true;
+    const uploads = Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        request(app.baseUrl)
+          .post('/api/upload')
+          .set('Cookie', uploader.cookie)
+          .attach('file', Buffer.alloc(5 * 1024 * 1024, 0x61 + index), `notes-${index}.txt`),
+      ),
+    ).finally(() => (uploading = false));
+    const reads: number[] = [];
+    while (uploading) reads.push((await request(app.baseUrl).get('/api/threads').set('Cookie', reader.cookie)).status);
+    expect((await uploads).map((upload) => upload.status)).toEqual(Array.from({ length: 8 }, () => 201));
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((status) => status !== 200)).toEqual([]);
+  });
+});
+
 describe('giving assistants a vector store through /v1, many at once on a pool of two connections', () => {
   const suite = v1Suite(SMALL_POOL);
 
