@@ -1,7 +1,7 @@
 // A modal dialog on the native <dialog>: it traps focus, closes on Escape and
 // gives focus back to what opened it.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useEffect, useId, useLayoutEffect, useRef } from 'preact/hooks';
 import { common } from '../strings/common';
 
 interface DialogProps {
@@ -17,7 +17,9 @@ export function Dialog({ open, title, onClose, children, required }: DialogProps
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
   const titleId = useId();
-  useEffect(() => {
+  // In the render that changes `open`, not after the next frame: a key pressed right after Escape closed
+  // the dialog must reach the page, not a modal that is still open with nothing in it.
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) {
