@@ -1,6 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { poolOf } from './data-source.js';
@@ -90,19 +93,31 @@ export class Transaction extends ClientExecutor {
 @Injectable()
 export class Sql extends ClientExecutor {
   readonly pool: pg.Pool;
+  /**
+   * Set while a transaction's work runs. A statement on the pool from there
+   * needs a second connection while the transaction holds one: a few such
+   * requests at once can hold every connection, each waiting for another.
+   * Outside production such a statement is refused, so that tests find it.
+   */
+  private readonly inTransaction = new AsyncLocalStorage<true>();
+  private readonly refuseNested: boolean;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, @InjectConfig() config: AppConfig) {
     super();
     this.pool = poolOf(dataSource);
+    this.refuseNested = !config.isProduction;
   }
 
   protected run<Row extends pg.QueryResultRow>(text: string, params: readonly SqlParam[], name?: string): Promise<pg.QueryResult<Row>> {
+    if (this.refuseNested && this.inTransaction.getStore()) {
+      return Promise.reject(new Error(`a statement on the pool inside a transaction (pass the transaction instead): ${text.trim().slice(0, 80)}`));
+    }
     return this.pool.query<Row>({ name, text, values: params as unknown[] });
   }
 
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new Transaction(manager)));
+    return this.dataSource.transaction((manager) => this.inTransaction.run(true, () => work(new Transaction(manager))));
   }
 }
 

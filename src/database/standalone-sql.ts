@@ -11,5 +11,5 @@ export interface StandaloneSql {
 /** Connects to the configured database the way the application does; `config.database.url` must be resolved. */
 export async function openStandaloneSql(config: AppConfig): Promise<StandaloneSql> {
   const dataSource = await createDataSource(config).initialize();
-  return { sql: new Sql(dataSource), close: () => dataSource.destroy() };
+  return { sql: new Sql(dataSource, config), close: () => dataSource.destroy() };
 }

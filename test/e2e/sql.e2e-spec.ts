@@ -34,12 +34,26 @@ describe('the data-access layer (Sql, Transactions)', () => {
     expect(await sql.row('SELECT label FROM sql_layer_probe WHERE id = $1', [2])).toBeUndefined();
   });
 
+  it("refuses a statement on the pool from inside a transaction's work, and the transaction rolls back", async () => {
+    await expect(
+      transactions.run(async (tx) => {
+        await tx.execute('INSERT INTO sql_layer_probe (id, label) VALUES ($1, $2)', [7, 'nested']);
+        await sql.row('SELECT label FROM sql_layer_probe WHERE id = 7');
+      }),
+    ).rejects.toThrow('a statement on the pool inside a transaction (pass the transaction instead): SELECT label FROM sql_layer_probe WHERE id = 7');
+    expect(await sql.row('SELECT label FROM sql_layer_probe WHERE id = 7')).toBeUndefined();
+    // After the transaction, and in work started outside one, the pool answers as before.
+    await transactions.run(async (tx) => tx.execute('INSERT INTO sql_layer_probe (id, label) VALUES ($1, $2)', [8, 'after']));
+    expect(await sql.row('SELECT label FROM sql_layer_probe WHERE id = 8')).toEqual({ label: 'after' });
+  });
+
   it('commits what a transaction wrote when it resolves, and nothing when it throws', async () => {
     await transactions.run(async (tx) => {
       await tx.execute('INSERT INTO sql_layer_probe (id, label) VALUES ($1, $2)', [10, 'kept']);
       // Inside, the transaction sees its own write; the pool does not yet.
       expect(await tx.row('SELECT label FROM sql_layer_probe WHERE id = 10')).toEqual({ label: 'kept' });
-      expect(await sql.row('SELECT label FROM sql_layer_probe WHERE id = 10')).toBeUndefined();
+      // Another connection, taken from the pool directly (the Sql layer refuses its pool inside a transaction).
+      expect((await sql.pool.query('SELECT label FROM sql_layer_probe WHERE id = 10')).rows).toEqual([]);
     });
     expect(await sql.row('SELECT label FROM sql_layer_probe WHERE id = 10')).toEqual({ label: 'kept' });
 
