@@ -14,6 +14,7 @@ import {
   Min,
   MinLength,
   Validate,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
   ValidatorConstraint,
@@ -33,6 +34,19 @@ import {
 
 /** null is a value here (no limit); a missing field is not. */
 const NullOr = () => ValidateIf((_: object, value: unknown) => value !== null);
+
+/** Digits after the point of a number as JavaScript writes it, exponent form included ("4e-323": 323). */
+export function decimalPlaces(value: number): number {
+  const [mantissa, exponent = '0'] = value.toString().split('e');
+  return Math.max(0, (mantissa.split('.')[1]?.length ?? 0) - Number(exponent));
+}
+
+/**
+ * At most `max` decimals. class-validator's own `maxDecimalPlaces` throws on
+ * a fraction written in exponent form (a 500 for `4e-323`).
+ */
+const MaxDecimals = (max: number, message: string) =>
+  ValidateBy({ name: 'maxDecimals', validator: { validate: (value) => typeof value === 'number' && decimalPlaces(value) <= max, defaultMessage: () => message } });
 
 @ValidatorConstraint({ name: 'timeZone' })
 class TimeZoneName implements ValidatorConstraintInterface {
@@ -56,7 +70,8 @@ export class BudgetLimitsDto {
 
   @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: MAX_BUDGET_USD, description: 'US dollars per period (null: no limit)' })
   @NullOr()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 }, { message: 'usd must be a number (at most 6 decimals) or null' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'usd must be a number (at most 6 decimals) or null' })
+  @MaxDecimals(6, 'usd must be a number (at most 6 decimals) or null')
   @Min(0)
   @Max(MAX_BUDGET_USD)
   usd!: number | null;

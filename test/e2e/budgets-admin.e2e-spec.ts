@@ -110,6 +110,9 @@ describe('budget administration', () => {
     expect(start.body).toEqual({ override: null, effective: { tokens: 50_000, usd: null }, used: { tokens: 0, usd: 0 }, resetsAt: expect.any(String) });
     expect(new Date(start.body.resetsAt).getTime()).toBeGreaterThan(Date.now());
 
+    // Six decimals, and a whole number JavaScript writes with an exponent, are taken.
+    await api().put(path).set('Cookie', admin.cookie).send({ tokens: null, usd: 0.000001 }).expect(200);
+    await api().put(path).set('Cookie', admin.cookie).send({ tokens: null, usd: 1e7 }).expect(200);
     const set = await api().put(path).set('Cookie', admin.cookie).send({ tokens: null, usd: 3.5 }).expect(200);
     expect(set.body).toEqual({ ...start.body, override: { tokens: null, usd: 3.5 }, effective: { tokens: null, usd: 3.5 } });
     expect((await api().get(path).set('Cookie', admin.cookie).expect(200)).body).toEqual(set.body);
@@ -123,7 +126,8 @@ describe('budget administration', () => {
     expect(removed).toMatchObject({ actorId: admin.userId, targetId: own.userId, detail: { removed: true } });
     expect(JSON.stringify([changed, removed])).not.toContain(own.apiKey.slice(8));
 
-    for (const body of [{ tokens: -5, usd: null }, { tokens: null }, { tokens: 10, usd: null, extra: 1 }, { tokens: 'many', usd: null }]) {
+    // A fraction JavaScript writes with an exponent (4e-323, 1.5e-7) has more than 6 decimals too: a clear 400, not a 500.
+    for (const body of [{ tokens: -5, usd: null }, { tokens: null }, { tokens: 10, usd: null, extra: 1 }, { tokens: 'many', usd: null }, { tokens: null, usd: 4e-323 }, { tokens: null, usd: 1.5e-7 }, { tokens: null, usd: 0.1234567 }]) {
       const response = await api().put(path).set('Cookie', admin.cookie).send(body);
       expect({ body, status: response.status }).toEqual({ body, status: 400 });
     }
