@@ -1,7 +1,8 @@
 import { toFile } from 'openai';
+import pg from 'pg';
 import request from 'supertest';
 import { chatUser } from '../support/chat-helpers.js';
-import { createAssistant, registerUserWithKey } from '../support/platform-api.js';
+import { createAssistant, eventually, registerUserWithKey } from '../support/platform-api.js';
 import { apiToken, platformClient, v1Suite } from '../support/openai-wire/v1-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -64,30 +65,51 @@ describe("one user's uploads, many at once, on a pool of two connections", () =>
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ fake: true, env: { ...SMALL_POOL, DATABASE_CONNECT_TIMEOUT_MS: '150' } });
+    app = await startTestApp({ fake: true, env: SMALL_POOL });
   });
 
   afterAll(async () => {
     await app?.close();
   });
 
-  // Storing an upload holds a connection while its bytes go in, and a user's uploads queue on the user's row:
-  // eight at once (within the user's transfer burst) must not hold both connections while another user reads.
+  // Storing an upload holds a connection while its bytes go in, and a user's uploads queue on the user's row.
+  // Here the row is held elsewhere, so stores wait at it with their connections: eight uploads at once (within
+  // the user's transfer burst) must still leave a connection to another user's reads.
   it("leave a connection to another user's reads", async () => {
     const uploader = await registerUserWithKey(app.baseUrl);
     const reader = await registerUserWithKey(app.baseUrl);
-    let uploading = true;
-    const uploads = Promise.all(
-      Array.from({ length: 8 }, (_, index) =>
-        request(app.baseUrl)
-          .post('/api/upload')
-          .set('Cookie', uploader.cookie)
-          .attach('file', Buffer.alloc(5 * 1024 * 1024, 0x61 + index), `notes-${index}.txt`),
-      ),
-    ).finally(() => (uploading = false));
+    const blocker = new pg.Client({ connectionString: app.database.url });
+    await blocker.connect();
+    let uploads: Promise<request.Response[]> | undefined;
     const reads: number[] = [];
-    while (uploading) reads.push((await request(app.baseUrl).get('/api/threads').set('Cookie', reader.cookie)).status);
-    expect((await uploads).map((upload) => upload.status)).toEqual(Array.from({ length: 8 }, () => 201));
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [uploader.userId]);
+      uploads = Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
+          request(app.baseUrl)
+            .post('/api/upload')
+            .set('Cookie', uploader.cookie)
+            .attach('file', Buffer.alloc(5 * 1024 * 1024, 0x61 + index), `notes-${index}.txt`)
+            .then((response) => response),
+        ),
+      );
+      await eventually(async () => {
+        // Inside a transaction the activity view is a snapshot: clear it before each look.
+        await blocker.query('SELECT pg_stat_clear_snapshot()');
+        const waiting = await blocker.query(
+          "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM users%FOR UPDATE%' AND datname = current_database()",
+        );
+        return waiting.rowCount ? true : undefined;
+      });
+      // For longer than a connection may be waited for, while the other uploads get their bodies in and ask to store.
+      const until = Date.now() + 2 * Number(SMALL_POOL.DATABASE_CONNECT_TIMEOUT_MS);
+      while (Date.now() < until) reads.push((await request(app.baseUrl).get('/api/threads').set('Cookie', reader.cookie)).status);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+    }
+    expect((await uploads)?.map((upload) => upload.status)).toEqual(Array.from({ length: 8 }, () => 201));
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.filter((status) => status !== 200)).toEqual([]);
   });
