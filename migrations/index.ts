@@ -21,6 +21,7 @@ import { SearchByUser1796700000200 } from './1796700000200-SearchByUser.js';
 import { VectorStores1796700000300 } from './1796700000300-VectorStores.js';
 import { VectorStoreFileBatches1796700000301 } from './1796700000301-VectorStoreFileBatches.js';
 import { SearchTimeWindows1796800000000 } from './1796800000000-SearchTimeWindows.js';
+import { ThreadListIndex1796900000000 } from './1796900000000-ThreadListIndex.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -47,4 +48,5 @@ export const MIGRATIONS: Function[] = [
   VectorStores1796700000300,
   VectorStoreFileBatches1796700000301,
   SearchTimeWindows1796800000000,
+  ThreadListIndex1796900000000,
 ];

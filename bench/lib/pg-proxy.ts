@@ -110,14 +110,17 @@ export class PgProxy {
         if (buffer.length < 1 + length) return;
         const body = buffer.subarray(5, 1 + length);
         buffer = buffer.subarray(1 + length);
+        // Named statements are remembered whenever they are prepared: a later Bind names them only.
+        if (type === 'P') {
+          const name = cString(body, 0);
+          const sql = cString(body, name.next).value;
+          if (name.value) statements.set(name.value, sql);
+          if (this.recording) pending = { sql, params: [] };
+          continue;
+        }
         if (!this.recording) continue;
         if (type === 'Q') {
           this.queries.push({ at: performance.now(), connection, sql: cString(body, 0).value, params: [] });
-        } else if (type === 'P') {
-          const name = cString(body, 0);
-          const sql = cString(body, name.next).value;
-          statements.set(name.value, sql);
-          pending = { sql, params: [] };
         } else if (type === 'B') {
           const portal = cString(body, 0);
           const statement = cString(body, portal.next);

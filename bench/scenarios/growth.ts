@@ -10,11 +10,14 @@ const S = 'growth';
 const SAMPLES = 30;
 const PAGE_CONNECTIONS = 10;
 const PAGE_SECONDS = 5;
+const LIST_FEW = 20;
+const LIST_MANY = 10_000;
 
 /**
  * Growth: added TTFT on a 10,000-message thread against a 10-message thread,
  * and a page of messages from a 100,000-message thread against a 100-message
- * thread, measured in the same rounds; then the plans of the statements
+ * thread, and the thread list of a user of 10,000 threads against one of 20,
+ * measured in the same rounds; then the plans of the statements
  * involved, captured from the platform itself and EXPLAINed with their own
  * parameters.
  */
@@ -27,11 +30,15 @@ export const growth: Scenario = async (context) => {
   let big!: string;
   let anchorSmall!: string;
   let anchorBig!: string;
+  let fewThreads!: BenchUser;
+  let manyThreads!: BenchUser;
 
   // The 10,000-message thread takes more turns: the per-thread bound (10,000 by default) is raised for it.
   const measured = await withPlatform(context, S, { CHAT_MAX_THREAD_MESSAGES: '1000000' }, async (platform) => {
-    [user] = await fixture.namedUsers(['growth'], platform.url);
-    context.log('  seeding a 10,000-, a 100- and a 100,000-message thread...');
+    [user, fewThreads, manyThreads] = await fixture.namedUsers(['growth', 'growth-few-threads', 'growth-many-threads'], platform.url);
+    context.log('  seeding a 10,000-, a 100- and a 100,000-message thread, and users of 20 and 10,000 threads...');
+    await fixture.createThreads(fewThreads, LIST_FEW, 0);
+    await fixture.createThreads(manyThreads, LIST_MANY, 0);
     [long] = await fixture.createThreads(user, 1, 10_000);
     await fixture.markSummarized(long);
     [small] = await fixture.createThreads(user, 1, 100);
@@ -73,6 +80,10 @@ export const growth: Scenario = async (context) => {
       const newestBig = await page(big, 'limit=50');
       const beforeSmall = await page(small, `limit=50&before=${anchorSmall}`);
       const beforeBig = await page(big, `limit=50&before=${anchorBig}`);
+      const list = (owner: BenchUser) =>
+        load(`${platform.url}/api/threads?limit=20`, { connections: PAGE_CONNECTIONS, seconds: PAGE_SECONDS, headers: { cookie: owner.cookie } });
+      const listFew = await list(fewThreads);
+      const listMany = await list(manyThreads);
       const entry = {
         addedTtftShortP50Ms: round2(addedShort),
         addedTtftLongP50Ms: round2(addedLong),
@@ -83,9 +94,13 @@ export const growth: Scenario = async (context) => {
         beforeSmallMeanMs: beforeSmall.meanMs,
         beforeBigMeanMs: beforeBig.meanMs,
         beforeRatio: round2(beforeBig.meanMs / beforeSmall.meanMs),
+        listFewMeanMs: listFew.meanMs,
+        listManyMeanMs: listMany.meanMs,
+        listRatio: round2(listMany.meanMs / listFew.meanMs),
         pageSmallRps: newestSmall.requestsPerSecond,
         pageBigRps: newestBig.requestsPerSecond,
-        errors: newestSmall.errors + newestBig.errors + beforeSmall.errors + beforeBig.errors + newestSmall.non2xx + newestBig.non2xx + beforeSmall.non2xx + beforeBig.non2xx,
+        errors: newestSmall.errors + newestBig.errors + beforeSmall.errors + beforeBig.errors + newestSmall.non2xx + newestBig.non2xx + beforeSmall.non2xx + beforeBig.non2xx +
+          listFew.errors + listMany.errors + listFew.non2xx + listMany.non2xx,
       };
       rounds.push(entry);
       context.log(`  round ${round + 1}: ${JSON.stringify(entry)}`);
@@ -105,17 +120,25 @@ export const growth: Scenario = async (context) => {
       run: (platform) => fetch(`${platform.url}/api/threads/${big}/messages?limit=50&before=${anchorBig}`, { headers: { cookie: user.cookie } }).then((r) => r.arrayBuffer()),
     },
     { name: 'POST /api/chat (10,000-message thread)', run: (platform) => chatTurn(platform, user, long) },
+    {
+      name: 'GET /api/threads (10,000 threads)',
+      run: (platform) => fetch(`${platform.url}/api/threads?limit=20`, { headers: { cookie: manyThreads.cookie } }).then((r) => r.arrayBuffer()),
+    },
   ]);
   const plans: Array<{ request: string; sql: string; plan: string[]; seqScan: boolean }> = [];
   for (const request of captured) {
     for (const statement of request.statements) {
-      if (!/^\s*SELECT/i.test(statement.sql) || !/messages/i.test(statement.sql)) continue;
+      // Reads only (EXPLAIN ANALYZE runs the statement): a WITH may hold a write.
+      const read = /^\s*(SELECT|WITH)\b/i.test(statement.sql) && !/\b(INSERT|UPDATE|DELETE)\b/i.test(statement.sql);
+      if (!read || !/\b(messages|threads)\b/i.test(statement.sql)) continue;
       const plan = await explain(context, statement);
       plans.push({ request: request.name, sql: statement.sql.replace(/\s+/g, ' ').trim(), plan, seqScan: hasSeqScan(plan) });
     }
   }
   for (const entry of plans) context.log(`\n  [${entry.request}] ${entry.sql.slice(0, 160)}\n    ${entry.plan.join('\n    ')}`);
 
+  const listPlans = plans.filter((entry) => entry.request.startsWith('GET /api/threads'));
+  const readsListIndex = (entry: { plan: string[] }) => entry.plan.some((line) => /Index Scan using threads_user_id_listed_idx/.test(line));
   const med = (key: string) => round2(median(measured.map((entry) => entry[key])));
   return {
     figures: [
@@ -124,6 +147,9 @@ export const growth: Scenario = async (context) => {
       figure(S, 'added TTFT 10,000 ÷ 10 messages', med('ttftRatio'), 'x', { op: '<=', limit: 1.5 }),
       figure(S, 'newest page: 100,000 ÷ 100 messages (mean latency)', med('pageRatio'), 'x', { op: '<=', limit: 2 }),
       figure(S, 'page before the middle: 100,000 ÷ 100 messages', med('beforeRatio'), 'x', { op: '<=', limit: 2 }),
+      // The page is read from the list's index; the total (X-Total-Count) still counts the user's threads.
+      figure(S, 'thread list: 10,000 ÷ 20 threads (mean latency)', med('listRatio'), 'x'),
+      check(S, 'thread list page read through threads_user_id_listed_idx', listPlans.length > 0 && listPlans.every(readsListIndex)),
       check(S, 'no Seq Scan on messages in the plans', plans.length > 0 && plans.every((entry) => !entry.seqScan)),
     ],
     details: {

@@ -14,12 +14,13 @@ import { User } from '../auth/user.entity.js';
 import { titleSearchExpression } from '../database/search-language.js';
 
 @Entity('threads')
-@Index('threads_user_id_archived_activity_idx', ['userId', 'isArchived', 'lastActivityAt'])
 @Index('threads_user_id_assistant_id_idx', ['userId', 'assistantId'])
 @Index('threads_deleted_at_idx', ['deletedAt'])
 @Index('threads_user_id_title_search_vector_idx', ['userId', 'titleSearchVector'], { type: 'gin' })
 // On the owner's trashed and archived threads only (a partial index, kept by the migrations).
 @Index('threads_user_id_hidden_idx', { synchronize: false })
+// The list's order outside the trash (partial, descending: kept by the migrations).
+@Index('threads_user_id_listed_idx', { synchronize: false })
 export class Thread {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -112,12 +112,15 @@ export class ThreadsRepository {
       filters.push(`title ILIKE ${parameter(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} ESCAPE '\\'`);
     }
     const where = ['user_id = $1', ...filters].join(' AND ');
-    const order = filter.trashed ? 'deleted_at DESC, id DESC' : 'last_activity_at DESC, id DESC';
-    // The total comes with the page (one round trip); only a page past the end needs a count of its own.
+    const order = (table: string) => (filter.trashed ? `${table}.deleted_at DESC, ${table}.id DESC` : `${table}.last_activity_at DESC, ${table}.id DESC`);
+    // The page is read first and only its rows are formatted; the total comes with it (one round trip),
+    // counted from the index alone outside the trash. Only a page past the end needs a count of its own.
     // Prepared once per connection for each combination of filters (each makes its own text).
     const rows = await this.sql.prepared<ThreadResponseRow & { total: string }>(
-      `SELECT ${THREAD_RESPONSE_COLUMNS}, COUNT(*) OVER () AS total FROM threads WHERE ${where}
-       ORDER BY ${order} LIMIT ${parameter(filter.limit)} OFFSET ${parameter(filter.offset)}`,
+      `SELECT ${THREAD_RESPONSE_COLUMNS}, (SELECT COUNT(*) FROM threads WHERE ${where}) AS total
+       FROM (SELECT * FROM threads WHERE ${where} ORDER BY ${order('threads')}
+             LIMIT ${parameter(filter.limit)} OFFSET ${parameter(filter.offset)}) AS page
+       ORDER BY ${order('page')}`,
       parameters,
     );
     if (rows.length > 0) return { rows, total: Number(rows[0].total) };
