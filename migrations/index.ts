@@ -22,6 +22,7 @@ import { VectorStores1796700000300 } from './1796700000300-VectorStores.js';
 import { VectorStoreFileBatches1796700000301 } from './1796700000301-VectorStoreFileBatches.js';
 import { SearchTimeWindows1796800000000 } from './1796800000000-SearchTimeWindows.js';
 import { ThreadListIndex1796900000000 } from './1796900000000-ThreadListIndex.js';
+import { UsersByCreation1796900000001 } from './1796900000001-UsersByCreation.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -49,4 +50,5 @@ export const MIGRATIONS: Function[] = [
   VectorStoreFileBatches1796700000301,
   SearchTimeWindows1796800000000,
   ThreadListIndex1796900000000,
+  UsersByCreation1796900000001,
 ];

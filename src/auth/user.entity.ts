@@ -13,6 +13,8 @@ import {
 export type UserRole = 'admin' | 'user';
 
 @Entity('users')
+// The accounts' list in its order (administration).
+@Index('users_created_at_id_idx', ['createdAt', 'id'])
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

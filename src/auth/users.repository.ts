@@ -23,6 +23,9 @@ export interface UserRow {
 const USER_COLUMNS =
   'id, email, name, password_hash, api_key_ciphertext, api_key_key_id, api_key_hint, api_key_version, default_assistant_id, role, disabled_at, must_change_password, created_at, updated_at';
 
+/** Accounts whose e-mail or name contains $1 (case-insensitive), or all when $1 is null. */
+const MATCHING_USERS = `$1::text IS NULL OR strpos(lower(email), lower($1)) > 0 OR strpos(lower(COALESCE(name, '')), lower($1)) > 0`;
+
 export function toUser(row: UserRow): User {
   return Object.assign(new User(), {
     id: row.id,
@@ -132,19 +135,16 @@ export class UsersRepository {
 
   /** A page of accounts, oldest first, whose e-mail or name contains `search` (case-insensitive), and how many match. */
   async page(search: string | null, limit: number, offset: number, db: SqlExecutor = this.sql): Promise<{ users: User[]; total: number }> {
+    // The page is read first (by the order's index); the total is a count of its own, in the same statement.
     const rows = await db.rows<UserRow & { total: number }>(
-      `SELECT ${USER_COLUMNS}, count(*) OVER ()::int AS total FROM users
-       WHERE $1::text IS NULL OR strpos(lower(email), lower($1)) > 0 OR strpos(lower(COALESCE(name, '')), lower($1)) > 0
-       ORDER BY created_at, id LIMIT $2 OFFSET $3`,
+      `SELECT ${USER_COLUMNS}, (SELECT count(*)::int FROM users WHERE ${MATCHING_USERS}) AS total
+       FROM (SELECT * FROM users WHERE ${MATCHING_USERS} ORDER BY created_at, id LIMIT $2 OFFSET $3) AS users
+       ORDER BY created_at, id`,
       [search, limit, offset],
     );
     let total = rows[0]?.total;
     if (total === undefined) {
-      const counted = await db.row<{ n: number }>(
-        `SELECT count(*)::int AS n FROM users
-         WHERE $1::text IS NULL OR strpos(lower(email), lower($1)) > 0 OR strpos(lower(COALESCE(name, '')), lower($1)) > 0`,
-        [search],
-      );
+      const counted = await db.row<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE ${MATCHING_USERS}`, [search]);
       total = counted!.n;
     }
     return { users: rows.map(toUser), total };

@@ -31,6 +31,10 @@ export interface FeedbackFilter {
 
 const FEEDBACK_COLUMNS = `f.message_id, f.thread_id, f.rating, f.comment, ${isoTimestamp('f.created_at', 'created_at')}, ${isoTimestamp('f.updated_at', 'updated_at')}`;
 
+/** The user's ratings ($1) outside the trash, of one rating ($2) or all. */
+const RATED = 'message_feedback f JOIN threads t ON t.id = f.thread_id AND t.user_id = $1 AND t.deleted_at IS NULL';
+const RATED_WHERE = 'f.user_id = $1 AND ($2::text IS NULL OR f.rating = $2)';
+
 /** The user's messages that can be rated or read: in a thread of theirs that is not in the trash. */
 const VISIBLE_MESSAGE = `m.id = $1 AND m.user_id = $2
   AND EXISTS (SELECT 1 FROM threads t WHERE t.id = m.thread_id AND t.user_id = $2 AND t.deleted_at IS NULL)`;
@@ -81,23 +85,18 @@ export class FeedbackRepository {
 
   /** A page of the user's ratings with what they rated, newest rating first, with the total that match; threads in the trash left out. */
   async list(userId: string, filter: FeedbackFilter): Promise<{ rows: FeedbackExportRow[]; total: number }> {
+    // The page is chosen first; only its rows are joined to their replies and formatted.
     const rows = await this.sql.rows<FeedbackExportRow & { total: string }>(
       `SELECT ${FEEDBACK_COLUMNS}, t.title AS thread_title, left(m.content, ${EXPORT_REPLY_CHARS}) AS reply, m.model, m.assistant_id,
-              ${isoTimestamp('m.created_at', 'reply_created_at')}, COUNT(*) OVER () AS total
-         FROM message_feedback f
+              ${isoTimestamp('m.created_at', 'reply_created_at')}, (SELECT COUNT(*) FROM ${RATED} WHERE ${RATED_WHERE}) AS total
+         FROM (SELECT f.* FROM ${RATED} WHERE ${RATED_WHERE} ORDER BY f.updated_at DESC, f.message_id DESC LIMIT $3 OFFSET $4) AS f
          JOIN messages m ON m.id = f.message_id AND m.user_id = $1
-         JOIN threads t ON t.id = f.thread_id AND t.user_id = $1 AND t.deleted_at IS NULL
-        WHERE f.user_id = $1 AND ($2::text IS NULL OR f.rating = $2)
-        ORDER BY f.updated_at DESC, f.message_id DESC LIMIT $3 OFFSET $4`,
+         JOIN threads t ON t.id = f.thread_id AND t.user_id = $1
+        ORDER BY f.updated_at DESC, f.message_id DESC`,
       [userId, filter.rating ?? null, filter.limit, filter.offset],
     );
     if (rows.length > 0 || filter.offset === 0) return { rows, total: rows.length > 0 ? Number(rows[0].total) : 0 };
-    const count = await this.sql.row<{ total: number }>(
-      `SELECT COUNT(*)::int AS total FROM message_feedback f
-         JOIN threads t ON t.id = f.thread_id AND t.user_id = $1 AND t.deleted_at IS NULL
-        WHERE f.user_id = $1 AND ($2::text IS NULL OR f.rating = $2)`,
-      [userId, filter.rating ?? null],
-    );
+    const count = await this.sql.row<{ total: number }>(`SELECT COUNT(*)::int AS total FROM ${RATED} WHERE ${RATED_WHERE}`, [userId, filter.rating ?? null]);
     return { rows, total: count?.total ?? 0 };
   }
 }
