@@ -117,7 +117,11 @@ export class Sql extends ClientExecutor {
 
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => this.inTransaction.run(true, () => work(new Transaction(manager))));
+    return this.dataSource.transaction((manager) => {
+      const tx = new Transaction(manager);
+      // Tracking the work's async context slows every promise of the process (async hooks): only where it is checked.
+      return this.refuseNested ? this.inTransaction.run(true, () => work(tx)) : work(tx);
+    });
   }
 }
 
