@@ -28,8 +28,10 @@ export function requestLogging(logger: AppLogger) {
     const done = () => {
       response.off('finish', done);
       response.off('close', done);
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const status = response.statusCode;
+      // Below the configured level nothing is written: the line's fields are not worth building.
+      if (!logger.isLevelEnabled(status >= 500 ? 'error' : 'info')) return;
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const fields = {
         requestId: request.id,
         method: request.method,
