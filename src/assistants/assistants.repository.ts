@@ -137,10 +137,18 @@ export class AssistantsRepository {
     return rows.map((row) => ({ userId: row.user_id, id: row.id }));
   }
 
-  async insert(userId: string, fields: AssistantFields, db: SqlExecutor): Promise<Assistant> {
+  /**
+   * Stores the assistant unless the user keeps `maxPerUser` already, those in
+   * the trash included (undefined then). The user's creations wait for each
+   * other (a lock of the transaction's), so the count cannot be raced.
+   */
+  async insert(userId: string, fields: AssistantFields, maxPerUser: number, db: SqlExecutor): Promise<Assistant | undefined> {
+    await db.execute(`SELECT pg_advisory_xact_lock(hashtextextended('assistants-of:' || $1, 0))`, [userId]);
     const row = await db.row<AssistantRow>(
       `INSERT INTO assistants (user_id, name, description, model, instructions, temperature, tools, metadata, is_active, file_search_off)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10) RETURNING ${COLUMNS}`,
+       SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10
+        WHERE (SELECT count(*) FROM assistants WHERE user_id = $1) < $11
+       RETURNING ${COLUMNS}`,
       [
         userId,
         fields.name,
@@ -152,9 +160,10 @@ export class AssistantsRepository {
         JSON.stringify(fields.metadata),
         fields.isActive,
         fields.fileSearchOff,
+        maxPerUser,
       ],
     );
-    return toAssistant(row!);
+    return row && toAssistant(row);
   }
 
   /** Sets the given fields (and updated_at); nothing when no field is given. */

@@ -113,8 +113,12 @@ export class AssistantsService {
       isActive: dto.isActive ?? true,
       fileSearchOff: turnsFileSearchOff(tools, files.length),
     };
+    const { maxPerUser } = this.config.assistants;
     const assistant = await this.transactions.run(async (tx) => {
-      const created = await this.assistants.insert(userId, fields, tx);
+      const created = await this.assistants.insert(userId, fields, maxPerUser, tx);
+      if (!created) {
+        throw new DomainError('assistant_limit_reached', `You can keep at most ${maxPerUser} assistants, those in the trash included; delete one first`);
+      }
       await this.documents.attach(created, files, tx);
       return this.findOwned(userId, created.id, tx);
     });

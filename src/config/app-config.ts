@@ -1,6 +1,7 @@
 import type { BudgetsConfig } from './budgets.js';
 import type { ApiTokensConfig } from './api-tokens.js';
 import type { VectorStoresConfig } from './vector-stores.js';
+import type { AssistantsConfig } from './assistants.js';
 import type { ChatConfig } from './chat.js';
 import type { DatabaseConfig } from './database.js';
 import type { GovernanceConfig } from './governance.js';
@@ -51,5 +52,6 @@ export interface AppConfig {
   budgets: BudgetsConfig;
   apiTokens: ApiTokensConfig;
   vectorStores: VectorStoresConfig;
+  assistants: AssistantsConfig;
   metrics: { token: string | undefined };
 }

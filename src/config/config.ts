@@ -4,6 +4,7 @@ import type { AppConfig, LogLevel, LogPretty, NodeEnv } from './app-config.js';
 import { readBudgetsConfig } from './budgets.js';
 import { readApiTokensConfig } from './api-tokens.js';
 import { readVectorStoresConfig } from './vector-stores.js';
+import { readAssistantsConfig } from './assistants.js';
 import { readChatConfig } from './chat.js';
 import { readDatabaseConfig } from './database.js';
 import { EnvReader, type EnvSource } from './env-reader.js';
@@ -70,6 +71,7 @@ export function loadConfig(source: EnvSource = process.env): AppConfig {
     budgets: readBudgetsConfig(env),
     apiTokens: readApiTokensConfig(env),
     vectorStores: readVectorStoresConfig(env),
+    assistants: readAssistantsConfig(env),
     metrics: { token: env.optionalString('METRICS_TOKEN') },
   };
 

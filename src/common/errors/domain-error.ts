@@ -43,6 +43,7 @@ export const ERROR_STATUS = {
   share_limit_reached: 409,
   api_token_limit_reached: 409,
   vector_store_limit_reached: 409,
+  assistant_limit_reached: 409,
   vector_store_file_limit_reached: 409,
   request_timeout: 408,
   payload_too_large: 413,

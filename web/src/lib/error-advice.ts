@@ -104,6 +104,7 @@ export const ERROR_ADVICE: Readonly<Record<string, Advice>> = {
   invalid_api_token: { message: 'The API token is unknown, revoked or expired.', action: 'Create a new token and use it instead.' },
   session_required: { message: 'This can only be done signed in, not with an API token.', action: 'Sign in to the web client to do it.' },
   insufficient_scope: { message: 'The API token does not allow this.', action: 'Create a token with the scope it needs (read, write or chat).' },
+  assistant_limit_reached: { message: 'You have as many assistants as allowed (those in the trash count too).', action: 'Delete an assistant you no longer use, or empty it from the trash, then create the new one.' },
   api_token_limit_reached: { message: 'You have as many API tokens as allowed.', action: 'Revoke a token you no longer use, then create the new one.' },
   vector_store_limit_reached: { message: 'You have as many vector stores as allowed.', action: 'Delete a vector store you no longer use, then create the new one.' },
   vector_store_file_limit_reached: { message: 'This vector store holds as many files as allowed.', action: 'Remove files from it or put the others in another vector store.' },
