@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { DomainError, type ErrorDetail } from '../errors/domain-error.js';
 
 /** Problems listed in one answer at most: a body of thousands of bad fields still gets a short answer. */
@@ -45,9 +45,25 @@ export function summaryOf({ details, total }: Collected): string {
   return total > details.length ? `${listed} (and ${total - details.length} more)` : listed;
 }
 
+/**
+ * A value that a field's conversion cannot read throws from class-transformer
+ * (`Number()` of an object whose `toString` is not a function, say): that is
+ * the request's fault, answered 400 like any other bad field.
+ */
+class InputValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+      throw new DomainError('validation_failed', 'The request is not valid: a value could not be read as the type of its field');
+    }
+  }
+}
+
 /** Whitelists DTO fields, refuses unknown ones, converts types, and names each bad field (up to a bound). */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new InputValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
