@@ -13,6 +13,7 @@ import { answerClientErrors } from './common/http/client-errors.js';
 import { jsonBodyParser } from './common/http/body-parsing.js';
 import { setupSwagger } from './common/http/swagger.js';
 import { defaultWebClientDir, serveWebClient } from './common/http/web-client.js';
+import { UnreadAnswers } from './common/http/unread-answers.js';
 import { createValidationPipe } from './common/http/validation.js';
 import { UnknownQueryGuard } from './common/http/unknown-query.guard.js';
 import { MultipartGate } from './files/multipart-gate.guard.js';
@@ -40,6 +41,7 @@ export async function createApp(options: AppModuleOptions & { webClientDir?: str
   app.set('etag', false);
   answerClientErrors(app.getHttpServer());
   app.use(requestLogging(logger));
+  app.use(new UnreadAnswers(config.http.unreadAnswers).middleware());
   app.use(requestMetrics(app.get(MetricsService)));
   app.use(
     securityHeaders({

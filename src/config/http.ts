@@ -1,5 +1,6 @@
 import type { JsonShapeLimits } from '../common/http/json-shape.js';
 import type { RefusalGateLimits } from '../common/http/refusal-gate.js';
+import type { UnreadAnswerLimits } from '../common/http/unread-answers.js';
 import { ConfigError, type EnvReader } from './env-reader.js';
 
 export interface HttpConfig {
@@ -10,6 +11,8 @@ export interface HttpConfig {
   jsonShape: JsonShapeLimits;
   /** Clients that keep sending refused bodies have their further bodies refused unread. */
   refusals: RefusalGateLimits;
+  /** Complete answers a client leaves unread are closed past these. */
+  unreadAnswers: UnreadAnswerLimits;
   trustProxyHops: number;
   allowedOrigins: string[];
 }
@@ -31,6 +34,10 @@ export function readHttpConfig(env: EnvReader): HttpConfig {
       perAddress: env.integer('REFUSALS_PER_ADDRESS', { default: 150, min: 1, max: 1_000_000 }),
       windowSeconds: env.integer('REFUSAL_WINDOW_SECONDS', { default: 60, min: 1, max: 3_600 }),
       maxTracked: 10_000,
+    },
+    unreadAnswers: {
+      stallMs: env.integer('ANSWER_STALL_MS', { default: 60_000, min: 100, max: 3_600_000 }),
+      bytesPerClient: env.byteSize('ANSWER_UNREAD_BYTES_PER_CLIENT', 64 * 1024 ** 2),
     },
     trustProxyHops: env.integer('TRUST_PROXY', { default: 0, min: 0, max: 10 }),
     allowedOrigins: env.list('ALLOWED_ORIGINS').map((origin) => {
