@@ -40,18 +40,9 @@ export class UnreadAnswers {
     };
   }
 
-  /** Answers waiting now, for tests of the bound. */
-  get count(): number {
-    let total = 0;
-    for (const parked of this.waiting.values()) total += parked.length;
-    return total;
-  }
-
   private park(request: Request, response: Response): void {
-    const socket = response.socket;
-    if (!socket) return;
     const user = (request as Request & { user?: { id: string } }).user;
-    const key = user ? `user ${user.id}` : `address ${request.ip ?? socket.remoteAddress ?? ''}`;
+    const key = user ? `user ${user.id}` : `address ${request.ip ?? ''}`;
     const entry: Parked = { response, key };
     const list = this.waiting.get(key) ?? [];
     list.push(entry);
