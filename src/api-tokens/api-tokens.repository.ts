@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Sql, type SqlExecutor } from '../database/sql.js';
+import { Sql, type SqlExecutor, type Transaction } from '../database/sql.js';
 import type { ApiTokenScope } from './api-token.entity.js';
 
 export interface ApiTokenRow {
@@ -39,8 +39,8 @@ export class ApiTokensRepository {
   constructor(private readonly sql: Sql) {}
 
   /** Serialises the token creations of one user, so the limit holds under concurrent requests. */
-  async lockUser(userId: string, db: SqlExecutor): Promise<void> {
-    await db.execute('SELECT pg_advisory_xact_lock(hashtextextended($1, 1700))', [userId]);
+  async lockUser(userId: string, tx: Transaction): Promise<void> {
+    await tx.takeTurns(userId, 1700);
   }
 
   /** Stores the token unless the user holds `maxPerUser` already (undefined then). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { keysetSql, pageRows, type KeysetPage } from '../database/keyset-page.js';
-import { Sql, type SqlExecutor } from '../database/sql.js';
+import { Sql, type SqlExecutor, type Transaction } from '../database/sql.js';
 import type { Assistant, AssistantTool } from './assistant.entity.js';
 
 export interface AssistantRow {
@@ -142,9 +142,9 @@ export class AssistantsRepository {
    * the trash included (undefined then). The user's creations wait for each
    * other (a lock of the transaction's), so the count cannot be raced.
    */
-  async insert(userId: string, fields: AssistantFields, maxPerUser: number, db: SqlExecutor): Promise<Assistant | undefined> {
-    await db.execute(`SELECT pg_advisory_xact_lock(hashtextextended('assistants-of:' || $1, 0))`, [userId]);
-    const row = await db.row<AssistantRow>(
+  async insert(userId: string, fields: AssistantFields, maxPerUser: number, tx: Transaction): Promise<Assistant | undefined> {
+    await tx.takeTurns(`assistants-of:${userId}`);
+    const row = await tx.row<AssistantRow>(
       `INSERT INTO assistants (user_id, name, description, model, instructions, temperature, tools, metadata, is_active, file_search_off)
        SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10
         WHERE (SELECT count(*) FROM assistants WHERE user_id = $1) < $11

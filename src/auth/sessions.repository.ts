@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SESSIONS_ENDED_CHANNEL } from '../common/auth/session-cache.js';
-import { Sql, type SqlExecutor } from '../database/sql.js';
+import { Sql, type SqlExecutor, type Transaction } from '../database/sql.js';
 
 /**
  * The session rows of a user (the table connect-pg-simple keeps, found by its
@@ -21,8 +21,8 @@ export class SessionsRepository {
   }
 
   /** Makes the user's trims take turns until the transaction ends. */
-  async lockUserSessions(userId: string, db: SqlExecutor): Promise<void> {
-    await db.rows(`SELECT pg_advisory_xact_lock(hashtextextended('sessions-of:' || $1, 0))`, [userId]);
+  async lockUserSessions(userId: string, tx: Transaction): Promise<void> {
+    await tx.takeTurns(`sessions-of:${userId}`);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { settingsRow } from '../database/settings-row.js';
-import { Sql, type SqlExecutor } from '../database/sql.js';
+import { Sql, type SqlExecutor, type Transaction } from '../database/sql.js';
 import type { SignupPolicy } from './signup-settings.entity.js';
 
 export interface SignupSettingsRecord {
@@ -93,8 +93,8 @@ export class SignupRepository {
   }
 
   /** Makes invite creations take turns until the transaction ends (so the active count holds). */
-  async lockInvites(db: SqlExecutor): Promise<void> {
-    await db.rows(`SELECT pg_advisory_xact_lock(hashtextextended('invites', 0))`);
+  async lockInvites(tx: Transaction): Promise<void> {
+    await tx.takeTurns('invites');
   }
 
   /** Newest first. */

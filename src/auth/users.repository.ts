@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Sql, type SqlExecutor } from '../database/sql.js';
+import { Sql, type SqlExecutor, type Transaction } from '../database/sql.js';
 import { User, type UserRole } from './user.entity.js';
 
 /** A row of `users` as PostgreSQL returns it. */
@@ -87,8 +87,8 @@ export class UsersRepository {
   }
 
   /** Makes registrations take turns until the transaction ends (the first account's role depends on the others). */
-  async lockRegistrations(db: SqlExecutor): Promise<void> {
-    await db.rows(`SELECT pg_advisory_xact_lock(hashtextextended('registrations', 0))`);
+  async lockRegistrations(tx: Transaction): Promise<void> {
+    await tx.takeTurns('registrations');
   }
 
   async anyExists(db: SqlExecutor = this.sql): Promise<boolean> {
@@ -123,8 +123,8 @@ export class UsersRepository {
   }
 
   /** Makes changes to who is an administrator take turns until the transaction ends. */
-  async lockAdmins(db: SqlExecutor): Promise<void> {
-    await db.rows(`SELECT pg_advisory_xact_lock(hashtextextended('administrators', 0))`);
+  async lockAdmins(tx: Transaction): Promise<void> {
+    await tx.takeTurns('administrators');
   }
 
   /** Administrators other than `userId`. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { BudgetLimits, BudgetPeriod, BudgetPolicy } from '../config/budgets.js';
 import { settingsRow } from '../database/settings-row.js';
-import { Sql, type SqlExecutor } from '../database/sql.js';
+import { Sql, type SqlExecutor, type Transaction } from '../database/sql.js';
 
 /** NOTIFY channel: the budget policy changed. */
 export const BUDGET_POLICY_CHANNEL = 'budget_policy';
@@ -177,9 +177,9 @@ export class BudgetsRepository {
     estimate: Amounts,
     limits: BudgetLimits,
     minutes: number,
-    db: SqlExecutor,
+    db: Transaction,
   ): Promise<Reservation> {
-    await db.row(`SELECT pg_advisory_xact_lock(hashtextextended('budget:' || $1::text, 0))`, [userId]);
+    await db.takeTurns(`budget:${userId}`);
     await db.execute('DELETE FROM budget_reservations WHERE user_id = $1 AND reserved_until <= now()', [userId]);
     // Spending older than any period (a month, in any zone) is of no use to a budget any more.
     await db.execute(`DELETE FROM budget_spend WHERE user_id = $1 AND bucket < now() - interval '${SPEND_KEPT_DAYS} days'`, [userId]);

@@ -78,6 +78,14 @@ export class Transaction extends ClientExecutor {
     super();
   }
 
+  /**
+   * Waits for the lock called `name` (in `namespace`), held until this
+   * transaction ends: work that takes it, on any instance, takes turns.
+   */
+  async takeTurns(name: string, namespace = 0): Promise<void> {
+    await this.run('SELECT pg_advisory_xact_lock(hashtextextended($1, $2))', [name, namespace]);
+  }
+
   protected async run<Row extends pg.QueryResultRow>(text: string, params: readonly SqlParam[], name?: string): Promise<pg.QueryResult<Row>> {
     // The transaction's own connection, opened by TypeORM (BEGIN has run on it).
     this.client ??= this.manager.queryRunner!.connect() as Promise<pg.PoolClient>;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Sql, type SqlExecutor } from '../database/sql.js';
+import { Sql, type SqlExecutor, type Transaction } from '../database/sql.js';
 import { isoTimestamp } from '../threads/thread.mapper.js';
 import type { SharedMessage } from './thread-share.entity.js';
 
@@ -37,8 +37,8 @@ export class SharesRepository {
   constructor(private readonly sql: Sql) {}
 
   /** Takes the user's share lock for the rest of the transaction: the user's new shares are counted and stored in turn. */
-  async lockUser(userId: string, db: SqlExecutor): Promise<void> {
-    await db.execute('SELECT pg_advisory_xact_lock(hashtextextended($1, 1502))', [userId]);
+  async lockUser(userId: string, tx: Transaction): Promise<void> {
+    await tx.takeTurns(userId, 1502);
   }
 
   /** Stores the snapshot unless the user has `maxPerUser` shares already (undefined then). */
