@@ -360,11 +360,22 @@ describe('a whole journey in the browser', () => {
   it('keeps the message being sent when the session has ended, and sends it after signing in again', async () => {
     const { page } = browser;
     const message = 'Written while the session was ending';
+    // The page's other requests (a list refresh after the last reply) wait until the send has found the
+    // session gone: otherwise one of them may open the sign-in dialog before the message is sent.
+    let releaseOthers!: () => void;
+    const sendRefused = new Promise<void>((resolve) => (releaseOthers = resolve));
+    await page.route('**/api/**', async (route) => {
+      if (!route.request().url().endsWith('/api/chat')) await sendRefused;
+      // A request the page gave up on while it was held is already handled: nothing is left to continue.
+      await route.continue().catch(() => undefined);
+    });
     await page.context().clearCookies();
-    // The first request to find the session gone may be the send or one the page makes meanwhile (a list refresh).
-    const refused = page.waitForResponse((response) => response.url().includes('/api/') && response.status() === 401, { timeout: 15_000 });
+    const refused = page.waitForResponse((response) => response.url().endsWith('/api/chat'), { timeout: 15_000 });
     await send(page, message);
-    await refused;
+    expect((await refused).status()).toBe(401);
+    releaseOthers();
+    // Waits for the held requests to go on before the route is removed (removed first, Playwright continues them itself).
+    await page.unrouteAll({ behavior: 'wait' });
 
     const dialog = page.getByRole('dialog', { name: 'Your session has ended' });
     await dialog.waitFor();

@@ -47,7 +47,9 @@ describe('schema migrations', () => {
       await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
       starting = Promise.allSettled([startTestApp({ database }), startTestApp({ database })]);
       let waiting = 0;
+      // Two applications starting in one process take seconds on a busy machine before they reach the lock.
       await eventually(async () => ((waiting = await migrationLockWaiters(holder)) === 2 ? true : undefined), {
+        timeoutMs: 40_000,
         describe: () => ({ waiting }),
       });
       await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
@@ -69,7 +71,7 @@ describe('schema migrations', () => {
       }
       await database.drop();
     }
-  });
+  }, 90_000);
 
   it('are not run at start with MIGRATIONS_RUN_ON_START=false: an empty database stays empty', async () => {
     const app = await startTestApp({ env: { MIGRATIONS_RUN_ON_START: 'false' } });

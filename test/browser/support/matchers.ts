@@ -1,12 +1,15 @@
 import type { Locator } from 'playwright-core';
 
 /**
- * How long an assertion on the page waits for the page to get there. Short: a
- * screen that never shows what is expected fails in seconds, naming what it
- * showed instead. Waits for known slow work (a streamed reply, a document being
- * indexed) pass a longer `timeout` themselves.
+ * How long an assertion on the page (and an action) waits for the page to get
+ * there. Short: a screen that never shows what is expected fails in seconds,
+ * naming what it showed instead. Under CI, where two spec files share two cores
+ * with their servers and databases, Chromium's renderer can stall for seconds:
+ * the waits are longer there, and only a failing wait takes longer for it.
+ * Waits for known slow work (a streamed reply, a document being indexed) pass a
+ * longer `timeout` themselves.
  */
-export const WAIT_TIMEOUT_MS = 5_000;
+export const WAIT_TIMEOUT_MS = process.env.CI ? 15_000 : 5_000;
 const POLL_INTERVAL_MS = 50;
 
 export interface WaitOptions {
