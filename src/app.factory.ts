@@ -14,6 +14,7 @@ import { jsonBodyParser } from './common/http/body-parsing.js';
 import { setupSwagger } from './common/http/swagger.js';
 import { defaultWebClientDir, serveWebClient } from './common/http/web-client.js';
 import { UnreadAnswers } from './common/http/unread-answers.js';
+import { StableShapesExpressAdapter } from './common/http/express-adapter.js';
 import { createValidationPipe } from './common/http/validation.js';
 import { UnknownQueryGuard } from './common/http/unknown-query.guard.js';
 import { MultipartGate } from './files/multipart-gate.guard.js';
@@ -28,7 +29,7 @@ import { requestMetrics } from './metrics/request-metrics.js';
  */
 export async function createApp(options: AppModuleOptions & { webClientDir?: string }): Promise<NestExpressApplication> {
   const { config, logger } = options;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), new StableShapesExpressAdapter(), {
     bodyParser: false,
     abortOnError: false,
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),

@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { DomainError, type ErrorDetail } from '../errors/domain-error.js';
+import { ValidQueryMemo } from './valid-query-memo.js';
 
 /** Problems listed in one answer at most: a body of thousands of bad fields still gets a short answer. */
 export const MAX_ERROR_DETAILS = 20;
@@ -49,11 +50,24 @@ export function summaryOf({ details, total }: Collected): string {
  * A value that a field's conversion cannot read throws from class-transformer
  * (`Number()` of an object whose `toString` is not a function, say): that is
  * the request's fault, answered 400 like any other bad field.
+ *
+ * Query strings repeat (`?limit=50` on every page of a list), and converting
+ * and validating one costs more than the rest of a small read: a query that
+ * was valid before is answered from a small memo of its converted form.
  */
 class InputValidationPipe extends ValidationPipe {
+  private readonly validQueries = new ValidQueryMemo();
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const key = metadata.type === 'query' && metadata.data === undefined && metadata.metatype ? this.validQueries.keyOf(value) : undefined;
+    if (key !== undefined) {
+      const known = this.validQueries.get(metadata.metatype!, key);
+      if (known) return known;
+    }
     try {
-      return await super.transform(value, metadata);
+      const result = await super.transform(value, metadata);
+      if (key !== undefined) this.validQueries.remember(metadata.metatype!, key, result);
+      return result;
     } catch (error) {
       if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
       throw new DomainError('validation_failed', 'The request is not valid: a value could not be read as the type of its field');
