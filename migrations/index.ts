@@ -23,6 +23,7 @@ import { VectorStoreFileBatches1796700000301 } from './1796700000301-VectorStore
 import { SearchTimeWindows1796800000000 } from './1796800000000-SearchTimeWindows.js';
 import { ThreadListIndex1796900000000 } from './1796900000000-ThreadListIndex.js';
 import { UsersByCreation1796900000001 } from './1796900000001-UsersByCreation.js';
+import { UnloggedRateLimitCounters1797000000000 } from './1797000000000-UnloggedRateLimitCounters.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS: Function[] = [
@@ -51,4 +52,5 @@ export const MIGRATIONS: Function[] = [
   SearchTimeWindows1796800000000,
   ThreadListIndex1796900000000,
   UsersByCreation1796900000001,
+  UnloggedRateLimitCounters1797000000000,
 ];
