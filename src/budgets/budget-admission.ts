@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ToolType } from '../assistants/assistant.entity.js';
 import { priceFor } from '../chat/pricing.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import type { BudgetLimits } from '../config/budgets.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { Transactions, type SqlExecutor } from '../database/sql.js';
@@ -12,7 +13,8 @@ import { BudgetsService } from './budgets.service.js';
 
 /** What a turn asks of the model, as far as budgets and the shared key's policy care. */
 export interface TurnAsk {
-  user: { id: string; apiKeyCiphertext: string | null; apiKeyKeyId: string | null };
+  /** `budgetOverride`: the user's own limits when already read (null: none), else read here. */
+  user: { id: string; apiKeyCiphertext: string | null; apiKeyKeyId: string | null; budgetOverride?: BudgetLimits | null };
   model: string;
   tools: ToolType[];
   maxOutputTokens: number | undefined;
@@ -45,7 +47,8 @@ export class BudgetAdmission {
   async admit(ask: TurnAsk): Promise<AdmittedTurn> {
     // As the clients choose the key (llm/openai-clients.ts): a stored key with its key id, else the shared one.
     const paidBy: PaidBy = ask.user.apiKeyCiphertext === null || ask.user.apiKeyKeyId === null ? 'shared' : 'own';
-    const [policy, override] = await Promise.all([this.budgets.policy(), this.repository.override(ask.user.id)]);
+    const known = ask.user.budgetOverride;
+    const [policy, override] = await Promise.all([this.budgets.policy(), known !== undefined ? known : this.repository.override(ask.user.id)]);
     let maxOutputTokens = ask.maxOutputTokens;
     if (paidBy === 'shared') {
       const rules = policy.sharedKey;

@@ -2,15 +2,21 @@ import { Injectable } from '@nestjs/common';
 import type { Assistant } from '../assistants/assistant.entity.js';
 import { assertUsable } from '../assistants/assistants.service.js';
 import type { User } from '../auth/user.entity.js';
+import type { BudgetLimits } from '../config/budgets.js';
 import { notFound } from '../common/errors/domain-error.js';
 import { Sql } from '../database/sql.js';
-import { walkUp } from '../threads/branch.repository.js';
+import { HISTORY_PATH_COLUMNS, walkUp } from '../threads/branch.repository.js';
 import { CONTEXT_MESSAGES } from '../threads/messages.repository.js';
 import type { Thread } from '../threads/thread.entity.js';
 import type { HistoryMessage } from './context-builder.js';
 
-/** What a turn needs of its user: the key that pays for it. */
-export type TurnUser = Pick<User, 'id' | 'apiKeyCiphertext' | 'apiKeyKeyId' | 'apiKeyVersion' | 'defaultAssistantId'>;
+/**
+ * What a turn needs of its user: the key that pays for it and, when read
+ * with the scope, the user's own budget limits (null: none set).
+ */
+export type TurnUser = Pick<User, 'id' | 'apiKeyCiphertext' | 'apiKeyKeyId' | 'apiKeyVersion' | 'defaultAssistantId'> & {
+  budgetOverride?: BudgetLimits | null;
+};
 export type TurnThread = Pick<Thread, 'id' | 'userId' | 'assistantId' | 'title' | 'summary' | 'summaryThroughSeq' | 'messageCount' | 'activeLeafId' | 'treeSize'>;
 /** Who answers: an assistant of the user's, or (id null) the plain chat's profile without instructions or tools. */
 export type TurnAssistant = Pick<Assistant, 'name' | 'isActive' | 'model' | 'instructions' | 'temperature' | 'tools' | 'vectorStoreId'> & {
@@ -30,13 +36,15 @@ export interface TurnScope {
 }
 
 /**
- * The user, the thread and the assistant that answers, read in one
- * statement with ownership in it. The assistant is the one asked for, else
- * the thread's, else the user's default; it must be the user's and active.
- * There may be none (a plain chat).
+ * The user (with their budget limits), the thread and the assistant that
+ * answers, read in one statement with ownership in it. The assistant is the
+ * one asked for, else the thread's, else the user's default; it must be the
+ * user's and active. There may be none (a plain chat). Prepared: its plan
+ * (primary keys, the branch walk) does not depend on the parameters.
  */
 const SCOPE = `
   SELECT u.id AS user_id, u.api_key_ciphertext, u.api_key_key_id, u.api_key_version, u.default_assistant_id,
+         ub.user_id IS NOT NULL AS has_budget, ub.tokens AS budget_tokens, ub.usd AS budget_usd,
          t.id AS thread_id, t.assistant_id AS thread_assistant_id, t.title AS thread_title, t.summary AS thread_summary,
          t.summary_through_seq AS thread_summary_through_seq, t.message_count AS thread_message_count,
          t.active_leaf_id AS thread_active_leaf_id, t.tree_size AS thread_tree_size,
@@ -46,11 +54,12 @@ const SCOPE = `
          a.vector_store_id AS assistant_vector_store_id,
          EXISTS (SELECT 1 FROM runs r WHERE r.thread_id = t.id AND r.user_id = u.id AND r.status = 'running') AS thread_busy,
          CASE WHEN $4::int > 0 THEN (
-           ${walkUp('t.active_leaf_id', (top) => `m.depth > ${top} - $4 AND ($5::boolean IS NOT TRUE OR m.seq > COALESCE(t.summary_through_seq, 0))`, { thread: 't.id', user: 'u.id' })}
+           ${walkUp('t.active_leaf_id', (top) => `m.depth > ${top} - $4 AND ($5::boolean IS NOT TRUE OR m.seq > COALESCE(t.summary_through_seq, 0))`, { thread: 't.id', user: 'u.id' }, HISTORY_PATH_COLUMNS)}
            SELECT COALESCE(json_agg(json_build_object('id', h.id, 'seq', h.seq, 'role', h.role, 'content', h.content, 'fileIds', h.file_ids, 'replyToId', h.reply_to_id) ORDER BY h.seq), '[]')
            FROM branch h WHERE ${CONTEXT_MESSAGES}
          ) END AS history
   FROM users u
+  LEFT JOIN user_budgets ub ON ub.user_id = u.id
   LEFT JOIN threads t ON t.id = $2::uuid AND t.user_id = u.id AND t.deleted_at IS NULL
   LEFT JOIN assistants a ON a.id = COALESCE($3::uuid, t.assistant_id, u.default_assistant_id) AND a.user_id = u.id AND a.deleted_at IS NULL
   WHERE u.id = $1`;
@@ -62,6 +71,9 @@ interface ScopeRow {
   api_key_key_id: string | null;
   api_key_version: number;
   default_assistant_id: string | null;
+  has_budget: boolean;
+  budget_tokens: string | null;
+  budget_usd: string | null;
   thread_id: string | null;
   thread_assistant_id: string | null;
   thread_title: string | null;
@@ -83,6 +95,8 @@ interface ScopeRow {
   history: HistoryMessage[] | null;
 }
 
+const amount = (value: string | null): number | null => (value === null ? null : Number(value));
+
 /** The one mapping of a scope row (ownership, and the presence of an assistant asked for, checked). */
 function scopeFromRow(row: ScopeRow, userId: string, threadId: string | null, historyLimit: number): TurnScope {
   if (threadId && !row.thread_id) throw notFound('Thread');
@@ -94,6 +108,7 @@ function scopeFromRow(row: ScopeRow, userId: string, threadId: string | null, hi
       apiKeyKeyId: row.api_key_key_id,
       apiKeyVersion: row.api_key_version,
       defaultAssistantId: row.default_assistant_id,
+      budgetOverride: row.has_budget ? { tokens: amount(row.budget_tokens), usd: amount(row.budget_usd) } : null,
     },
     thread: row.thread_id
       ? {
@@ -142,7 +157,7 @@ export class TurnScopes {
    * @param afterSummary of those, only the ones the thread's summary does not cover
    */
   async load(userId: string, threadId: string | null, assistantId: string | null, historyLimit = 0, afterSummary = false): Promise<TurnScope> {
-    const row = await this.sql.row<ScopeRow>(SCOPE, [userId, threadId, assistantId, historyLimit, afterSummary]);
+    const [row] = await this.sql.prepared<ScopeRow>(SCOPE, [userId, threadId, assistantId, historyLimit, afterSummary]);
     if (!row) throw notFound('User');
     return scopeFromRow(row, userId, threadId, historyLimit);
   }

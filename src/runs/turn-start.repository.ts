@@ -31,7 +31,8 @@ export interface TurnStarted {
  * A turn's start in one statement, the hot path of every chat turn: the new
  * thread, the claim (one running run per thread), the user's message and the
  * thread's counters, each written by its own repository's part. Nothing is
- * written when the thread is already claimed (undefined).
+ * written when the thread is already claimed (undefined). Each of its few
+ * forms is prepared once per connection.
  */
 @Injectable()
 export class TurnStartRepository {
@@ -62,7 +63,7 @@ export class TurnStartRepository {
     const select = question
       ? `SELECT ${count} AS thread_message_count, message.* FROM run CROSS JOIN message`
       : `SELECT ${count} AS thread_message_count FROM run`;
-    const row = await this.sql.row<Partial<MessageRow> & { thread_message_count: number | null }>(statement.text(select), statement.params);
+    const [row] = await this.sql.prepared<Partial<MessageRow> & { thread_message_count: number | null }>(statement.text(select), statement.params);
     if (!row) return undefined;
     return { userMessage: question ? messageFromRow(row as MessageRow) : null, threadMessageCount: row.thread_message_count };
   }
