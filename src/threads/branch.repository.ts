@@ -4,20 +4,35 @@ import type { Message, MessageRole } from './message.entity.js';
 import { CONTEXT_MESSAGES, messageFromRow, type HistoryRow, type MessageCursor, type MessageRow } from './messages.repository.js';
 import { MESSAGE_RESPONSE_COLUMNS, messageFeedbackColumn, type MessageResponseRow, type SiblingColumns } from './thread.mapper.js';
 
+/** The thread and the user of a walk, when they are the statement's first two parameters. */
+const OWNER = { thread: '$1', user: '$2' };
+/** The least a walk carries: what it steps along. */
+export const PATH_COLUMNS = 'm.id, m.parent_id, m.depth';
+/** What a walk for a turn's history carries (HistoryRow, and the columns CONTEXT_MESSAGES reads). */
+export const HISTORY_PATH_COLUMNS = `${PATH_COLUMNS}, m.seq, m.role, m.content, m.status, m.file_ids, m.reply_to_id`;
+
 /**
  * The path from a message up to the thread's first message, as the recursive
- * CTE `branch` (the columns of `messages` and `top`, the depth it starts at).
- * Each step is a primary-key lookup with the thread and the user in it;
- * `bound` (on the step's row `m`, and `top`) stops the walk early.
- * `owner` names the thread and the user (by default $1 and $2).
+ * CTE `branch` (`columns` of `messages`, which must include those of
+ * PATH_COLUMNS, and `top`, the depth it starts at). Each step is a
+ * primary-key lookup with the thread and the user in it; `bound` (on the
+ * step's row `m`, and `top`) stops the walk early. `owner` names the thread
+ * and the user (by default $1 and $2). Every column a step carries is copied
+ * at each step: walks that read little carry little.
+ *
+ * The step is a lateral lookup of one row: as a join, PostgreSQL planned it
+ * for the ten rows it assumes a step holds (there is one), and read all of
+ * the thread's messages at every step instead of one by its key.
  */
-export function walkUp(start: string, bound: (top: string) => string = () => 'true', owner = { thread: '$1', user: '$2' }): string {
+export function walkUp(start: string, bound: (top: string) => string = () => 'true', owner = OWNER, columns = 'm.*'): string {
   return `WITH RECURSIVE branch AS (
-    SELECT m.*, m.depth AS top FROM messages m
+    SELECT ${columns}, m.depth AS top FROM messages m
     WHERE m.id = ${start} AND m.thread_id = ${owner.thread} AND m.user_id = ${owner.user} AND ${bound('m.depth')}
     UNION ALL
-    SELECT m.*, b.top FROM branch b JOIN messages m ON m.id = b.parent_id
-    WHERE m.thread_id = ${owner.thread} AND m.user_id = ${owner.user} AND ${bound('b.top')}
+    SELECT ${columns}, b.top FROM branch b CROSS JOIN LATERAL (
+      SELECT * FROM messages m WHERE m.id = b.parent_id AND m.thread_id = ${owner.thread} AND m.user_id = ${owner.user} LIMIT 1
+    ) m
+    WHERE ${bound('b.top')}
   )`;
 }
 
@@ -40,19 +55,25 @@ const SIBLINGS = `CROSS JOIN LATERAL (
 
 export type BranchPageRow = MessageResponseRow & SiblingColumns;
 
+/** What a page's walk carries: the columns of MESSAGE_RESPONSE_COLUMNS, and those SIBLINGS reads. */
+const PAGE_PATH_COLUMNS = `${PATH_COLUMNS}, m.seq, m.thread_id, m.role, m.content, m.status, m.status_reason, m.reply_to_id, m.file_ids,
+  m.citations, m.assistant_id, m.model, m.input_tokens, m.output_tokens, m.cost, m.created_at`;
 /** A page's messages in their API shape, with their versions ($1 the thread, $2 the user, $3 the limit; $4 the anchor). */
-const PAGE_SELECT = `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${messageFeedbackColumn('b')}, siblings.sibling_count, siblings.sibling_index, siblings.sibling_ids FROM branch b ${SIBLINGS}`;
+const PAGE_SELECT = `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${messageFeedbackColumn('b')}, siblings.sibling_count, siblings.sibling_index, siblings.sibling_ids
+  FROM branch b ${SIBLINGS}`;
 /** The newest messages of the active branch, newest first. */
-const PAGE_NEWEST = `${walkUp(ACTIVE_LEAF, (top) => `m.depth > ${top} - $3`)} ${PAGE_SELECT} ORDER BY b.depth DESC`;
+const PAGE_NEWEST = `${walkUp(ACTIVE_LEAF, (top) => `m.depth > ${top} - $3`, OWNER, PAGE_PATH_COLUMNS)} ${PAGE_SELECT} ORDER BY b.depth DESC`;
 /** The messages on the path to the anchor, before it, newest first. */
 const PAGE_BEFORE = `${walkUp(
   `(SELECT a.parent_id FROM messages a JOIN threads t ON t.id = a.thread_id AND t.user_id = a.user_id AND t.deleted_at IS NULL
     WHERE a.id = $4 AND a.thread_id = $1 AND a.user_id = $2)`,
   (top) => `m.depth > ${top} - $3`,
+  OWNER,
+  PAGE_PATH_COLUMNS,
 )} ${PAGE_SELECT} ORDER BY b.depth DESC`;
 const ANCHOR_DEPTH = '(SELECT depth FROM messages WHERE id = $4 AND thread_id = $1 AND user_id = $2)';
 /** The messages of the active branch after the anchor (when it is on it), oldest first. */
-const PAGE_AFTER = `${walkUp(ACTIVE_LEAF, () => `m.depth >= ${ANCHOR_DEPTH}`)}
+const PAGE_AFTER = `${walkUp(ACTIVE_LEAF, () => `m.depth >= ${ANCHOR_DEPTH}`, OWNER, PAGE_PATH_COLUMNS)}
   ${PAGE_SELECT} WHERE b.depth > ${ANCHOR_DEPTH} AND EXISTS (SELECT 1 FROM branch WHERE id = $4)
   ORDER BY b.depth ASC LIMIT $3`;
 
@@ -141,7 +162,7 @@ export class BranchRepository {
    */
   async history(userId: string, threadId: string, fromId: string, limit: number, afterSeq: number | null = null): Promise<HistoryRow[]> {
     return this.sql.rows<HistoryRow>(
-      `${walkUp('$3', (top) => `m.depth > ${top} - $4 AND ($5::bigint IS NULL OR m.seq > $5)`)}
+      `${walkUp('$3', (top) => `m.depth > ${top} - $4 AND ($5::bigint IS NULL OR m.seq > $5)`, OWNER, HISTORY_PATH_COLUMNS)}
        SELECT id, seq, role, content, file_ids, reply_to_id FROM branch WHERE ${CONTEXT_MESSAGES} ORDER BY seq DESC`,
       [threadId, userId, fromId, limit, afterSeq],
     );
@@ -149,7 +170,7 @@ export class BranchRepository {
 
   /** The position of the oldest message of the active branch's newest `window`: what precedes it is summarized. */
   async windowStart(userId: string, threadId: string, window: number): Promise<string | undefined> {
-    const row = await this.sql.row<{ seq: string }>(`${walkUp(ACTIVE_LEAF, (top) => `m.depth > ${top} - $3`)} SELECT seq FROM branch WHERE depth = top - $3 + 1`, [
+    const row = await this.sql.row<{ seq: string }>(`${walkUp(ACTIVE_LEAF, (top) => `m.depth > ${top} - $3`, OWNER, `${PATH_COLUMNS}, m.seq`)} SELECT seq FROM branch WHERE depth = top - $3 + 1`, [
       threadId,
       userId,
       window,
@@ -160,7 +181,7 @@ export class BranchRepository {
   /** Messages of the active branch between two positions to summarize, newest first and at most `limit`. */
   async between(userId: string, threadId: string, fromSeq: string, toSeq: string, limit: number): Promise<Array<{ seq: string; role: MessageRole; content: string }>> {
     return this.sql.rows(
-      `${walkUp(ACTIVE_LEAF, () => 'm.seq > $3')}
+      `${walkUp(ACTIVE_LEAF, () => 'm.seq > $3', OWNER, `${PATH_COLUMNS}, m.seq, m.role, m.content`)}
        SELECT seq, role, content FROM branch WHERE seq < $4 AND content <> '' ORDER BY seq DESC LIMIT $5`,
       [threadId, userId, fromSeq, toSeq, limit],
     );

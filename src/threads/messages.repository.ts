@@ -6,6 +6,10 @@ import type { Message, MessageCitation, MessageRole, MessageStatus } from './mes
 /** The messages that count as conversation: not still being written, not empty. */
 export const CONTEXT_MESSAGES = "status <> 'streaming' AND content <> ''";
 
+/** The columns of MessageRow, named: a statement that returns them keeps its shape when `messages` gains a column. */
+export const MESSAGE_ROW_COLUMNS = `id, seq, thread_id, user_id, parent_id, depth, role, content, status, status_reason, reply_to_id, file_ids,
+  citations, assistant_id, model, input_tokens, output_tokens, cost, upstream_response_id, created_at, updated_at`;
+
 /** A row of `messages` as node-postgres returns it (bigint and numeric as text). */
 export interface MessageRow {
   id: string;
@@ -111,7 +115,8 @@ export interface MessageCursor {
 
 /**
  * The write as a part of a larger statement, named `name` (its rows: the
- * message and `inserted`). With `onlyIf`, written only when that part
+ * message's MESSAGE_ROW_COLUMNS and `inserted`). Its text depends only on
+ * which parts are present, so statements built of it can be prepared. With `onlyIf`, written only when that part
  * returned a row (a turn's message only when its run claimed the thread).
  */
 export function writeMessagePart(statement: CompositeStatement, name: string, message: MessageWrite, onlyIf?: string): void {
@@ -154,7 +159,7 @@ export function writeMessagePart(statement: CompositeStatement, name: string, me
        output_tokens = EXCLUDED.output_tokens, cost = EXCLUDED.cost, upstream_response_id = EXCLUDED.upstream_response_id,
        updated_at = now()
      WHERE messages.user_id = EXCLUDED.user_id
-     RETURNING *, (xmax = 0) AS inserted`,
+     RETURNING ${MESSAGE_ROW_COLUMNS}, (xmax = 0) AS inserted`,
   );
 }
 
@@ -170,7 +175,7 @@ export class MessagesRepository {
   async write(message: MessageWrite, db: SqlExecutor = this.sql): Promise<{ message: Message; inserted: boolean }> {
     const statement = new CompositeStatement();
     writeMessagePart(statement, 'message', message);
-    const row = await db.row<MessageRow & { inserted: boolean }>(statement.text('SELECT * FROM message'), statement.params);
+    const [row] = await db.prepared<MessageRow & { inserted: boolean }>(statement.text('SELECT * FROM message'), statement.params);
     if (!row) throw new Error(`message ${message.id} belongs to another user`);
     return { message: messageFromRow(row), inserted: row.inserted };
   }
