@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { figure, type Scenario } from '../lib/context.js';
 import { load } from '../lib/load.js';
-import { freePort } from '../lib/processes.js';
+import { startBareServer } from '../lib/bare-server.js';
 import { median } from '../lib/stats.js';
 
 const S = 'machine';
@@ -41,17 +39,11 @@ export const machine: Scenario = async (context) => {
     await client.end();
   }
 
-  const port = await freePort();
-  const server = spawn(process.execPath, ['--import', 'tsx', 'bench/calibration/bare-server.ts'], {
-    env: { ...process.env, DATABASE_URL: context.db.url, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = await startBareServer(context.db.url);
   try {
-    await once(server.stdout!, 'data');
-    const url = `http://127.0.0.1:${port}/`;
-    await load(url, { connections: 50, seconds: 2 });
+    await load(server.url, { connections: 50, seconds: 2 });
     const rounds: number[] = [];
-    for (let round = 0; round < context.runs; round++) rounds.push((await load(url, { connections: 50, seconds: 5 })).requestsPerSecond);
+    for (let round = 0; round < context.runs; round++) rounds.push((await load(server.url, { connections: 50, seconds: 5 })).requestsPerSecond);
     context.log(`  round trips: back to back p50 ${median(backToBack).toFixed(3)} ms, after 25 ms quiet p50 ${median(afterQuiet).toFixed(3)} ms; bare server ${rounds.join(', ')} req/s`);
     return {
       figures: [
@@ -62,7 +54,6 @@ export const machine: Scenario = async (context) => {
       details: { backToBackMs: backToBack, afterQuietMs: afterQuiet, bareServerRequestsPerSecond: rounds },
     };
   } finally {
-    server.kill('SIGTERM');
-    await once(server, 'exit');
+    await server.stop();
   }
 };

@@ -94,7 +94,7 @@ export const relay: Scenario = async (context) => {
     return {
       figures: [
         figure(S, 'tokens/s delivered (200 streams x 1,000 deltas)', Math.round(med('tokensPerSecond')), 'tokens/s', { op: '>=', limit: 30_000 }),
-        figure(S, 'platform CPU per relayed token', round2(med('platformCpuMicrosPerToken')), 'µs'),
+        figure(S, 'platform CPU per relayed token', round2(med('platformCpuMicrosPerToken')), 'µs', { op: '<=', limit: 4 }),
         check(S, 'all streams complete', allComplete),
         check(S, 'every stored reply equals what its client received', allStoredEqual),
       ],

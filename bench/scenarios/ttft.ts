@@ -109,10 +109,10 @@ export const ttft: Scenario = async (context) => {
     );
     return {
       figures: [
-        figure(S, 'added TTFT p50 @1 stream', round2(median(at(1).addedP50)), 'ms', { op: '<=', limit: 5 }),
+        figure(S, 'added TTFT p50 @1 stream', round2(median(at(1).addedP50)), 'ms', { op: '<=', limit: 2 }),
         figure(S, 'added TTFT p99 @1 stream', round2(median(at(1).addedP99)), 'ms'),
         figure(S, 'added TTFT p50 @50 streams', round2(median(at(50).addedP50)), 'ms'),
-        figure(S, 'added TTFT p99 @50 streams', round2(median(at(50).addedP99)), 'ms', { op: '<=', limit: 30 }),
+        figure(S, 'added TTFT p99 @50 streams', round2(median(at(50).addedP99)), 'ms', { op: '<=', limit: 15 }),
         figure(S, 'direct TTFT p50 @1 (fake alone)', round2(median(at(1).directP50)), 'ms'),
       ],
       details: { levels: LEVELS, rounds: context.runs, ...summary },
