@@ -34,7 +34,9 @@ const unitSpecs = ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/browser/*.spec.
 const fuzzSpecs = ['<rootDir>/test/e2e/fuzz*.e2e-spec.ts'];
 
 export default {
-  testTimeout: 30000,
+  // A test or hook (booting an application on a fresh database) gets longer under CI, where the
+  // machine runs two test files, their servers and Chromium on two cores.
+  testTimeout: process.env.CI ? 60000 : 30000,
   maxWorkers: process.env.JEST_MAX_WORKERS ?? '50%',
   passWithNoTests: false,
   projects: [
