@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { SwaggerModule } from '@nestjs/swagger';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -5,14 +7,25 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 describe('the OpenAPI document served at /docs-json', () => {
   let app: TestApp;
   let document: any;
+  const builds = jest.spyOn(SwaggerModule, 'createDocument');
+  let buildsAtStart: number;
 
   beforeAll(async () => {
     app = await startTestApp();
+    buildsAtStart = builds.mock.calls.length;
     document = (await request(app.baseUrl).get('/docs-json').expect(200)).body;
+    await request(app.baseUrl).get('/docs-yaml').expect(200);
+    await request(app.baseUrl).get('/docs-json').expect(200);
   });
 
   afterAll(async () => {
+    builds.mockRestore();
     await app?.close();
+  });
+
+  it('is built on the first request for it, not at start, and once', () => {
+    expect(buildsAtStart).toBe(0);
+    expect(builds).toHaveBeenCalledTimes(1);
   });
 
   it('describes the files of a folder upload: a multipart array of binary files, beside paths and the JSON form\'s dir', () => {
