@@ -1,5 +1,9 @@
+import { jest } from '@jest/globals';
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { UnreadAnswers } from '../../src/common/http/unread-answers.js';
+import { eventually } from '../support/eventually.js';
 import { registerUserWithKey } from '../support/platform-api.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -50,6 +54,20 @@ function askWithoutReading(app: TestApp, cookie: string): Promise<Asked> {
   });
 }
 
+/**
+ * The answers the server parked (complete on its side, bytes still waiting), in order: the tests
+ * wait for the server's steps rather than for a guessed time, which a busy machine can outlast.
+ */
+const parked = jest.spyOn(UnreadAnswers.prototype as unknown as { park(request: unknown, response: ServerResponse): void }, 'park');
+
+function nthParked(n: number): Promise<ServerResponse> {
+  return eventually(() => parked.mock.calls[n - 1]?.[1], { timeoutMs: 30_000, describe: () => ({ parked: parked.mock.calls.length }) });
+}
+
+async function closed(response: ServerResponse): Promise<void> {
+  if (!response.destroyed) await once(response, 'close');
+}
+
 async function userWithLargeList(app: TestApp) {
   const user = await registerUserWithKey(app.baseUrl);
   await app.dataSource.query(
@@ -73,8 +91,10 @@ describe('complete answers a client leaves unread', () => {
 
     it('close their connection, and an answer read at once is whole', async () => {
       const user = await userWithLargeList(app);
+      parked.mockClear();
       const stalled = await askWithoutReading(app, user.cookie);
-      await sleep(2_000);
+      // The whole answer is written on the server's side, then closed once nothing is taken for the stall time.
+      await closed(await nthParked(1));
       const { bodyBytes, contentLength } = await stalled.rest();
       expect(contentLength).toBeGreaterThan(ASSISTANTS * INSTRUCTIONS);
       expect(bodyBytes).toBeLessThan(contentLength);
@@ -98,10 +118,13 @@ describe('complete answers a client leaves unread', () => {
 
     it("close the client's oldest unread answer first", async () => {
       const user = await userWithLargeList(app);
+      parked.mockClear();
       const first = await askWithoutReading(app, user.cookie);
-      await sleep(1_000);
+      const firstAnswer = await nthParked(1);
       const second = await askWithoutReading(app, user.cookie);
-      await sleep(1_000);
+      // Parking the second puts the client past its bound: the older answer is closed.
+      await nthParked(2);
+      await closed(firstAnswer);
       const [older, newer] = await Promise.all([first.rest(), second.rest()]);
       expect(older.bodyBytes).toBeLessThan(older.contentLength);
       expect(newer.bodyBytes).toBe(newer.contentLength);
