@@ -13,8 +13,8 @@ import { BudgetsService } from './budgets.service.js';
 
 /** What a turn asks of the model, as far as budgets and the shared key's policy care. */
 export interface TurnAsk {
-  /** `budgetOverride`: the user's own limits when already read (null: none), else read here. */
-  user: { id: string; apiKeyCiphertext: string | null; apiKeyKeyId: string | null; budgetOverride?: BudgetLimits | null };
+  /** `budgetOverride`: the user's own limits, read with the turn's scope (null: none). */
+  user: { id: string; apiKeyCiphertext: string | null; apiKeyKeyId: string | null; budgetOverride: BudgetLimits | null };
   model: string;
   tools: ToolType[];
   maxOutputTokens: number | undefined;
@@ -47,8 +47,8 @@ export class BudgetAdmission {
   async admit(ask: TurnAsk): Promise<AdmittedTurn> {
     // As the clients choose the key (llm/openai-clients.ts): a stored key with its key id, else the shared one.
     const paidBy: PaidBy = ask.user.apiKeyCiphertext === null || ask.user.apiKeyKeyId === null ? 'shared' : 'own';
-    const known = ask.user.budgetOverride;
-    const [policy, override] = await Promise.all([this.budgets.policy(), known !== undefined ? known : this.repository.override(ask.user.id)]);
+    const policy = await this.budgets.policy();
+    const override = ask.user.budgetOverride;
     let maxOutputTokens = ask.maxOutputTokens;
     if (paidBy === 'shared') {
       const rules = policy.sharedKey;

@@ -19,7 +19,8 @@ interface PolicyRow {
   shared_max_output_tokens: number | null;
 }
 
-interface LimitsRow {
+/** A user's own limits as PostgreSQL returns them (numeric comes as text; null: no limit). */
+export interface LimitsRow {
   tokens: string | null;
   usd: string | null;
 }
@@ -55,6 +56,9 @@ const POLICY_COLUMNS =
 
 const num = (value: string | null): number | null => (value === null ? null : Number(value));
 const amounts = (tokens: string, usd: string): Amounts => ({ tokens: Number(tokens), usd: Number(usd) });
+
+/** The one mapping of a `user_budgets` row (also read with a turn's scope). */
+export const limitsFromRow = (row: LimitsRow): BudgetLimits => ({ tokens: num(row.tokens), usd: num(row.usd) });
 
 const toPolicy = (row: PolicyRow): BudgetPolicy => ({
   period: row.period,
@@ -142,7 +146,7 @@ export class BudgetsRepository {
   /** The user's own limits, or null when the installation's apply. */
   async override(userId: string, db: SqlExecutor = this.sql): Promise<BudgetLimits | null> {
     const row = await db.row<LimitsRow>('SELECT tokens, usd FROM user_budgets WHERE user_id = $1', [userId]);
-    return row ? { tokens: num(row.tokens), usd: num(row.usd) } : null;
+    return row ? limitsFromRow(row) : null;
   }
 
   async setOverride(userId: string, limits: BudgetLimits, db: SqlExecutor = this.sql): Promise<void> {

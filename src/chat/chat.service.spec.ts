@@ -8,7 +8,7 @@ const OTHER_ASSISTANT = 'c0000000-0000-4000-8000-000000000004';
 function withUsers(env: Record<string, string> = {}) {
   const fixture = chatFixture(env);
   for (const userId of [ALICE, BOB]) {
-    fixture.scopes.users.set(userId, { id: userId, apiKeyCiphertext: null, apiKeyKeyId: null, apiKeyVersion: 1, defaultAssistantId: userId === ALICE ? ASSISTANT : null });
+    fixture.scopes.users.set(userId, { id: userId, apiKeyCiphertext: null, apiKeyKeyId: null, apiKeyVersion: 1, defaultAssistantId: userId === ALICE ? ASSISTANT : null, budgetOverride: null });
   }
   const assistant = { name: 'Helper', isActive: true, model: 'gpt-4o', instructions: null, temperature: null, tools: [], vectorStoreId: null };
   fixture.scopes.assistants.set(ASSISTANT, { ...assistant, id: ASSISTANT, userId: ALICE });

@@ -3,6 +3,7 @@ import type { Assistant } from '../assistants/assistant.entity.js';
 import { assertUsable } from '../assistants/assistants.service.js';
 import type { User } from '../auth/user.entity.js';
 import type { BudgetLimits } from '../config/budgets.js';
+import { limitsFromRow } from '../budgets/budgets.repository.js';
 import { notFound } from '../common/errors/domain-error.js';
 import { Sql } from '../database/sql.js';
 import { HISTORY_PATH_COLUMNS, walkUp } from '../threads/branch.repository.js';
@@ -10,12 +11,9 @@ import { CONTEXT_MESSAGES } from '../threads/messages.repository.js';
 import type { Thread } from '../threads/thread.entity.js';
 import type { HistoryMessage } from './context-builder.js';
 
-/**
- * What a turn needs of its user: the key that pays for it and, when read
- * with the scope, the user's own budget limits (null: none set).
- */
+/** What a turn needs of its user: the key that pays for it, and the user's own budget limits (null: none set). */
 export type TurnUser = Pick<User, 'id' | 'apiKeyCiphertext' | 'apiKeyKeyId' | 'apiKeyVersion' | 'defaultAssistantId'> & {
-  budgetOverride?: BudgetLimits | null;
+  budgetOverride: BudgetLimits | null;
 };
 export type TurnThread = Pick<Thread, 'id' | 'userId' | 'assistantId' | 'title' | 'summary' | 'summaryThroughSeq' | 'messageCount' | 'activeLeafId' | 'treeSize'>;
 /** Who answers: an assistant of the user's, or (id null) the plain chat's profile without instructions or tools. */
@@ -95,8 +93,6 @@ interface ScopeRow {
   history: HistoryMessage[] | null;
 }
 
-const amount = (value: string | null): number | null => (value === null ? null : Number(value));
-
 /** The one mapping of a scope row (ownership, and the presence of an assistant asked for, checked). */
 function scopeFromRow(row: ScopeRow, userId: string, threadId: string | null, historyLimit: number): TurnScope {
   if (threadId && !row.thread_id) throw notFound('Thread');
@@ -108,7 +104,7 @@ function scopeFromRow(row: ScopeRow, userId: string, threadId: string | null, hi
       apiKeyKeyId: row.api_key_key_id,
       apiKeyVersion: row.api_key_version,
       defaultAssistantId: row.default_assistant_id,
-      budgetOverride: row.has_budget ? { tokens: amount(row.budget_tokens), usd: amount(row.budget_usd) } : null,
+      budgetOverride: row.has_budget ? limitsFromRow({ tokens: row.budget_tokens, usd: row.budget_usd }) : null,
     },
     thread: row.thread_id
       ? {

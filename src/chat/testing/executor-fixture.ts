@@ -144,7 +144,7 @@ export function executorFixture(scripts: Script[], env: Record<string, string> =
       userMessage: { content: message, fileIds: [], replyToId: null },
     });
     return {
-      user: { id: USER, apiKeyCiphertext: null, apiKeyKeyId: null, apiKeyVersion: 1, defaultAssistantId: ASSISTANT.id },
+      user: { id: USER, apiKeyCiphertext: null, apiKeyKeyId: null, apiKeyVersion: 1, defaultAssistantId: ASSISTANT.id, budgetOverride: null },
       thread: { id: threadId, userId: USER, assistantId: ASSISTANT.id, title: null, summary: null, summaryThroughSeq: null, messageCount: 0, activeLeafId: null, treeSize: 0 },
       assistant: ASSISTANT,
       run,
