@@ -7,6 +7,7 @@ import { SecretBox, SecretDecryptionError } from '../common/crypto/secret-box.js
 import { DomainError } from '../common/errors/domain-error.js';
 import type { AppLogger } from '../common/logging/logger.js';
 import { InjectLogger } from '../common/logging/logging.module.js';
+import { createUpstreamFetch } from './upstream-fetch.js';
 
 /** The parts of a user that decide which OpenAI client serves them. */
 export interface KeyHolder {
@@ -35,6 +36,8 @@ export class OpenAIClients {
   private readonly cache = new Map<string, { version: number; keyed: KeyedClient }>();
   private fallback: KeyedClient | undefined;
   private readonly sdkLogger;
+  /** One connection pool for every client. */
+  private readonly upstreamFetch = createUpstreamFetch();
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -80,6 +83,7 @@ export class OpenAIClients {
       maxRetries: this.config.openai.maxRetries,
       logger: this.sdkLogger,
       logLevel: 'warn',
+      fetch: this.upstreamFetch,
     });
   }
 

@@ -3,6 +3,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import type { LlmEvent, LlmMessage, LlmRequest, LlmTool, StreamOptions, TokenUsage } from './llm-types.js';
 import { SseParser } from '../common/sse-parser.js';
 import { toUpstreamError } from './upstream-errors.js';
+import { streamedBody } from './upstream-fetch.js';
 
 /** Thrown when the caller's own signal ended the call (cancel, client gone, shutdown). */
 export class LlmCallAborted extends Error {
@@ -182,8 +183,9 @@ export async function* streamResponse(client: OpenAI, request: LlmRequest, optio
       const response = await client.responses
         .create({ ...toResponseParams(request), stream: true }, { signal: controller.signal, maxRetries: 0 })
         .asResponse();
-      if (!response.body) throw new DomainError('upstream_unavailable', 'OpenAI answered without a reply; try again');
-      body = response.body as unknown as AsyncIterable<Uint8Array>;
+      const stream = streamedBody(response);
+      if (!stream) throw new DomainError('upstream_unavailable', 'OpenAI answered without a reply; try again');
+      body = stream;
     } catch (error) {
       throw failure(error);
     }
