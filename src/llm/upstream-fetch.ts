@@ -89,11 +89,16 @@ export function createUpstreamFetch(fallback: typeof fetch = fetch): typeof fetc
 function send(url: URL, init: RequestInit, body: string, agent: http.Agent): Promise<Response> {
   const signal = init.signal ?? undefined;
   if (signal?.aborted) return Promise.reject(abortError());
+  const headers = headerRecord(init.headers);
+  headers['content-length'] = String(Buffer.byteLength(body));
+  const request = (url.protocol === 'https:' ? https : http).request(url, { method: 'POST', agent, headers });
+  request.end(body);
+  return answerOf(request, signal);
+}
+
+/** The answer to a sent request (kept apart from `send`, so a long stream does not keep the request's body alive). */
+function answerOf(request: http.ClientRequest, signal: AbortSignal | undefined): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
-    const headers = headerRecord(init.headers);
-    headers['content-length'] = String(Buffer.byteLength(body));
-    const client = url.protocol === 'https:' ? https : http;
-    const request = client.request(url, { method: 'POST', agent, headers });
     let answer: http.IncomingMessage | undefined;
     const onAbort = () => {
       const error = abortError();
@@ -131,7 +136,6 @@ function send(url: URL, init: RequestInit, body: string, agent: http.Agent): Pro
         },
       );
     });
-    request.end(body);
   });
 }
 
