@@ -150,6 +150,7 @@ async function readWhole(message: http.IncomingMessage): Promise<Buffer> {
     }
     pieces.push(piece);
   }
+  if (!message.complete) throw new Error('the connection closed before the answer ended');
   return Buffer.concat(pieces, size);
 }
 

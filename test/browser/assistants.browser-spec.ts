@@ -13,7 +13,13 @@ function documentRow(page: Page, name: string) {
 
 /** A document reaches `status`; indexing upstream takes up to the few seconds the fake is told. */
 async function expectStatus(page: Page, name: string, status: 'ready' | 'failed' | 'processing'): Promise<void> {
-  await expect(documentRow(page, name)).toHaveAttributeValue('data-status', status, { timeout: 15_000 });
+  try {
+    await expect(documentRow(page, name)).toHaveAttributeValue('data-status', status, { timeout: 15_000 });
+  } catch (error) {
+    // The row's own words (a failed document shows its reason) say why it did not get there.
+    const shown = await documentRow(page, name).innerText({ timeout: 1_000 }).catch(() => '(no row)');
+    throw new Error(`${(error as Error).message}\nthe row shows: ${shown.replace(/\s+/g, ' ')}`);
+  }
 }
 
 /** The names of the assistant's documents, as the API lists them. */
