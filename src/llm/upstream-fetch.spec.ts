@@ -104,6 +104,17 @@ describe('the upstream fetch', () => {
     expect(error.message).toBe('terminated');
   });
 
+  it('ends a whole answer cut short with a TypeError "terminated"', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      response.write('{"id":');
+      setTimeout(() => response.socket?.destroy(), 20);
+    };
+    const error = await failureOf(createUpstreamFetch()(`${base}/v1/vector_stores`, post()));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe('terminated');
+  });
+
   it('ends with an AbortError when the signal fires before the answer or while reading it', async () => {
     handler = (_request, response) => events(response, 1, false);
     const upstream = createUpstreamFetch();

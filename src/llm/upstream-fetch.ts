@@ -23,7 +23,7 @@ import https from 'node:https';
  * the SDK wherever it runs.
  */
 
-/** A non-streamed JSON answer from the API is at most this big (the largest are lists of models or files). */
+/** A non-streamed answer to a POST is at most this big (the largest is a finished response object). */
 export const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 /** How long a finished stream's remaining bytes may take to arrive before its connection is closed instead of kept. */
@@ -74,24 +74,31 @@ function responseHeaders(message: http.IncomingMessage): Headers {
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 export function createUpstreamFetch(fallback: typeof fetch = fetch): typeof fetch {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
-    'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
+  const clients: Record<string, Client | undefined> = {
+    'http:': { request: http.request, agent: new http.Agent({ keepAlive: true, scheduling: 'lifo' }) },
+    'https:': { request: https.request, agent: new https.Agent({ keepAlive: true, scheduling: 'lifo' }) },
   };
   return (input, init) => {
     const body = init?.body;
     const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : undefined;
-    if (init?.method !== 'POST' || typeof body !== 'string' || !url || !(url.protocol in agents)) return fallback(input, init);
-    return send(url, init, body, agents[url.protocol as keyof typeof agents]);
+    const client = url ? clients[url.protocol] : undefined;
+    if (init?.method !== 'POST' || typeof body !== 'string' || !url || !client) return fallback(input, init);
+    return send(client, url, init, body);
   };
 }
 
-function send(url: URL, init: RequestInit, body: string, agent: http.Agent): Promise<Response> {
+/** Node's client for one protocol, with its keep-alive pool. */
+interface Client {
+  request: typeof http.request;
+  agent: http.Agent;
+}
+
+function send(client: Client, url: URL, init: RequestInit, body: string): Promise<Response> {
   const signal = init.signal ?? undefined;
   if (signal?.aborted) return Promise.reject(abortError());
   const headers = headerRecord(init.headers);
   headers['content-length'] = String(Buffer.byteLength(body));
-  const request = (url.protocol === 'https:' ? https : http).request(url, { method: 'POST', agent, headers });
+  const request = client.request(url, { method: 'POST', agent: client.agent, headers });
   request.end(body);
   return answerOf(request, signal);
 }
@@ -150,7 +157,6 @@ async function readWhole(message: http.IncomingMessage): Promise<Buffer> {
     }
     pieces.push(piece);
   }
-  if (!message.complete) throw new Error('the connection closed before the answer ended');
   return Buffer.concat(pieces, size);
 }
 
@@ -162,7 +168,6 @@ async function readWhole(message: http.IncomingMessage): Promise<Buffer> {
 async function* readStream(message: http.IncomingMessage, release: () => void): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of message.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) yield chunk;
-    if (!message.complete) throw new Error('the connection closed before the reply ended');
   } catch (error) {
     throw isAbortError(error) ? error : terminated(error);
   } finally {
