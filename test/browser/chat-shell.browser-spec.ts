@@ -2,7 +2,7 @@
 // list's date groups and placeholder rows, and the keyboard shortcuts.
 import { minimalPng } from '../support/sample-files.js';
 import type { TestApp } from '../support/test-app.js';
-import { launchBrowser, screenshot, type Browser } from './support/browser.js';
+import { holdRequests, launchBrowser, screenshot, type Browser } from './support/browser.js';
 import { liveReply, send, sidebar, waitUntilIdle } from './support/chat-page.js';
 import { focusIsWithin, focused, focusPageStart, seedThread } from './support/chat-shell.js';
 import { createAssistantInBrowser, registerInBrowser, saveApiKeyInBrowser, startWebApp } from './support/web-app.js';
@@ -109,20 +109,13 @@ describe('the chat shell', () => {
       await app.dataSource.query('UPDATE threads SET last_message_at = $2 WHERE id = $1', [id, noon.toISOString()]);
     }
     // The list waits for the server a moment: placeholder rows show meanwhile, not a blank list.
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/threads?*', async (route) => {
-      await held;
-      // A request the page gave up meanwhile is gone already.
-      await route.continue().catch(() => undefined);
-    });
+    const release = await holdRequests(page, '**/api/threads?*');
     await page.goto(`${app.baseUrl}/`);
     await page.getByTestId('thread-skeleton').waitFor();
     expect(await page.getByTestId('thread-skeleton').locator('li').count()).toBeGreaterThan(2);
     await screenshot(page, 'shell-skeleton');
-    release();
+    await release();
     await page.getByTestId('thread-skeleton').waitFor({ state: 'detached' });
-    await page.unroute('**/api/threads?*');
 
     const groups = await page.evaluate(`Array.from(document.querySelectorAll('#thread-sidebar section.thread-group')).map((section) => [
       section.querySelector('h2').textContent,

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.js';
-import { launchBrowser, type Browser } from './support/browser.js';
+import { holdRequests, launchBrowser, type Browser } from './support/browser.js';
 import { replies, send, waitUntilIdle } from './support/chat-page.js';
 import { registerInBrowser, saveApiKeyInBrowser, startWebApp, uniqueEmail } from './support/web-app.js';
 
@@ -90,17 +90,11 @@ describe('errors in plain words, notices that close, loading placeholders and a 
 
   it('shows placeholders, not a blank screen, while a list loads', async () => {
     const { page } = browser;
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/assistants', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdRequests(page, '**/api/assistants');
     await page.goto(`${app.baseUrl}/assistants`);
     await expect(page.getByRole('main').getByTestId('skeleton')).toShow();
-    release();
+    await release();
     await expect(page.getByRole('main').getByTestId('skeleton')).toBeGone();
-    await page.unroute('**/api/assistants');
   });
 
   it('draws the usage chart with distinct round ticks, and fewer slanted labels on a phone', async () => {
