@@ -44,6 +44,14 @@ export interface ChatEventTargets {
   onTitle(title: string): void;
 }
 
+/**
+ * Whether `shown` gives way to the completed reply: it is that reply, or another
+ * version of it (a regenerated reply's predecessor), which leaves the active branch.
+ */
+function sameTurn(shown: Message, completed: Message): boolean {
+  return shown.id === completed.id || (completed.parentId !== null && shown.parentId === completed.parentId);
+}
+
 export function applyChatEvent(event: ChatEvent, to: ChatEventTargets): void {
   switch (event.type) {
     case 'message_created':
@@ -57,7 +65,7 @@ export function applyChatEvent(event: ChatEvent, to: ChatEventTargets): void {
       break;
     case 'message_completed':
       to.setLive(null);
-      to.setMessages((current) => [...current.filter((message) => message.id !== event.message.id), event.message]);
+      to.setMessages((current) => [...current.filter((message) => !sameTurn(message, event.message)), event.message]);
       break;
     case 'title':
       to.onTitle(event.title);
