@@ -1,7 +1,7 @@
 // Full-text search from the conversation list (to the very message), and share
 // links: made and revoked from the "…" menu, read signed out.
 import type { TestApp } from '../support/test-app.js';
-import { launchBrowser, screenshot, type Browser } from './support/browser.js';
+import { holdRequests, launchBrowser, screenshot, type Browser } from './support/browser.js';
 import { sidebar } from './support/chat-page.js';
 import { apiInPage, focused, seedThread } from './support/chat-shell.js';
 import { createAssistantInBrowser, registerInBrowser, saveApiKeyInBrowser, startWebApp } from './support/web-app.js';
@@ -33,7 +33,7 @@ describe('search and share links', () => {
     const { page } = browser;
     // The message to find is far up a long conversation, beyond the first page of messages.
     const filler = Array.from({ length: 70 }, (_, index) => `Ordinary talk number ${index + 1}.`);
-    await seedThread(page, 'Geology notes', ['Tell me about the volcano Etna and its eruptions.', 'Etna erupts often.', ...filler]);
+    const geology = await seedThread(page, 'Geology notes', ['Tell me about the volcano Etna and its eruptions.', 'Etna erupts often.', ...filler]);
     await seedThread(page, 'Hostile text', [HOSTILE]);
     const archived = await seedThread(page, 'Old volcano trip', ['We hiked up a volcano.']);
     await apiInPage(page, 'PATCH', `/api/threads/${archived}`, { isArchived: true });
@@ -54,7 +54,11 @@ describe('search and share links', () => {
     await expect(results()).toShow('4 results');
     await expect(results()).toShow('Old volcano trip');
 
+    // The conversation's header comes after its messages (as from a slow server): the found message still ends with the focus.
+    const releaseHeader = await holdRequests(page, `**/api/threads/${geology}`);
     await results().getByRole('link', { name: /Geology notes/ }).click();
+    await page.getByRole('region', { name: 'Messages' }).getByText('Ordinary talk number 70.').waitFor();
+    await releaseHeader();
     await page.getByRole('heading', { name: 'Geology notes' }).waitFor();
     const target = page.locator('article[data-highlighted]');
     await expect(target).toShow('Tell me about the volcano Etna');

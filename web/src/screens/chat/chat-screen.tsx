@@ -89,7 +89,7 @@ export function ChatScreen({ threadId }: { threadId: string | undefined }) {
     const element = scroller.current;
     if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
   }, [chat.messages, chat.live?.text]);
-  const { sidebar, showShortcuts, closeShortcuts, onPick } = useChatShell({ threadId, chat, scroller, stickToBottom });
+  const { sidebar, showShortcuts, closeShortcuts, onPick } = useChatShell({ threadId, shownThreadId: thread?.id, chat, scroller, stickToBottom });
   const toggle = <SidebarToggle open={sidebar.open} buttonRef={sidebar.toggleRef} onToggle={sidebar.toggle} />;
 
   const assistants = assistantList.data ?? [];

@@ -10,16 +10,18 @@ import { useSidebar } from './use-sidebar';
 
 interface Options {
   threadId: string | undefined;
+  /** The conversation whose header is on screen (loaded after the route changed). */
+  shownThreadId: string | undefined;
   chat: ReturnType<typeof useChat>;
   scroller: { current: HTMLElement | null };
   /** Set to false once a found message is shown, so that the view stays on it. */
   stickToBottom: { current: boolean };
 }
 
-export function useChatShell({ threadId, chat, scroller, stickToBottom }: Options) {
+export function useChatShell({ threadId, shownThreadId, chat, scroller, stickToBottom }: Options) {
   const sidebar = useSidebar();
   const [showShortcuts, setShowShortcuts] = useState(false);
-  const openMessage = useMessageTarget(chat, scroller, () => (stickToBottom.current = false));
+  const openMessage = useMessageTarget(chat, shownThreadId, scroller, () => (stickToBottom.current = false));
   // Ctrl+Shift+O: the message box takes focus once the new conversation shows (after its heading did).
   const focusBoxOnOpen = useRef(false);
   // On a narrow screen, the drawer closes once a conversation is chosen (the new screen takes focus).

@@ -1,4 +1,5 @@
-// Opening a search result: once its thread's messages are on screen (earlier
+// Opening a search result: once its thread is on screen (its header, which
+// takes the focus of a newly opened conversation, and its messages, earlier
 // pages loaded as needed), the message is scrolled to, focused and marked for
 // a moment. Messages carry `data-message-id` (see message-view.tsx).
 import { useEffect, useState } from 'preact/hooks';
@@ -26,11 +27,16 @@ function centerIn(list: HTMLElement, element: HTMLElement): void {
   list.scrollTop += box.top - listBox.top - margin;
 }
 
-export function useMessageTarget(chat: ChatPages, scroller: { current: HTMLElement | null }, onFound: () => void): (target: MessageTarget) => void {
+export function useMessageTarget(
+  chat: ChatPages,
+  shownThreadId: string | undefined,
+  scroller: { current: HTMLElement | null },
+  onFound: () => void,
+): (target: MessageTarget) => void {
   const [target, setTarget] = useState<MessageTarget | null>(null);
   useEffect(() => {
-    // Wait until the messages on screen are the target thread's.
-    if (!target || chat.loading || chat.messages[0]?.threadId !== target.threadId) return;
+    // Wait until the header and the messages on screen are the target thread's.
+    if (!target || shownThreadId !== target.threadId || chat.loading || chat.messages[0]?.threadId !== target.threadId) return;
     const element = scroller.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(target.messageId)}"]`);
     if (element) {
       onFound();
@@ -46,6 +52,6 @@ export function useMessageTarget(chat: ChatPages, scroller: { current: HTMLEleme
       // Not on the conversation's active branch: the thread alone opens.
       setTarget(null);
     }
-  }, [target, chat.messages, chat.loading, chat.hasEarlier]);
+  }, [target, shownThreadId, chat.messages, chat.loading, chat.hasEarlier]);
   return setTarget;
 }
