@@ -6,7 +6,7 @@ import type { BudgetLimits } from '../config/budgets.js';
 import { limitsFromRow } from '../budgets/budgets.repository.js';
 import { notFound } from '../common/errors/domain-error.js';
 import { Sql } from '../database/sql.js';
-import { HISTORY_PATH_COLUMNS, walkUp } from '../threads/branch.repository.js';
+import { HISTORY_PATH_COLUMNS, walkUp } from '../threads/branch-walk.js';
 import { CONTEXT_MESSAGES } from '../threads/messages.repository.js';
 import type { Thread } from '../threads/thread.entity.js';
 import type { HistoryMessage } from './context-builder.js';

@@ -1,81 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Sql, type SqlExecutor } from '../database/sql.js';
 import type { Message, MessageRole } from './message.entity.js';
+import { ACTIVE_LEAF, HISTORY_PATH_COLUMNS, OWNER, PATH_COLUMNS, walkUp } from './branch-walk.js';
+import { pageQuery, type BranchPageRow } from './branch-page.js';
 import { CONTEXT_MESSAGES, messageFromRow, type HistoryRow, type MessageCursor, type MessageRow } from './messages.repository.js';
-import { MESSAGE_RESPONSE_COLUMNS, messageFeedbackColumn, type MessageResponseRow, type SiblingColumns } from './thread.mapper.js';
 
-/** The thread and the user of a walk, when they are the statement's first two parameters. */
-const OWNER = { thread: '$1', user: '$2' };
-/** The least a walk carries: what it steps along. */
-export const PATH_COLUMNS = 'm.id, m.parent_id, m.depth';
-/** What a walk for a turn's history carries (HistoryRow, and the columns CONTEXT_MESSAGES reads). */
-export const HISTORY_PATH_COLUMNS = `${PATH_COLUMNS}, m.seq, m.role, m.content, m.status, m.file_ids, m.reply_to_id`;
-
-/**
- * The path from a message up to the thread's first message, as the recursive
- * CTE `branch` (`columns` of `messages`, which must include those of
- * PATH_COLUMNS, and `top`, the depth it starts at). Each step is a
- * primary-key lookup with the thread and the user in it; `bound` (on the
- * step's row `m`, and `top`) stops the walk early. `owner` names the thread
- * and the user (by default $1 and $2). Every column a step carries is copied
- * at each step: walks that read little carry little.
- *
- * The step is a lateral lookup of one row: as a join, PostgreSQL planned it
- * for the ten rows it assumes a step holds (there is one), and read all of
- * the thread's messages at every step instead of one by its key.
- */
-export function walkUp(start: string, bound: (top: string) => string = () => 'true', owner = OWNER, columns = 'm.*'): string {
-  return `WITH RECURSIVE branch AS (
-    SELECT ${columns}, m.depth AS top FROM messages m
-    WHERE m.id = ${start} AND m.thread_id = ${owner.thread} AND m.user_id = ${owner.user} AND ${bound('m.depth')}
-    UNION ALL
-    SELECT ${columns}, b.top FROM branch b CROSS JOIN LATERAL (
-      SELECT * FROM messages m WHERE m.id = b.parent_id AND m.thread_id = ${owner.thread} AND m.user_id = ${owner.user} LIMIT 1
-    ) m
-    WHERE ${bound('b.top')}
-  )`;
-}
-
-/** The thread's active leaf ($1 the thread, $2 the user); none while the thread is in the trash. */
-export const ACTIVE_LEAF = '(SELECT active_leaf_id FROM threads WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL)';
-
-/**
- * How many versions a message has (it and its siblings), which one it is
- * (1-based, oldest first), and their ids in that order (as JSON: parsed
- * natively, where a PostgreSQL array is parsed character by character).
- */
-const SIBLINGS = `CROSS JOIN LATERAL (
-    SELECT count(*)::int AS sibling_count, (count(*) FILTER (WHERE s.seq <= b.seq))::int AS sibling_index,
-      json_agg(s.id ORDER BY s.seq) AS sibling_ids FROM (
-      SELECT id, seq FROM messages WHERE b.parent_id IS NOT NULL AND thread_id = $1 AND parent_id = b.parent_id AND user_id = $2
-      UNION ALL
-      SELECT id, seq FROM messages WHERE b.parent_id IS NULL AND thread_id = $1 AND parent_id IS NULL AND user_id = $2
-    ) s
-  ) siblings`;
-
-export type BranchPageRow = MessageResponseRow & SiblingColumns;
-
-/** What a page's walk carries: the columns of MESSAGE_RESPONSE_COLUMNS, and those SIBLINGS reads. */
-const PAGE_PATH_COLUMNS = `${PATH_COLUMNS}, m.seq, m.thread_id, m.role, m.content, m.status, m.status_reason, m.reply_to_id, m.file_ids,
-  m.citations, m.assistant_id, m.model, m.input_tokens, m.output_tokens, m.cost, m.created_at`;
-/** A page's messages in their API shape, with their versions ($1 the thread, $2 the user, $3 the limit; $4 the anchor). */
-const PAGE_SELECT = `SELECT ${MESSAGE_RESPONSE_COLUMNS}, ${messageFeedbackColumn('b')}, siblings.sibling_count, siblings.sibling_index, siblings.sibling_ids
-  FROM branch b ${SIBLINGS}`;
-/** The newest messages of the active branch, newest first. */
-const PAGE_NEWEST = `${walkUp(ACTIVE_LEAF, (top) => `m.depth > ${top} - $3`, OWNER, PAGE_PATH_COLUMNS)} ${PAGE_SELECT} ORDER BY b.depth DESC`;
-/** The messages on the path to the anchor, before it, newest first. */
-const PAGE_BEFORE = `${walkUp(
-  `(SELECT a.parent_id FROM messages a JOIN threads t ON t.id = a.thread_id AND t.user_id = a.user_id AND t.deleted_at IS NULL
-    WHERE a.id = $4 AND a.thread_id = $1 AND a.user_id = $2)`,
-  (top) => `m.depth > ${top} - $3`,
-  OWNER,
-  PAGE_PATH_COLUMNS,
-)} ${PAGE_SELECT} ORDER BY b.depth DESC`;
-const ANCHOR_DEPTH = '(SELECT depth FROM messages WHERE id = $4 AND thread_id = $1 AND user_id = $2)';
-/** The messages of the active branch after the anchor (when it is on it), oldest first. */
-const PAGE_AFTER = `${walkUp(ACTIVE_LEAF, () => `m.depth >= ${ANCHOR_DEPTH}`, OWNER, PAGE_PATH_COLUMNS)}
-  ${PAGE_SELECT} WHERE b.depth > ${ANCHOR_DEPTH} AND EXISTS (SELECT 1 FROM branch WHERE id = $4)
-  ORDER BY b.depth ASC LIMIT $3`;
+export type { BranchPageRow } from './branch-page.js';
 
 /** A message with what its place in the tree allows: its parent, its versions, its replies. */
 export interface TreeNode {
@@ -135,13 +65,13 @@ export class BranchRepository {
    * first for `before`), each message with its sibling count and index; none
    * while the thread is in the trash. `before` reads the path that leads to
    * the anchor; `after` reads on from the anchor when it is on the active branch.
-   * Each form is prepared once per connection (planning it cost about as much
-   * as running it).
+   * A thread that never branched is read as a range of its messages, any
+   * other by walking its tree (branch-page.ts). Each form is prepared once per
+   * connection (planning it cost about as much as running it).
    */
   async page(userId: string, threadId: string, cursor: MessageCursor): Promise<BranchPageRow[]> {
-    if (cursor.anchorId === null) return this.sql.prepared<BranchPageRow>(PAGE_NEWEST, [threadId, userId, cursor.limit]);
-    const text = cursor.direction === 'before' ? PAGE_BEFORE : PAGE_AFTER;
-    return this.sql.prepared<BranchPageRow>(text, [threadId, userId, cursor.limit, cursor.anchorId]);
+    const { text, params } = pageQuery(userId, threadId, cursor);
+    return this.sql.prepared<BranchPageRow>(text, params);
   }
 
   /** Messages of the active branch after a position, oldest first (for export: a page at a time). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlParam } from '../database/sql.js';
 import type { CompositeStatement } from '../database/statement.js';
-import { walkUp } from './branch.repository.js';
+import { walkUp } from './branch-walk.js';
 
 export interface NewThread {
   id?: string;
