@@ -1,5 +1,16 @@
 import request from 'supertest';
-import { chatJson, chatUser, holdResponseFor, messagesOf, responseRequests, threadOf, waitForRunningRun, type ChatUser } from '../support/chat-helpers.js';
+import {
+  chatJson,
+  chatUser,
+  holdResponseFor,
+  messagesOf,
+  responseRequests,
+  threadOf,
+  threeTurns,
+  versionsShown as shown,
+  waitForRunningRun,
+  type ChatUser,
+} from '../support/chat-helpers.js';
 import { postSse, tokensOf as streamedText } from '../support/sse-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -8,10 +19,6 @@ function lastInput(app: TestApp): string[] {
   return responseRequests(app)
     .at(-1)
     .input.map((item: any) => item.content);
-}
-
-function shown(messages: any[]): Array<[string, number, number]> {
-  return messages.map((message) => [message.content, message.siblingCount, message.siblingIndex]);
 }
 
 /** The tokens of the messages listed: what the thread's counters sum when they follow the active branch. */
@@ -202,13 +209,10 @@ describe('a conversation is a tree', () => {
 
   it('pages through the active branch with before and after, each message with its versions', async () => {
     const user = await chatUser(app);
-    app.fake.enqueueResponse({ text: 'A1' }, { text: 'A2' }, { text: 'A3' });
-    const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Q1' }).expect(200);
-    const threadId = first.body.threadId;
-    const second = await chatJson(app, user.cookie, { threadId, message: 'Q2' }).expect(200);
-    const third = await chatJson(app, user.cookie, { threadId, message: 'Q3' }).expect(200);
+    const [first, second, third] = await threeTurns(app, user);
+    const threadId = first.threadId;
     app.fake.enqueueResponse({ text: 'A2b' });
-    await edit(user, threadId, second.body.userMessageId, { content: 'Q2b' }).expect(200);
+    await edit(user, threadId, second.userMessageId, { content: 'Q2b' }).expect(200);
 
     const contents = async (query: string) => (await messagesOf(app, user.cookie, threadId, query)).map((message: any) => message.content);
     expect(await contents('')).toEqual(['Q1', 'A1', 'Q2b', 'A2b']);
@@ -218,11 +222,11 @@ describe('a conversation is a tree', () => {
       ['A2b', 1, 1],
     ]);
     expect(await contents(`?limit=2&before=${newest[0].id}`)).toEqual(['Q1', 'A1']);
-    expect(await contents(`?limit=2&after=${first.body.userMessageId}`)).toEqual(['A1', 'Q2b']);
-    expect(await contents(`?limit=5&after=${first.body.messageId}`)).toEqual(['Q2b', 'A2b']);
+    expect(await contents(`?limit=2&after=${first.userMessageId}`)).toEqual(['A1', 'Q2b']);
+    expect(await contents(`?limit=5&after=${first.messageId}`)).toEqual(['Q2b', 'A2b']);
     // Off the active branch: before reads the path that leads to the message; after has nothing to read on.
-    expect(await contents(`?limit=2&before=${third.body.messageId}`)).toEqual(['A2', 'Q3']);
-    expect(await contents(`?after=${third.body.messageId}`)).toEqual([]);
+    expect(await contents(`?limit=2&before=${third.messageId}`)).toEqual(['A2', 'Q3']);
+    expect(await contents(`?after=${third.messageId}`)).toEqual([]);
   });
 
   it('refuses to edit what is not a user message of the thread, and to switch branches while a reply is being written', async () => {

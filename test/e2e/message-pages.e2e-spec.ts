@@ -1,16 +1,10 @@
 // Pages of a thread's messages read the same whether the thread never
 // branched (read as a range of its messages) or did (walked up its tree).
 import request from 'supertest';
-import { chatJson, chatUser, messagesOf } from '../support/chat-helpers.js';
+import { chatJson, chatUser, messagesOf, threeTurns, versionsShown as shown } from '../support/chat-helpers.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-type Shown = Array<[string, number, number]>;
-
-function shown(messages: any[]): Shown {
-  return messages.map((message) => [message.content, message.siblingCount, message.siblingIndex]);
-}
-
-const contents = (page: Shown) => page.map(([content]) => content);
+const contents = (page: Array<[string, number, number]>) => page.map(([content]) => content);
 
 describe('pages of messages', () => {
   let app: TestApp;
@@ -26,12 +20,9 @@ describe('pages of messages', () => {
 
   it('reads the same pages from a conversation that never branched as after it branched and switched back', async () => {
     const user = await chatUser(app);
-    app.fake.enqueueResponse({ text: 'A1' }, { text: 'A2' }, { text: 'A3' });
-    const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Q1' }).expect(200);
-    const threadId = first.body.threadId;
-    const second = await chatJson(app, user.cookie, { threadId, message: 'Q2' }).expect(200);
-    const third = await chatJson(app, user.cookie, { threadId, message: 'Q3' }).expect(200);
-    const queries = ['', '?limit=2', `?limit=3&before=${third.body.userMessageId}`, `?limit=2&after=${second.body.userMessageId}`, `?after=${first.body.messageId}`];
+    const [first, second, third] = await threeTurns(app, user);
+    const threadId = first.threadId;
+    const queries = ['', '?limit=2', `?limit=3&before=${third.userMessageId}`, `?limit=2&after=${second.userMessageId}`, `?after=${first.messageId}`];
     const pages = async () => Promise.all(queries.map(async (query) => shown(await messagesOf(app, user.cookie, threadId, query))));
 
     const unbranched = await pages();
@@ -45,15 +36,15 @@ describe('pages of messages', () => {
 
     // A second version of the first question: the pages follow its branch, with the versions counted.
     app.fake.enqueueResponse({ text: 'A1b' });
-    await api().post(`/api/threads/${threadId}/messages/${first.body.userMessageId}/edit`).set('Cookie', user.cookie).send({ stream: false, content: 'Q1' }).expect(200);
+    await api().post(`/api/threads/${threadId}/messages/${first.userMessageId}/edit`).set('Cookie', user.cookie).send({ stream: false, content: 'Q1' }).expect(200);
     expect(shown(await messagesOf(app, user.cookie, threadId))).toEqual([
       ['Q1', 2, 2],
       ['A1b', 1, 1],
     ]);
-    expect(await messagesOf(app, user.cookie, threadId, `?after=${first.body.messageId}`)).toEqual([]);
+    expect(await messagesOf(app, user.cookie, threadId, `?after=${first.messageId}`)).toEqual([]);
 
     // Back on the first branch, every page reads as before, the first question now one of two versions.
-    await api().post(`/api/threads/${threadId}/messages/${third.body.messageId}/activate`).set('Cookie', user.cookie).send({}).expect(200);
+    await api().post(`/api/threads/${threadId}/messages/${third.messageId}/activate`).set('Cookie', user.cookie).send({}).expect(200);
     const again = await pages();
     expect(again.map(contents)).toEqual(unbranched.map(contents));
     expect(again[0]).toEqual([['Q1', 2, 1], ...unbranched[0].slice(1)]);

@@ -86,3 +86,18 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | 't
     clearTimeout(timer);
   }
 }
+
+/** A new thread with three answered turns, Q1/A1 to Q3/A3: each turn's answer body (threadId, userMessageId, messageId). */
+export async function threeTurns(app: TestApp, user: ChatUser): Promise<any[]> {
+  app.fake.enqueueResponse({ text: 'A1' }, { text: 'A2' }, { text: 'A3' });
+  const first = await chatJson(app, user.cookie, { assistantId: user.assistant.id, message: 'Q1' }).expect(200);
+  const threadId = first.body.threadId;
+  const second = await chatJson(app, user.cookie, { threadId, message: 'Q2' }).expect(200);
+  const third = await chatJson(app, user.cookie, { threadId, message: 'Q3' }).expect(200);
+  return [first.body, second.body, third.body];
+}
+
+/** Each message as [content, siblingCount, siblingIndex]: what a page shows of its versions. */
+export function versionsShown(messages: any[]): Array<[string, number, number]> {
+  return messages.map((message) => [message.content, message.siblingCount, message.siblingIndex]);
+}
